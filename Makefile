@@ -1,0 +1,62 @@
+# corridormap: two commands for a fresh machine with Python >= 3.11.
+#   make run   set up .venv (runtime packages) and launch the dashboard on the bundled data
+#   make test  set up .venv (runtime + test packages) and run lint, types and the whole suite
+# Versions are pinned by constraints.txt (regenerate with `make lock`).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+.PHONY: run test lint typecheck pytest data validate bench lock vendor clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.run-installed
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+run: $(VENV)/.run-installed
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+test: $(VENV)/.test-installed lint typecheck pytest
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.test-installed
+	$(BIN)/mypy
+
+pytest: $(VENV)/.test-installed
+	$(BIN)/pytest
+
+data: $(VENV)/.run-installed
+	$(BIN)/corridormap build-data
+
+validate: $(VENV)/.run-installed
+	$(BIN)/corridormap validate
+
+bench: $(VENV)/.test-installed
+	$(BIN)/python bench/cold_start.py
+
+vendor: $(VENV)/.run-installed
+	$(BIN)/python scripts/vendor_assets.py
+
+# Resolve the newest versions that satisfy pyproject.toml in a scratch venv and pin them.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet -e '.[test]'
+	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^corridormap' > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,331 @@
+"""The layer catalog: one typed ``LayerSpec`` per shipped layer.
+
+Every other module (loading, validation, filters, styling, the map, the table, exports) is
+driven by these specs; none of them branches on a layer's name.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Final
+
+
+class Kind(StrEnum):
+    """How a property is stored in GeoJSON and checked on load."""
+
+    STR = "string"
+    INT = "integer"
+    FLOAT = "number"
+    BOOL = "boolean"
+    DATE = "date (YYYY-MM-DD)"
+    YEAR = "year (integer)"
+    STR_LIST = "list of strings"
+    URL_LIST = "list of http(s) URLs"
+    YEAR_VALUES = "object of year -> number"
+
+
+@dataclass(frozen=True, slots=True)
+class PropertySpec:
+    """One property of a layer's features."""
+
+    name: str
+    kind: Kind
+    label: str
+    nullable: bool = False
+    allowed: tuple[str, ...] | None = None
+    unit: str | None = None  # shown after numbers in cards and tables: "km", "bcm/y"
+    facet: str | None = None  # the sidebar filter (and URL parameter) this property answers to
+    help: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LayerSpec:
+    """What a layer is, what its features must carry, and how the product treats it."""
+
+    key: str
+    file: str
+    title: str
+    description: str
+    geometry_types: tuple[str, ...]
+    id_property: str
+    label_property: str
+    properties: tuple[PropertySpec, ...]
+    style_key: str
+    default_visible: bool = True
+    # As-of logic: the date property that says when a feature came to be (opened, joined,
+    # supplied, held). ``asof_hides`` hides features not yet there on the chosen date;
+    # otherwise they stay on the map and only their dated attribute is reset.
+    asof_property: str | None = None
+    asof_hides: bool = True
+    # With ``asof_hides`` False: (property, value) to show before the dated property's date,
+    # e.g. a country's OTS status is "none" before it joined.
+    asof_reset: tuple[str, str] | None = None
+    # A property holding an ISO3 code; layers without one are matched to countries spatially.
+    country_property: str | None = None
+    searchable: tuple[str, ...] = field(default=())
+
+    @property
+    def all_properties(self) -> tuple[PropertySpec, ...]:
+        return self.properties + COMMON_PROPERTIES
+
+    def prop(self, name: str) -> PropertySpec:
+        for p in self.all_properties:
+            if p.name == name:
+                return p
+        raise KeyError(f"layer {self.key!r} has no property {name!r}")
+
+    def facet_property(self, facet: str) -> PropertySpec | None:
+        for p in self.all_properties:
+            if p.facet == facet:
+                return p
+        return None
+
+    def path(self, data_dir: Path) -> Path:
+        return data_dir / "layers" / self.file
+
+
+CONFIDENCE: Final = ("high", "medium", "low")
+STATUS: Final = ("operational", "under_construction", "planned")
+CORRIDORS: Final = ("zangezur", "middle_corridor", "north_south")
+MODES: Final = ("rail", "road", "sea")
+OTS_STATUS: Final = ("member", "observer", "none")
+TOPICS: Final = ("security", "connectivity", "energy", "history", "institutions")
+SUMMIT_KINDS: Final = ("formal", "extraordinary", "informal")
+NODE_KINDS: Final = ("port", "junction", "border_crossing", "terminal", "city")
+COORD_QUALITY: Final = ("published_point", "town_point", "approximate")
+DATE_PRECISION: Final = ("day", "month", "quarter", "year")
+
+#: Every feature of every layer carries these: where the facts come from and how sure they are.
+COMMON_PROPERTIES: Final = (
+    PropertySpec(
+        "source_url", Kind.URL_LIST, "Sources", help="one or more URLs the facts come from"
+    ),
+    PropertySpec("as_of", Kind.DATE, "As of", help="date of the newest source used"),
+    PropertySpec(
+        "confidence",
+        Kind.STR,
+        "Confidence",
+        nullable=True,
+        allowed=CONFIDENCE,
+        help="set where sources disagree or a value is approximate",
+    ),
+    PropertySpec("note", Kind.STR, "Note", nullable=True),
+)
+
+_P = PropertySpec
+
+COUNTRIES = LayerSpec(
+    key="countries",
+    file="countries.geojson",
+    title="Countries",
+    description="Country polygons of the region (Natural Earth), with OTS membership.",
+    geometry_types=("Polygon", "MultiPolygon"),
+    id_property="iso3",
+    label_property="name",
+    properties=(
+        _P("iso3", Kind.STR, "ISO3"),
+        _P("name", Kind.STR, "Name"),
+        _P("ots_status", Kind.STR, "OTS status", allowed=OTS_STATUS, facet="ots_status"),
+        _P("ots_joined", Kind.DATE, "OTS since", nullable=True),
+    ),
+    style_key="countries",
+    asof_property="ots_joined",
+    asof_hides=False,
+    asof_reset=("ots_status", "none"),
+    country_property="iso3",
+    searchable=("name", "iso3"),
+)
+
+CORRIDOR_LEGS = LayerSpec(
+    key="corridors",
+    file="corridors.geojson",
+    title="Corridor legs",
+    description="One line per leg between consecutive waypoints of the three corridors.",
+    geometry_types=("LineString",),
+    id_property="segment_id",
+    label_property="name",
+    properties=(
+        _P("segment_id", Kind.STR, "Segment"),
+        _P("corridor", Kind.STR, "Corridor", allowed=CORRIDORS, facet="corridor"),
+        _P("route", Kind.STR, "Route", facet="route"),
+        _P("seq", Kind.INT, "Order in route"),
+        _P("name", Kind.STR, "Name"),
+        _P("from_node", Kind.STR, "From"),
+        _P("to_node", Kind.STR, "To"),
+        _P("mode", Kind.STR, "Mode", allowed=MODES, facet="mode"),
+        _P("status", Kind.STR, "Status", allowed=STATUS, facet="status"),
+        _P("opened", Kind.DATE, "Opened", nullable=True),
+        _P("expected", Kind.YEAR, "Expected", nullable=True),
+        _P("length_km", Kind.FLOAT, "Published length", nullable=True, unit="km"),
+        _P(
+            "section",
+            Kind.STR,
+            "Published section",
+            nullable=True,
+            help="the named section (of one or more legs) a published length refers to",
+        ),
+        _P("section_length_km", Kind.FLOAT, "Section length", nullable=True, unit="km"),
+        _P("geometry_quality", Kind.STR, "Geometry", allowed=("schematic", "surveyed")),
+    ),
+    style_key="corridors",
+    asof_property="opened",
+    searchable=("name", "segment_id", "route"),
+)
+
+NODES = LayerSpec(
+    key="nodes",
+    file="nodes.geojson",
+    title="Nodes",
+    description="Ports, junctions, border crossings and terminals on the corridors.",
+    geometry_types=("Point",),
+    id_property="node_id",
+    label_property="name",
+    properties=(
+        _P("node_id", Kind.STR, "Node"),
+        _P("name", Kind.STR, "Name"),
+        _P("kind", Kind.STR, "Kind", allowed=NODE_KINDS),
+        _P("iso3", Kind.STR, "Country"),
+        _P("corridors", Kind.STR_LIST, "Corridors", facet="corridor"),
+        _P("routes", Kind.STR_LIST, "Routes", facet="route"),
+        _P("coord_quality", Kind.STR, "Coordinate", allowed=COORD_QUALITY),
+        _P("coord_source", Kind.STR, "Coordinate source", nullable=True),
+        _P("border_point", Kind.BOOL, "Border or coastal point"),
+    ),
+    style_key="nodes",
+    searchable=("name", "node_id"),
+)
+
+PIPELINES = LayerSpec(
+    key="pipelines",
+    file="pipelines.geojson",
+    title="Gas pipelines",
+    description="Pipelines that carry Azerbaijani gas (schematic routes through town points).",
+    geometry_types=("LineString", "MultiLineString"),
+    id_property="pipeline_id",
+    label_property="name",
+    properties=(
+        _P("pipeline_id", Kind.STR, "Pipeline"),
+        _P("name", Kind.STR, "Name"),
+        _P("capacity_bcm_y", Kind.FLOAT, "Capacity", nullable=True, unit="bcm/y"),
+        _P("length_km", Kind.FLOAT, "Published length", nullable=True, unit="km"),
+        _P("opened", Kind.DATE, "Opened", nullable=True),
+        _P("status", Kind.STR, "Status", allowed=STATUS, facet="status"),
+        _P("geometry_quality", Kind.STR, "Geometry", allowed=("schematic", "surveyed")),
+    ),
+    style_key="pipelines",
+    asof_property="opened",
+    searchable=("name", "pipeline_id"),
+)
+
+GAS_DESTINATIONS = LayerSpec(
+    key="gas_destinations",
+    file="gas_destinations.geojson",
+    title="Gas destinations",
+    description="Countries that have received Azerbaijani gas, by supply start.",
+    geometry_types=("Polygon", "MultiPolygon"),
+    id_property="iso3",
+    label_property="name",
+    properties=(
+        _P("iso3", Kind.STR, "ISO3"),
+        _P("name", Kind.STR, "Name"),
+        _P("order_of_entry", Kind.INT, "Order of entry"),
+        _P("supply_start", Kind.DATE, "Supply start"),
+        _P(
+            "supply_start_precision",
+            Kind.STR,
+            "Start known to the",
+            allowed=DATE_PRECISION,
+            help="supply_start is the first day of this period",
+        ),
+        _P("route", Kind.STR_LIST, "Route (pipelines)"),
+        _P("route_text", Kind.STR, "Route", nullable=True),
+        _P("volume_bcm", Kind.YEAR_VALUES, "Volume", nullable=True, unit="bcm"),
+    ),
+    style_key="gas_destinations",
+    asof_property="supply_start",
+    country_property="iso3",
+    searchable=("name", "iso3"),
+)
+
+SUMMITS = LayerSpec(
+    key="summits",
+    file="summits.geojson",
+    title="OTS summits",
+    description="Every Turkic Council / OTS summit: formal, extraordinary and informal.",
+    geometry_types=("Point",),
+    id_property="summit_id",
+    label_property="title",
+    properties=(
+        _P("summit_id", Kind.STR, "Summit"),
+        _P("title", Kind.STR, "Title"),
+        _P("kind", Kind.STR, "Kind", allowed=SUMMIT_KINDS),
+        _P("number", Kind.INT, "Number", nullable=True),
+        _P("city", Kind.STR, "City"),
+        _P("iso3", Kind.STR, "Country"),
+        _P("date", Kind.DATE, "Date", nullable=True),
+        _P("date_text", Kind.STR, "When"),
+        _P("held", Kind.BOOL, "Held"),
+        _P("virtual", Kind.BOOL, "By video"),
+        _P("theme", Kind.STR, "Theme", nullable=True),
+        _P("outcomes", Kind.STR, "Outcomes", nullable=True),
+    ),
+    style_key="summits",
+    asof_property="date",
+    country_property="iso3",
+    searchable=("title", "city", "theme"),
+)
+
+ANNOTATIONS = LayerSpec(
+    key="annotations",
+    file="annotations.geojson",
+    title="Gabala 2025 annotations",
+    description="What the 12th OTS Summit in Gabala (7 Oct 2025) decided and proposed.",
+    geometry_types=("Point",),
+    id_property="annotation_id",
+    label_property="title",
+    properties=(
+        _P("annotation_id", Kind.STR, "Annotation"),
+        _P("title", Kind.STR, "Title"),
+        _P("body", Kind.STR, "Text"),
+        _P("topic", Kind.STR, "Topic", allowed=TOPICS, facet="topic"),
+        _P("date", Kind.DATE, "Date"),
+        _P("place", Kind.STR, "Anchored at"),
+    ),
+    style_key="annotations",
+    asof_property="date",
+    searchable=("title", "body"),
+)
+
+#: The registry, in drawing order (bottom to top).
+LAYERS: Final[tuple[LayerSpec, ...]] = (
+    COUNTRIES,
+    GAS_DESTINATIONS,
+    PIPELINES,
+    CORRIDOR_LEGS,
+    NODES,
+    SUMMITS,
+    ANNOTATIONS,
+)
+
+_BY_KEY: Final = {spec.key: spec for spec in LAYERS}
+
+
+def get(key: str) -> LayerSpec:
+    """The spec for ``key``; ``KeyError`` names the known keys."""
+    try:
+        return _BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"unknown layer {key!r}; known layers: {', '.join(_BY_KEY)}") from None
+
+
+def layer_keys() -> tuple[str, ...]:
+    return tuple(_BY_KEY)
+
+
+def default_data_dir() -> Path:
+    """``$CORRIDORMAP_DATA_DIR``, else ``data/`` at the repository root (editable install)."""
+    env = os.environ.get("CORRIDORMAP_DATA_DIR")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"

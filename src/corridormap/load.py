@@ -1,0 +1,403 @@
+"""Loading with validation: a layer either loads whole or fails with every problem listed.
+
+Validation runs on the parsed GeoJSON (before geopandas), so that every message can name the
+feature and the property; the same checks serve the shipped layers, ``corridormap validate`` and
+(later) user uploads.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import shape
+
+from corridormap import catalog
+from corridormap._errors import DataValidationError, Problem
+from corridormap.catalog import Kind, LayerSpec
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
+_CRS84_NAMES = frozenset(
+    {
+        "urn:ogc:def:crs:OGC:1.3:CRS84",
+        "urn:ogc:def:crs:OGC::CRS84",
+        "urn:ogc:def:crs:EPSG::4326",
+        "EPSG:4326",
+    }
+)
+MAX_NESTING = 64  # deeper JSON is refused before parsing (GeoJSON needs at most ~6 levels)
+
+
+def _kind_problem(kind: Kind, value: Any) -> str | None:  # noqa: PLR0912 - one branch per kind
+    """Why ``value`` is not of ``kind``, or None when it is."""
+    if kind is Kind.STR:
+        return None if isinstance(value, str) and value.strip() else "not a non-empty string"
+    if kind is Kind.BOOL:
+        return None if isinstance(value, bool) else "not true/false"
+    if kind in (Kind.INT, Kind.YEAR):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        if ok and kind is Kind.YEAR and not 1900 <= value <= 2100:
+            return "not a plausible year"
+        return None if ok else "not an integer"
+    if kind is Kind.FLOAT:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if ok and math.isfinite(value) else "not a finite number"
+    if kind is Kind.DATE:
+        return None if _is_iso_date(value) else "not a date YYYY-MM-DD"
+    if kind is Kind.STR_LIST:
+        ok = isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+        return None if ok else "not a list of strings"
+    if kind is Kind.URL_LIST:
+        if not isinstance(value, list) or not value:
+            return "not a non-empty list of URLs"
+        bad = [v for v in value if not (isinstance(v, str) and _URL_RE.match(v))]
+        return f"not http(s) URLs: {bad!r}"[:200] if bad else None
+    if kind is Kind.YEAR_VALUES:
+        if not isinstance(value, dict):
+            return "not an object of year -> number"
+        for k, v in value.items():
+            num_ok = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            if not (isinstance(k, str) and k.isdigit() and len(k) == 4 and num_ok):
+                return f"bad entry {k!r}: {v!r}"
+        return None
+    raise AssertionError(f"unhandled kind {kind}")  # pragma: no cover
+
+
+def _is_iso_date(value: Any) -> bool:
+    if not isinstance(value, str) or not _DATE_RE.match(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _iter_positions(coords: Any) -> Iterable[Any]:
+    if isinstance(coords, list) and coords and isinstance(coords[0], int | float):
+        yield coords
+    elif isinstance(coords, list):
+        for c in coords:
+            yield from _iter_positions(c)
+
+
+def _coordinate_problem(geometry: Mapping[str, Any]) -> str | None:
+    positions = list(_iter_positions(geometry.get("coordinates")))
+    if not positions:
+        return "geometry has no coordinates"
+    for pos in positions:
+        if len(pos) < 2 or not all(
+            isinstance(c, int | float) and not isinstance(c, bool) for c in pos
+        ):
+            return f"bad position {_short(pos)}"
+        lon, lat = pos[0], pos[1]
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            return f"non-finite coordinate {_short(pos)}"
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            return (
+                f"coordinate {_short(pos)} is outside lon/lat range; "
+                "is the file in a projected CRS instead of EPSG:4326?"
+            )
+    return None
+
+
+def nesting_depth(text: str) -> int:
+    """Maximum bracket nesting of a JSON text, ignoring brackets inside strings."""
+    depth = deepest = 0
+    in_str = escaped = False
+    for ch in text:
+        if in_str:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def parse_geojson_bytes(raw: bytes, source: str) -> dict[str, Any]:
+    """Decode and parse a GeoJSON document, or raise with a message naming the problem."""
+    if not raw.strip():
+        raise DataValidationError([Problem(source, "the file is empty")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(
+            [
+                Problem(
+                    source, f"not UTF-8 text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r})"
+                )
+            ]
+        ) from None
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise DataValidationError(
+            [Problem(source, f"JSON nested {depth} levels deep (limit {MAX_NESTING})")]
+        )
+
+    def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for k, v in pairs:
+            if k in seen:
+                raise ValueError(f"duplicate key {k!r}")
+            seen[k] = v
+        return seen
+
+    try:
+        doc = json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise DataValidationError(
+            [Problem(source, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
+        ) from None
+    except ValueError as exc:
+        raise DataValidationError([Problem(source, f"invalid JSON: {exc}")]) from None
+    if not isinstance(doc, dict):
+        raise DataValidationError(
+            [
+                Problem(
+                    source,
+                    "top level is not an object",
+                    expected="FeatureCollection",
+                    got=type(doc).__name__,
+                )
+            ]
+        )
+    return doc
+
+
+def validate_collection(spec: LayerSpec, doc: Mapping[str, Any], source: str) -> list[Problem]:
+    """Every problem in a parsed FeatureCollection against ``spec``."""
+    problems: list[Problem] = []
+    if doc.get("type") != "FeatureCollection":
+        return [
+            Problem(
+                source,
+                "not a FeatureCollection",
+                expected="FeatureCollection",
+                got=_short(doc.get("type")),
+            )
+        ]
+    crs = doc.get("crs")
+    if crs is not None:
+        name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+        if name not in _CRS84_NAMES:
+            problems.append(
+                Problem(
+                    source,
+                    "unsupported CRS; GeoJSON layers must be EPSG:4326",
+                    field="crs",
+                    expected="EPSG:4326 / CRS84",
+                    got=_short(name),
+                )
+            )
+    features = doc.get("features")
+    if not isinstance(features, list):
+        return [*problems, Problem(source, "'features' is not a list")]
+    if not features:
+        problems.append(Problem(source, "the layer has no features"))
+    seen_ids: dict[str, int] = {}
+    for index, feature in enumerate(features):
+        problems.extend(_validate_feature(spec, feature, index, source, seen_ids))
+    return problems
+
+
+def _validate_feature(
+    spec: LayerSpec, feature: Any, index: int, source: str, seen_ids: dict[str, int]
+) -> list[Problem]:
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        return [Problem(source, "not a GeoJSON Feature", feature=f"#{index}")]
+    props = feature.get("properties")
+    if not isinstance(props, dict):
+        return [Problem(source, "properties missing or not an object", feature=f"#{index}")]
+    fid_value = props.get(spec.id_property)
+    fid = str(fid_value) if isinstance(fid_value, str) and fid_value else f"#{index}"
+    problems: list[Problem] = []
+    if fid in seen_ids:
+        problems.append(
+            Problem(
+                source,
+                f"duplicate id (also feature #{seen_ids[fid]})",
+                feature=fid,
+                field=spec.id_property,
+            )
+        )
+    else:
+        seen_ids[fid] = index
+    for prop in spec.all_properties:
+        if prop.name not in props:
+            problems.append(
+                Problem(
+                    source,
+                    "missing property",
+                    feature=fid,
+                    field=prop.name,
+                    expected=prop.kind.value,
+                )
+            )
+            continue
+        value = props[prop.name]
+        if value is None:
+            if not prop.nullable:
+                problems.append(
+                    Problem(
+                        source,
+                        "must not be null",
+                        feature=fid,
+                        field=prop.name,
+                        expected=prop.kind.value,
+                        got="null",
+                    )
+                )
+            continue
+        why = _kind_problem(prop.kind, value)
+        if why:
+            problems.append(
+                Problem(
+                    source,
+                    why,
+                    feature=fid,
+                    field=prop.name,
+                    expected=prop.kind.value,
+                    got=_short(value),
+                )
+            )
+        elif prop.allowed is not None and value not in prop.allowed:
+            problems.append(
+                Problem(
+                    source,
+                    "value not allowed",
+                    feature=fid,
+                    field=prop.name,
+                    expected=" | ".join(prop.allowed),
+                    got=_short(value),
+                )
+            )
+    problems.extend(_geometry_problems(spec, feature.get("geometry"), fid, source))
+    return problems
+
+
+def _geometry_problems(spec: LayerSpec, geometry: Any, fid: str, source: str) -> list[Problem]:
+    if not isinstance(geometry, dict):
+        return [
+            Problem(
+                source,
+                "missing geometry",
+                feature=fid,
+                field="geometry",
+                expected=" | ".join(spec.geometry_types),
+            )
+        ]
+    gtype = geometry.get("type")
+    if gtype not in spec.geometry_types:
+        return [
+            Problem(
+                source,
+                "wrong geometry type",
+                feature=fid,
+                field="geometry",
+                expected=" | ".join(spec.geometry_types),
+                got=_short(gtype),
+            )
+        ]
+    why = _coordinate_problem(geometry)
+    if why:
+        return [Problem(source, why, feature=fid, field="geometry")]
+    try:
+        geom = shape(geometry)
+    except (ValueError, TypeError, AttributeError, IndexError) as exc:
+        return [Problem(source, f"malformed geometry: {exc}", feature=fid, field="geometry")]
+    if geom.is_empty:
+        return [Problem(source, "empty geometry", feature=fid, field="geometry")]
+    if not geom.is_valid:
+        reason = shapely.is_valid_reason(geom)
+        return [Problem(source, f"invalid geometry: {reason}", feature=fid, field="geometry")]
+    return []
+
+
+def load_layer(spec: LayerSpec, path: Path) -> gpd.GeoDataFrame:
+    """Read, validate and return one layer; raise ``DataValidationError`` listing every problem."""
+    source = path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataValidationError([Problem(source, f"file not found: {path}")]) from None
+    except OSError as exc:
+        raise DataValidationError([Problem(source, f"cannot read file: {exc}")]) from None
+    doc = parse_geojson_bytes(raw, source)
+    problems = validate_collection(spec, doc, source)
+    if problems:
+        raise DataValidationError(problems)
+    return to_frame(spec, doc)
+
+
+def to_frame(spec: LayerSpec, doc: Mapping[str, Any]) -> gpd.GeoDataFrame:
+    """A validated FeatureCollection as a GeoDataFrame with the spec's columns, in order."""
+    rows = [dict(f["properties"]) for f in doc["features"]]
+    geoms = [shape(f["geometry"]) for f in doc["features"]]
+    columns = [p.name for p in spec.all_properties]
+    gdf = gpd.GeoDataFrame(
+        [{c: row.get(c) for c in columns} for row in rows],
+        columns=columns,
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
+    gdf.index = gdf[spec.id_property].astype(str).to_numpy()
+    gdf.index.name = None
+    return gdf
+
+
+@dataclass
+class Layers:
+    """The shipped layers that loaded, and the errors of those that did not."""
+
+    frames: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    errors: dict[str, DataValidationError] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> gpd.GeoDataFrame:
+        return self.frames[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.frames
+
+
+def load_all(data_dir: Path | None = None, keys: Iterable[str] | None = None) -> Layers:
+    """Load every layer (or ``keys``); a broken layer is reported, the others still load."""
+    data_dir = data_dir or catalog.default_data_dir()
+    result = Layers()
+    for key in keys or catalog.layer_keys():
+        spec = catalog.get(key)
+        try:
+            result.frames[key] = load_layer(spec, spec.path(data_dir))
+        except DataValidationError as exc:
+            result.errors[key] = exc
+    return result
+
+
+def spec_for_file(path: Path) -> LayerSpec | None:
+    """The spec whose file name matches ``path`` (for ``corridormap validate FILE``)."""
+    for spec in catalog.LAYERS:
+        if path.name == spec.file:
+            return spec
+    return None
