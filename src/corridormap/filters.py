@@ -1,0 +1,258 @@
+"""Pure filter logic: what the map, the table, the counts and the exports show.
+
+``apply`` narrows every layer by the same ``Filters``; ``describe`` says in one English line what
+the active filters are. Both are pure functions of their inputs and are table-tested.
+
+As-of rules (one place, shown in the app):
+
+* ``asof=None`` ("planned") shows everything, including what is planned or under construction.
+* With a date, a layer whose spec has ``asof_hides`` keeps a feature when its dated property
+  (opened, supply start, summit date, annotation date) is on or before the date. A feature with
+  no date is kept only when its status is ``operational``: such legs were in service before the
+  as-of range began (2006). Countries are never hidden: their OTS status falls back to ``none``
+  before they joined.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Final
+
+import geopandas as gpd
+import pandas as pd
+
+from corridormap import catalog, style
+from corridormap.catalog import Kind, LayerSpec
+
+ASOF_MIN: Final = date(2006, 1, 1)
+DEFAULT_LAYERS: Final = tuple(s.key for s in catalog.LAYERS if s.default_visible)
+#: Facets in the order they appear in links, the sidebar and descriptions.
+FACETS: Final = ("corridor", "route", "mode", "status")
+# Points lying just off their polygon (ports on a simplified coast, border posts) still count
+# for the country they are within this distance of, in degrees (about 5 km).
+POINT_TOLERANCE_DEG: Final = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The active filters. Empty tuples mean "no restriction"."""
+
+    countries: tuple[str, ...] = ()
+    corridor: tuple[str, ...] = ()
+    route: tuple[str, ...] = ()
+    mode: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    asof: date | None = None
+    layers: tuple[str, ...] = DEFAULT_LAYERS
+
+    def facet(self, name: str) -> tuple[str, ...]:
+        value: tuple[str, ...] = getattr(self, name)
+        return value
+
+    def with_facet(self, name: str, values: Iterable[str]) -> Filters:
+        if name not in FACETS:
+            raise KeyError(f"unknown facet {name!r}; known: {', '.join(FACETS)}")
+        return replace(self, **{name: tuple(values)})  # type: ignore[arg-type]
+
+    @property
+    def is_default(self) -> bool:
+        return self == Filters()
+
+
+# ---------------------------------------------------------------------------------------------
+# Countries crossed, computed from geometry
+
+
+def feature_countries(gdf: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> pd.Series:
+    """For each feature, the sorted tuple of ISO3 codes whose polygon it lies in or crosses.
+
+    Computed spatially (not from a hand-kept list). Points that fall just outside every polygon
+    (a port on a simplified coastline, a border post) take the nearest country within
+    ``POINT_TOLERANCE_DEG``.
+    """
+    if gdf.empty:
+        return pd.Series([], index=gdf.index, dtype=object)
+    left = gpd.GeoDataFrame({"_row": range(len(gdf))}, geometry=gdf.geometry.values, crs=gdf.crs)
+    right = gpd.GeoDataFrame(
+        {"_iso3": countries[catalog.COUNTRIES.id_property].to_numpy()},
+        geometry=countries.geometry.values,
+        crs=countries.crs,
+    )
+    hits = gpd.sjoin(left, right, how="left", predicate="intersects")
+    found: dict[int, set[str]] = {i: set() for i in range(len(gdf))}
+    for row, iso in zip(hits["_row"], hits["_iso3"], strict=True):
+        if isinstance(iso, str):
+            found[int(row)].add(iso)
+    missing = [i for i, s in found.items() if not s]
+    if missing:
+        with warnings.catch_warnings():
+            # The tolerance is meant in degrees; a planar nearest search is what we want.
+            warnings.filterwarnings("ignore", "Geometry is in a geographic CRS", UserWarning)
+            near = gpd.sjoin_nearest(
+                left.iloc[missing], right, how="left", max_distance=POINT_TOLERANCE_DEG
+            )
+        for row, iso in zip(near["_row"], near["_iso3"], strict=True):
+            if isinstance(iso, str):
+                found[int(row)].add(iso)
+    return pd.Series([tuple(sorted(found[i])) for i in range(len(gdf))], index=gdf.index)
+
+
+# ---------------------------------------------------------------------------------------------
+# Applying filters
+
+
+def _parse_date(value: object) -> date | None:
+    if isinstance(value, str) and value:
+        return date.fromisoformat(value)
+    return None
+
+
+def asof_mask(spec: LayerSpec, gdf: gpd.GeoDataFrame, asof: date | None) -> pd.Series:
+    """Which features exist on ``asof`` (all of them when ``asof`` is None)."""
+    keep = pd.Series(True, index=gdf.index)
+    if asof is None or spec.asof_property is None or not spec.asof_hides:
+        return keep
+    dates: pd.Series = gdf[spec.asof_property].map(_parse_date)
+    has_status = "status" in gdf.columns
+    operational: pd.Series = (
+        gdf["status"].eq("operational") if has_status else pd.Series(False, index=gdf.index)
+    )
+    dated_ok = dates.map(lambda d: d is not None and d <= asof)
+    undated_ok = dates.isna() & operational
+    if has_status:
+        # A dated feature counts only once it is in operation.
+        dated_ok = dated_ok & operational
+    return (dated_ok | undated_ok).astype(bool)
+
+
+def asof_reset(spec: LayerSpec, gdf: gpd.GeoDataFrame, asof: date | None) -> gpd.GeoDataFrame:
+    """Features as they stood on ``asof`` (e.g. OTS status ``none`` before a state joined)."""
+    if asof is None or spec.asof_reset is None or spec.asof_property is None or gdf.empty:
+        return gdf
+    prop, value = spec.asof_reset
+    dates: pd.Series = gdf[spec.asof_property].map(_parse_date)
+    before = dates.map(lambda d: d is None or d > asof).astype(bool)
+    column = gdf[prop].where(~before, value)
+    return gdf.assign(**{prop: column})
+
+
+def _facet_mask(
+    spec: LayerSpec, gdf: gpd.GeoDataFrame, facet: str, wanted: Sequence[str]
+) -> pd.Series:
+    prop = spec.facet_property(facet)
+    if not wanted or prop is None:
+        return pd.Series(True, index=gdf.index)
+    chosen = set(wanted)
+    column: pd.Series = gdf[prop.name]
+    if prop.kind is Kind.STR_LIST:
+        return column.map(lambda v: bool(chosen.intersection(v or ()))).astype(bool)
+    return column.isin(chosen)
+
+
+def apply(
+    frames: Mapping[str, gpd.GeoDataFrame],
+    filters: Filters,
+    crossings: Mapping[str, pd.Series] | None = None,
+) -> dict[str, gpd.GeoDataFrame]:
+    """The features each visible layer shows under ``filters``.
+
+    ``crossings`` maps a layer key to the output of ``feature_countries`` for that layer
+    (computed once and cached by the caller); it is computed here when absent.
+    """
+    countries = frames.get(catalog.COUNTRIES.key)
+    out: dict[str, gpd.GeoDataFrame] = {}
+    for spec in catalog.LAYERS:
+        if spec.key not in frames or spec.key not in filters.layers:
+            continue
+        gdf = frames[spec.key]
+        mask = asof_mask(spec, gdf, filters.asof)
+        for facet in FACETS:
+            mask &= _facet_mask(spec, gdf, facet, filters.facet(facet))
+        if filters.countries:
+            mask &= country_mask(spec, gdf, filters.countries, countries, crossings)
+        out[spec.key] = asof_reset(spec, gdf[mask], filters.asof)
+    return out
+
+
+def country_mask(
+    spec: LayerSpec,
+    gdf: gpd.GeoDataFrame,
+    wanted: Sequence[str],
+    countries: gpd.GeoDataFrame | None,
+    crossings: Mapping[str, pd.Series] | None = None,
+) -> pd.Series:
+    chosen = set(wanted)
+    if spec.country_property is not None:
+        codes: pd.Series = gdf[spec.country_property]
+        return codes.isin(chosen)
+    if countries is None:
+        return pd.Series(False, index=gdf.index)
+    crossed = (crossings or {}).get(spec.key)
+    if crossed is None:
+        crossed = feature_countries(gdf, countries)
+    crossed = crossed.reindex(gdf.index)
+    return crossed.map(lambda isos: bool(chosen.intersection(isos or ()))).astype(bool)
+
+
+# ---------------------------------------------------------------------------------------------
+# Describing filters in English
+
+
+def _join(items: Sequence[str], conj: str = "and") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {conj} " + items[-1]
+
+
+def format_date(d: date) -> str:
+    """7 Oct 2025."""
+    return f"{d.day} {d.strftime('%b')} {d.year}"
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """Display names for codes the description mentions (countries by ISO3)."""
+
+    countries: Mapping[str, str] = field(default_factory=dict)
+
+
+def describe(filters: Filters, names: Names | None = None) -> str:
+    """One English line for the active filters, e.g.
+    "Middle Corridor, operational legs in Georgia, as of 7 Oct 2025"."""
+    names = names or Names()
+    head: list[str] = []
+    if filters.corridor:
+        head.append(_join([style.label(style.CORRIDOR_STYLES, c) for c in filters.corridor]))
+    if filters.route:
+        head.append(_join([style.route_label(r) for r in filters.route], "or"))
+
+    legs = "legs"
+    if filters.mode:
+        legs = _join(list(filters.mode), "or") + " " + legs
+    if filters.status:
+        legs = (
+            _join([style.label(style.STATUS_STYLES, s).lower() for s in filters.status], "or")
+            + " "
+            + legs
+        )
+    elif filters.asof is not None:
+        legs = "operational " + legs
+    clause = legs if (filters.status or filters.mode or filters.asof) else ""
+    if not head and clause:
+        clause = "All " + clause
+    if not head and not clause:
+        head.append("All corridors and layers")
+    text = ", ".join([*head, clause]) if clause else ", ".join(head)
+    if filters.countries:
+        text += " in " + _join([names.countries.get(c, c) for c in filters.countries], "or")
+    if filters.asof is None:
+        text += ", including planned projects"
+    else:
+        text += f", as of {format_date(filters.asof)}"
+    hidden = [s.title for s in catalog.LAYERS if s.key not in filters.layers]
+    if hidden and set(filters.layers) != set(DEFAULT_LAYERS):
+        text += f" (hidden: {_join(hidden)})"
+    return text[0].upper() + text[1:]

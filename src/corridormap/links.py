@@ -1,0 +1,286 @@
+"""Shareable links: the whole view (filters, selection, map view, basemap) in a query string.
+
+``parse`` never raises: every value it cannot use is dropped and reported as a ``Notice`` naming
+the parameter, the value and why. ``to_params`` writes only what differs from the defaults, so
+``parse(to_params(state)) == state`` for every valid state.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Final
+from urllib.parse import urlencode
+
+import geopandas as gpd
+
+from corridormap import catalog, filters
+from corridormap.filters import Filters
+
+PARAMS: Final = (
+    "corridor",
+    "route",
+    "country",
+    "mode",
+    "status",
+    "asof",
+    "layers",
+    "select",
+    "lat",
+    "lon",
+    "zoom",
+    "basemap",
+)
+PLANNED: Final = "planned"
+ZOOM_RANGE: Final = (2, 12)
+MAX_VALUE_LENGTH: Final = 200
+MAX_VALUES: Final = 50
+DEFAULT_BASEMAP: Final = "bundled"
+
+
+@dataclass(frozen=True, slots=True)
+class ViewState:
+    """Everything a link reproduces."""
+
+    filters: Filters = field(default_factory=Filters)
+    select: str | None = None  # "layer:id"
+    lat: float | None = None
+    lon: float | None = None
+    zoom: int | None = None
+    basemap: str = DEFAULT_BASEMAP
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A link value that was dropped, and why."""
+
+    param: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+        return f"Ignored {self.param}={shown!r}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The values a link may use, taken from the loaded data."""
+
+    countries: frozenset[str] = frozenset()
+    routes: frozenset[str] = frozenset()
+    feature_ids: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    asof_max: date = filters.ASOF_MIN
+    basemaps: tuple[str, ...] = (DEFAULT_BASEMAP,)
+
+    @classmethod
+    def from_frames(
+        cls, frames: Mapping[str, gpd.GeoDataFrame], basemaps: Sequence[str], asof_max: date
+    ) -> Vocabulary:
+        ids = {
+            key: frozenset(str(i) for i in gdf[catalog.get(key).id_property])
+            for key, gdf in frames.items()
+        }
+        routes = frames.get(catalog.CORRIDOR_LEGS.key)
+        return cls(
+            countries=ids.get(catalog.COUNTRIES.key, frozenset()),
+            routes=frozenset(routes["route"]) if routes is not None else frozenset(),
+            feature_ids=ids,
+            asof_max=asof_max,
+            basemaps=tuple(basemaps),
+        )
+
+    def allowed(self, facet: str) -> frozenset[str]:
+        if facet == "route":
+            return self.routes
+        spec = catalog.CORRIDOR_LEGS.facet_property(facet)
+        if spec is None or spec.allowed is None:
+            raise KeyError(f"no fixed vocabulary for facet {facet!r}")
+        return frozenset(spec.allowed)
+
+
+def _values(raw: Sequence[str]) -> list[str]:
+    """Repeated and comma-separated values, trimmed, empties dropped, order kept, no repeats."""
+    out: list[str] = []
+    for item in raw:
+        for part in item.split(","):
+            value = part.strip()
+            if value and value not in out:
+                out.append(value)
+    return out
+
+
+def _float(raw: str, lo: float, hi: float) -> float | None:
+    try:
+        value = float(raw)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and lo <= value <= hi else None
+
+
+class _Reader:
+    """Reads parameter values and collects a notice for each one it drops."""
+
+    def __init__(self, query: Mapping[str, Sequence[str]]) -> None:
+        self.query = query
+        self.notices: list[Notice] = [
+            Notice(key, ",".join(query[key]), "unknown parameter")
+            for key in query
+            if key not in PARAMS
+        ]
+
+    def drop(self, param: str, value: str, reason: str) -> None:
+        self.notices.append(Notice(param, value, reason))
+
+    def values(self, name: str) -> list[str]:
+        kept: list[str] = []
+        for v in _values(self.query.get(name, ())):
+            if len(v) > MAX_VALUE_LENGTH:
+                self.drop(name, v, "value too long")
+            elif len(kept) >= MAX_VALUES:
+                self.drop(name, v, f"more than {MAX_VALUES} values")
+            else:
+                kept.append(v)
+        return kept
+
+    def last(self, name: str) -> str | None:
+        vals = self.values(name)
+        return vals[-1] if vals else None
+
+    def members(self, name: str, allowed: frozenset[str], reason: str) -> tuple[str, ...]:
+        good = []
+        for v in self.values(name):
+            if v in allowed:
+                good.append(v)
+            else:
+                self.drop(name, v, reason)
+        return tuple(good)
+
+
+def _parse_asof(r: _Reader, vocab: Vocabulary) -> date | None:
+    v = r.last("asof")
+    if v is None or v.lower() == PLANNED:
+        return None
+    try:
+        d = date.fromisoformat(v)
+    except ValueError:
+        r.drop("asof", v, "not a date YYYY-MM-DD or 'planned'")
+        return None
+    if not filters.ASOF_MIN <= d <= vocab.asof_max:
+        span = f"{filters.ASOF_MIN.isoformat()}..{vocab.asof_max.isoformat()}"
+        r.drop("asof", v, f"outside {span}")
+        return None
+    return d
+
+
+def _parse_filters(r: _Reader, vocab: Vocabulary) -> Filters:
+    f = Filters()
+    for facet in filters.FACETS:
+        f = f.with_facet(facet, r.members(facet, vocab.allowed(facet), f"not a known {facet}"))
+    countries = tuple(
+        c for c in (v.upper() for v in r.values("country")) if _known_country(r, c, vocab)
+    )
+    f = replace(f, countries=countries, asof=_parse_asof(r, vocab))
+    if "layers" in r.query:
+        chosen = set(r.members("layers", frozenset(catalog.layer_keys()), "not a layer"))
+        f = replace(f, layers=tuple(s.key for s in catalog.LAYERS if s.key in chosen))
+    return f
+
+
+def _known_country(r: _Reader, code: str, vocab: Vocabulary) -> bool:
+    if code in vocab.countries:
+        return True
+    r.drop("country", code, "not an ISO3 code of a country on the map")
+    return False
+
+
+def _parse_view(r: _Reader) -> tuple[float | None, float | None, int | None]:
+    coords: dict[str, float | None] = {}
+    for name, lo, hi in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
+        v = r.last(name)
+        coords[name] = None if v is None else _float(v, lo, hi)
+        if v is not None and coords[name] is None:
+            r.drop(name, v, f"not a number between {lo:g} and {hi:g}")
+    lat, lon = coords["lat"], coords["lon"]
+    if (lat is None) != (lon is None):
+        r.drop("lat" if lat is not None else "lon", "", "lat and lon go together")
+        lat = lon = None
+    zoom = None
+    v = r.last("zoom")
+    if v is not None:
+        num = _float(v, *ZOOM_RANGE)
+        if num is None or num != int(num):
+            lo_z, hi_z = ZOOM_RANGE
+            r.drop("zoom", v, f"not a whole number from {lo_z} to {hi_z}")
+        else:
+            zoom = int(num)
+    return lat, lon, zoom
+
+
+def parse(query: Mapping[str, Sequence[str]], vocab: Vocabulary) -> tuple[ViewState, list[Notice]]:
+    """A view state from query parameters, plus a notice for every value it dropped."""
+    r = _Reader(query)
+    f = _parse_filters(r, vocab)
+    select = None
+    v = r.last("select")
+    if v is not None:
+        select = resolve_select(v, vocab)
+        if select is None:
+            r.drop("select", v, "no feature with that id")
+    lat, lon, zoom = _parse_view(r)
+    bm = DEFAULT_BASEMAP
+    v = r.last("basemap")
+    if v is not None:
+        if v in vocab.basemaps:
+            bm = v
+        else:
+            r.drop("basemap", v, f"not one of {', '.join(vocab.basemaps)}")
+    return ViewState(f, select, lat, lon, zoom, bm), r.notices
+
+
+def resolve_select(value: str, vocab: Vocabulary) -> str | None:
+    """``layer:id`` for a selection given as ``layer:id`` or a bare id (first layer that has it)."""
+    if ":" in value:
+        layer, _, fid = value.partition(":")
+        return value if fid in vocab.feature_ids.get(layer, frozenset()) else None
+    for spec in reversed(catalog.LAYERS):  # most specific layers first
+        if value in vocab.feature_ids.get(spec.key, frozenset()):
+            return f"{spec.key}:{value}"
+    return None
+
+
+def to_params(state: ViewState) -> dict[str, str]:
+    """Query parameters for ``state``: only what differs from the defaults, lists comma-joined."""
+    f = state.filters
+    out: dict[str, str] = {}
+    for facet in filters.FACETS:
+        if f.facet(facet):
+            out[facet] = ",".join(f.facet(facet))
+    if f.countries:
+        out["country"] = ",".join(f.countries)
+    if f.asof is not None:
+        out["asof"] = f.asof.isoformat()
+    if set(f.layers) != set(filters.DEFAULT_LAYERS):
+        out["layers"] = ",".join(f.layers)
+    if state.select:
+        out["select"] = state.select
+    if state.lat is not None and state.lon is not None:
+        out["lat"] = f"{state.lat:.4f}"
+        out["lon"] = f"{state.lon:.4f}"
+    if state.zoom is not None:
+        out["zoom"] = str(state.zoom)
+    if state.basemap != DEFAULT_BASEMAP:
+        out["basemap"] = state.basemap
+    return out
+
+
+def query_string(state: ViewState) -> str:
+    params = to_params(state)
+    return "?" + urlencode(params, safe=",:") if params else ""
+
+
+def listed(params: Mapping[str, str]) -> dict[str, list[str]]:
+    """``to_params`` output in the shape ``parse`` takes (as Streamlit's query params give it)."""
+    return {k: [v] for k, v in params.items()}
