@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""Cold start and page weight of the app, measured on this machine in headless Chromium.
+
+For each run: a fresh ``streamlit run app.py`` process and a fresh browser context (empty
+cache); every non-loopback request is aborted and counted. Measures
+
+* process start -> ``/_stcore/health`` answers ``ok``;
+* process start -> first map paint (Leaflet ``path.leaflet-interactive`` in the iframe), the
+  page being opened as soon as the server is healthy;
+* bytes sent to the browser for the first page load: HTTP response bodies (decoded, and as
+  transferred: encoded body + headers) and websocket frame payloads (the map script, GeoJSON
+  inline, travels over Streamlit's websocket).
+
+Writes ``bench/results/cold_start.{md,json}`` and prints the table.
+
+    python bench/cold_start.py --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.metadata
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+
+from harness import (  # noqa: E402
+    APP,
+    PageProbe,
+    browser_unavailable,
+    launch_chromium,
+    start_streamlit,
+    wait_for_map,
+)
+
+RESULTS = REPO / "bench" / "results"
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {"cpu_count": os.cpu_count(), "platform": platform.platform()}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu_model"] = line.split(":", 1)[1].strip()
+                break
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["memory_gib"] = round(int(line.split()[1]) / 2**20, 1)
+                break
+    info["python"] = platform.python_version()
+    for dist in ("streamlit", "folium", "branca", "streamlit-folium", "playwright"):
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            info[dist] = importlib.metadata.version(dist)
+    return info
+
+
+def one_run(browser: Any, app: Path, base_path: str, log_dir: Path) -> dict[str, Any]:
+    server = start_streamlit(app, cwd=REPO, base_path=base_path, log_dir=log_dir)
+    try:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        try:
+            page = context.new_page()
+            probe = PageProbe(record_bodies=True).attach(context, page)
+            nav_start = time.perf_counter()
+            page.goto(server.url, wait_until="domcontentloaded")
+            wait_for_map(page, timeout_ms=60_000, probe=probe)
+            painted = time.perf_counter()
+            probe.wait_quiet(page, quiet_ms=1000)  # late fonts, images, websocket frames
+            probe.collect_sizes()
+        finally:
+            context.close()
+    finally:
+        server.stop()
+
+    responses = probe.responses
+    return {
+        "health_s": server.healthy_after,
+        "first_paint_s": painted - server.started,
+        "navigation_to_paint_s": painted - nav_start,
+        "http_requests": len(responses),
+        "http_body_bytes": sum(r.get("body_bytes", 0) for r in responses),
+        "http_transfer_bytes": sum(r.get("transfer_bytes", 0) for r in responses),
+        "ws_frames_received": probe.ws_frames_received,
+        "ws_bytes_received": probe.ws_bytes_received,
+        "ws_bytes_sent": probe.ws_bytes_sent,
+        "blocked_requests": len(probe.blocked),
+        "blocked": probe.blocked,
+        "problems": {k: v for k, v in probe.problems().items() if v},
+        "largest": sorted(
+            (
+                {
+                    "url": r["url"].removeprefix(server.url),
+                    "body_bytes": r.get("body_bytes", 0),
+                    "transfer_bytes": r.get("transfer_bytes", 0),
+                    "encoding": r.get("content_encoding", ""),
+                }
+                for r in responses
+            ),
+            key=lambda r: -r["body_bytes"],
+        )[:12],
+    }
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+METRICS = (
+    ("health_s", "process start → /_stcore/health ok", "s"),
+    ("first_paint_s", "process start → first map paint", "s"),
+    ("navigation_to_paint_s", "page open → first map paint", "s"),
+    ("http_requests", "HTTP requests", ""),
+    ("http_body_bytes", "HTTP bodies, decoded", "B"),
+    ("http_transfer_bytes", "HTTP as transferred (encoded body + headers)", "B"),
+    ("ws_bytes_received", "websocket payload received", "B"),
+    ("ws_frames_received", "websocket frames received", ""),
+    ("blocked_requests", "off-machine requests (blocked)", ""),
+)
+
+
+def fmt(value: float, unit: str) -> str:
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit == "B":
+        return f"{value / 1024:,.0f} KiB"
+    return f"{value:,.0f}"
+
+
+def markdown(result: dict[str, Any]) -> str:
+    m = result["machine"]
+    lines = [
+        "# Cold start and page weight",
+        "",
+        f"Measured {result['date']} with `python bench/cold_start.py --runs {result['runs']}`"
+        f" (app `{result['app']}`, base path `/{result['base_path']}`), headless"
+        f" {result['browser']}, every non-loopback request aborted. Each run: a new"
+        " `streamlit run` process and a new browser context (empty cache); the OS file cache"
+        " is warm.",
+        "",
+        f"Machine: {m.get('cpu_count')} CPUs ({m.get('cpu_model', '?')}),"
+        f" {m.get('memory_gib', '?')} GiB RAM; Python {m.get('python')}, streamlit"
+        f" {m.get('streamlit')}, folium {m.get('folium')}, branca {m.get('branca')},"
+        f" streamlit-folium {m.get('streamlit-folium')}, playwright {m.get('playwright')}.",
+        "",
+        "| metric | median | min | max |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for key, label, unit in METRICS:
+        s = result["summary"][key]
+        cells = [fmt(s[k], unit) for k in ("median", "min", "max")]
+        lines.append(f"| {label} | {' | '.join(cells)} |")
+    lines += [
+        "",
+        "Websocket payloads are counted as the page receives them (after any permessage-deflate"
+        " inflation); HTTP 'as transferred' is what the network carried (gzip where the server"
+        " applied it).",
+        "",
+        "## Largest HTTP responses (first run)",
+        "",
+        "| path | decoded | transferred | encoding |",
+        "| --- | ---: | ---: | --- |",
+    ]
+    for r in result["runs_detail"][0]["largest"]:
+        lines.append(
+            f"| `{r['url'][:90]}` | {fmt(r['body_bytes'], 'B')} | {fmt(r['transfer_bytes'], 'B')}"
+            f" | {r['encoding'] or '-'} |"
+        )
+    blocked = sorted({u for run in result["runs_detail"] for u in run["blocked"]})
+    lines += ["", f"Off-machine requests blocked: {len(blocked)}"]
+    lines += [f"- {u}" for u in blocked]
+    problems = [run["problems"] for run in result["runs_detail"] if run["problems"]]
+    if problems:
+        lines += ["", "Problems seen:", "```", json.dumps(problems, indent=2)[:4000], "```"]
+    lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--app", type=Path, default=APP)
+    parser.add_argument("--base-path", default="")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+
+    why = browser_unavailable()
+    if why:
+        print(f"cannot run: {why}", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+
+    runs: list[dict[str, Any]] = []
+    with (
+        sync_playwright() as pw,
+        tempfile.TemporaryDirectory(prefix="cold-start-") as tmp,
+    ):
+        browser = launch_chromium(pw)
+        version = f"Chromium {browser.version}"
+        for i in range(args.runs):
+            run = one_run(browser, args.app, args.base_path, Path(tmp))
+            runs.append(run)
+            print(
+                f"run {i + 1}/{args.runs}: health {run['health_s']:.2f} s, "
+                f"paint {run['first_paint_s']:.2f} s, "
+                f"http {run['http_body_bytes'] / 1024:,.0f} KiB, "
+                f"ws {run['ws_bytes_received'] / 1024:,.0f} KiB, blocked {run['blocked_requests']}",
+                flush=True,
+            )
+        browser.close()
+
+    result = {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "runs": args.runs,
+        "app": str(
+            args.app.resolve().relative_to(REPO) if args.app.is_relative_to(REPO) else args.app
+        ),
+        "base_path": args.base_path,
+        "browser": version,
+        "machine": machine(),
+        "summary": {key: summary([float(r[key]) for r in runs]) for key, _, _ in METRICS},
+        "runs_detail": runs,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "cold_start.json").write_text(json.dumps(result, indent=2) + "\n")
+    md = markdown(result)
+    (args.out / "cold_start.md").write_text(md)
+    print()
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

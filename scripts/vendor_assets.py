@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Refresh ``static/vendor`` from the npm registry.
+
+What to fetch is listed once, in ``corridormap.assets.ASSETS``: for each CDN URL folium uses,
+the npm package and version, the path inside the package tarball, and the path under
+``static/vendor``. This script runs ``npm pack <package>@<version>`` for each package into a
+temporary folder, extracts it, copies (or, for a few files, derives) the listed files, removes
+files under ``static/vendor`` that the table no longer lists, and writes
+``static/vendor/README.md``. Deterministic and idempotent: a second run changes nothing.
+
+    python scripts/vendor_assets.py            # refresh
+    python scripts/vendor_assets.py --check    # exit 1 if anything would change
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from corridormap.assets import ASSETS, vendor_root  # noqa: E402
+
+README = "README.md"
+
+
+def npm_pack(spec: str, workdir: Path) -> Path:
+    """Download ``spec`` with ``npm pack`` and extract it; return the extracted folder."""
+    out = subprocess.run(
+        ["npm", "pack", spec, "--silent", "--pack-destination", str(workdir)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    tgz = workdir / out.stdout.strip().splitlines()[-1]
+    dest = workdir / re.sub(r"[^A-Za-z0-9._-]+", "_", spec)
+    dest.mkdir()
+    with tarfile.open(tgz) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
+def extract_glyphicons(src: bytes) -> bytes:
+    """The banner, @font-face and ``.glyphicon*`` rules of Bootstrap 3's bootstrap.css."""
+    css = src.decode("utf-8")
+    banner = re.match(r"/\*!.*?\*/\n", css, re.DOTALL)
+    start = css.index('@font-face {\n  font-family: "Glyphicons Halflings";')
+    rules: list[str] = []
+    for match in re.finditer(r"([^{}]+)\{[^{}]*\}\n", css[start:]):
+        selector = match.group(1).strip()
+        if rules and not selector.startswith(".glyphicon"):
+            break
+        rules.append(match.group(0))
+    header = (banner.group(0) if banner else "") + (
+        "/* Glyphicons only: the @font-face and .glyphicon rules of Bootstrap 3.4.1's\n"
+        " * dist/css/bootstrap.css, standing in for bootstrapcdn's 3.0.0 bootstrap-glyphicons.css\n"
+        " * (written by scripts/vendor_assets.py). */\n"
+    )
+    return (header + "".join(rules)).encode("utf-8")
+
+
+def fa_rotate(_src: bytes) -> bytes:
+    lines = [
+        "/* folium's leaflet.awesome.rotate css: the rotations folium.Icon(angle=N) asks for",
+        " * through Leaflet.awesome-markers' extraClasses 'fa-rotate-N' (0-360 degrees).",
+        " * Written by scripts/vendor_assets.py; folium, MIT licence (LICENSE.txt). */",
+    ]
+    lines += [f".fa-rotate-{n}{{transform:rotate({n}deg)}}" for n in range(361)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def awesome_markers_licence(_src: bytes) -> bytes:
+    return b"""\
+Leaflet.awesome-markers (https://github.com/lvoogdt/Leaflet.awesome-markers),
+packaged on npm as drmonty-leaflet-awesome-markers. The package ships no licence file; its
+package.json declares the MIT licence and its sources say "(c) 2012-2013, Lennard Voogdt".
+
+The MIT License (MIT)
+
+Copyright (c) 2012-2013 Lennard Voogdt
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software
+and associated documentation files (the "Software"), to deal in the Software without
+restriction, including without limitation the rights to use, copy, modify, merge, publish,
+distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
+Software is furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or
+substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING
+BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
+DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+"""
+
+
+def folium_licence(_src: bytes) -> bytes:
+    dist = importlib.metadata.distribution("folium")
+    for f in dist.files or ():
+        if f.name.upper().startswith("LICENSE"):
+            return Path(str(dist.locate_file(f))).read_bytes()
+    raise SystemExit("cannot find folium's licence file in its installed distribution")
+
+
+RECIPES: dict[str, Callable[[bytes], bytes]] = {
+    "copy": lambda b: b,
+    "extract-glyphicons": extract_glyphicons,
+    "fa-rotate": fa_rotate,
+    "awesome-markers-licence": awesome_markers_licence,
+    "folium-licence": folium_licence,
+}
+
+
+def build(workdir: Path) -> dict[str, bytes]:
+    """Every file of the table, path under static/vendor -> content."""
+    packages: dict[str, Path] = {}
+    out: dict[str, bytes] = {}
+    for asset in ASSETS:
+        for vf in asset.files:
+            if vf.dest in out:
+                continue
+            source = b""
+            if vf.source:
+                if asset.npm is None:
+                    raise SystemExit(f"{asset.name}: {vf.source} needs an npm package")
+                if asset.npm not in packages:
+                    print(f"npm pack {asset.npm}")
+                    packages[asset.npm] = npm_pack(asset.npm, workdir)
+                source = (packages[asset.npm] / vf.source).read_bytes()
+            out[vf.dest] = RECIPES[vf.recipe](source)
+    return out
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def readme(files: dict[str, bytes]) -> bytes:
+    total = sum(len(b) for b in files.values())
+    rows = [
+        "# Vendored browser assets",
+        "",
+        "Served by Streamlit's static file serving at `/app/static/vendor/...`, so the map renders",
+        "with no request leaving the machine. `corridormap.assets.use_offline_assets()` points",
+        "folium at these files; `scripts/vendor_assets.py` refreshes them from the npm registry",
+        "(it also writes this file: do not edit by hand). The table that drives both is",
+        "`corridormap.assets.ASSETS`.",
+        "",
+        "| asset | version | npm package | licence | local file | CDN URL it replaces | note |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for a in ASSETS:
+        rows.append(
+            "| "
+            + " | ".join(
+                _cell(c)
+                for c in (
+                    f"`{a.name}`",
+                    a.version,
+                    f"`{a.npm}`" if a.npm else "(written by the script)",
+                    a.licence,
+                    f"`{a.local_path}`",
+                    a.cdn_url,
+                    a.note,
+                )
+            )
+            + " |"
+        )
+    rows += ["", "## Files", "", "| file | bytes |", "| --- | ---: |"]
+    rows += [f"| `{path}` | {len(files[path]):,} |" for path in sorted(files)]
+    rows += ["", f"Total: {len(files)} files, {total:,} bytes ({total / 1e6:.2f} MB).", ""]
+    return "\n".join(rows).encode("utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
+    parser.add_argument("--dest", type=Path, default=vendor_root(), help="static/vendor folder")
+    args = parser.parse_args(argv)
+    dest: Path = args.dest
+
+    with tempfile.TemporaryDirectory(prefix="vendor-assets-") as tmp:
+        files = build(Path(tmp))
+    files[README] = readme(files)
+
+    changed: list[str] = []
+    for rel, content in sorted(files.items()):
+        target = dest / rel
+        if target.is_file() and target.read_bytes() == content:
+            continue
+        changed.append(f"write {rel}")
+        if not args.check:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+    if dest.is_dir():
+        for path in sorted(dest.rglob("*"), reverse=True):
+            rel = path.relative_to(dest).as_posix()
+            if path.is_file() and rel not in files:
+                changed.append(f"remove {rel}")
+                if not args.check:
+                    path.unlink()
+            elif path.is_dir() and not args.check and not any(path.iterdir()):
+                shutil.rmtree(path)
+
+    for line in changed:
+        print(line)
+    total = sum(len(b) for b in files.values())
+    print(f"{len(files)} files, {total:,} bytes; {len(changed)} change(s)")
+    return 1 if args.check and changed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

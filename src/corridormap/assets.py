@@ -1,0 +1,670 @@
+"""Offline browser assets: folium's CDN URLs mapped to files vendored under ``static/vendor``.
+
+Folium declares the JS/CSS it needs as CDN URLs (``default_js`` / ``default_css`` on every
+``JSCSSMixin`` subclass). Offline, the first of them that fails stops streamlit-folium's loader
+and the map stays blank. This module holds, in ONE table (:data:`ASSETS`), which CDN URL is
+served by which vendored file (and where that file comes from on the npm registry), and:
+
+* :func:`use_offline_assets` rewrites folium's class-level URLs to the vendored copies and fails
+  loudly (:class:`UnmappedAssetError`) when a class the product uses asks for a URL that has no
+  local file -- so a folium upgrade cannot bring a CDN back silently;
+* :class:`LeafletIconFix` / :func:`leaflet_icon_fix_js` point Leaflet's default marker icon at
+  the vendored images;
+* :func:`inline_html` turns a saved map into a self-contained HTML file (scripts and styles
+  inlined, fonts and images as ``data:`` URIs) that opens from ``file://`` with no network.
+
+``scripts/vendor_assets.py`` reads the same table to refresh ``static/vendor`` from npm.
+The core package never imports streamlit.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import mimetypes
+import re
+import threading
+import weakref
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+__all__ = [
+    "ASSETS",
+    "DEFAULT_BASE_URL",
+    "USED_CLASSES",
+    "Asset",
+    "LeafletIconFix",
+    "UnmappedAssetError",
+    "VendorFile",
+    "asset_for_url",
+    "inline_html",
+    "leaflet_icon_fix_js",
+    "local_path",
+    "static_root",
+    "use_offline_assets",
+    "vendor_files",
+    "vendor_root",
+]
+
+#: Where ``static/vendor`` is, seen from streamlit-folium's component iframe
+#: (``<base>/component/streamlit_folium.st_folium/index.html``): two levels up is the server
+#: root (or the ``--server.baseUrlPath`` prefix), and Streamlit serves ``static/`` next to
+#: ``app.py`` at ``app/static/``. Relative, so it keeps working under a base URL path.
+DEFAULT_BASE_URL: Final = "../../app/static/vendor"
+
+
+@dataclass(frozen=True, slots=True)
+class VendorFile:
+    """One file under ``static/vendor`` and how ``scripts/vendor_assets.py`` produces it.
+
+    ``recipe`` is ``"copy"`` (``source`` is a path inside the asset's npm tarball) or the name
+    of a transformation the script implements (``source`` is then its input, possibly empty).
+    """
+
+    source: str
+    dest: str
+    recipe: str = "copy"
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """One CDN URL folium asks for, and the vendored file that replaces it."""
+
+    name: str  # the link name folium uses ("leaflet", "leaflet_css", ...)
+    cdn_url: str
+    npm: str | None  # npm package spec the files come from; None if written by the script
+    version: str  # version vendored
+    licence: str  # SPDX expression
+    main: VendorFile  # the file served in place of ``cdn_url``
+    extras: tuple[VendorFile, ...] = ()  # fonts/images the main file refers to, licence text
+    note: str = ""
+
+    @property
+    def local_path(self) -> str:
+        """Path of the replacement under ``static/vendor``."""
+        return self.main.dest
+
+    @property
+    def files(self) -> tuple[VendorFile, ...]:
+        return (self.main, *self.extras)
+
+
+def _copy(source: str, dest: str) -> VendorFile:
+    return VendorFile(source=source, dest=dest)
+
+
+_LEAFLET = "leaflet-1.9.3"
+_JQUERY = "jquery-3.7.1"
+_BS5 = "bootstrap-5.2.2"
+_BS3 = "bootstrap-3.4.1"
+_FA = "fontawesome-free-6.2.0"
+_AWM = "leaflet-awesome-markers-2.0.2"
+_FULLSCREEN = "leaflet.fullscreen-3.0.0"
+_MOUSEPOS = "leaflet-mouse-position-1.2.0"
+_FOLIUM = "folium"
+
+_GLYPHICON_FONTS = tuple(
+    _copy(f"package/fonts/glyphicons-halflings-regular.{ext}", f"{_BS3}/fonts/{name}.{ext}")
+    for name in ("glyphicons-halflings-regular",)
+    for ext in ("eot", "woff2", "woff", "ttf", "svg")
+)
+_FA_FONTS = tuple(
+    _copy(f"package/webfonts/{name}.{ext}", f"{_FA}/webfonts/{name}.{ext}")
+    for name in ("fa-brands-400", "fa-regular-400", "fa-solid-900", "fa-v4compatibility")
+    for ext in ("woff2", "ttf")
+)
+
+#: Every CDN URL the product's folium classes ask for, and its vendored replacement.
+ASSETS: Final[tuple[Asset, ...]] = (
+    Asset(
+        name="leaflet",
+        cdn_url="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
+        npm="leaflet@1.9.3",
+        version="1.9.3",
+        licence="BSD-2-Clause",
+        main=_copy("package/dist/leaflet.js", f"{_LEAFLET}/leaflet.js"),
+        extras=(
+            _copy("package/LICENSE", f"{_LEAFLET}/LICENSE"),
+            # L.Icon.Default's images (see LeafletIconFix)
+            _copy("package/dist/images/marker-icon.png", f"{_LEAFLET}/images/marker-icon.png"),
+            _copy(
+                "package/dist/images/marker-icon-2x.png", f"{_LEAFLET}/images/marker-icon-2x.png"
+            ),
+            _copy("package/dist/images/marker-shadow.png", f"{_LEAFLET}/images/marker-shadow.png"),
+        ),
+    ),
+    Asset(
+        name="leaflet_css",
+        cdn_url="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css",
+        npm="leaflet@1.9.3",
+        version="1.9.3",
+        licence="BSD-2-Clause",
+        main=_copy("package/dist/leaflet.css", f"{_LEAFLET}/leaflet.css"),
+        extras=(
+            _copy("package/LICENSE", f"{_LEAFLET}/LICENSE"),
+            _copy("package/dist/images/layers.png", f"{_LEAFLET}/images/layers.png"),
+            _copy("package/dist/images/layers-2x.png", f"{_LEAFLET}/images/layers-2x.png"),
+            _copy("package/dist/images/marker-icon.png", f"{_LEAFLET}/images/marker-icon.png"),
+        ),
+    ),
+    Asset(
+        name="jquery",
+        cdn_url="https://code.jquery.com/jquery-3.7.1.min.js",
+        npm="jquery@3.7.1",
+        version="3.7.1",
+        licence="MIT",
+        main=_copy("package/dist/jquery.min.js", f"{_JQUERY}/jquery-3.7.1.min.js"),
+        extras=(_copy("package/LICENSE.txt", f"{_JQUERY}/LICENSE.txt"),),
+    ),
+    Asset(
+        name="bootstrap",
+        cdn_url="https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js",
+        npm="bootstrap@5.2.2",
+        version="5.2.2",
+        licence="MIT",
+        main=_copy("package/dist/js/bootstrap.bundle.min.js", f"{_BS5}/js/bootstrap.bundle.min.js"),
+        extras=(_copy("package/LICENSE", f"{_BS5}/LICENSE"),),
+    ),
+    Asset(
+        name="bootstrap_css",
+        cdn_url="https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/css/bootstrap.min.css",
+        npm="bootstrap@5.2.2",
+        version="5.2.2",
+        licence="MIT",
+        main=_copy("package/dist/css/bootstrap.min.css", f"{_BS5}/css/bootstrap.min.css"),
+        extras=(_copy("package/LICENSE", f"{_BS5}/LICENSE"),),
+    ),
+    Asset(
+        name="glyphicons_css",
+        cdn_url="https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css",
+        npm="bootstrap@3.4.1",
+        version="3.4.1",
+        licence="MIT",
+        main=VendorFile(
+            source="package/dist/css/bootstrap.css",
+            dest=f"{_BS3}/css/bootstrap-glyphicons.css",
+            recipe="extract-glyphicons",
+        ),
+        extras=(*_GLYPHICON_FONTS, _copy("package/LICENSE", f"{_BS3}/LICENSE")),
+        note=(
+            "3.0.0 is not on npm: the @font-face and .glyphicon rules are extracted from "
+            "3.4.1's bootstrap.css (same code points, a superset of the icons)"
+        ),
+    ),
+    Asset(
+        name="awesome_markers_font_css",
+        cdn_url="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/css/all.min.css",
+        npm="@fortawesome/fontawesome-free@6.2.0",
+        version="6.2.0",
+        licence="CC-BY-4.0 AND OFL-1.1 AND MIT",
+        main=_copy("package/css/all.min.css", f"{_FA}/css/all.min.css"),
+        extras=(*_FA_FONTS, _copy("package/LICENSE.txt", f"{_FA}/LICENSE.txt")),
+    ),
+    Asset(
+        name="awesome_markers",
+        cdn_url=(
+            "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/"
+            "leaflet.awesome-markers.js"
+        ),
+        npm="drmonty-leaflet-awesome-markers@2.0.2",
+        version="2.0.2",
+        licence="MIT",
+        main=_copy("package/js/leaflet.awesome-markers.js", f"{_AWM}/leaflet.awesome-markers.js"),
+        extras=(VendorFile("", f"{_AWM}/LICENSE", recipe="awesome-markers-licence"),),
+        note="the npm package ships no licence file; LICENSE is written from its MIT metadata",
+    ),
+    Asset(
+        name="awesome_markers_css",
+        cdn_url=(
+            "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/"
+            "leaflet.awesome-markers.css"
+        ),
+        npm="drmonty-leaflet-awesome-markers@2.0.2",
+        version="2.0.2",
+        licence="MIT",
+        main=_copy(
+            "package/css/leaflet.awesome-markers.css", f"{_AWM}/leaflet.awesome-markers.css"
+        ),
+        extras=(
+            *(
+                _copy(f"package/css/images/{img}", f"{_AWM}/images/{img}")
+                for img in (
+                    "markers-soft.png",
+                    "markers-soft@2x.png",
+                    "markers-shadow.png",
+                    "markers-shadow@2x.png",
+                )
+            ),
+            VendorFile("", f"{_AWM}/LICENSE", recipe="awesome-markers-licence"),
+        ),
+    ),
+    Asset(
+        name="awesome_rotate_css",
+        cdn_url=(
+            "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/"
+            "leaflet.awesome.rotate.min.css"
+        ),
+        npm=None,
+        version="folium",
+        licence="MIT",
+        main=VendorFile("", f"{_FOLIUM}/leaflet.awesome.rotate.min.css", recipe="fa-rotate"),
+        extras=(VendorFile("", f"{_FOLIUM}/LICENSE.txt", recipe="folium-licence"),),
+        note="only .fa-rotate-N{transform:rotate(Ndeg)} rules: written by the script",
+    ),
+    Asset(
+        name="Control.Fullscreen.js",
+        cdn_url="https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js",
+        npm="leaflet.fullscreen@3.0.0",
+        version="3.0.0",
+        licence="MIT",
+        main=_copy("package/Control.FullScreen.js", f"{_FULLSCREEN}/Control.FullScreen.js"),
+        extras=(_copy("package/LICENSE", f"{_FULLSCREEN}/LICENSE"),),
+        note="the CDN's .min.js is jsDelivr's minification of this file; npm ships it unminified",
+    ),
+    Asset(
+        name="Control.FullScreen.css",
+        cdn_url="https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.css",
+        npm="leaflet.fullscreen@3.0.0",
+        version="3.0.0",
+        licence="MIT",
+        main=_copy("package/Control.FullScreen.css", f"{_FULLSCREEN}/Control.FullScreen.css"),
+        extras=(
+            _copy("package/icon-fullscreen.svg", f"{_FULLSCREEN}/icon-fullscreen.svg"),
+            _copy("package/LICENSE", f"{_FULLSCREEN}/LICENSE"),
+        ),
+    ),
+    Asset(
+        name="Control_MousePosition_js",
+        cdn_url=(
+            "https://cdn.jsdelivr.net/gh/ardhi/Leaflet.MousePosition/src/"
+            "L.Control.MousePosition.min.js"
+        ),
+        npm="leaflet-mouse-position@1.2.0",
+        version="1.2.0",
+        licence="MIT",
+        main=_copy(
+            "package/src/L.Control.MousePosition.js", f"{_MOUSEPOS}/L.Control.MousePosition.js"
+        ),
+        extras=(_copy("package/MIT-LICENCE.txt", f"{_MOUSEPOS}/MIT-LICENCE.txt"),),
+        note=(
+            "the CDN serves ardhi/Leaflet.MousePosition's unversioned master; this npm wrapper "
+            "has the same code (master only adds `this` to map.off in onRemove)"
+        ),
+    ),
+    Asset(
+        name="Control_MousePosition_css",
+        cdn_url=(
+            "https://cdn.jsdelivr.net/gh/ardhi/Leaflet.MousePosition/src/"
+            "L.Control.MousePosition.min.css"
+        ),
+        npm="leaflet-mouse-position@1.2.0",
+        version="1.2.0",
+        licence="MIT",
+        main=_copy(
+            "package/src/L.Control.MousePosition.css", f"{_MOUSEPOS}/L.Control.MousePosition.css"
+        ),
+        extras=(_copy("package/MIT-LICENCE.txt", f"{_MOUSEPOS}/MIT-LICENCE.txt"),),
+    ),
+)
+
+#: Classes the product puts on its maps. ``use_offline_assets`` fails if any of them (as
+#: resolved through its MRO, so a folium upgrade that gives e.g. ``GeoJson`` its own
+#: ``default_js`` is caught too) asks for a URL that is not in :data:`ASSETS`. Classes that do
+#: not (or no longer) exist, or are not ``JSCSSMixin`` subclasses, are skipped.
+USED_CLASSES: Final[tuple[str, ...]] = (
+    "folium.Map",
+    "folium.FeatureGroup",
+    "folium.GeoJson",
+    "folium.GeoJsonTooltip",
+    "folium.GeoJsonPopup",
+    "folium.Marker",
+    "folium.Icon",
+    "folium.DivIcon",
+    "folium.CircleMarker",
+    "folium.Circle",
+    "folium.PolyLine",
+    "folium.Polygon",
+    "folium.Popup",
+    "folium.Tooltip",
+    "folium.LayerControl",
+    "folium.plugins.Fullscreen",
+    "folium.plugins.MousePosition",
+)
+
+#: Vendored images Leaflet's default marker icon uses.
+_ICON_FILES: Final = {
+    "iconUrl": f"{_LEAFLET}/images/marker-icon.png",
+    "iconRetinaUrl": f"{_LEAFLET}/images/marker-icon-2x.png",
+    "shadowUrl": f"{_LEAFLET}/images/marker-shadow.png",
+}
+
+_BY_URL: Final[dict[str, Asset]] = {a.cdn_url: a for a in ASSETS}
+
+
+class UnmappedAssetError(ValueError):
+    """A folium class the product uses asks for a URL with no vendored file."""
+
+    def __init__(self, problems: Iterable[tuple[str, str, str]]) -> None:
+        self.problems: tuple[tuple[str, str, str], ...] = tuple(problems)
+        lines = [f"  - {cls}: {url} ({why})" for cls, url, why in self.problems]
+        super().__init__(
+            f"{len(self.problems)} browser asset(s) would load from outside the machine:\n"
+            + "\n".join(lines)
+            + "\nAdd each URL to corridormap.assets.ASSETS and run scripts/vendor_assets.py."
+        )
+
+
+def static_root() -> Path:
+    """The repository's ``static/`` folder (served by Streamlit at ``/app/static``)."""
+    return Path(__file__).resolve().parents[2] / "static"
+
+
+def vendor_root(root: Path | None = None) -> Path:
+    """``static/vendor`` (under ``root`` if given, else :func:`static_root`)."""
+    return (root if root is not None else static_root()) / "vendor"
+
+
+def local_path(name: str, root: Path | None = None) -> Path:
+    """The vendored file for an asset, by folium link name, CDN URL or path under vendor/."""
+    for asset in ASSETS:
+        if name in (asset.name, asset.cdn_url, asset.local_path):
+            return vendor_root(root) / asset.local_path
+    for vf in vendor_files():
+        if name == vf.dest:
+            return vendor_root(root) / vf.dest
+    raise KeyError(f"no vendored asset named {name!r}")
+
+
+def asset_for_url(url: str) -> Asset | None:
+    """The table entry for a CDN URL, or None."""
+    return _BY_URL.get(url)
+
+
+def vendor_files() -> tuple[VendorFile, ...]:
+    """Every file under ``static/vendor`` the table lists, each once, in table order."""
+    seen: dict[str, VendorFile] = {}
+    for asset in ASSETS:
+        for vf in asset.files:
+            seen.setdefault(vf.dest, vf)
+    return tuple(seen.values())
+
+
+# --------------------------------------------------------------------------------------------
+# Rewriting folium's URLs
+
+
+_Links = list[tuple[str, str]]
+_lock = threading.Lock()
+#: class -> its own (default_js, default_css) as folium defined them, before any rewrite.
+_originals: weakref.WeakKeyDictionary[type, tuple[_Links | None, _Links | None]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _jscss_mixin() -> type:
+    # imported lazily: folium is slow to import; folium.plugins registers the plugin classes
+    import folium.plugins  # noqa: F401, PLC0415
+    from folium.elements import JSCSSMixin  # noqa: PLC0415
+
+    mixin: type = JSCSSMixin
+    return mixin
+
+
+def _subclasses(cls: type) -> Iterator[type]:
+    seen: set[type] = set()
+    stack: list[type] = list(cls.__subclasses__())
+    while stack:
+        sub = stack.pop()
+        if sub in seen:
+            continue
+        seen.add(sub)
+        yield sub
+        stack.extend(sub.__subclasses__())
+
+
+def _resolve(dotted: str) -> type | None:
+    module_name, _, attr = dotted.rpartition(".")
+    try:
+        obj: Any = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError):
+        return None
+    return obj if isinstance(obj, type) else None
+
+
+def _own_links(cls: type, attr: str) -> _Links | None:
+    value = cls.__dict__.get(attr)
+    return None if value is None else [(str(n), str(u)) for n, u in value]
+
+
+def _local_url(url: str, base: str) -> str | None:
+    asset = _BY_URL.get(url)
+    return None if asset is None else f"{base}/{asset.local_path}"
+
+
+def use_offline_assets(
+    base_url: str = DEFAULT_BASE_URL,
+    *,
+    required: Iterable[type | str] = (),
+    root: Path | None = None,
+) -> None:
+    """Point every folium ``default_js``/``default_css`` URL in :data:`ASSETS` at ``base_url``.
+
+    Walks every ``JSCSSMixin`` subclass loaded (after importing ``folium`` and
+    ``folium.plugins``) and replaces each URL that the table maps by
+    ``base_url + "/" + local_path``; URLs the table does not know are left alone on classes
+    the product does not use. Idempotent, and may be called again with another ``base_url``
+    (URLs are always rewritten from folium's originals).
+
+    Raises :class:`UnmappedAssetError` when a class of :data:`USED_CLASSES` (or of
+    ``required``, classes or dotted names) asks for a URL with no entry in the table, or whose
+    vendored file is missing under ``root`` (default: the repository's ``static/``).
+    """
+    base = base_url.rstrip("/")
+    mixin = _jscss_mixin()
+    with _lock:
+        for cls in _subclasses(mixin):
+            if cls not in _originals:
+                _originals[cls] = (_own_links(cls, "default_js"), _own_links(cls, "default_css"))
+            for attr, links in zip(("default_js", "default_css"), _originals[cls], strict=True):
+                if links is None:
+                    continue
+                setattr(cls, attr, [(n, _local_url(u, base) or u) for n, u in links])
+
+    problems: list[tuple[str, str, str]] = []
+    vroot = vendor_root(root)
+    for cls in _required_classes(mixin, required):
+        for attr in ("default_js", "default_css"):
+            for _name, url in _originals_for(cls, attr):
+                asset = _BY_URL.get(url)
+                label = f"{cls.__module__}.{cls.__qualname__}.{attr}"
+                if asset is None:
+                    problems.append((label, url, "no entry in corridormap.assets.ASSETS"))
+                elif not (vroot / asset.local_path).is_file():
+                    problems.append((label, url, f"missing file static/vendor/{asset.local_path}"))
+    if problems:
+        raise UnmappedAssetError(dict.fromkeys(problems))
+
+
+def _required_classes(mixin: type, extra: Iterable[type | str]) -> Iterator[type]:
+    for item in (*USED_CLASSES, *extra):
+        cls = _resolve(item) if isinstance(item, str) else item
+        if cls is None:
+            if isinstance(item, str) and item in USED_CLASSES:
+                continue  # a class the product may use that this folium lacks
+            raise ValueError(f"cannot import {item!r}")
+        if issubclass(cls, mixin):
+            yield cls
+
+
+def _originals_for(cls: type, attr: str) -> _Links:
+    """``cls``'s links as folium defines them (through the MRO), before any rewrite."""
+    index = 0 if attr == "default_js" else 1
+    for klass in cls.__mro__:
+        if klass in _originals and _originals[klass][index] is not None:
+            links = _originals[klass][index]
+            return list(links) if links is not None else []
+        if attr in klass.__dict__:
+            # a class created after the last rewrite: its own attribute is folium's original
+            return _own_links(klass, attr) or []
+    return []
+
+
+# --------------------------------------------------------------------------------------------
+# Leaflet's default marker icon
+
+
+def leaflet_icon_fix_js(base_url: str = DEFAULT_BASE_URL) -> str:
+    """JS that points ``L.Icon.Default`` at the vendored marker images.
+
+    streamlit-folium adds the CSS after the scripts ran, so Leaflet's path detection fails and
+    default markers come out as broken images. Full URLs in the options (with an empty
+    ``imagePath``) also let :func:`inline_html` swap them for ``data:`` URIs.
+    """
+    base = base_url.rstrip("/")
+    opts = ", ".join(f'{key}: "{base}/{path}"' for key, path in _ICON_FILES.items())
+    return f'L.Icon.Default.imagePath = "";\nL.Icon.Default.mergeOptions({{{opts}}});'
+
+
+class LeafletIconFix(MacroElement):
+    """Sets Leaflet's default marker images; add it to the map before any marker."""
+
+    _template = Template("{% macro script(this, kwargs) %}\n{{ this.js }}\n{% endmacro %}")
+
+    def __init__(self, base_url: str = DEFAULT_BASE_URL) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "LeafletIconFix"
+        self.js = leaflet_icon_fix_js(base_url)
+
+
+# --------------------------------------------------------------------------------------------
+# Self-contained HTML
+
+
+_SCRIPT_SRC = re.compile(
+    r"<script\b[^>]*?\bsrc\s*=\s*([\"'])(?P<url>[^\"']+)\1[^>]*>\s*</script\s*>", re.IGNORECASE
+)
+_LINK_CSS = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_HREF = re.compile(r"\bhref\s*=\s*([\"'])(?P<url>[^\"']+)\1", re.IGNORECASE)
+_CSS_URL = re.compile(r"url\(\s*(?P<q>[\"']?)(?P<url>[^\"')]+)(?P=q)\s*\)")
+_FONT_FACE = re.compile(r"@font-face\s*\{(?P<body>[^}]*)\}")
+_SRC_DECL = re.compile(r"src\s*:[^;}]*;?")
+_SOURCE_MAP = re.compile(r"^\s*(//|/\*)# sourceMappingURL=[^\n]*$", re.MULTILINE)
+_VENDOR_REF = re.compile(r"(?:^|/)vendor/(?P<path>[^\s\"'?#)]+)")
+
+
+def _vendor_path(url: str, vroot: Path) -> Path | None:
+    """The vendored file a URL refers to: a mapped CDN URL or any ``.../vendor/<path>``."""
+    asset = _BY_URL.get(url)
+    if asset is not None:
+        rel = asset.local_path
+    else:
+        match = _VENDOR_REF.search(url)
+        if match is None:
+            return None
+        rel = match.group("path")
+    path = (vroot / rel).resolve()
+    if vroot.resolve() not in path.parents or not path.is_file():
+        return None
+    return path
+
+
+def _data_uri(path: Path) -> str:
+    mime = (
+        {
+            ".woff2": "font/woff2",
+            ".woff": "font/woff",
+            ".ttf": "font/ttf",
+            ".eot": "application/vnd.ms-fontobject",
+            ".svg": "image/svg+xml",
+        }.get(path.suffix)
+        or mimetypes.guess_type(path.name)[0]
+        or "application/octet-stream"
+    )
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _inline_css(css: str, css_path: Path, seen_fonts: set[Path] | None) -> str:
+    css = _SOURCE_MAP.sub("", css)
+
+    def font_face(match: re.Match[str]) -> str:
+        # one format per face: woff2 (every current browser reads it), to keep the size down
+        body = match.group("body")
+        woff2 = [u.group("url") for u in _CSS_URL.finditer(body) if ".woff2" in u.group("url")]
+        if not woff2:
+            return match.group(0)
+        if seen_fonts is not None:
+            font = (css_path.parent / woff2[0].split("?")[0]).resolve()
+            if font in seen_fonts:
+                return ""  # a legacy alias (Font Awesome 5, FontAwesome) of a face already in
+            seen_fonts.add(font)
+        body = _SRC_DECL.sub("", body).rstrip().rstrip(";")
+        return f'@font-face{{{body};src:url({woff2[0]}) format("woff2")}}'
+
+    css = _FONT_FACE.sub(font_face, css)
+
+    def url(match: re.Match[str]) -> str:
+        ref = match.group("url")
+        if ref.startswith(("data:", "#")):
+            return match.group(0)
+        target = (css_path.parent / ref.split("#")[0].split("?")[0]).resolve()
+        if not target.is_file():
+            return match.group(0)
+        return f'url("{_data_uri(target)}")'
+
+    return _CSS_URL.sub(url, css).replace("</style", "<\\/style")
+
+
+def _inline_js(js: str) -> str:
+    js = _SOURCE_MAP.sub("", js)
+    # "\x3C" is "<" inside strings, template literals and regular expressions alike
+    return re.sub(r"<(?=/?script|!--)", r"\\x3C", js, flags=re.IGNORECASE)
+
+
+def inline_html(html: str, static_root: Path, *, dedupe_fonts: bool = True) -> str:
+    """Make a rendered folium page self-contained, for an export opened from ``file://``.
+
+    Every ``<script src>`` and stylesheet ``<link>`` that points at a vendored file (a
+    ``.../vendor/<path>`` URL, or a CDN URL of :data:`ASSETS`) is replaced by its content;
+    fonts and images the CSS refers to become ``data:`` URIs (fonts as woff2 only), and so do
+    other quoted references to vendored files (the marker icons of :class:`LeafletIconFix`).
+    References to files that are not vendored are left as they are.
+
+    With ``dedupe_fonts`` (the default), a font file is embedded once: later ``@font-face``
+    rules for the same file are dropped. That drops Font Awesome's legacy family names
+    ("Font Awesome 5 Free", "FontAwesome"), which folium's icons do not use, and saves ~0.8 MB.
+    """
+    vroot = static_root / "vendor"
+    seen_fonts: set[Path] | None = set() if dedupe_fonts else None
+
+    def script(match: re.Match[str]) -> str:
+        path = _vendor_path(match.group("url"), vroot)
+        if path is None:
+            return match.group(0)
+        return f"<script>\n{_inline_js(path.read_text(encoding='utf-8'))}\n</script>"
+
+    def link(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        href = _HREF.search(tag)
+        if href is None or "stylesheet" not in tag.lower():
+            return tag
+        path = _vendor_path(href.group("url"), vroot)
+        if path is None:
+            return tag
+        return (
+            f"<style>\n{_inline_css(path.read_text(encoding='utf-8'), path, seen_fonts)}\n</style>"
+        )
+
+    html = _SCRIPT_SRC.sub(script, html)
+    html = _LINK_CSS.sub(link, html)
+
+    def other(match: re.Match[str]) -> str:
+        quote, url = match.group(1), match.group("url")
+        path = _vendor_path(url, vroot)
+        return match.group(0) if path is None else f"{quote}{_data_uri(path)}{quote}"
+
+    return re.sub(r"([\"'])(?P<url>[^\"'\s<>]*vendor/[^\"'\s<>]+)\1", other, html)

@@ -1,0 +1,127 @@
+"""Fixtures for the browser tests: a Streamlit server, headless Chromium, a request probe.
+
+Browser tests are marked ``@pytest.mark.browser``. Without ``/usr/bin/chromium`` (or
+Playwright) they are skipped, unless ``CORRIDORMAP_REQUIRE_BROWSER=1`` (CI sets it): then they
+fail. A failing test leaves a screenshot and the probe's findings in
+``tests/browser/artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# harness.py sits beside this file; make it importable whatever pytest's import mode
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import (
+    APP,
+    REPO,
+    PageProbe,
+    StreamlitServer,
+    browser_unavailable,
+    launch_chromium,
+    start_streamlit,
+)
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+def _require_browser() -> bool:
+    return os.environ.get("CORRIDORMAP_REQUIRE_BROWSER", "") not in ("", "0", "false")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item,
+    call: pytest.CallInfo[None],  # noqa: ARG001 - the hook's signature
+) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def _browser_ready() -> None:
+    why = browser_unavailable()
+    if why is None:
+        return
+    if _require_browser():
+        pytest.fail(f"CORRIDORMAP_REQUIRE_BROWSER is set but the browser cannot run: {why}")
+    pytest.skip(why)
+
+
+@pytest.fixture(scope="session")
+def browser(_browser_ready: None) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - may be absent
+
+    with sync_playwright() as pw:
+        chromium = launch_chromium(pw)
+        yield chromium
+        chromium.close()
+
+
+def _server(app: Path, base_path: str, tmp: Path) -> StreamlitServer:
+    if not app.exists():
+        pytest.fail(f"{app} does not exist")
+    return start_streamlit(app, cwd=REPO, base_path=base_path, log_dir=tmp)
+
+
+@pytest.fixture(
+    scope="module",
+    params=["", "corridormap"],
+    ids=["root", "baseUrlPath"],
+)
+def streamlit_server(
+    request: pytest.FixtureRequest,
+    _browser_ready: None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[StreamlitServer]:
+    """``streamlit run app.py`` from the repo root, at ``/`` and under ``--server.baseUrlPath``.
+
+    ``CORRIDORMAP_APP`` overrides the app file (for developing the harness against a stub).
+    """
+    app = Path(os.environ.get("CORRIDORMAP_APP", APP))
+    server = _server(app, request.param, tmp_path_factory.mktemp("streamlit"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def context(browser: Any) -> Iterator[Any]:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def probe() -> PageProbe:
+    return PageProbe()
+
+
+@pytest.fixture
+def page(context: Any, probe: PageProbe, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A page whose every request goes through ``probe`` (off-machine ones are aborted)."""
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    probe.attach(context, pg)
+    yield pg
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-150:]
+        try:
+            pg.screenshot(path=str(ARTIFACTS / f"{stem}.png"), full_page=True)
+        except Exception as exc:  # noqa: BLE001 - a screenshot must not hide the failure
+            print(f"screenshot failed: {exc}")
+        (ARTIFACTS / f"{stem}.json").write_text(
+            json.dumps(probe.problems(), indent=2), encoding="utf-8"
+        )
+    pg.close()

@@ -1,0 +1,325 @@
+"""Drive the app in headless Debian Chromium with every off-machine request blocked.
+
+Shared by ``tests/browser/conftest.py`` and ``bench/cold_start.py``: start ``streamlit run``
+on a free loopback port, wait for ``/_stcore/health``, launch ``/usr/bin/chromium`` through
+Playwright, record what a page asks for (``PageProbe``), and wait for the map to paint inside
+streamlit-folium's iframe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Frame, Page, Playwright, Route
+
+REPO = Path(__file__).resolve().parents[2]
+APP = REPO / "app.py"
+CHROMIUM = Path(os.environ.get("CORRIDORMAP_CHROMIUM", "/usr/bin/chromium"))
+# Without the background-networking flags Chromium calls outside hosts at every start.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+LOCAL_SCHEMES = frozenset({"data", "blob", "about", "file"})
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+# -- the server -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class StreamlitServer:
+    """A ``streamlit run`` subprocess on 127.0.0.1."""
+
+    proc: subprocess.Popen[bytes]
+    port: int
+    base_path: str  # "" or e.g. "corridormap" (no slashes)
+    log_path: Path
+    started: float  # time.perf_counter() just before the process was spawned
+    healthy_after: float = float("nan")  # seconds from spawn to /_stcore/health == "ok"
+
+    @property
+    def url(self) -> str:
+        """The app's root URL, with a trailing slash."""
+        prefix = f"/{self.base_path}" if self.base_path else ""
+        return f"http://127.0.0.1:{self.port}{prefix}/"
+
+    def log(self, tail: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-tail:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+def start_streamlit(
+    app: Path = APP,
+    *,
+    cwd: Path | None = None,
+    base_path: str = "",
+    timeout: float = 30.0,
+    log_dir: Path | None = None,
+    extra_args: tuple[str, ...] = (),
+) -> StreamlitServer:
+    """Start ``streamlit run app`` and return once ``/_stcore/health`` answers ``ok``.
+
+    Raises ``RuntimeError`` with the server's output if it exits or is not healthy in time.
+    """
+    port = free_port()
+    base_path = base_path.strip("/")
+    log_dir = log_dir or Path(tempfile.gettempdir())
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"streamlit-{port}.log"
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.headless=true",
+        "--server.address=127.0.0.1",
+        f"--server.port={port}",
+        "--server.fileWatcherType=none",
+        "--browser.gatherUsageStats=false",
+        *([f"--server.baseUrlPath={base_path}"] if base_path else []),
+        *extra_args,
+    ]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log_path.open("wb") as log:
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd, cwd=cwd or app.parent, stdout=log, stderr=subprocess.STDOUT, env=env
+        )
+    server = StreamlitServer(proc, port, base_path, log_path, started)
+    health = f"{server.url}_stcore/health"
+    deadline = started + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"streamlit exited with code {proc.returncode} before it was healthy.\n"
+                f"command: {' '.join(cmd)}\n--- output ---\n{server.log()}"
+            )
+        with (
+            contextlib.suppress(OSError, urllib.error.URLError),
+            urllib.request.urlopen(health, timeout=1) as resp,
+        ):
+            if resp.status == 200 and resp.read().strip() == b"ok":
+                server.healthy_after = time.perf_counter() - started
+                return server
+        if time.perf_counter() > deadline:
+            server.stop()
+            raise RuntimeError(
+                f"streamlit was not healthy at {health} after {timeout:.0f} s.\n"
+                f"command: {' '.join(cmd)}\n--- output ---\n{server.log()}"
+            )
+        time.sleep(0.05)
+
+
+# -- the browser ------------------------------------------------------------------------------
+
+
+def browser_unavailable() -> str | None:
+    """Why the browser tests cannot run here, or None."""
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} not found (apt-get install -y chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401, PLC0415
+    except ImportError as exc:
+        return f"playwright is not installed: {exc}"
+    return None
+
+
+def launch_chromium(pw: Playwright) -> Browser:
+    return pw.chromium.launch(
+        executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True
+    )
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in LOCAL_SCHEMES:
+        return True
+    host = (parts.hostname or "").lower()
+    return host in LOOPBACK_HOSTS or f"[{host}]" in LOOPBACK_HOSTS
+
+
+@dataclass
+class PageProbe:
+    """Everything a page did that a clean offline render must not do, and what it loaded."""
+
+    blocked: list[str] = field(default_factory=list)  # off-machine requests (aborted)
+    failed: list[str] = field(default_factory=list)  # requestfailed, other than the blocked
+    http_errors: list[str] = field(default_factory=list)  # responses with status >= 400
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    responses: list[dict[str, Any]] = field(default_factory=list)  # url, status, bytes
+    ws_frames_received: int = 0
+    ws_bytes_received: int = 0  # payload bytes, as the page sees them (after inflate)
+    ws_bytes_sent: int = 0
+    record_bodies: bool = False
+    _inflight: int = 0
+    _last_activity: float = field(default_factory=time.perf_counter)
+
+    def attach(self, context: BrowserContext, page: Page) -> PageProbe:
+        """Route every request of ``context`` through the blocker; listen on ``page``."""
+        context.route("**/*", self._route)
+        page.on("request", self._on_request)
+        page.on("requestfinished", self._on_done)
+        page.on("requestfailed", self._on_failed)
+        page.on("response", self._on_response)
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+        page.on("websocket", self._on_websocket)
+        return self
+
+    def _route(self, route: Route) -> None:
+        url = route.request.url
+        if is_local(url):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort("blockedbyclient")
+
+    def _on_request(self, _request: Any) -> None:
+        self._inflight += 1
+        self._last_activity = time.perf_counter()
+
+    def _on_done(self, _request: Any) -> None:
+        self._inflight -= 1
+        self._last_activity = time.perf_counter()
+
+    def wait_quiet(self, page: Page, quiet_ms: float = 1000, timeout_ms: float = 15_000) -> None:
+        """Wait until no HTTP request is in flight and none started for ``quiet_ms``.
+
+        (Playwright's "networkidle" proved unreliable with Streamlit under a base URL path.)
+        """
+        deadline = time.perf_counter() + timeout_ms / 1000
+        while time.perf_counter() < deadline:
+            idle = time.perf_counter() - self._last_activity
+            if self._inflight <= 0 and idle * 1000 >= quiet_ms:
+                return
+            page.wait_for_timeout(100)
+        raise AssertionError(
+            f"network not quiet after {timeout_ms / 1000:.0f} s ({self._inflight} in flight)"
+        )
+
+    def _on_failed(self, request: Any) -> None:
+        self._on_done(request)
+        if request.url in self.blocked:
+            return
+        self.failed.append(f"{request.url}: {request.failure}")
+
+    def _on_response(self, response: Any) -> None:
+        if response.status >= 400:
+            self.http_errors.append(f"{response.status} {response.url}")
+        entry: dict[str, Any] = {"url": response.url, "status": response.status}
+        if self.record_bodies:
+            entry["response"] = response  # sizes are read later, see collect_sizes()
+        self.responses.append(entry)
+
+    def _on_console(self, msg: Any) -> None:
+        if msg.type == "error":
+            loc = msg.location or {}
+            self.console_errors.append(f"{msg.text} ({loc.get('url', '')}:{loc.get('lineNumber')})")
+
+    def _on_websocket(self, ws: Any) -> None:
+        def received(payload: str | bytes) -> None:
+            self.ws_frames_received += 1
+            self.ws_bytes_received += len(payload.encode() if isinstance(payload, str) else payload)
+
+        def sent(payload: str | bytes) -> None:
+            self.ws_bytes_sent += len(payload.encode() if isinstance(payload, str) else payload)
+
+        ws.on("framereceived", received)
+        ws.on("framesent", sent)
+
+    def collect_sizes(self) -> None:
+        """Fill in ``body_bytes`` (decoded) and ``transfer_bytes`` (encoded body + headers)."""
+        for entry in self.responses:
+            response = entry.pop("response", None)
+            if response is None:
+                continue
+            try:
+                entry["body_bytes"] = len(response.body())
+            except Exception:  # noqa: BLE001 - redirects and aborted loads have no body
+                entry["body_bytes"] = 0
+            try:
+                sizes = response.request.sizes()
+                entry["transfer_bytes"] = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                entry["encoded_body_bytes"] = sizes["responseBodySize"]
+            except Exception:  # noqa: BLE001
+                entry["transfer_bytes"] = entry["encoded_body_bytes"] = 0
+            entry["content_encoding"] = (response.headers or {}).get("content-encoding", "")
+
+    def problems(self) -> dict[str, list[str]]:
+        return {
+            "blocked (off-machine)": self.blocked,
+            "failed requests": self.failed,
+            "HTTP errors": self.http_errors,
+            "console errors": self.console_errors,
+            "page errors": self.page_errors,
+        }
+
+    def assert_clean(self) -> None:
+        found = {k: v for k, v in self.problems().items() if v}
+        if found:
+            lines = [f"{k}:\n" + "\n".join(f"  - {x}" for x in v) for k, v in found.items()]
+            raise AssertionError("the page was not clean offline:\n" + "\n".join(lines))
+
+
+def wait_for_map(page: Page, timeout_ms: float = 30_000, probe: PageProbe | None = None) -> Frame:
+    """Wait until Leaflet drew vector paths in streamlit-folium's iframe; return that frame.
+
+    The iframe stays 0 px high until Leaflet renders, so it is awaited as "attached". On a
+    timeout the error carries what ``probe`` saw (blocked requests, console errors...).
+    """
+    from playwright.sync_api import Error as PlaywrightError  # noqa: PLC0415
+
+    step = "the map iframe"
+    try:
+        handle = page.wait_for_selector(MAP_IFRAME, state="attached", timeout=timeout_ms)
+        frame = handle.content_frame() if handle is not None else None
+        if frame is None:
+            raise AssertionError("the map iframe has no content frame")
+        step = ".leaflet-container in the iframe"
+        frame.wait_for_selector(".leaflet-container", state="attached", timeout=timeout_ms)
+        step = "path.leaflet-interactive in the iframe"
+        frame.wait_for_selector("path.leaflet-interactive", state="attached", timeout=timeout_ms)
+    except PlaywrightError as exc:
+        seen = {k: v for k, v in probe.problems().items() if v} if probe is not None else {}
+        raise AssertionError(f"waiting for {step}: {exc.message.splitlines()[0]}; {seen}") from exc
+    return frame

@@ -1,0 +1,87 @@
+"""The map renders in a real browser with no request leaving the machine.
+
+Runs ``streamlit run app.py`` (at ``/`` and under ``--server.baseUrlPath=corridormap``) and
+opens the default page in headless Chromium with every non-loopback request aborted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import folium
+import folium.plugins
+import pytest
+from harness import PageProbe, StreamlitServer, is_local, wait_for_map
+
+from corridormap import assets
+
+pytestmark = pytest.mark.browser
+
+
+def test_map_renders_offline(
+    page: Any, probe: PageProbe, streamlit_server: StreamlitServer
+) -> None:
+    page.goto(streamlit_server.url, wait_until="domcontentloaded")
+    frame = wait_for_map(page, probe=probe)
+
+    assert frame.locator(".leaflet-container").count() == 1
+    assert frame.locator("path.leaflet-interactive").count() > 0, "no vector paths drawn"
+    assert frame.locator(".leaflet-control-scale").count() == 1, "no scale bar"
+    assert frame.locator(".leaflet-control-layers").count() == 1, "no layer control"
+    # the iframe grew once Leaflet rendered (it is 0 px high while scripts fail)
+    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    assert box is not None
+    assert box["height"] > 100
+
+    # let late requests (fonts, marker images) land before judging
+    probe.wait_quiet(page)
+    probe.assert_clean()
+
+    # the vendored assets were served by this server, under the base path if any
+    vendor = [r["url"] for r in probe.responses if "/app/static/vendor/" in r["url"]]
+    assert any(u.endswith("/leaflet.js") for u in vendor), vendor
+    prefix = streamlit_server.url + "app/static/vendor/"
+    assert all(u.startswith(prefix) for u in vendor), vendor
+    assert all(is_local(r["url"]) for r in probe.responses)
+
+
+def test_exported_html_opens_offline(page: Any, probe: PageProbe, tmp_path: Path) -> None:
+    """``inline_html`` output renders from file:// with fonts and marker images, no network."""
+    assets.use_offline_assets()
+    m = folium.Map(location=[40.5, 49.0], zoom_start=5, tiles=None, control_scale=True)
+    assets.LeafletIconFix().add_to(m)
+    folium.GeoJson(
+        {
+            "type": "Feature",
+            "properties": {},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[45.0, 39.0], [50.0, 39.0], [50.0, 42.0], [45.0, 39.0]]],
+            },
+        }
+    ).add_to(m)
+    folium.Marker([40.4, 49.9], icon=folium.Icon(prefix="fa", icon="ship")).add_to(m)
+    folium.Marker([41.7, 44.8]).add_to(m)  # Leaflet's default icon
+    folium.plugins.Fullscreen().add_to(m)
+    folium.plugins.MousePosition().add_to(m)
+    folium.LayerControl().add_to(m)
+    export = tmp_path / "map.html"
+    export.write_text(
+        assets.inline_html(m.get_root().render(), assets.static_root()), encoding="utf-8"
+    )
+
+    page.goto(export.as_uri(), wait_until="load")
+    page.wait_for_selector("path.leaflet-interactive", state="attached")
+    page.wait_for_function("document.fonts.status === 'loaded'")
+    assert page.evaluate("document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
+    widths = page.eval_on_selector_all(
+        "img.leaflet-marker-icon", "els => els.map(e => e.complete && e.naturalWidth)"
+    )
+    assert widths, "no default marker drawn"
+    assert all(w and w > 0 for w in widths), f"broken marker image: {widths}"
+    assert page.locator(".awesome-marker .fa-ship").count() == 1
+    assert page.locator(".leaflet-control-zoom-fullscreen").count() == 1
+    assert page.locator(".leaflet-control-mouseposition").count() == 1
+    probe.assert_clean()
+    assert [r["url"] for r in probe.responses if not r["url"].startswith(("file:", "data:"))] == []
