@@ -1,0 +1,104 @@
+"""The build is deterministic and the committed layers are what it produces."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from pathlib import Path
+
+import pytest
+from shapely.geometry import LineString, MultiPolygon, Polygon
+
+from corridormap import build_data, catalog
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("data")
+    shutil.copytree(DATA / "sources", out / "sources")
+    build_data.build_all(out)
+    return out
+
+
+def _outputs() -> list[str]:
+    return [f"layers/{s.file}" for s in catalog.LAYERS] + [
+        "layers/ots_participants.csv",
+        "manifest.json",
+    ]
+
+
+@pytest.mark.parametrize("rel", _outputs())
+def test_committed_files_match_a_fresh_build(rebuilt: Path, rel: str) -> None:
+    assert (rebuilt / rel).read_bytes() == (DATA / rel).read_bytes(), (
+        f"{rel} is stale: run `python -m corridormap.build_data` and commit the result"
+    )
+
+
+def test_second_build_is_byte_identical(rebuilt: Path, tmp_path: Path) -> None:
+    shutil.copytree(rebuilt / "sources", tmp_path / "sources")
+    build_data.build_all(tmp_path)
+    for rel in _outputs():
+        assert (tmp_path / rel).read_bytes() == (rebuilt / rel).read_bytes(), rel
+
+
+def test_build_reads_only_the_sources_dir(tmp_path: Path) -> None:
+    # A data dir with no sources must fail, proving nothing is read from elsewhere.
+    with pytest.raises(FileNotFoundError):
+        build_data.build_all(tmp_path)
+
+
+def test_dumps_collection_is_compact_and_ends_with_newline() -> None:
+    feat = {"type": "Feature", "properties": {"name": "Türkiye"}, "geometry": None}
+    data = build_data.dumps_collection([feat, feat])
+    assert data.endswith(b"]}\n")
+    assert "Türkiye".encode() in data  # ensure_ascii=False
+    assert data.count(b"\n") == 4  # header, two features, footer
+
+
+def test_geometry_json_rounds_and_orients() -> None:
+    line = build_data.geometry_json(LineString([(1.123456789, 2.0), (-0.000001, 3.5)]))
+    assert line["coordinates"] == [[1.12346, 2.0], [0.0, 3.5]]
+    cw = Polygon([(0, 0), (0, 1), (1, 1), (1, 0)])  # clockwise exterior
+    out = build_data.geometry_json(cw)
+    ring = out["coordinates"][0]
+    area2 = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring))
+    assert area2 > 0  # counter-clockwise, per RFC 7946
+
+
+def test_simplify_countries_keeps_shared_borders() -> None:
+    a = Polygon([(0, 0), (1, 0.001), (2, 0), (2, 2), (0, 2)])
+    b = Polygon([(0, 0), (1, 0.001), (2, 0), (2, -2), (0, -2)])
+    out = build_data.simplify_countries([("A", "A", a), ("B", "B", b)], tolerance=0.01)
+    assert out["A"].intersection(out["B"]).area == 0
+    assert out["A"].union(out["B"]).area == pytest.approx(8.0, abs=1e-6)
+
+
+def test_drop_small_parts_keeps_the_largest() -> None:
+    big = Polygon([(0, 0), (1, 0), (1, 1), (0, 1)])
+    tiny = Polygon([(5, 5), (5.01, 5), (5.01, 5.01), (5, 5.01)])
+    out = build_data._drop_small_parts(MultiPolygon([tiny, big]), 0.001)
+    assert out.equals(big)
+
+
+def test_source_dates_reject_unknown_urls() -> None:
+    dates = build_data.SourceDates({"https://a.example/x": "2024-01-02"})
+    assert dates.as_of(["https://a.example/x"]) == "2024-01-02"
+    with pytest.raises(build_data.BuildError):
+        dates.as_of(["https://unknown.example/"])
+    as_of, note = build_data.SourceDates({"https://u.example/": None}).as_of_and_note(
+        ["https://u.example/"], None
+    )
+    assert as_of == build_data.REFERENCE_COMPILED
+    assert note
+    assert "undated" in note
+
+
+def test_shipped_layers_pass_the_shared_validator() -> None:
+    load = pytest.importorskip("corridormap.load")
+    for spec in catalog.LAYERS:
+        load.load_layer(spec, spec.path(DATA))
+    if hasattr(load, "load_participants"):
+        table = load.load_participants(DATA)
+        assert len(table) == 9
