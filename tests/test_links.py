@@ -63,7 +63,11 @@ def test_full_link_parses():
         layers=("countries", "corridors"),  # catalog order
     )
     assert (state.select, state.lat, state.lon, state.zoom, state.basemap) == (
-        "corridors:MC_NORTH-01", 41.7, 44.8, 6, "osm",
+        "corridors:MC_NORTH-01",
+        41.7,
+        44.8,
+        6,
+        "osm",
     )
 
 
@@ -113,8 +117,9 @@ def test_bare_select_resolves_to_the_most_specific_layer():
 
 
 def test_query_string_is_compact():
-    state = ViewState(Filters(corridor=("zangezur",), countries=("AZE", "TUR"),
-                              asof=date(2025, 10, 7)), zoom=5)
+    state = ViewState(
+        Filters(corridor=("zangezur",), countries=("AZE", "TUR"), asof=date(2025, 10, 7)), zoom=5
+    )
     assert links.query_string(state) == (
         "?corridor=zangezur&country=AZE,TUR&asof=2025-10-07&zoom=5"
     )
@@ -170,8 +175,13 @@ def test_round_trip_of_the_map_centre(lat, lon):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from([*links.PARAMS, "junk"]),
-                       st.lists(st.text(max_size=40), max_size=3), max_size=8))
+@given(
+    st.dictionaries(
+        st.sampled_from([*links.PARAMS, "junk"]),
+        st.lists(st.text(max_size=40), max_size=3),
+        max_size=8,
+    )
+)
 def test_parse_never_raises_on_arbitrary_input(query):
     state, notices = links.parse(query, VOCAB)
     assert isinstance(state, ViewState)

@@ -31,8 +31,11 @@ def node(node_id: str = "kars", **overrides) -> dict:
         "note": None,
     }
     props.update(overrides)
-    return {"type": "Feature", "properties": props,
-            "geometry": {"type": "Point", "coordinates": [43.1058, 40.6045]}}
+    return {
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": "Point", "coordinates": [43.1058, 40.6045]},
+    }
 
 
 def collection(*features: dict) -> dict:
@@ -112,11 +115,17 @@ def test_geometry_problems_are_named(tmp_path, geometry, expected):
 def test_invalid_polygon_is_reported_with_the_reason(tmp_path):
     country = {
         "type": "Feature",
-        "properties": {"iso3": "AAA", "name": "Bowtie", "ots_status": "none", "ots_joined": None,
-                       "source_url": ["https://example.org"], "as_of": "2024-01-01",
-                       "confidence": None, "note": None},
-        "geometry": {"type": "Polygon",
-                     "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]},
+        "properties": {
+            "iso3": "AAA",
+            "name": "Bowtie",
+            "ots_status": "none",
+            "ots_joined": None,
+            "source_url": ["https://example.org"],
+            "as_of": "2024-01-01",
+            "confidence": None,
+            "note": None,
+        },
+        "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]},
     }
     path = write(tmp_path, collection(country), "countries.geojson")
     with pytest.raises(DataValidationError, match="invalid geometry: Self-intersection"):

@@ -38,6 +38,10 @@ class DataValidationError(ValueError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple[type[DataValidationError], tuple[list[Problem]]]:
+        # Keep the problems when pickled (Streamlit's cache pickles return values).
+        return (type(self), (list(self.problems),))
+
     def render(self, limit: int = 50) -> str:
         n = len(self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} found:"

@@ -245,6 +245,7 @@ GAS_DESTINATIONS = LayerSpec(
         _P("volume_bcm", Kind.YEAR_VALUES, "Volume", nullable=True, unit="bcm"),
     ),
     style_key="gas_destinations",
+    default_visible=False,  # its shading competes with the OTS shading; one click away
     asof_property="supply_start",
     country_property="iso3",
     searchable=("name", "iso3"),

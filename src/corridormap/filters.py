@@ -139,7 +139,7 @@ def asof_reset(spec: LayerSpec, gdf: gpd.GeoDataFrame, asof: date | None) -> gpd
     return gdf.assign(**{prop: column})
 
 
-def _facet_mask(
+def facet_mask(
     spec: LayerSpec, gdf: gpd.GeoDataFrame, facet: str, wanted: Sequence[str]
 ) -> pd.Series:
     prop = spec.facet_property(facet)
@@ -170,7 +170,7 @@ def apply(
         gdf = frames[spec.key]
         mask = asof_mask(spec, gdf, filters.asof)
         for facet in FACETS:
-            mask &= _facet_mask(spec, gdf, facet, filters.facet(facet))
+            mask &= facet_mask(spec, gdf, facet, filters.facet(facet))
         if filters.countries:
             mask &= country_mask(spec, gdf, filters.countries, countries, crossings)
         out[spec.key] = asof_reset(spec, gdf[mask], filters.asof)

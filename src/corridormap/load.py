@@ -17,11 +17,21 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 from shapely.geometry import shape
 
 from corridormap import catalog
 from corridormap._errors import DataValidationError, Problem
+
+__all__ = [
+    "DataValidationError",
+    "Layers",
+    "Problem",
+    "load_all",
+    "load_layer",
+    "load_participants",
+]
 from corridormap.catalog import Kind, LayerSpec
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -401,3 +411,61 @@ def spec_for_file(path: Path) -> LayerSpec | None:
         if path.name == spec.file:
             return spec
     return None
+
+
+PARTICIPANTS_FILE = "ots_participants.csv"
+_PARTICIPANT_COLUMNS = ("name", "iso3", "kind", "ots_status", "ots_joined", "source_url", "as_of")
+
+
+def load_participants(data_dir: Path | None = None) -> pd.DataFrame:
+    """The OTS members and observers, states and organisations (the ECO has no polygon)."""
+    path = (data_dir or catalog.default_data_dir()) / "layers" / PARTICIPANTS_FILE
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise DataValidationError([Problem(path.name, f"file not found: {path}")]) from None
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise DataValidationError([Problem(path.name, f"cannot read CSV: {exc}")]) from None
+    problems = [
+        Problem(path.name, "missing column", field=c)
+        for c in _PARTICIPANT_COLUMNS
+        if c not in frame.columns
+    ]
+    for i, row in frame.iterrows() if not problems else ():
+        who = str(row["name"]) or f"row {i}"
+        if row["ots_status"] not in ("member", "observer"):
+            problems.append(
+                Problem(
+                    path.name,
+                    "value not allowed",
+                    feature=who,
+                    field="ots_status",
+                    expected="member | observer",
+                    got=row["ots_status"],
+                )
+            )
+        if not _is_iso_date(row["ots_joined"]):
+            problems.append(
+                Problem(
+                    path.name,
+                    "not a date YYYY-MM-DD",
+                    feature=who,
+                    field="ots_joined",
+                    got=row["ots_joined"],
+                )
+            )
+        try:
+            urls = json.loads(row["source_url"])
+        except ValueError:
+            urls = None
+        if _kind_problem(Kind.URL_LIST, urls):
+            problems.append(
+                Problem(
+                    path.name, "not a JSON list of http(s) URLs", feature=who, field="source_url"
+                )
+            )
+    if problems:
+        raise DataValidationError(problems)
+    frame["source_url"] = frame["source_url"].map(json.loads)
+    frame = frame.replace({"": None})
+    return frame

@@ -1,0 +1,1 @@
+"""Streamlit pages of corridormap: thin views over the ``corridormap`` core package."""

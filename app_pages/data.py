@@ -1,0 +1,28 @@
+"""Data & sources: every layer, its provenance, licence, counts and checksum."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import _common
+from corridormap import catalog, present
+
+st.markdown("#### Data and sources")
+st.caption(
+    "Every layer is rebuilt from data/sources by `corridormap build-data`; the manifest below "
+    "records where each came from, its licence, retrieval date and checksum."
+)
+_common.show_layer_errors()
+info = _common.manifest()
+entries = {e.get("key") or e.get("layer"): e for e in info.get("layers", [])}
+for spec in catalog.LAYERS:
+    entry = entries.get(spec.key, {})
+    with st.expander(f"{spec.title} · {spec.file}", expanded=False):
+        st.markdown(present.md_escape(spec.description))
+        rows = {k: v for k, v in entry.items() if not isinstance(v, list | dict)}
+        if rows:
+            st.table({"field": list(rows), "value": [str(v) for v in rows.values()]})
+        st.markdown(
+            "**Properties:** "
+            + ", ".join(f"`{p.name}` ({p.kind.value})" for p in spec.all_properties)
+        )

@@ -1,0 +1,515 @@
+"""Map building: folium maps from layers, with offline assets and a bundled basemap.
+
+Everything here is plain Python returning folium objects, so it is tested on the rendered HTML
+without a browser. Each layer is drawn by the renderer registered for its ``style_key``; the
+registry, not a chain of if/elif on layer names, decides how a layer looks.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+import folium
+import geopandas as gpd
+import xyzservices.providers as xyz
+from branca.element import Figure, MacroElement
+from jinja2 import Template
+
+from corridormap import assets, catalog, style
+from corridormap.catalog import LayerSpec
+
+# ---------------------------------------------------------------------------------------------
+# Basemaps
+
+
+@dataclass(frozen=True, slots=True)
+class Basemap:
+    key: str
+    label: str
+    online: bool
+    tiles: str | None = None
+    attribution: str | None = None
+    max_zoom: int = 18
+
+
+#: Environment variable holding a CARTO API key (CARTO's tiles need one since 2026).
+CARTO_KEY_ENV: Final = "CORRIDORMAP_CARTO_API_KEY"
+
+
+def _xyz(key: str, label: str, provider: Any, token_env: str | None = None) -> Basemap | None:
+    """An online basemap from xyzservices; None when it needs a token that is not set."""
+    kwargs = {}
+    if provider.requires_token():
+        token = os.environ.get(token_env or "")
+        if not token:
+            return None
+        kwargs["apikey"] = token
+    return Basemap(
+        key=key,
+        label=label,
+        online=True,
+        tiles=provider.build_url(**kwargs),
+        attribution=provider.html_attribution,
+        max_zoom=int(provider.get("max_zoom", 18)),
+    )
+
+
+def _available(*maps: Basemap | None) -> tuple[Basemap, ...]:
+    return tuple(m for m in maps if m is not None)
+
+
+BASEMAPS: Final[tuple[Basemap, ...]] = _available(
+    Basemap("bundled", "Bundled (offline, Natural Earth)", online=False),
+    _xyz("osm", "OpenStreetMap (online)", xyz.OpenStreetMap.Mapnik),
+    _xyz("positron", "CartoDB Positron (online)", xyz.CartoDB.Positron, CARTO_KEY_ENV),
+    _xyz("imagery", "Esri World Imagery (online)", xyz.Esri.WorldImagery),
+)
+BASEMAP_KEYS: Final = tuple(b.key for b in BASEMAPS)
+
+
+def basemap(key: str) -> Basemap:
+    for b in BASEMAPS:
+        if b.key == key:
+            return b
+    raise KeyError(f"unknown basemap {key!r}; known: {', '.join(BASEMAP_KEYS)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Feature styling (properties -> Leaflet style), driven by the style module
+
+
+def _tooltip_html(spec: LayerSpec, props: Mapping[str, Any]) -> str:
+    """An escaped one-line tooltip: the feature's label plus its layer title."""
+    name = html.escape(str(props.get(spec.label_property) or props.get(spec.id_property)))
+    return f"<b>{name}</b><br><span style='color:#555'>{html.escape(spec.title)}</span>"
+
+
+def _country_style(props: Mapping[str, Any]) -> dict[str, Any]:
+    status = str(props.get("ots_status", "none"))
+    ots = style.entry(style.OTS_STYLES, status)
+    return {
+        "fillColor": ots.color,
+        "fillOpacity": style.OTS_FILL_OPACITY[status],
+        "color": style.LAND_BORDER,
+        "weight": 0.6,
+    }
+
+
+def _line_style(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "color": style.corridor_color(str(props["corridor"])),
+        "weight": style.MODE_WEIGHTS[str(props["mode"])],
+        "dashArray": style.status_dash(str(props["status"])),
+        "opacity": 0.95,
+        "lineCap": "round",
+    }
+
+
+def _gas_style(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "fillColor": style.gas_period(str(props["supply_start"])).color,
+        "fillOpacity": 0.75,
+        "color": "#7f2704",
+        "weight": 0.8,
+    }
+
+
+def _icon_html(icon: str, color: str) -> str:
+    return (
+        f"<div class='cm-pin' style='background:{color}'><i class='fa-solid fa-{icon}'></i></div>"
+    )
+
+
+def _node_style(props: Mapping[str, Any]) -> dict[str, Any]:
+    e = style.entry(style.NODE_STYLES, str(props["kind"]))
+    return {"html": _icon_html(e.icon or "circle", e.color)}
+
+
+def _summit_style(props: Mapping[str, Any]) -> dict[str, Any]:
+    e = style.entry(style.SUMMIT_STYLES, str(props["kind"]))
+    return {"html": _icon_html(e.icon or "landmark", e.color)}
+
+
+def _annotation_style(props: Mapping[str, Any]) -> dict[str, Any]:
+    e = style.entry(style.TOPIC_STYLES, str(props["topic"]))
+    return {"html": _icon_html(e.icon or "circle-info", e.color)}
+
+
+StyleFn = Callable[[Mapping[str, Any]], dict[str, Any]]
+
+
+def _pipeline_style_factory(gdf: gpd.GeoDataFrame) -> StyleFn:
+    caps = [float(c) for c in gdf["capacity_bcm_y"].dropna()] if len(gdf) else []
+    lo, hi = (min(caps), max(caps)) if caps else (0.0, 0.0)
+
+    def _style(props: Mapping[str, Any]) -> dict[str, Any]:
+        cap = props.get("capacity_bcm_y")
+        return {
+            "color": style.PIPELINE_COLOR,
+            "weight": style.pipeline_weight(None if cap is None else float(cap), lo, hi),
+            "dashArray": style.status_dash(str(props["status"])),
+            "opacity": 0.9,
+        }
+
+    return _style
+
+
+def _land_style(_props: Mapping[str, Any]) -> dict[str, Any]:
+    return {"fillColor": style.LAND, "fillOpacity": 1.0, "color": style.LAND_BORDER, "weight": 0.6}
+
+
+@dataclass(frozen=True, slots=True)
+class Renderer:
+    """How one style key is drawn as an overlay."""
+
+    style_factory: Callable[[gpd.GeoDataFrame], StyleFn]
+    points: bool = False
+    # Which features the overlay draws (all when None): countries draw only OTS states,
+    # since every country is already on the basemap.
+    draws: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None
+    group_title: str | None = None
+
+
+def _ots_states(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return gdf[gdf["ots_status"].ne("none")]
+
+
+_RENDERERS: Final[dict[str, Renderer]] = {
+    "countries": Renderer(
+        lambda _gdf: _country_style, draws=_ots_states, group_title="OTS members and observers"
+    ),
+    "gas_destinations": Renderer(lambda _gdf: _gas_style),
+    "pipelines": Renderer(_pipeline_style_factory),
+    "corridors": Renderer(lambda _gdf: _line_style),
+    "nodes": Renderer(lambda _gdf: _node_style, points=True),
+    "summits": Renderer(lambda _gdf: _summit_style, points=True),
+    "annotations": Renderer(lambda _gdf: _annotation_style, points=True),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# GeoJSON payload
+
+
+def feature_collection(
+    spec: LayerSpec, gdf: gpd.GeoDataFrame, style_fn: StyleFn | None = None
+) -> dict[str, Any]:
+    """The GeoJSON sent to the browser: only what the map needs (id, style inputs, tooltip).
+
+    Cards and tables read the full properties server-side, so the browser payload stays small
+    and every string in it is escaped once, here.
+    """
+    fn = style_fn or _RENDERERS[spec.style_key].style_factory(gdf)
+    features = []
+    for fid, row, geom in zip(
+        gdf[spec.id_property],
+        gdf.drop(columns="geometry").to_dict("records"),
+        gdf.geometry,
+        strict=True,
+    ):
+        features.append(
+            {
+                "type": "Feature",
+                "id": str(fid),
+                "properties": {
+                    "id": str(fid),
+                    "layer": spec.key,
+                    "tip": _tooltip_html(spec, row),
+                    "style": fn(row),
+                },
+                "geometry": geom.__geo_interface__,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _feature_style(feature: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(feature["properties"]["style"])
+
+
+def geojson_layer(
+    spec: LayerSpec,
+    gdf: gpd.GeoDataFrame,
+    *,
+    name: str | None = None,
+    style_fn: StyleFn | None = None,
+) -> folium.GeoJson:
+    """One folium GeoJson for a layer, styled from the style module, with escaped tooltips."""
+    marker = None
+    if _RENDERERS[spec.style_key].points:
+        marker = folium.Marker(
+            icon=folium.DivIcon(class_name="cm-marker", icon_size=(18, 18), icon_anchor=(9, 9))
+        )
+    return folium.GeoJson(
+        feature_collection(spec, gdf, style_fn),
+        name=name or spec.title,
+        style_function=_feature_style,
+        highlight_function=lambda _f: {"weight": 6, "fillOpacity": 0.8},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        marker=marker,
+        zoom_on_click=False,
+        embed=True,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Legend and page chrome
+
+
+_CSS: Final = f"""
+.leaflet-container {{ background: {style.SEA}; font-family: {style.FONT_STACK}; }}
+.cm-marker {{ background: none; border: none; }}
+.cm-pin {{ width: 18px; height: 18px; border-radius: 50%; color: #fff; display: flex;
+  align-items: center; justify-content: center; font-size: 9px;
+  box-shadow: 0 0 0 2px #fff, 0 1px 3px rgba(0,0,0,.4); }}
+.cm-legend {{ background: rgba(255,255,255,.94); padding: 8px 10px; border-radius: 6px;
+  font: 12px/1.35 {style.FONT_STACK}; color: {style.TEXT}; max-width: 260px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
+.cm-legend summary {{ cursor: pointer; font-weight: 600; }}
+.cm-legend h4 {{ margin: 6px 0 2px; font-size: 12px; font-weight: 600; }}
+.cm-legend[open] {{ max-height: 60vh; overflow-y: auto; }}
+.cm-legend .cm-row {{ display: flex; align-items: center; gap: 6px; }}
+.cm-legend .sw {{ width: 14px; height: 12px; border: 1px solid #777; flex: none; }}
+.cm-legend svg {{ flex: none; }}
+.cm-selected {{ background: transparent; box-shadow: 0 0 0 4px #000; width: 28px; height: 28px; }}
+"""
+
+
+def _swatch(color: str, opacity: float = 1.0) -> str:
+    return f"<span class='sw' style='background:{color};opacity:{opacity}'></span>"
+
+
+def line_swatch_svg(color: str, dash: str | None, weight: float = 3.0) -> str:
+    """A short line sample as inline SVG (legend rows, in the map and in the app)."""
+    dash_attr = f" stroke-dasharray='{dash}'" if dash else ""
+    return (
+        "<svg width='34' height='10'><line x1='1' y1='5' x2='33' y2='5' "
+        f"stroke='{color}' stroke-width='{weight}'{dash_attr} stroke-linecap='round'/></svg>"
+    )
+
+
+def _rows_ots() -> list[str]:
+    return [
+        f"{_swatch(e.color, style.OTS_FILL_OPACITY[e.value])}{html.escape(e.label)}"
+        for e in style.OTS_STYLES
+        if e.value != "none"
+    ]
+
+
+def _rows_corridors() -> list[str]:
+    return [
+        f"{line_swatch_svg(e.color, None)}{html.escape(e.label)}" for e in style.CORRIDOR_STYLES
+    ]
+
+
+def _rows_status() -> list[str]:
+    return [
+        f"{line_swatch_svg(style.TEXT, e.dash, 2)}"
+        f"<span title='{html.escape(e.definition)}'>{html.escape(e.label)}</span>"
+        for e in style.STATUS_STYLES
+    ]
+
+
+def _rows_pipelines() -> list[str]:
+    return [f"{line_swatch_svg(style.PIPELINE_COLOR, None, 4)}Gas pipeline (width: capacity)"]
+
+
+def _rows_gas() -> list[str]:
+    return [f"{_swatch(e.color)}{html.escape(e.label)}" for e in style.GAS_PERIODS]
+
+
+def _rows_icons(entries: tuple[style.Entry, ...]) -> list[str]:
+    return [
+        f"<span class='cm-pin' style='background:{e.color};width:16px;height:16px;"
+        f"font-size:8px'><i class='fa-solid fa-{e.icon}'></i></span>{html.escape(e.label)}"
+        for e in entries
+    ]
+
+
+#: style_key -> the legend sections (title, rows) that layer contributes.
+_LEGENDS: Final[dict[str, tuple[tuple[str, Callable[[], list[str]]], ...]]] = {
+    "countries": (("Organization of Turkic States", _rows_ots),),
+    "corridors": (("Corridors", _rows_corridors), ("Status", _rows_status)),
+    "pipelines": (("Gas pipelines", _rows_pipelines), ("Status", _rows_status)),
+    "gas_destinations": (("Azerbaijani gas destinations", _rows_gas),),
+    "nodes": (("Nodes", lambda: _rows_icons(style.NODE_STYLES)),),
+    "summits": (("OTS summits", lambda: _rows_icons(style.SUMMIT_STYLES)),),
+    "annotations": (("Gabala 2025", lambda: _rows_icons(style.TOPIC_STYLES)),),
+}
+
+
+def legend_html(layer_keys: Iterable[str], *, collapsed: bool = False) -> str:
+    """The legend for the layers on the map, built from the style module (escaped text).
+
+    It is a ``<details>`` element: open in exports, folded in the app (which has its own).
+    """
+    keys = set(layer_keys)
+    parts: list[str] = []
+    done: set[str] = set()
+    for spec in catalog.LAYERS:
+        if spec.key not in keys:
+            continue
+        for title, rows in _LEGENDS[spec.style_key]:
+            if title in done:
+                continue
+            done.add(title)
+            parts.append(f"<h4>{html.escape(title)}</h4>")
+            parts.extend(f"<div class='cm-row'>{r}</div>" for r in rows())
+    state = "" if collapsed else " open"
+    return (
+        f"<details class='cm-legend'{state}><summary>Legend</summary>"
+        + "".join(parts)
+        + "</details>"
+    )
+
+
+class Legend(MacroElement):
+    """A Leaflet control at the bottom right holding pre-escaped legend HTML."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: 'bottomright'});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create('div', 'cm-legend-wrap');
+                div.innerHTML = {{ this.legend_json }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Legend"
+        # JSON-encode so that no quote or backslash in the HTML can break the script.
+        self.legend_json = json.dumps(legend).replace("</", "<\\/")
+
+
+class _Css(MacroElement):
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+        """
+    )
+
+    def __init__(self, css: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "CorridormapCss"
+        self.css = css
+
+
+# ---------------------------------------------------------------------------------------------
+# The map
+
+
+@dataclass(frozen=True, slots=True)
+class MapView:
+    center: tuple[float, float] = style.DEFAULT_CENTER
+    zoom: int = style.DEFAULT_ZOOM
+
+
+def base_map(
+    land: gpd.GeoDataFrame | None,
+    *,
+    view: MapView = MapView(),
+    basemap_key: str = "bundled",
+    height: str = "100%",
+) -> folium.Map:
+    """The stable part of every map: bundled land polygons (or online tiles), CSS, scale bar.
+
+    Offline assets are always in force: no CDN URL reaches the page.
+    """
+    assets.use_offline_assets()
+    bm = basemap(basemap_key)
+    m = folium.Map(
+        location=list(view.center),
+        zoom_start=view.zoom,
+        tiles=None,
+        control_scale=True,
+        min_zoom=2,
+        max_zoom=bm.max_zoom if bm.online else 12,
+        height=height,
+    )
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    root.header.add_child(_Css(_CSS))
+    if bm.online and bm.tiles:
+        folium.TileLayer(
+            bm.tiles, attr=bm.attribution, name=bm.label, overlay=False, control=False
+        ).add_to(m)
+    elif land is not None and len(land):
+        layer = geojson_layer(
+            catalog.COUNTRIES, land, name="Countries (Natural Earth)", style_fn=_land_style
+        )
+        layer.control = False
+        layer.add_to(m)
+    return m
+
+
+def _highlight_style(spec: LayerSpec) -> StyleFn:
+    points = _RENDERERS[spec.style_key].points
+
+    def _style(_props: Mapping[str, Any]) -> dict[str, Any]:
+        if points:
+            return {"html": "<div class='cm-pin cm-selected'></div>"}
+        return {"color": style.HIGHLIGHT, "weight": 5, "fillOpacity": 0.0, "opacity": 0.9}
+
+    return _style
+
+
+def overlay_groups(
+    frames: Mapping[str, gpd.GeoDataFrame],
+    selected: tuple[str, str] | None = None,
+) -> list[folium.FeatureGroup]:
+    """One feature group per layer in ``frames`` (catalog order), then the selection outline."""
+    groups = []
+    for spec in catalog.LAYERS:
+        if spec.key not in frames:
+            continue
+        renderer = _RENDERERS[spec.style_key]
+        gdf = frames[spec.key]
+        if renderer.draws is not None:
+            gdf = renderer.draws(gdf)
+        group = folium.FeatureGroup(name=renderer.group_title or spec.title, show=True)
+        if len(gdf):
+            geojson_layer(spec, gdf).add_to(group)
+        groups.append(group)
+    if selected is not None:
+        layer, fid = selected
+        gdf = frames.get(layer)
+        if gdf is not None and fid in gdf.index:
+            spec = catalog.get(layer)
+            group = folium.FeatureGroup(name="Selected feature", show=True, control=False)
+            geojson_layer(spec, gdf.loc[[fid]], style_fn=_highlight_style(spec)).add_to(group)
+            groups.append(group)
+    return groups
+
+
+def build_map(
+    frames: Mapping[str, gpd.GeoDataFrame],
+    *,
+    land: gpd.GeoDataFrame | None = None,
+    selected: tuple[str, str] | None = None,
+    view: MapView = MapView(),
+    basemap_key: str = "bundled",
+    height: str = "100%",
+) -> folium.Map:
+    """A whole map in one object (for exports and tests): basemap, overlays, legend, control."""
+    if land is None:
+        land = frames.get(catalog.COUNTRIES.key)
+    m = base_map(land, view=view, basemap_key=basemap_key, height=height)
+    for group in overlay_groups(frames, selected):
+        group.add_to(m)
+    m.add_child(Legend(legend_html(frames)))
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    return m

@@ -1,0 +1,187 @@
+"""The one styling module: every colour, dash pattern, icon and label the product shows.
+
+The palette is Okabe & Ito's (2008) colour-blind-safe set; status is carried by dash pattern as
+well as by name, so nothing depends on colour alone. The live map, the legend, the static PNG
+export and the tables all read from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+# Okabe-Ito colour-blind-safe palette.
+OKABE_ITO: Final = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+SEA: Final = "#d9e6f2"
+LAND: Final = "#f3f0e8"
+LAND_BORDER: Final = "#9c968a"
+TEXT: Final = "#1f2328"
+HIGHLIGHT: Final = "#000000"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One legend entry: a value, its label, its colour and (for lines) its dash pattern."""
+
+    value: str
+    label: str
+    color: str
+    dash: str | None = None
+    icon: str | None = None  # Font Awesome 6 icon name (without the fa- prefix)
+    definition: str = ""
+
+
+CORRIDOR_STYLES: Final = (
+    Entry("zangezur", "Zangezur corridor", OKABE_ITO["vermillion"]),
+    Entry("middle_corridor", "Middle Corridor (TITR)", OKABE_ITO["blue"]),
+    Entry("north_south", "North–South corridor (INSTC)", OKABE_ITO["bluish_green"]),
+)
+
+#: Status meanings, defined once and shown in the app and in exports.
+STATUS_STYLES: Final = (
+    Entry(
+        "operational",
+        "Operational",
+        TEXT,
+        dash=None,
+        definition="In regular service on the as-of date (trains, ships or gas running).",
+    ),
+    Entry(
+        "under_construction",
+        "Under construction",
+        TEXT,
+        dash="10 7",
+        definition="Works have started on the ground (groundbreaking held); not yet in service.",
+    ),
+    Entry(
+        "planned",
+        "Planned",
+        TEXT,
+        dash="2 7",
+        definition="Agreed, announced or designed; no construction on the ground yet.",
+    ),
+)
+
+MODE_WEIGHTS: Final = {"rail": 4.0, "road": 3.0, "sea": 2.5}
+MODE_LABELS: Final = {"rail": "Rail", "road": "Road", "sea": "Sea (ferry or shipping)"}
+
+ROUTE_LABELS: Final = {
+    "ZNG_RAIL": "Horadiz–Aghband–Syunik–Nakhchivan–Kars railway",
+    "MC_NORTH": "Northern branch (Kazakhstan–Caspian–Azerbaijan–Georgia–Türkiye)",
+    "MC_KURYK": "Kuryk ferry variant",
+    "MC_SOUTH": "Southern branch (China–Kyrgyzstan–Uzbekistan–Turkmenistan)",
+    "MC_BLACKSEA_POTI": "Black Sea spur via Poti",
+    "MC_BLACKSEA_BATUMI": "Black Sea spur via Batumi",
+    "MC_BLACKSEA_ANAKLIA": "Black Sea spur via Anaklia",
+    "INSTC_WEST": "Western route (Russia–Azerbaijan–Iran)",
+    "INSTC_TRANSCASPIAN": "Trans-Caspian route",
+    "INSTC_EAST": "Eastern route (Kazakhstan–Turkmenistan–Iran)",
+}
+
+OTS_STYLES: Final = (
+    Entry("member", "OTS member", OKABE_ITO["reddish_purple"]),
+    Entry("observer", "OTS observer", OKABE_ITO["yellow"]),
+    Entry("none", "Other country", LAND),
+)
+OTS_FILL_OPACITY: Final = {"member": 0.55, "observer": 0.6, "none": 1.0}
+
+NODE_STYLES: Final = (
+    Entry("port", "Port", "#3b3b3b", icon="anchor"),
+    Entry("junction", "Junction", "#3b3b3b", icon="code-branch"),
+    Entry("border_crossing", "Border crossing", "#3b3b3b", icon="flag"),
+    Entry("terminal", "Terminal", "#3b3b3b", icon="industry"),
+    Entry("city", "City or station", "#3b3b3b", icon="circle-dot"),
+)
+
+PIPELINE_COLOR: Final = OKABE_ITO["orange"]
+PIPELINE_WEIGHT_RANGE: Final = (2.0, 9.0)  # px, for the smallest and largest capacity
+
+#: Gas destinations shaded by supply start: earlier supply, darker shade (sequential, CVD-safe).
+GAS_PERIODS: Final = (
+    Entry("2006", "Supplied since 2006–2010", "#7f2704"),
+    Entry("2011", "since 2011–2020", "#d94801"),
+    Entry("2021", "since 2021–2023", "#fd8d3c"),
+    Entry("2024", "since 2024–2025", "#fdbe85"),
+    Entry("2026", "since 2026", "#fee6ce"),
+)
+
+SUMMIT_STYLES: Final = (
+    Entry("formal", "Formal summit", OKABE_ITO["reddish_purple"], icon="landmark"),
+    Entry("extraordinary", "Extraordinary summit", OKABE_ITO["vermillion"], icon="landmark"),
+    Entry("informal", "Informal summit", OKABE_ITO["blue"], icon="landmark"),
+)
+
+TOPIC_STYLES: Final = (
+    Entry("security", "Security", OKABE_ITO["vermillion"], icon="shield-halved"),
+    Entry("connectivity", "Connectivity", OKABE_ITO["blue"], icon="route"),
+    Entry("energy", "Energy", OKABE_ITO["orange"], icon="fire-flame-simple"),
+    Entry("history", "History", OKABE_ITO["black"], icon="landmark-dome"),
+    Entry("institutions", "Institutions", OKABE_ITO["reddish_purple"], icon="building-columns"),
+)
+
+CONFIDENCE_LABELS: Final = {
+    "high": "High: official or two independent sources agree",
+    "medium": "Medium: one secondary source, or sources differ slightly",
+    "low": "Low: approximate or unconfirmed",
+}
+
+
+def entry(entries: tuple[Entry, ...], value: str) -> Entry:
+    for e in entries:
+        if e.value == value:
+            return e
+    raise KeyError(f"no style for {value!r}; known: {[e.value for e in entries]}")
+
+
+def corridor_color(corridor: str) -> str:
+    return entry(CORRIDOR_STYLES, corridor).color
+
+
+def status_dash(status: str) -> str | None:
+    return entry(STATUS_STYLES, status).dash
+
+
+def label(entries: tuple[Entry, ...], value: str) -> str:
+    try:
+        return entry(entries, value).label
+    except KeyError:
+        return value
+
+
+def route_label(route: str) -> str:
+    return ROUTE_LABELS.get(route, route)
+
+
+def gas_period(supply_start: str) -> Entry:
+    """The shading class of a destination from its supply start (YYYY-MM-DD)."""
+    year = int(supply_start[:4])
+    chosen = GAS_PERIODS[0]
+    for e in GAS_PERIODS:
+        if year >= int(e.value):
+            chosen = e
+    return chosen
+
+
+def pipeline_weight(capacity_bcm_y: float | None, smallest: float, largest: float) -> float:
+    """Line weight scaled by capacity between the layer's smallest and largest capacities."""
+    lo, hi = PIPELINE_WEIGHT_RANGE
+    if capacity_bcm_y is None or largest <= smallest:
+        return lo
+    frac = (capacity_bcm_y - smallest) / (largest - smallest)
+    return round(lo + max(0.0, min(1.0, frac)) * (hi - lo), 2)
+
+
+#: Map-wide presentation constants.
+FONT_STACK: Final = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+DEFAULT_CENTER: Final = (42.0, 50.0)
+DEFAULT_ZOOM: Final = 4
