@@ -1,0 +1,42 @@
+"""Country profile: one country's OTS record, corridors, nodes, gas, summits and annotations."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import _common, _widgets
+from corridormap import analysis, catalog, present, style
+
+frames = _common.layers().frames
+countries = frames.get(catalog.COUNTRIES.key)
+_common.show_layer_errors()
+if countries is None:
+    st.stop()
+names = _common.country_names()
+options = sorted(names, key=lambda c: names[c])
+chosen = st.session_state.get("f_countries") or ["AZE"]
+iso3 = st.selectbox(
+    "Country",
+    options,
+    index=options.index(chosen[0]) if chosen[0] in options else 0,
+    format_func=lambda c: f"{names[c]} ({c})",
+    key="profile_country",
+)
+table = _common.leg_table()
+profile = analysis.country_profile(
+    iso3,
+    frames,
+    table if table is not None else analysis.leg_table(countries.iloc[0:0], countries),
+    _common.crossings(),
+)
+
+st.markdown(f"#### {present.md_escape(profile.name)}")
+ots = style.label(style.OTS_STYLES, profile.ots_status)
+since = (
+    f" since {present.format_value(catalog.COUNTRIES.prop('ots_joined'), profile.ots_joined)}"
+    if profile.ots_joined
+    else ""
+)
+_widgets.country_summary(profile, ots + since)
+_common.small_map(profile.frames, key=f"country_map_{iso3}", height=420)
+_widgets.profile_sections(profile)

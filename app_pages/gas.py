@@ -1,0 +1,52 @@
+"""Gas: who gets Azerbaijani gas, since when, through what?"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import _common, _widgets
+from corridormap import analysis, catalog, charts, filters
+from corridormap.filters import Filters
+
+state = _common.current_state()
+st.markdown("#### Azerbaijani gas: who gets it, since when, through what?")
+_common.show_layer_errors((catalog.GAS_DESTINATIONS.key, catalog.PIPELINES.key))
+gas_all = _common.layers().frames.get(catalog.GAS_DESTINATIONS.key)
+if gas_all is None:
+    st.stop()
+
+keys = (catalog.GAS_DESTINATIONS.key, catalog.PIPELINES.key)
+view = Filters(countries=state.filters.countries, asof=state.filters.asof, layers=keys)
+shown = _common.filtered(view)
+st.caption(filters.describe(view, _common.names()))
+
+on_gabala = analysis.destinations_on(gas_all, analysis.GABALA_SUMMIT)
+latest = len(gas_all)
+a, b, c = st.columns(3)
+a.metric("Destinations shown", len(shown[catalog.GAS_DESTINATIONS.key]))
+b.metric("On 7 Oct 2025 (Gabala summit)", on_gabala)
+c.metric("All destinations in the data", latest)
+
+_common.small_map(shown, key="gas_map")
+
+left, right = st.columns(2)
+with left:
+    st.markdown("##### Destination countries over time")
+    st.altair_chart(
+        charts.cumulative_destinations(analysis.destinations_over_time(gas_all)),
+        use_container_width=True,
+    )
+with right:
+    st.markdown("##### Published volumes by destination (bcm)")
+    vols = analysis.volumes(gas_all)
+    if vols.empty:
+        st.info("No per-destination volumes are published in the data.")
+    else:
+        st.altair_chart(charts.volumes(vols), use_container_width=True)
+        st.caption(
+            "Only volumes published for a named destination are shown; smaller buyers' "
+            "volumes are not published by Azerbaijan's Ministry of Energy."
+        )
+
+st.markdown("##### Destinations and pipelines, with sources")
+_widgets.tables(shown, key="gas")

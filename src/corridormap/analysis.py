@@ -1,0 +1,277 @@
+"""Answers to briefers' questions, computed from the layers: how long, where, since when.
+
+Lengths are geodesic (``geodesy``); "km in each country" comes from overlaying each leg with
+the country polygons. Corridor lines are schematic (straight between waypoints), so computed
+lengths run shorter than published track lengths: see ``LENGTH_TOLERANCE``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
+
+import geopandas as gpd
+import pandas as pd
+
+from corridormap import catalog, geodesy, style
+
+#: The 12th OTS Summit, Gabala.
+GABALA_SUMMIT: Final = date(2025, 10, 7)
+#: Key for the part of a leg outside every country polygon (open sea, or off the map frame).
+AT_SEA: Final = "(sea)"
+#: Schematic legs run straight between waypoints while track follows terrain; published
+#: lengths may also count sidings. A computed length is "consistent" when it lies within this
+#: fraction below (or a smaller margin above) the published one. See docs in the README.
+LENGTH_TOLERANCE: Final = (0.35, 0.10)  # (shorter by at most 35 %, longer by at most 10 %)
+
+
+def km_by_country(geom: Any, countries: gpd.GeoDataFrame) -> dict[str, float]:
+    """Geodesic km of a line inside each country polygon it crosses; the rest under AT_SEA."""
+    total = geodesy.length_km(geom)
+    if total == 0.0:
+        return {}
+    out: dict[str, float] = {}
+    candidates = countries.iloc[countries.sindex.query(geom, predicate="intersects")]
+    for iso, poly in zip(candidates["iso3"], candidates.geometry, strict=True):
+        km = geodesy.length_km(geom.intersection(poly))
+        if km > 0.05:
+            out[str(iso)] = round(km, 1)
+    rest = total - sum(out.values())
+    if rest > 0.5:
+        out[AT_SEA] = round(rest, 1)
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def leg_table(legs: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> pd.DataFrame:
+    """One row per leg: the published facts and the computed geodesic length and crossings."""
+    rows = []
+    for (_, leg), geom in zip(legs.iterrows(), legs.geometry, strict=True):
+        crossed = km_by_country(geom, countries)
+        rows.append(
+            {
+                "segment_id": leg["segment_id"],
+                "corridor": leg["corridor"],
+                "route": leg["route"],
+                "seq": int(leg["seq"]),
+                "name": leg["name"],
+                "mode": leg["mode"],
+                "status": leg["status"],
+                "opened": leg["opened"],
+                "expected": leg["expected"],
+                "published_km": leg["length_km"],
+                "section": leg["section"],
+                "section_km": leg["section_length_km"],
+                "computed_km": round(geodesy.length_km(geom), 1),
+                "countries": [c for c in crossed if c != AT_SEA],
+                "km_by_country": crossed,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    return frame.sort_values(["corridor", "route", "seq"]).reset_index(drop=True)
+
+
+@dataclass
+class RouteStats:
+    corridor: str
+    route: str
+    legs: int = 0
+    computed_km: float = 0.0
+    published_km: float | None = None  # sum over legs with a published length, when all have
+    km_by_status: dict[str, float] = field(default_factory=dict)
+    km_by_mode: dict[str, float] = field(default_factory=dict)
+    km_by_country: dict[str, float] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "corridor": self.corridor,
+            "route": self.route,
+            "route_label": style.route_label(self.route),
+            "legs": self.legs,
+            "computed_km": round(self.computed_km, 1),
+            "published_km": None if self.published_km is None else round(self.published_km, 1),
+            "km_by_status": _rounded(self.km_by_status),
+            "km_by_mode": _rounded(self.km_by_mode),
+            "km_by_country": _rounded(self.km_by_country),
+        }
+
+
+def _rounded(d: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 1) for k, v in sorted(d.items(), key=lambda kv: -kv[1])}
+
+
+def _add(target: dict[str, float], key: str, value: float) -> None:
+    target[key] = target.get(key, 0.0) + value
+
+
+def route_stats(table: pd.DataFrame) -> list[RouteStats]:
+    """Per corridor and route: computed km, published km, km by status, mode and country."""
+    by_route: dict[tuple[str, str], RouteStats] = {}
+    published: dict[tuple[str, str], list[float | None]] = defaultdict(list)
+    for row in table.to_dict("records"):
+        key = (str(row["corridor"]), str(row["route"]))
+        stats = by_route.setdefault(key, RouteStats(*key))
+        km = float(row["computed_km"])
+        stats.legs += 1
+        stats.computed_km += km
+        _add(stats.km_by_status, str(row["status"]), km)
+        _add(stats.km_by_mode, str(row["mode"]), km)
+        for iso, part in dict(row["km_by_country"]).items():
+            _add(stats.km_by_country, iso, float(part))
+        value = row["published_km"]
+        published[key].append(None if value is None or pd.isna(value) else float(value))
+    for key, stats in by_route.items():
+        values = published[key]
+        if values and all(v is not None for v in values):
+            stats.published_km = sum(v for v in values if v is not None)
+    order = {c: i for i, c in enumerate(catalog.CORRIDORS)}
+    return sorted(by_route.values(), key=lambda s: (order.get(s.corridor, 99), s.route))
+
+
+def stats_json(table: pd.DataFrame) -> dict[str, Any]:
+    """The `corridormap stats --format json` document (keys documented in the README)."""
+    routes = route_stats(table)
+    corridors: dict[str, dict[str, Any]] = {}
+    for r in routes:
+        c = corridors.setdefault(
+            r.corridor,
+            {
+                "corridor": r.corridor,
+                "label": style.label(style.CORRIDOR_STYLES, r.corridor),
+                "computed_km": 0.0,
+                "km_by_status": {},
+                "km_by_mode": {},
+                "km_by_country": {},
+                "routes": [],
+            },
+        )
+        c["computed_km"] = round(c["computed_km"] + r.computed_km, 1)
+        for name in ("km_by_status", "km_by_mode", "km_by_country"):
+            for k, v in getattr(r, name).items():
+                _add(c[name], k, v)
+        c["routes"].append(r.as_json())
+    for c in corridors.values():
+        for name in ("km_by_status", "km_by_mode", "km_by_country"):
+            c[name] = _rounded(c[name])
+    return {
+        "schema": "corridormap.stats/1",
+        "length_method": "geodesic on WGS84 (pyproj.Geod) along schematic lines",
+        "corridors": list(corridors.values()),
+    }
+
+
+def length_check(published_km: float, computed_km: float) -> bool:
+    """Whether a schematic computed length is consistent with a published one."""
+    shorter, longer = LENGTH_TOLERANCE
+    return published_km * (1 - shorter) <= computed_km <= published_km * (1 + longer)
+
+
+# ---------------------------------------------------------------------------------------------
+# Gas
+
+
+def destinations_over_time(gas: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Cumulative count of destination countries at each supply start."""
+    starts = sorted(
+        (date.fromisoformat(str(s)), str(n))
+        for s, n in zip(gas["supply_start"], gas["name"], strict=True)
+    )
+    rows = [{"date": d, "count": i + 1, "country": name} for i, (d, name) in enumerate(starts)]
+    return pd.DataFrame(rows, columns=["date", "count", "country"])
+
+
+def destinations_on(gas: gpd.GeoDataFrame, day: date) -> int:
+    return sum(date.fromisoformat(str(s)) <= day for s in gas["supply_start"])
+
+
+def volumes(gas: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Published volumes by year and destination (long format; unpublished ones absent)."""
+    rows = []
+    for name, iso, vols in zip(gas["name"], gas["iso3"], gas["volume_bcm"], strict=True):
+        for year, bcm in dict(vols or {}).items():
+            rows.append({"country": name, "iso3": iso, "year": int(year), "bcm": float(bcm)})
+    return pd.DataFrame(rows, columns=["country", "iso3", "year", "bcm"])
+
+
+def ots_membership_timeline(participants: pd.DataFrame) -> pd.DataFrame:
+    """Members and observers by joining date, with running counts of each."""
+    frame = participants.copy()
+    frame["ots_joined"] = pd.to_datetime(frame["ots_joined"])
+    frame = frame.sort_values("ots_joined").reset_index(drop=True)
+    frame["members"] = (frame["ots_status"] == "member").cumsum()
+    frame["observers"] = (frame["ots_status"] == "observer").cumsum()
+    return frame
+
+
+def countries_of(table: pd.DataFrame, iso3: str) -> pd.DataFrame:
+    """The legs that cross ``iso3``, with the km inside it."""
+    if table.empty:
+        return table
+    mask = table["km_by_country"].map(lambda d: iso3 in d)
+    sub = table[mask].copy()
+    sub["km_in_country"] = sub["km_by_country"].map(lambda d: d[iso3])
+    return sub
+
+
+def summarise_km(values: Iterable[tuple[str, float]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for k, v in values:
+        _add(out, k, v)
+    return _rounded(out)
+
+
+@dataclass
+class CountryProfile:
+    """Everything the country page shows for one country."""
+
+    iso3: str
+    name: str
+    ots_status: str
+    ots_joined: str | None
+    legs: pd.DataFrame  # leg_table rows crossing the country, with km_in_country
+    km_by_status: dict[str, float]
+    frames: dict[str, gpd.GeoDataFrame]  # the features of each layer that concern the country
+
+
+def country_profile(
+    iso3: str,
+    frames: dict[str, gpd.GeoDataFrame],
+    table: pd.DataFrame,
+    crossings: dict[str, pd.Series],
+) -> CountryProfile:
+    """The country's OTS record, legs and km, nodes, gas, summits hosted and annotations.
+
+    Features without an ISO3 property concern the country when they lie in or cross it
+    (``crossings``, computed from geometry); annotations also when they name it.
+    """
+    countries = frames[catalog.COUNTRIES.key]
+    row = countries.loc[iso3]
+    name = str(row["name"])
+    legs = countries_of(table, iso3)
+    km = summarise_km(zip(legs["status"], legs["km_in_country"], strict=True)) if len(legs) else {}
+    concerned: dict[str, gpd.GeoDataFrame] = {catalog.COUNTRIES.key: countries.loc[[iso3]]}
+    for spec in catalog.LAYERS:
+        gdf = frames.get(spec.key)
+        if gdf is None or spec.key == catalog.COUNTRIES.key:
+            continue
+        if spec.country_property is not None:
+            mask = gdf[spec.country_property].eq(iso3)
+        else:
+            crossed = crossings.get(spec.key, pd.Series([()] * len(gdf), index=gdf.index))
+            mask = crossed.reindex(gdf.index).map(lambda isos: iso3 in (isos or ()))
+            if "body" in gdf.columns:
+                mask |= (gdf["title"] + " " + gdf["body"]).str.contains(name, regex=False)
+        concerned[spec.key] = gdf[mask.astype(bool)]
+    return CountryProfile(
+        iso3=iso3,
+        name=name,
+        ots_status=str(row["ots_status"]),
+        ots_joined=None if row["ots_joined"] is None else str(row["ots_joined"]),
+        legs=legs,
+        km_by_status=km,
+        frames=concerned,
+    )

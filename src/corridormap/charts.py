@@ -1,0 +1,153 @@
+"""Altair chart specifications for the analysis pages, coloured from the style module."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from corridormap import style
+
+
+def _scale(entries: tuple[style.Entry, ...]) -> alt.Scale:
+    return alt.Scale(domain=[e.label for e in entries], range=[e.color for e in entries])
+
+
+def km_by_status(table: pd.DataFrame) -> alt.Chart:
+    """Computed km per corridor, stacked by status, one bar per mode."""
+    frame = table.assign(
+        corridor_label=table["corridor"].map(lambda c: style.label(style.CORRIDOR_STYLES, c)),
+        status_label=table["status"].map(lambda s: style.label(style.STATUS_STYLES, s)),
+        mode_label=table["mode"].map(lambda m: style.MODE_LABELS.get(m, m)),
+    )
+    status_colors = alt.Scale(
+        domain=[e.label for e in style.STATUS_STYLES],
+        range=[style.OKABE_ITO["bluish_green"], style.OKABE_ITO["orange"], "#9e9e9e"],
+    )
+    chart: alt.Chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("corridor_label:N", title=None),
+            x=alt.X("sum(computed_km):Q", title="km (geodesic, schematic lines)"),
+            color=alt.Color("status_label:N", title="Status", scale=status_colors),
+            row=alt.Row("mode_label:N", title=None),
+            tooltip=[
+                "corridor_label",
+                "mode_label",
+                "status_label",
+                alt.Tooltip("sum(computed_km):Q", format=",.0f", title="km"),
+            ],
+        )
+        .properties(height=alt.Step(22))
+    )
+    return chart
+
+
+def timeline(table: pd.DataFrame) -> alt.Chart:
+    """Openings (dated) and expected completions (year) per leg, coloured by corridor."""
+    opened = table.dropna(subset=["opened"]).assign(
+        when=lambda f: pd.to_datetime(f["opened"]), kind="opened"
+    )
+    expected = table.dropna(subset=["expected"]).assign(
+        when=lambda f: pd.to_datetime(f["expected"].astype(int).astype(str) + "-07-01"),
+        kind="expected",
+    )
+    frame = pd.concat([opened, expected], ignore_index=True)
+    frame["corridor_label"] = frame["corridor"].map(lambda c: style.label(style.CORRIDOR_STYLES, c))
+    chart: alt.Chart = (
+        alt.Chart(frame)
+        .mark_point(size=90, filled=True)
+        .encode(
+            x=alt.X("when:T", title=None),
+            y=alt.Y("corridor_label:N", title=None),
+            color=alt.Color(
+                "corridor_label:N", title="Corridor", scale=_scale(style.CORRIDOR_STYLES)
+            ),
+            shape=alt.Shape(
+                "kind:N",
+                title=None,
+                scale=alt.Scale(domain=["opened", "expected"], range=["circle", "triangle-right"]),
+            ),
+            tooltip=["name", "kind", alt.Tooltip("when:T", format="%Y-%m-%d"), "status"],
+        )
+        .properties(height=160)
+    )
+    return chart
+
+
+def cumulative_destinations(series: pd.DataFrame) -> alt.LayerChart:
+    """Step line of the number of countries receiving Azerbaijani gas."""
+    frame = series.assign(date=pd.to_datetime(series["date"]))
+    line = (
+        alt.Chart(frame)
+        .mark_line(interpolate="step-after", color=style.OKABE_ITO["vermillion"])
+        .encode(x=alt.X("date:T", title=None), y=alt.Y("count:Q", title="Destination countries"))
+    )
+    dots = line.mark_point(filled=True, color=style.OKABE_ITO["vermillion"]).encode(
+        tooltip=["country", alt.Tooltip("date:T", format="%b %Y"), "count"]
+    )
+    layered: alt.LayerChart = (line + dots).properties(height=260)
+    return layered
+
+
+def volumes(frame: pd.DataFrame) -> alt.Chart:
+    """Published volumes by year and destination."""
+    chart: alt.Chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title=None),
+            y=alt.Y("sum(bcm):Q", title="bcm"),
+            color=alt.Color("country:N", title="Destination"),
+            tooltip=["country", "year", alt.Tooltip("bcm:Q", format=".1f")],
+        )
+        .properties(height=260)
+    )
+    return chart
+
+
+def summit_timeline(summits: pd.DataFrame) -> alt.Chart:
+    """Every held summit on a time axis, by kind."""
+    frame = summits.dropna(subset=["date"]).assign(
+        when=lambda f: pd.to_datetime(f["date"]),
+        kind_label=lambda f: f["kind"].map(lambda k: style.label(style.SUMMIT_STYLES, k)),
+    )
+    chart: alt.Chart = (
+        alt.Chart(frame)
+        .mark_point(size=120, filled=True)
+        .encode(
+            x=alt.X("when:T", title=None),
+            y=alt.Y("kind_label:N", title=None),
+            color=alt.Color("kind_label:N", title=None, scale=_scale(style.SUMMIT_STYLES)),
+            tooltip=["title", "city", "date_text", "theme"],
+        )
+        .properties(height=150)
+    )
+    return chart
+
+
+def membership(timeline: pd.DataFrame) -> alt.Chart:
+    """Members and observers of the OTS (and the Turkic Council before it) over time."""
+    frame = timeline.melt(
+        id_vars=["ots_joined", "name"],
+        value_vars=["members", "observers"],
+        var_name="status",
+        value_name="count",
+    )
+    chart: alt.Chart = (
+        alt.Chart(frame)
+        .mark_line(interpolate="step-after", point=True)
+        .encode(
+            x=alt.X("ots_joined:T", title=None),
+            y=alt.Y("count:Q", title="States and organisations"),
+            color=alt.Color(
+                "status:N",
+                scale=alt.Scale(
+                    domain=["members", "observers"], range=[e.color for e in style.OTS_STYLES[:2]]
+                ),
+            ),
+            tooltip=["name", "status", alt.Tooltip("ots_joined:T", format="%d %b %Y")],
+        )
+        .properties(height=200)
+    )
+    return chart
