@@ -49,7 +49,7 @@ def _crossings(folder: str) -> dict[str, pd.Series]:
     if countries is None:
         return {}
     return {
-        spec.key: filters.feature_countries(result.frames[spec.key], countries)
+        spec.key: filters.feature_countries(spec, result.frames[spec.key], countries)
         for spec in catalog.LAYERS
         if spec.country_property is None and spec.key in result.frames
     }

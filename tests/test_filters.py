@@ -179,16 +179,18 @@ def test_hidden_layers_are_not_returned(frames):
 
 
 def test_feature_countries_lists_every_country_crossed(frames):
-    crossed = filters.feature_countries(frames["corridors"], frames["countries"])
+    crossed = filters.feature_countries(
+        catalog.CORRIDOR_LEGS, frames["corridors"], frames["countries"]
+    )
     assert crossed["MC-02"] == ("AAA", "BBB")
     assert crossed["NS-01"] == ("BBB", "CCC")
     assert crossed["MC-01"] == ("AAA",)
 
 
 def test_precomputed_crossings_are_used(frames):
-    fake = filters.feature_countries(frames["corridors"], frames["countries"]).map(
-        lambda _isos: ("CCC",)
-    )
+    fake = filters.feature_countries(
+        catalog.CORRIDOR_LEGS, frames["corridors"], frames["countries"]
+    ).map(lambda _isos: ("CCC",))
     result = filters.apply(frames, Filters(countries=("CCC",)), crossings={"corridors": fake})
     assert ids(result, "corridors") == ["MC-01", "MC-02", "NS-01", "ZN-01"]
 

@@ -16,40 +16,22 @@ from typing import Any, Final
 import geopandas as gpd
 import pandas as pd
 
-from corridormap import catalog, geodesy, style
+from corridormap import catalog, filters, geodesy, overlay, style
 
 #: The 12th OTS Summit, Gabala.
 GABALA_SUMMIT: Final = date(2025, 10, 7)
-#: Key for the part of a leg outside every country polygon (open sea, or off the map frame).
-AT_SEA: Final = "(sea)"
 #: Schematic legs run straight between waypoints while track follows terrain; published
 #: lengths may also count sidings. A computed length is "consistent" when it lies within this
 #: fraction below (or a smaller margin above) the published one. See docs in the README.
 LENGTH_TOLERANCE: Final = (0.35, 0.10)  # (shorter by at most 35 %, longer by at most 10 %)
 
 
-def km_by_country(geom: Any, countries: gpd.GeoDataFrame) -> dict[str, float]:
-    """Geodesic km of a line inside each country polygon it crosses; the rest under AT_SEA."""
-    total = geodesy.length_km(geom)
-    if total == 0.0:
-        return {}
-    out: dict[str, float] = {}
-    candidates = countries.iloc[countries.sindex.query(geom, predicate="intersects")]
-    for iso, poly in zip(candidates["iso3"], candidates.geometry, strict=True):
-        km = geodesy.length_km(geom.intersection(poly))
-        if km > 0.05:
-            out[str(iso)] = round(km, 1)
-    rest = total - sum(out.values())
-    if rest > 0.5:
-        out[AT_SEA] = round(rest, 1)
-    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
-
-
 def leg_table(legs: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> pd.DataFrame:
     """One row per leg: the published facts and the computed geodesic length and crossings."""
     rows = []
-    for (_, leg), geom in zip(legs.iterrows(), legs.geometry, strict=True):
-        crossed = km_by_country(geom, countries)
+    ends = filters.end_countries(catalog.CORRIDOR_LEGS, legs)
+    for (_, leg), geom, end in zip(legs.iterrows(), legs.geometry, ends, strict=True):
+        crossed = overlay.km_by_country(geom, countries, end)
         rows.append(
             {
                 "segment_id": leg["segment_id"],
@@ -65,7 +47,7 @@ def leg_table(legs: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> pd.DataFra
                 "section": leg["section"],
                 "section_km": leg["section_length_km"],
                 "computed_km": round(geodesy.length_km(geom), 1),
-                "countries": [c for c in crossed if c != AT_SEA],
+                "countries": [c for c in crossed if c != overlay.OUTSIDE],
                 "km_by_country": crossed,
             }
         )

@@ -510,6 +510,7 @@ class Node:
     node_id: str
     name: str
     point: Point
+    iso3: str
 
 
 def node_table(src: Sources) -> dict[str, Node]:
@@ -517,7 +518,7 @@ def node_table(src: Sources) -> dict[str, Node]:
     out: dict[str, Node] = {}
     for n in src.nodes:
         lat, lon = (float(v) for v in n["waypoint"].split(","))
-        out[n["waypoint"]] = Node(n["node_id"], n["name"], Point(_r(lon), _r(lat)))
+        out[n["waypoint"]] = Node(n["node_id"], n["name"], Point(_r(lon), _r(lat)), n["iso3"])
     return out
 
 
@@ -550,6 +551,8 @@ def build_corridors(src: Sources) -> list[dict[str, Any]]:
                 "name": f"{na.name} – {nb.name}",
                 "from_node": na.node_id,
                 "to_node": nb.node_id,
+                "from_iso3": na.iso3,
+                "to_iso3": nb.iso3,
                 "mode": mode,
                 "status": status,
                 "opened": cfg.get("opened"),

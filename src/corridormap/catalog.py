@@ -65,6 +65,9 @@ class LayerSpec:
     asof_reset: tuple[str, str] | None = None
     # A property holding an ISO3 code; layers without one are matched to countries spatially.
     country_property: str | None = None
+    # For lines: properties naming the countries of the two ends (from curated node data),
+    # used instead of locating the ends in the simplified polygons (see ``overlay``).
+    end_country_properties: tuple[str, str] | None = None
     searchable: tuple[str, ...] = field(default=())
 
     @property
@@ -155,6 +158,8 @@ CORRIDOR_LEGS = LayerSpec(
         _P("name", Kind.STR, "Name"),
         _P("from_node", Kind.STR, "From"),
         _P("to_node", Kind.STR, "To"),
+        _P("from_iso3", Kind.STR, "From country"),
+        _P("to_iso3", Kind.STR, "To country"),
         _P("mode", Kind.STR, "Mode", allowed=MODES, facet="mode"),
         _P("status", Kind.STR, "Status", allowed=STATUS, facet="status"),
         _P("opened", Kind.DATE, "Opened", nullable=True),
@@ -172,6 +177,7 @@ CORRIDOR_LEGS = LayerSpec(
     ),
     style_key="corridors",
     asof_property="opened",
+    end_country_properties=("from_iso3", "to_iso3"),
     searchable=("name", "segment_id", "route"),
 )
 

@@ -15,7 +15,6 @@ As-of rules (one place, shown in the app):
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -24,16 +23,13 @@ from typing import Final
 import geopandas as gpd
 import pandas as pd
 
-from corridormap import catalog, style
+from corridormap import catalog, overlay, style
 from corridormap.catalog import Kind, LayerSpec
 
 ASOF_MIN: Final = date(2006, 1, 1)
 DEFAULT_LAYERS: Final = tuple(s.key for s in catalog.LAYERS if s.default_visible)
 #: Facets in the order they appear in links, the sidebar and descriptions.
 FACETS: Final = ("corridor", "route", "mode", "status")
-# Points lying just off their polygon (ports on a simplified coast, border posts) still count
-# for the country they are within this distance of, in degrees (about 5 km).
-POINT_TOLERANCE_DEG: Final = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,38 +62,33 @@ class Filters:
 # Countries crossed, computed from geometry
 
 
-def feature_countries(gdf: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> pd.Series:
-    """For each feature, the sorted tuple of ISO3 codes whose polygon it lies in or crosses.
+def end_countries(spec: LayerSpec, gdf: gpd.GeoDataFrame) -> list[tuple[str, ...] | None]:
+    """Per feature, the countries of its ends when the layer names them, else None."""
+    if spec.end_country_properties is None:
+        return [None] * len(gdf)
+    a, b = spec.end_country_properties
+    out: list[tuple[str, ...] | None] = []
+    for ends in zip(gdf[a], gdf[b], strict=True):
+        named = tuple(v for v in ends if isinstance(v, str))
+        out.append(named or None)
+    return out
 
-    Computed spatially (not from a hand-kept list). Points that fall just outside every polygon
-    (a port on a simplified coastline, a border post) take the nearest country within
-    ``POINT_TOLERANCE_DEG``.
+
+def feature_countries(
+    spec: LayerSpec, gdf: gpd.GeoDataFrame, countries: gpd.GeoDataFrame
+) -> pd.Series:
+    """For each feature, the sorted tuple of ISO3 codes it lies in or crosses.
+
+    Computed from the geometries (not from a hand-kept list) by the rule in ``overlay``.
     """
-    if gdf.empty:
-        return pd.Series([], index=gdf.index, dtype=object)
-    left = gpd.GeoDataFrame({"_row": range(len(gdf))}, geometry=gdf.geometry.values, crs=gdf.crs)
-    right = gpd.GeoDataFrame(
-        {"_iso3": countries[catalog.COUNTRIES.id_property].to_numpy()},
-        geometry=countries.geometry.values,
-        crs=countries.crs,
+    return pd.Series(
+        [
+            overlay.feature_countries(g, countries, ends)
+            for g, ends in zip(gdf.geometry, end_countries(spec, gdf), strict=True)
+        ],
+        index=gdf.index,
+        dtype=object,
     )
-    hits = gpd.sjoin(left, right, how="left", predicate="intersects")
-    found: dict[int, set[str]] = {i: set() for i in range(len(gdf))}
-    for row, iso in zip(hits["_row"], hits["_iso3"], strict=True):
-        if isinstance(iso, str):
-            found[int(row)].add(iso)
-    missing = [i for i, s in found.items() if not s]
-    if missing:
-        with warnings.catch_warnings():
-            # The tolerance is meant in degrees; a planar nearest search is what we want.
-            warnings.filterwarnings("ignore", "Geometry is in a geographic CRS", UserWarning)
-            near = gpd.sjoin_nearest(
-                left.iloc[missing], right, how="left", max_distance=POINT_TOLERANCE_DEG
-            )
-        for row, iso in zip(near["_row"], near["_iso3"], strict=True):
-            if isinstance(iso, str):
-                found[int(row)].add(iso)
-    return pd.Series([tuple(sorted(found[i])) for i in range(len(gdf))], index=gdf.index)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,7 +183,7 @@ def country_mask(
         return pd.Series(False, index=gdf.index)
     crossed = (crossings or {}).get(spec.key)
     if crossed is None:
-        crossed = feature_countries(gdf, countries)
+        crossed = feature_countries(spec, gdf, countries)
     crossed = crossed.reindex(gdf.index)
     return crossed.map(lambda isos: bool(chosen.intersection(isos or ()))).astype(bool)
 
