@@ -25,7 +25,6 @@ def data_dir() -> str:
     return str(catalog.default_data_dir())
 
 
-ASOF_FALLBACK = date(2026, 5, 15)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -74,11 +73,8 @@ def manifest() -> dict[str, Any]:
 
 
 def asof_max() -> date:
-    newest = manifest().get("data_as_of")
-    try:
-        return date.fromisoformat(str(newest))
-    except ValueError:
-        return ASOF_FALLBACK
+    """The end of the as-of range: the latest dated event in the data."""
+    return filters.latest_date(layers().frames)
 
 
 def vocabulary() -> links.Vocabulary:
@@ -260,12 +256,12 @@ def names() -> filters.Names:
 def sources_footer() -> None:
     info = manifest()
     st.divider()
-    newest = info.get("data_as_of")
+    newest = info.get("reference", {}).get("newest_dated_source")
     st.caption(
         "Every feature carries its own dated sources: click it for its card. "
         "Basemap: Natural Earth (public domain). Boundary policy: see the README"
         " (Crimea is shown as part of Ukraine; Northern Cyprus and Kosovo separately)."
-        + (f" Data as of {newest}." if newest else "")
+        + (f" Newest dated source: {newest}." if newest else "")
     )
 
 

@@ -91,6 +91,21 @@ def feature_countries(
     )
 
 
+def latest_date(frames: Mapping[str, gpd.GeoDataFrame]) -> date:
+    """The latest dated event in the data (opening, supply start, summit, annotation, joining):
+    the end of the as-of range."""
+    latest = ASOF_MIN
+    for spec in catalog.LAYERS:
+        gdf = frames.get(spec.key)
+        if gdf is None or spec.asof_property is None:
+            continue
+        for value in gdf[spec.asof_property]:
+            d = _parse_date(value)
+            if d is not None and d > latest:
+                latest = d
+    return latest
+
+
 # ---------------------------------------------------------------------------------------------
 # Applying filters
 
