@@ -25,8 +25,6 @@ def data_dir() -> str:
     return str(catalog.default_data_dir())
 
 
-
-
 # ---------------------------------------------------------------------------------------------
 # Cached loaders (pure functions underneath)
 
