@@ -162,15 +162,17 @@ def apply(
     frames: Mapping[str, gpd.GeoDataFrame],
     filters: Filters,
     crossings: Mapping[str, pd.Series] | None = None,
+    specs: Sequence[LayerSpec] = catalog.LAYERS,
 ) -> dict[str, gpd.GeoDataFrame]:
     """The features each visible layer shows under ``filters``.
 
     ``crossings`` maps a layer key to the output of ``feature_countries`` for that layer
-    (computed once and cached by the caller); it is computed here when absent.
+    (computed once and cached by the caller); it is computed here when absent. ``specs`` are
+    the layers to consider (the catalog, plus any layers a user added).
     """
     countries = frames.get(catalog.COUNTRIES.key)
     out: dict[str, gpd.GeoDataFrame] = {}
-    for spec in catalog.LAYERS:
+    for spec in specs:
         if spec.key not in frames or spec.key not in filters.layers:
             continue
         gdf = frames[spec.key]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -179,6 +179,33 @@ def _ots_states(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf[gdf["ots_status"].ne("none")]
 
 
+def _user_renderer(style_key: str) -> Renderer:
+    """Layers users add: style key ``user:N`` picks the N-th user colour."""
+    _, _, index = style_key.partition(":")
+    color = style.user_color(int(index) if index.isdigit() else 0)
+
+    def _style(props: Mapping[str, Any]) -> dict[str, Any]:
+        del props
+        return {
+            "color": color,
+            "weight": 3,
+            "fillColor": color,
+            "fillOpacity": 0.3,
+            "html": _icon_html("location-dot", color),
+        }
+
+    return Renderer(lambda _gdf: _style, points=True)
+
+
+def renderer(style_key: str) -> Renderer:
+    """The renderer registered for a style key (``user:N`` for users' layers)."""
+    if style_key.startswith(USER_STYLE_PREFIX):
+        return _user_renderer(style_key)
+    return _RENDERERS[style_key]
+
+
+USER_STYLE_PREFIX: Final = "user"
+
 _RENDERERS: Final[dict[str, Renderer]] = {
     "countries": Renderer(
         lambda _gdf: _country_style, draws=_ots_states, group_title="OTS members and observers"
@@ -204,7 +231,7 @@ def feature_collection(
     Cards and tables read the full properties server-side, so the browser payload stays small
     and every string in it is escaped once, here.
     """
-    fn = style_fn or _RENDERERS[spec.style_key].style_factory(gdf)
+    fn = style_fn or renderer(spec.style_key).style_factory(gdf)
     features = []
     for fid, row, geom in zip(
         gdf[spec.id_property],
@@ -241,7 +268,7 @@ def geojson_layer(
 ) -> folium.GeoJson:
     """One folium GeoJson for a layer, styled from the style module, with escaped tooltips."""
     marker = None
-    if _RENDERERS[spec.style_key].points:
+    if renderer(spec.style_key).points:
         marker = folium.Marker(
             icon=folium.DivIcon(class_name="cm-marker", icon_size=(18, 18), icon_anchor=(9, 9))
         )
@@ -343,7 +370,20 @@ _LEGENDS: Final[dict[str, tuple[tuple[str, Callable[[], list[str]]], ...]]] = {
 }
 
 
-def legend_html(layer_keys: Iterable[str], *, collapsed: bool = False) -> str:
+def _legend_sections(spec: LayerSpec) -> tuple[tuple[str, Callable[[], list[str]]], ...]:
+    if spec.style_key.startswith(USER_STYLE_PREFIX):
+        _, _, index = spec.style_key.partition(":")
+        color = style.user_color(int(index) if index.isdigit() else 0)
+        return (("Your layers", lambda: [f"{_swatch(color)}{html.escape(spec.title)}"]),)
+    return _LEGENDS[spec.style_key]
+
+
+def legend_html(
+    layer_keys: Iterable[str],
+    *,
+    collapsed: bool = False,
+    specs: Sequence[LayerSpec] = catalog.LAYERS,
+) -> str:
     """The legend for the layers on the map, built from the style module (escaped text).
 
     It is a ``<details>`` element: open in exports, folded in the app (which has its own).
@@ -351,10 +391,10 @@ def legend_html(layer_keys: Iterable[str], *, collapsed: bool = False) -> str:
     keys = set(layer_keys)
     parts: list[str] = []
     done: set[str] = set()
-    for spec in catalog.LAYERS:
+    for spec in specs:
         if spec.key not in keys:
             continue
-        for title, rows in _LEGENDS[spec.style_key]:
+        for title, rows in _legend_sections(spec):
             if title in done:
                 continue
             done.add(title)
@@ -457,7 +497,7 @@ def base_map(
 
 
 def _highlight_style(spec: LayerSpec) -> StyleFn:
-    points = _RENDERERS[spec.style_key].points
+    points = renderer(spec.style_key).points
 
     def _style(_props: Mapping[str, Any]) -> dict[str, Any]:
         if points:
@@ -470,25 +510,27 @@ def _highlight_style(spec: LayerSpec) -> StyleFn:
 def overlay_groups(
     frames: Mapping[str, gpd.GeoDataFrame],
     selected: tuple[str, str] | None = None,
+    specs: Sequence[LayerSpec] = catalog.LAYERS,
 ) -> list[folium.FeatureGroup]:
     """One feature group per layer in ``frames`` (catalog order), then the selection outline."""
     groups = []
-    for spec in catalog.LAYERS:
+    for spec in specs:
         if spec.key not in frames:
             continue
-        renderer = _RENDERERS[spec.style_key]
+        drawer = renderer(spec.style_key)
         gdf = frames[spec.key]
-        if renderer.draws is not None:
-            gdf = renderer.draws(gdf)
-        group = folium.FeatureGroup(name=renderer.group_title or spec.title, show=True)
+        if drawer.draws is not None:
+            gdf = drawer.draws(gdf)
+        group = folium.FeatureGroup(name=drawer.group_title or spec.title, show=True)
         if len(gdf):
             geojson_layer(spec, gdf).add_to(group)
         groups.append(group)
     if selected is not None:
         layer, fid = selected
         gdf = frames.get(layer)
-        if gdf is not None and fid in gdf.index:
-            spec = catalog.get(layer)
+        chosen = next((s for s in specs if s.key == layer), None)
+        if gdf is not None and chosen is not None and fid in gdf.index:
+            spec = chosen
             group = folium.FeatureGroup(name="Selected feature", show=True, control=False)
             geojson_layer(spec, gdf.loc[[fid]], style_fn=_highlight_style(spec)).add_to(group)
             groups.append(group)
@@ -503,13 +545,14 @@ def build_map(
     view: MapView = MapView(),
     basemap_key: str = "bundled",
     height: str = "100%",
+    specs: Sequence[LayerSpec] = catalog.LAYERS,
 ) -> folium.Map:
     """A whole map in one object (for exports and tests): basemap, overlays, legend, control."""
     if land is None:
         land = frames.get(catalog.COUNTRIES.key)
     m = base_map(land, view=view, basemap_key=basemap_key, height=height)
-    for group in overlay_groups(frames, selected):
+    for group in overlay_groups(frames, selected, specs):
         group.add_to(m)
-    m.add_child(Legend(legend_html(frames)))
+    m.add_child(Legend(legend_html(frames, specs=specs)))
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return m

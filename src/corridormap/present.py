@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
@@ -183,10 +183,12 @@ class SearchHit:
         return f"{self.layer}:{self.feature_id}"
 
 
-def search_index(frames: Mapping[str, gpd.GeoDataFrame]) -> tuple[SearchHit, ...]:
+def search_index(
+    frames: Mapping[str, gpd.GeoDataFrame], specs: Sequence[LayerSpec] = catalog.LAYERS
+) -> tuple[SearchHit, ...]:
     """One entry per searchable feature: "Name (Layer)", sorted by label."""
     hits = []
-    for spec in catalog.LAYERS:
+    for spec in specs:
         gdf = frames.get(spec.key)
         if gdf is None or not spec.searchable:
             continue

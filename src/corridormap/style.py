@@ -129,6 +129,19 @@ TOPIC_STYLES: Final = (
     Entry("institutions", "Institutions", OKABE_ITO["reddish_purple"], icon="building-columns"),
 )
 
+#: Colours for layers users add, in order (distinct from the corridor colours where possible).
+USER_COLORS: Final = (
+    OKABE_ITO["reddish_purple"],
+    OKABE_ITO["black"],
+    OKABE_ITO["sky_blue"],
+    OKABE_ITO["yellow"],
+)
+
+
+def user_color(index: int) -> str:
+    return USER_COLORS[index % len(USER_COLORS)]
+
+
 CONFIDENCE_LABELS: Final = {
     "high": "High: official or two independent sources agree",
     "medium": "Medium: one secondary source, or sources differ slightly",
