@@ -26,4 +26,5 @@ page = st.navigation(
 )
 _common.sidebar()
 page.run()
+_common.sync_link(_common.current_state())  # what the page changed (selection, view)
 _common.sources_footer()

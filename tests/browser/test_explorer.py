@@ -1,0 +1,112 @@
+"""The explorer in a real browser: links decide what is drawn, clicks open cards, search lands.
+
+Paths are counted by their stroke or fill colour, which come from the one styling module, so a
+count of corridor paths is the count of corridor legs Leaflet drew.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from harness import APP, REPO, PageProbe, StreamlitServer, start_streamlit, wait_for_map
+
+from corridormap import filters, load, style
+from corridormap.filters import Filters
+
+pytestmark = pytest.mark.browser
+
+CORRIDOR_COLORS = [e.color for e in style.CORRIDOR_STYLES]
+GAS_COLORS = [e.color for e in style.GAS_PERIODS]
+
+
+@pytest.fixture(scope="module")
+def server(_browser_ready: None) -> Iterator[StreamlitServer]:
+    with tempfile.TemporaryDirectory() as tmp:
+        srv = start_streamlit(Path(os.environ.get("CORRIDORMAP_APP", APP)), cwd=REPO,
+                              base_path="", log_dir=Path(tmp))
+        yield srv
+        srv.stop()
+
+
+def open_map(page: Any, probe: PageProbe, server: StreamlitServer, query: str = "") -> Any:
+    page.goto(server.url + query, wait_until="domcontentloaded")
+    frame = wait_for_map(page, probe=probe)
+    probe.wait_quiet(page)
+    return frame
+
+
+def count_paths(frame: Any, attr: str, colors: list[str]) -> int:
+    return sum(frame.locator(f'path[{attr}="{c}" i]').count() for c in colors)
+
+
+def expected(flt: Filters, key: str) -> int:
+    return len(filters.apply(load.load_all().frames, flt)[key])
+
+
+def test_a_country_link_draws_only_the_legs_that_cross_it(
+    page: Any, probe: PageProbe, server: StreamlitServer
+) -> None:
+    everything = count_paths(open_map(page, probe, server), "stroke", CORRIDOR_COLORS)
+    georgia = count_paths(open_map(page, probe, server, "?country=GEO"), "stroke",
+                          CORRIDOR_COLORS)
+    assert everything == expected(Filters(), "corridors")
+    assert georgia == expected(Filters(countries=("GEO",)), "corridors")
+    assert 0 < georgia < everything
+    assert "in Georgia" in page.locator("h4").first.inner_text()
+    probe.assert_clean()
+
+
+@pytest.mark.parametrize(("asof", "count"), [("2025-10-07", 14), ("2026-02-01", 16)])
+def test_gas_destinations_as_of_a_date(
+    page: Any, probe: PageProbe, server: StreamlitServer, asof: str, count: int
+) -> None:
+    frame = open_map(page, probe, server, f"?asof={asof}&layers=countries,gas_destinations")
+    assert count_paths(frame, "fill", GAS_COLORS) == count
+    probe.assert_clean()
+
+
+def test_clicking_a_leg_opens_its_card(
+    page: Any, probe: PageProbe, server: StreamlitServer
+) -> None:
+    frame = open_map(page, probe, server, "?corridor=zangezur&lat=39.3&lon=45.5&zoom=7")
+    legs = frame.locator(f'path[stroke="{style.corridor_color("zangezur")}" i]')
+    assert legs.count() == expected(Filters(corridor=("zangezur",)), "corridors")
+    legs.first.dispatch_event("click")
+    card = page.get_by_text("Sources (as of", exact=False)
+    card.wait_for(timeout=20_000)
+    assert "zangezur" in page.url or "select=corridors" in page.url
+    assert "select=corridors%3AZNG_RAIL" in page.url or "select=corridors:ZNG_RAIL" in page.url
+    probe.assert_clean()
+
+
+def test_search_lands_on_the_hit_and_opens_its_card(
+    page: Any, probe: PageProbe, server: StreamlitServer
+) -> None:
+    open_map(page, probe, server)
+    page.locator(".st-key-search input").click()
+    page.keyboard.type("Anaklia deep")
+    page.get_by_role("option", name="Anaklia deep-sea port (under construction) (Nodes)").click()
+    page.get_by_text("Sources (as of", exact=False).wait_for(timeout=20_000)
+    page.wait_for_function("() => window.location.search.includes('zoom=')")
+    assert "select=nodes" in page.url
+    assert "lat=42.3" in page.url
+    probe.assert_clean()
+
+
+def test_a_bad_link_names_what_it_dropped_and_still_draws(
+    page: Any, probe: PageProbe, server: StreamlitServer
+) -> None:
+    frame = open_map(page, probe, server, "?country=GEO,XXX&asof=tomorrow&zoom=99")
+    notice = page.locator('[data-testid="stAlert"]').filter(has_text="could not be used")
+    text = notice.inner_text()
+    for dropped in ("country='XXX'", "asof='tomorrow'", "zoom='99'"):
+        assert dropped in text
+    assert count_paths(frame, "stroke", CORRIDOR_COLORS) == expected(
+        Filters(countries=("GEO",)), "corridors"
+    )
+    probe.assert_clean()
