@@ -360,9 +360,22 @@ def test_manifest_matches_files() -> None:
 
     manifest = json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))
     entries = {e["key"]: e for e in manifest["layers"]}
-    assert set(entries) == {*[s.key for s in catalog.LAYERS], "ots_participants"}
+    assert set(entries) == {*[s.key for s in catalog.LAYERS], "ots_participants", "sources"}
     for e in entries.values():
         data = (DATA / e["file"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == e["sha256"], e["file"]
     for key in [s.key for s in catalog.LAYERS]:
         assert entries[key]["feature_count"] == len(_load(key))
+
+
+def test_every_cited_source_is_in_the_register() -> None:
+    """The source register lists every URL the layers cite, so each card link shows a date."""
+    register = (DATA / "layers" / "sources.csv").read_text(encoding="utf-8").splitlines()
+    listed = {line.split(",", 1)[0] for line in register[1:]}
+    cited = {
+        url
+        for spec in catalog.LAYERS
+        for feature in json.loads((DATA / "layers" / spec.file).read_text("utf-8"))["features"]
+        for url in feature["properties"]["source_url"]
+    }
+    assert cited <= listed, sorted(cited - listed)

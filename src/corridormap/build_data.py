@@ -650,6 +650,8 @@ def build_pipelines(src: Sources) -> list[dict[str, Any]]:
             "length_km": _num(p["length_km"]),
             "opened": p["opened"],
             "status": p["status"],
+            "from_iso3": rows[0]["country_iso3"],
+            "to_iso3": rows[-1]["country_iso3"],
             "geometry_quality": "schematic",
             "source_url": urls,
             "as_of": "",
@@ -822,6 +824,25 @@ def _geom_types(features: Sequence[Mapping[str, Any]]) -> list[str]:
     return sorted({f["geometry"]["type"] for f in features})
 
 
+def sources_rows(path: Path) -> list[dict[str, str]]:
+    """The source register's rows (url, date, date_precision, note), sorted by URL."""
+    rows = [
+        {k: (row.get(k) or "").strip() for k in ("url", "date", "date_precision", "note")}
+        for row in _read_csv(path)
+    ]
+    return sorted(rows, key=lambda r: r["url"])
+
+
+def source_register_csv(rows: list[dict[str, str]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.DictWriter(
+        buf, fieldnames=["url", "date", "date_precision", "note"], lineterminator="\n"
+    )
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
 def build_all(data_dir: Path) -> list[Path]:
     """Build every layer from ``data_dir/'sources'``; returns the files written."""
     src = Sources.load(data_dir / "sources")
@@ -899,6 +920,35 @@ def build_all(data_dir: Path) -> list[Path]:
                 "confidence",
                 "note",
             ],
+        }
+    )
+    rows = sources_rows(data_dir / "sources" / "source_dates.csv")
+    listed = {r["url"] for r in rows}
+    cited = {u for feats in layers.values() for f in feats for u in f["properties"]["source_url"]}
+    rows += [
+        {"url": u, "date": "", "date_precision": "", "note": "reference page with no date"}
+        for u in sorted(cited - listed)
+    ]
+    register = source_register_csv(sorted(rows, key=lambda r: r["url"]))
+    register_path = layers_dir / "sources.csv"
+    register_path.write_bytes(register)
+    written.append(register_path)
+    entries.append(
+        {
+            "key": "sources",
+            "file": "layers/sources.csv",
+            "title": "Source register",
+            "description": "Every source URL the layers cite, with the date of the page (and "
+            "its precision); the app shows each source link with its own date.",
+            "sources": ["data/sources/source_dates.csv"],
+            "licence": _LICENCE,
+            "retrieval_date": REFERENCE_COMPILED,
+            "newest_as_of": max(all_dates),
+            "sha256": hashlib.sha256(register).hexdigest(),
+            "bytes": len(register),
+            "feature_count": register.count(b"\n") - 1,
+            "geometry_types": [],
+            "properties": ["url", "date", "date_precision", "note"],
         }
     )
     manifest = {

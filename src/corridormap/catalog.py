@@ -219,9 +219,12 @@ PIPELINES = LayerSpec(
         _P("length_km", Kind.FLOAT, "Published length", nullable=True, unit="km"),
         _P("opened", Kind.DATE, "Opened", nullable=True),
         _P("status", Kind.STR, "Status", allowed=STATUS, facet="status"),
+        _P("from_iso3", Kind.STR, "From country"),
+        _P("to_iso3", Kind.STR, "To country"),
         _P("geometry_quality", Kind.STR, "Geometry", allowed=("schematic", "surveyed")),
     ),
     style_key="pipelines",
+    end_country_properties=("from_iso3", "to_iso3"),
     asof_property="opened",
     searchable=("name", "pipeline_id"),
 )

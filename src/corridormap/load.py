@@ -469,3 +469,22 @@ def load_participants(data_dir: Path | None = None) -> pd.DataFrame:
     frame["source_url"] = frame["source_url"].map(json.loads)
     frame = frame.replace({"": None})
     return frame
+
+
+SOURCES_FILE = "sources.csv"
+
+
+def load_source_register(data_dir: Path | None = None) -> dict[str, str]:
+    """Source URL -> ISO date of the page, from ``layers/sources.csv`` (undated pages left out).
+
+    A missing or unreadable register gives an empty mapping: cards then show the feature's
+    ``as_of`` only, which every feature carries anyway.
+    """
+    path = (data_dir or catalog.default_data_dir()) / "layers" / SOURCES_FILE
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, pd.errors.ParserError):
+        return {}
+    if not {"url", "date"} <= set(frame.columns):
+        return {}
+    return {u: d for u, d in zip(frame["url"], frame["date"], strict=True) if _is_iso_date(d)}
