@@ -1,0 +1,214 @@
+"""Presentation: a briefing scene by scene on a full-width map, with next/previous and a link.
+
+The link holds the briefing and the scene (``?briefing=gabala-2025&scene=3``); the buttons
+(and the arrow keys, through Streamlit's button shortcuts) change the link. One st_folium
+component with a fixed key and the shared base map stays mounted: only its overlays, centre
+and zoom change between scenes, so the map does not go blank.
+
+The sidebar's filters do not apply here (each scene has its own), so this page hides the
+sidebar with a line of CSS: ``st.set_page_config`` is called once for every page in app.py,
+and its ``initial_sidebar_state`` would only apply to a session's first page anyway.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages import _common, _widgets
+from corridormap import analysis, briefing, catalog, charts, export, present
+from corridormap._errors import DataValidationError
+
+_HIDE_SIDEBAR = (
+    "<style>section[data-testid='stSidebar'], div[data-testid='stSidebarCollapsedControl'],"
+    " [data-testid='stExpandSidebarButton'] { display: none !important; }</style>"
+)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _load(path: str, mtime: float, folder: str) -> briefing.Briefing | DataValidationError:
+    del mtime, folder  # cache keys: a file edited or another data folder reloads
+    try:
+        return briefing.load_briefing(Path(path), _common.vocabulary())
+    except DataValidationError as exc:
+        return exc
+
+
+def _loaded() -> dict[str, briefing.Briefing | DataValidationError]:
+    files = briefing.list_briefings(briefing.briefings_dir(Path(_common.data_dir())))
+    return {k: _load(str(p), p.stat().st_mtime, _common.data_dir()) for k, p in files.items()}
+
+
+def _go(key: str, number: int) -> None:
+    st.query_params["briefing"] = key
+    st.query_params["scene"] = str(number)
+
+
+def _step(key: str, delta: int, total: int) -> None:
+    """Move from the scene in the link (not the one drawn): quick presses all count."""
+    try:
+        current = int(st.query_params.get("scene") or 1)
+    except ValueError:
+        current = 1
+    current = current if 1 <= current <= total else 1  # a bad link showed scene 1
+    _go(key, max(1, min(total, current + delta)))
+
+
+def _scene_number(raw: str | None, total: int) -> int:
+    if raw is None:
+        return 1
+    try:
+        number = int(raw)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= total:
+        st.warning(
+            f"Ignored scene={present.md_escape(raw)}: not a number from 1 to {total}.",
+            icon=":material/link_off:",
+        )
+        return 1
+    return number
+
+
+def _extra(show: str | None, view: export.ExportView) -> None:
+    """What a scene shows under its map besides the caption: a table or a chart."""
+    if show == "table":
+        _widgets.tables(dict(view.shown), key="present")
+    elif show == "chart:destinations":
+        gas = _common.layers().frames.get(catalog.GAS_DESTINATIONS.key)
+        if gas is not None:
+            st.altair_chart(
+                charts.cumulative_destinations(analysis.destinations_over_time(gas)),
+                width="stretch",
+            )
+    elif show == "chart:km_by_status":
+        table = _common.leg_table()
+        legs = view.shown.get(catalog.CORRIDOR_LEGS.key)
+        if table is not None and legs is not None:
+            rows = table[table["segment_id"].isin(legs.index)]
+            st.altair_chart(charts.km_by_status(rows), width="stretch")
+
+
+def _downloads(b: briefing.Briefing, view: export.ExportView, frames: Any) -> None:
+    vocab = _common.vocabulary()
+
+    def views() -> list[export.ExportView]:
+        return export.briefing_views(frames, b, vocab, crossings=_common.crossings())
+
+    a, c, d, _ = st.columns([1, 1, 1, 3])
+    a.download_button(
+        "Briefing (HTML, offline)",
+        data=lambda: export.html_briefing(b, views(), frames),
+        file_name=f"{b.key}.html",
+        mime="text/html",
+        key="present_html",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    c.download_button(
+        "Briefing pack (PDF)",
+        data=lambda: export.pdf_briefing(b, views(), frames),
+        file_name=f"{b.key}.pdf",
+        mime="application/pdf",
+        key="present_pdf",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    d.download_button(
+        "This scene (PNG)",
+        data=lambda: export.png_view(view, frames),
+        file_name=f"{b.key}-scene-{view.link.rpartition('=')[2]}.png",
+        mime="image/png",
+        key="present_png",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+st.markdown(_HIDE_SIDEBAR, unsafe_allow_html=True)
+found = _loaded()
+if not found:
+    st.info("No briefing found: add a YAML file to data/briefings (see the README).")
+    st.stop()
+
+asked = st.query_params.get("briefing")
+keys = list(found)
+usable = [k for k in keys if isinstance(found[k], briefing.Briefing)]
+if asked is not None and asked not in found:
+    st.warning(
+        f"Ignored briefing={present.md_escape(asked)}: no such briefing.",
+        icon=":material/link_off:",
+    )
+key = asked if asked in found else (usable[0] if usable else keys[0])
+
+
+def _label(k: str) -> str:
+    item = found[k]
+    return item.title if isinstance(item, briefing.Briefing) else f"{k} (has errors)"
+
+
+pick_col, back_col = st.columns([5, 1], vertical_alignment="bottom")
+chosen = pick_col.selectbox("Briefing", keys, index=keys.index(key), format_func=_label)
+back_col.page_link("app_pages/explorer.py", label="Back to the map", icon=":material/map:")
+if chosen != key:
+    _go(str(chosen), 1)
+    st.rerun()
+
+item = found[key]
+if isinstance(item, DataValidationError):
+    st.error(
+        f"**{present.md_escape(key)}.yaml** could not be loaded:\n\n{_common.problem_list(item)}"
+    )
+    st.stop()
+
+b = item
+total = len(b.scenes)
+number = _scene_number(st.query_params.get("scene"), total)
+scene = b.scenes[number - 1]
+frames = _common.layers().frames
+view = export.scene_view(frames, b, scene, _common.vocabulary(), crossings=_common.crossings())
+
+prev_col, bar_col, next_col = st.columns([1, 6, 1], vertical_alignment="center")
+prev_col.button(
+    "Previous",
+    key="present_prev",
+    on_click=_step,
+    args=(b.key, -1, total),
+    disabled=number <= 1,
+    icon=":material/arrow_back:",
+    shortcut="Left",
+    width="stretch",
+)
+bar_col.progress(number / total, text=f"Scene {number} of {total}")
+next_col.button(
+    "Next",
+    key="present_next",
+    on_click=_step,
+    args=(b.key, 1, total),
+    disabled=number >= total,
+    icon=":material/arrow_forward:",
+    icon_position="right",
+    shortcut="Right",
+    width="stretch",
+)
+
+st.markdown(f"### {present.md_escape(scene.title)}")
+st.markdown(present.md_body(scene.text))
+st.caption(present.md_escape(view.description))
+
+st_folium(
+    _common.base_map("bundled"),
+    key="present_map",
+    height=600,
+    use_container_width=True,
+    feature_group_to_add=export.map_groups(view, frames),
+    center=view.view.center,
+    zoom=view.view.zoom,
+    returned_objects=[],
+)
+_extra(scene.show, view)
+st.caption(f"Link to this scene: `{briefing.scene_query(b, scene)}`")
+_downloads(b, view, frames)

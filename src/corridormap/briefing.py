@@ -1,0 +1,310 @@
+"""Briefings: an ordered list of scenes (title, text, filters, map view, highlights) in YAML.
+
+A briefing file lives in ``data/briefings/<key>.yaml``::
+
+    title: The Gabala summit, 7 Oct 2025
+    description: optional short text for the title page
+    scenes:
+      - title: Middle Corridor
+        text: short **markdown**
+        filters: {corridor: middle_corridor, asof: 2025-10-07}   # the link parameters
+        view: {center: [41.0, 55.0], zoom: 4}                    # or {fit: features}
+        highlight: [summits:ots-12-gabala-2025]                   # layer:id
+        show: table                                               # optional, see SHOW
+
+Scene filters use the names and rules of the link parameters (``links.parse``), so a briefing
+and a link say the same thing in the same words. ``load_briefing`` reports every problem at
+once, each naming the file, the scene (number and title) and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Final
+
+import yaml
+
+from corridormap import catalog, links, load
+from corridormap._errors import DataValidationError, Problem
+from corridormap.filters import Filters
+
+#: The filter names a scene may use: the link parameters that describe filters.
+FILTER_KEYS: Final = ("corridor", "route", "country", "mode", "status", "asof", "layers")
+#: What a scene may show under its map, besides the map itself.
+SHOW: Final = {
+    "table": "the features on the map, as a table",
+    "chart:destinations": "Azerbaijani gas destinations over time",
+    "chart:km_by_status": "corridor km by status",
+}
+FIT_FEATURES: Final = "features"
+_TOP_KEYS: Final = ("title", "description", "scenes")
+_SCENE_KEYS: Final = ("title", "text", "filters", "view", "highlight", "show")
+_VIEW_KEYS: Final = ("center", "zoom", "fit")
+MAX_BYTES: Final = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class SceneView:
+    """Where the map looks: a centre and zoom, or "fit the features shown"."""
+
+    center: tuple[float, float] | None = None
+    zoom: int | None = None
+    fit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    number: int  # 1-based
+    title: str
+    text: str
+    params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # link parameters
+    view: SceneView = SceneView()
+    highlight: tuple[str, ...] = ()  # "layer:id"
+    show: str | None = None
+
+    @property
+    def highlights(self) -> tuple[tuple[str, str], ...]:
+        return tuple((h.partition(":")[0], h.partition(":")[2]) for h in self.highlight)
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    key: str  # the file stem, as used in links: ?briefing=<key>
+    title: str
+    description: str
+    scenes: tuple[Scene, ...]
+    source: str  # the file name
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def default_vocabulary(data_dir: Path | None = None) -> links.Vocabulary:
+    """The link vocabulary of the shipped layers (what scene filters and highlights may name)."""
+    from corridormap import filters, mapbuild  # noqa: PLC0415 - folium only when needed
+
+    frames = load.load_all(data_dir).frames
+    return links.Vocabulary.from_frames(frames, mapbuild.BASEMAP_KEYS, filters.latest_date(frames))
+
+
+def briefings_dir(data_dir: Path | None = None) -> Path:
+    return (data_dir or catalog.default_data_dir()) / "briefings"
+
+
+def list_briefings(directory: Path) -> dict[str, Path]:
+    """Briefing files in ``directory`` by key (file stem), sorted; none if it does not exist."""
+    if not directory.is_dir():
+        return {}
+    return {p.stem: p for p in sorted(directory.glob("*.yaml")) if p.is_file()}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _Collector:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def add(self, where: str | None, field_name: str | None, problem: str) -> None:
+        source = f"{self.source}, {where}" if where else self.source
+        self.problems.append(Problem(source, problem, field=field_name))
+
+
+def _str_field(
+    c: _Collector, where: str, raw: Mapping[str, Any], name: str, *, required: bool
+) -> str:
+    value = raw.get(name)
+    if value is None:
+        if required:
+            c.add(where, name, "missing (expected a non-empty string)")
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        c.add(where, name, f"not a non-empty string (got {_short(value)})")
+        return ""
+    return value.strip()
+
+
+def _unknown(
+    c: _Collector, where: str | None, raw: Mapping[str, Any], known: Sequence[str]
+) -> None:
+    for key in raw:
+        if key not in known:
+            prefix = where or "top level"
+            c.add(where, str(key), f"unknown key in {prefix} (known: {', '.join(known)})")
+
+
+def _filters(
+    c: _Collector, where: str, raw: Any, vocab: links.Vocabulary
+) -> dict[str, tuple[str, ...]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        c.add(where, "filters", f"not a mapping of filter names to values (got {_short(raw)})")
+        return {}
+    params: dict[str, tuple[str, ...]] = {}
+    for key, value in raw.items():
+        name = str(key)
+        if name not in FILTER_KEYS:
+            c.add(where, f"filters.{name}", f"unknown filter (known: {', '.join(FILTER_KEYS)})")
+            continue
+        values = value if isinstance(value, list) else [value]
+        bad = [v for v in values if v is None or isinstance(v, dict | list)]
+        if bad:
+            c.add(
+                where, f"filters.{name}", f"not a value or a list of values (got {_short(value)})"
+            )
+            continue
+        params[name] = tuple(_text(v) for v in values)
+    _, notices = links.parse({k: list(v) for k, v in params.items()}, vocab)
+    for n in notices:
+        c.add(where, f"filters.{n.param}", f"{n.reason} (got {n.value!r})")
+    return params
+
+
+def _view(c: _Collector, where: str, raw: Any) -> SceneView:
+    if raw is None:
+        return SceneView()
+    if not isinstance(raw, dict):
+        c.add(where, "view", "not a mapping with center and zoom, or fit: features")
+        return SceneView()
+    for key in raw:
+        if key not in _VIEW_KEYS:
+            c.add(where, f"view.{key}", f"unknown key (known: {', '.join(_VIEW_KEYS)})")
+    if "fit" in raw:
+        if raw["fit"] != FIT_FEATURES:
+            c.add(where, "view.fit", f"must be '{FIT_FEATURES}' (got {_short(raw['fit'])})")
+        if "center" in raw or "zoom" in raw:
+            c.add(where, "view", "use either fit or center and zoom, not both")
+        return SceneView(fit=True)
+    center = raw.get("center")
+    zoom = raw.get("zoom")
+    ok_center: tuple[float, float] | None = None
+    if (
+        isinstance(center, list)
+        and len(center) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in center)
+    ):
+        lat, lon = float(center[0]), float(center[1])
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            ok_center = (lat, lon)
+    if ok_center is None:
+        c.add(where, "view.center", f"not [lat, lon] in degrees (got {_short(center)})")
+    lo, hi = links.ZOOM_RANGE
+    if not (isinstance(zoom, int) and not isinstance(zoom, bool) and lo <= zoom <= hi):
+        c.add(where, "view.zoom", f"not a whole number from {lo} to {hi} (got {_short(zoom)})")
+        zoom = None
+    return SceneView(center=ok_center, zoom=zoom)
+
+
+def _highlight(c: _Collector, where: str, raw: Any, vocab: links.Vocabulary) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    values = raw if isinstance(raw, list) else [raw]
+    out: list[str] = []
+    for v in values:
+        text = v if isinstance(v, str) else None
+        if text is None or ":" not in text:
+            c.add(where, "highlight", f"not a feature id 'layer:id' (got {_short(v)})")
+            continue
+        resolved = links.resolve_select(text, vocab)
+        if resolved is None:
+            c.add(where, "highlight", f"no feature {text!r} in the layers")
+        elif resolved not in out:
+            out.append(resolved)
+    return tuple(out)
+
+
+def _scene(c: _Collector, number: int, raw: Any, vocab: links.Vocabulary) -> Scene | None:
+    if not isinstance(raw, dict):
+        c.add(f"scene {number}", None, f"not a mapping (got {_short(raw)})")
+        return None
+    title = raw.get("title")
+    where = f'scene {number} "{title}"' if isinstance(title, str) and title else f"scene {number}"
+    _unknown(c, where, raw, _SCENE_KEYS)
+    title_s = _str_field(c, where, raw, "title", required=True)
+    text = _str_field(c, where, raw, "text", required=True)
+    params = _filters(c, where, raw.get("filters"), vocab)
+    view = _view(c, where, raw.get("view"))
+    highlight = _highlight(c, where, raw.get("highlight"), vocab)
+    show = raw.get("show")
+    if show is not None and show not in SHOW:
+        c.add(where, "show", f"not one of {', '.join(SHOW)} (got {_short(show)})")
+        show = None
+    return Scene(number, title_s, text, params, view, highlight, show)
+
+
+def parse_briefing(text: str, source: str, vocab: links.Vocabulary, key: str = "") -> Briefing:
+    """A briefing from YAML text; raise ``DataValidationError`` listing every problem."""
+    c = _Collector(source)
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise DataValidationError([Problem(source, f"invalid YAML{at}: {what}")]) from None
+    if not isinstance(doc, dict):
+        raise DataValidationError(
+            [
+                Problem(
+                    source, f"top level is not a mapping with title and scenes (got {_short(doc)})"
+                )
+            ]
+        )
+    _unknown(c, None, doc, _TOP_KEYS)
+    title = _str_field(c, "", doc, "title", required=True)
+    description = _str_field(c, "", doc, "description", required=False)
+    raw_scenes = doc.get("scenes")
+    scenes: list[Scene] = []
+    if not isinstance(raw_scenes, list) or not raw_scenes:
+        c.add(None, "scenes", "missing or not a non-empty list of scenes")
+    else:
+        for number, raw in enumerate(raw_scenes, start=1):
+            scene = _scene(c, number, raw, vocab)
+            if scene is not None:
+                scenes.append(scene)
+    if c.problems:
+        raise DataValidationError(c.problems)
+    return Briefing(key or Path(source).stem, title, description, tuple(scenes), source)
+
+
+def load_briefing(path: Path, vocab: links.Vocabulary | None = None) -> Briefing:
+    """Read and validate a briefing file; ``vocab`` defaults to the shipped layers'."""
+    source = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = "file not found" if isinstance(exc, FileNotFoundError) else "cannot read file"
+        raise DataValidationError([Problem(source, f"{reason}: {path}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise DataValidationError([Problem(source, f"larger than {MAX_BYTES:,} bytes")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataValidationError([Problem(source, f"not UTF-8 text (byte {exc.start})")]) from None
+    return parse_briefing(text, source, vocab or default_vocabulary(), key=path.stem)
+
+
+def scene_filters(scene: Scene, vocab: links.Vocabulary) -> Filters:
+    """The scene's filters, parsed exactly as a link with the same parameters."""
+    state, _ = links.parse({k: list(v) for k, v in scene.params.items()}, vocab)
+    return state.filters
+
+
+def scene_query(briefing: Briefing, scene: Scene) -> str:
+    """The link to a scene of the presentation page: ``?briefing=<key>&scene=<n>``."""
+    return f"?briefing={briefing.key}&scene={scene.number}"

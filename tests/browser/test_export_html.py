@@ -1,0 +1,92 @@
+"""Exported HTML (one view, and a whole briefing) opens from file:// with no network request
+and draws the features ``filters.apply`` selects."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from harness import PageProbe
+
+from corridormap import briefing, catalog, export, filters, links, load, style
+from corridormap.filters import Filters
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, Any]:
+    return load.load_all(ROOT / "data").frames
+
+
+def corridor_paths(page: Any) -> dict[str, int]:
+    """Vector paths drawn per corridor colour (legend swatches are <line>, not paths)."""
+    return {
+        e.value: page.locator(f'path.leaflet-interactive[stroke="{e.color}"]').count()
+        for e in style.CORRIDOR_STYLES
+    }
+
+
+def expected_legs(frames: dict[str, Any], f: Filters) -> dict[str, int]:
+    legs = filters.apply(frames, f)[catalog.CORRIDOR_LEGS.key]
+    return {e.value: int((legs["corridor"] == e.value).sum()) for e in style.CORRIDOR_STYLES}
+
+
+def open_offline(page: Any, path: Path) -> None:
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_selector("path.leaflet-interactive", state="attached")
+    page.wait_for_function("document.fonts.status === 'loaded'")
+
+
+def assert_no_network(probe: PageProbe) -> None:
+    probe.assert_clean()
+    assert [r["url"] for r in probe.responses if not r["url"].startswith(("file:", "data:"))] == []
+
+
+def test_view_export_opens_offline_and_draws_the_filtered_legs(
+    page: Any, probe: PageProbe, frames: dict[str, Any], tmp_path: Path
+) -> None:
+    f = Filters(corridor=("middle_corridor",), asof=date(2025, 10, 7))
+    view = export.state_view(frames, links.ViewState(f))
+    out = tmp_path / "view.html"
+    out.write_text(export.html_view(view, frames), encoding="utf-8")
+    open_offline(page, out)
+
+    want = expected_legs(frames, f)
+    assert want["middle_corridor"] > 20
+    assert corridor_paths(page) == want
+    assert page.locator(".cm-panel .cm-sources li").count() == len(export.sources(view))
+    assert page.locator(".leaflet-control .cm-legend").count() == 1
+    assert "as of 7 Oct 2025" in page.locator(".cm-panel").inner_text()
+    assert page.evaluate("document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
+    assert_no_network(probe)
+
+
+def test_briefing_export_switches_scenes_offline(
+    page: Any, probe: PageProbe, frames: dict[str, Any], tmp_path: Path
+) -> None:
+    vocab = export.vocabulary(frames)
+    b = briefing.load_briefing(ROOT / "data" / "briefings" / "gabala-2025.yaml", vocab)
+    views = export.briefing_views(frames, b, vocab)
+    out = tmp_path / "briefing.html"
+    out.write_text(export.html_briefing(b, views, frames), encoding="utf-8")
+    open_offline(page, out)
+
+    assert page.locator("body").get_attribute("data-scene") == "1"
+    assert page.locator("#cm-counter").inner_text() == f"Scene 1 of {len(b.scenes)}"
+    for number in (2, 3, 4):
+        page.locator("#cm-next").click()
+        assert page.locator("body").get_attribute("data-scene") == str(number)
+        scene = b.scenes[number - 1]
+        visible = page.locator(f"section.cm-scene[data-scene='{number}']")
+        assert visible.is_visible()
+        assert scene.title in visible.inner_text()
+        assert page.locator("section.cm-scene:visible").count() == 1
+        assert corridor_paths(page) == expected_legs(frames, briefing.scene_filters(scene, vocab))
+    page.keyboard.press("ArrowLeft")
+    assert page.locator("body").get_attribute("data-scene") == "3"
+    assert_no_network(probe)

@@ -1,0 +1,271 @@
+"""Exports: PNG size and content, PDF pages and text, HTML without any network reference."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pypdf
+import pytest
+from PIL import Image
+
+from corridormap import briefing, catalog, export, links, load, style
+from corridormap.filters import Filters
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "data" / "briefings" / "gabala-2025.yaml"
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return load.load_all(ROOT / "data").frames
+
+
+@pytest.fixture(scope="module")
+def vocab(frames):
+    return export.vocabulary(frames)
+
+
+@pytest.fixture(scope="module")
+def gabala(vocab):
+    return briefing.load_briefing(SHIPPED, vocab)
+
+
+@pytest.fixture(scope="module")
+def views(frames, gabala, vocab):
+    return export.briefing_views(frames, gabala, vocab)
+
+
+def rgb(hex_color: str) -> tuple[int, int, int]:
+    h = hex_color.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def pixels_near(img: np.ndarray, color: str, tol: int = 12) -> int:
+    diff = np.abs(img[:, :, :3].astype(int) - np.array(rgb(color)))
+    return int((diff.max(axis=2) <= tol).sum())
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dash", "width", "expected"),
+    [
+        (None, 3.0, "solid"),
+        ("", 3.0, "solid"),
+        ("10 7", 1.5, (0.0, (5.0, 3.5))),
+        ("2,7", 0.75, (0.0, (2.0, 7.0))),
+        ("4", 3.0, (0.0, (1.0, 1.0))),
+        ("a b", 2.0, "solid"),
+    ],
+)
+def test_leaflet_dashes_become_matplotlib_dashes(dash, width, expected):
+    got = export.mpl_dashes(dash, width)
+    if isinstance(expected, str):
+        assert got == expected
+    else:
+        assert got[0] == expected[0]
+        assert got[1] == pytest.approx(expected[1])
+
+
+def test_markdown_lite_is_escaped_first():
+    html = export.md_to_html("**Gabala** <script>alert(1)</script> *x* & y")
+    assert html.startswith("<b>Gabala</b> &lt;script&gt;")
+    assert "<i>x</i>" in html
+    assert "&amp; y" in html
+    assert export.md_to_plain("**a** and *b*") == "a and b"
+
+
+def test_fit_view_frames_the_zangezur_corridor_closely(frames):
+    lines = (catalog.COUNTRIES.key, catalog.CORRIDOR_LEGS.key)
+    view = export.make_view(frames, Filters(corridor=("zangezur",), layers=lines), fit=True)
+    lat, lon = view.view.center
+    assert 38 < lat < 42
+    assert 42 < lon < 48
+    assert view.view.zoom >= 6
+    whole = export.make_view(frames, Filters(corridor=("north_south",), layers=lines), fit=True)
+    assert whole.view.zoom < view.view.zoom
+
+
+def test_sources_are_those_of_the_drawn_features(frames):
+    view = export.make_view(
+        frames, Filters(asof=None, layers=(catalog.PIPELINES.key,), status=("operational",))
+    )
+    refs = export.sources(view)
+    expected = {u for urls in view.shown[catalog.PIPELINES.key]["source_url"] for u in urls}
+    assert {r.url for r in refs} == expected
+    for r in refs:
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", r.as_of)
+        assert r.layers == (catalog.PIPELINES.title,)
+
+
+# -- PNG --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_png_has_the_requested_size_and_the_corridor_colours(frames, dpi):
+    view = export.make_view(frames, Filters(), center=(42.0, 52.0), zoom=4)
+    data = export.png_view(view, frames, dpi=dpi)
+    img = Image.open(io.BytesIO(data))
+    w, h = export.PNG_SIZE_IN
+    assert img.size == (round(w * dpi), round(h * dpi))
+    arr = np.asarray(img.convert("RGB"))
+    # not blank: many distinct colours, land and sea both present
+    assert len(np.unique(arr[::3, ::3].reshape(-1, 3), axis=0)) > 50
+    assert pixels_near(arr, style.SEA, 3) > arr.shape[0] * arr.shape[1] * 0.02
+    assert pixels_near(arr, style.LAND, 3) > arr.shape[0] * arr.shape[1] * 0.02
+    for entry in style.CORRIDOR_STYLES:
+        assert pixels_near(arr, entry.color) > 50 * (dpi / 150) ** 2, entry.label
+
+
+def test_png_draws_only_the_filtered_corridor(frames):
+    lines = (catalog.COUNTRIES.key, catalog.CORRIDOR_LEGS.key)
+    view = export.make_view(frames, Filters(corridor=("zangezur",), layers=lines), fit=True)
+    arr = np.asarray(Image.open(io.BytesIO(export.png_view(view, frames))).convert("RGB"))
+    map_part = arr[100:800, 20:1100]  # the map axes, not the legend (which lists all three)
+    assert pixels_near(map_part, style.corridor_color("zangezur")) > 200
+    assert pixels_near(map_part, style.corridor_color("middle_corridor")) == 0
+
+
+def test_png_rejects_an_absurd_dpi(frames):
+    view = export.make_view(frames, Filters())
+    with pytest.raises(ValueError, match="dpi"):
+        export.png_view(view, frames, dpi=5000)
+
+
+# -- PDF --------------------------------------------------------------------------------------
+
+
+def test_pdf_pack_has_title_scenes_and_appendix_with_real_text(frames, gabala, views):
+    data = export.pdf_briefing(gabala, views, frames)
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    texts = [page.extract_text() for page in reader.pages]
+    n = len(gabala.scenes)
+    appendix = texts[1 + n :]
+    assert appendix, "no appendix"
+    assert len(texts) == 1 + n + len(appendix)
+    assert gabala.title in texts[0].replace("\n", " ")
+    for i, scene in enumerate(gabala.scenes, start=1):
+        page = texts[i].replace("\n", " ")
+        assert f"Scene {i} of {n}" in page
+        assert scene.title in page
+        assert "Sources of the features on this map" in page
+    for i, page in enumerate(appendix, start=1):
+        assert f"Sources appendix ({i} of {len(appendix)})" in page
+    # every source of every scene is in the appendix, with its date
+    joined = "".join(appendix).replace("\n", "").replace(" ", "")
+    for ref, _scenes in export.appendix_refs(views):
+        assert ref.url.replace(" ", "") in joined, ref.url
+
+
+# -- HTML -------------------------------------------------------------------------------------
+
+_ASSET_REF = re.compile(
+    r"<(?:script|link|img)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?P<url>[^\"'\s>]+)", re.IGNORECASE
+)
+
+
+def assert_self_contained(html: str) -> None:
+    refs = [m.group("url") for m in _ASSET_REF.finditer(html)]
+    assert [u for u in refs if not u.startswith("data:")] == []
+    assert not re.search(r"url\(\s*[\"']?https?://", html)
+    assert "../../app/static" not in html
+    assert "/vendor/" not in html
+
+
+def test_view_html_is_self_contained_and_says_what_it_shows(frames):
+    state = links.ViewState(
+        Filters(corridor=("middle_corridor",), asof=date(2025, 10, 7)),
+        select="corridors:MC_NORTH-15",
+    )
+    view = export.state_view(frames, state)
+    html = export.html_view(view, frames)
+    assert_self_contained(html)
+    assert "leaflet" in html.lower()
+    assert "Middle Corridor (TITR), operational legs, as of 7 Oct 2025" in html
+    assert "Sources of the features shown" in html
+    # the legend and the counts the browser test checks against
+    assert "cm-legend" in html
+    assert "&quot;corridors&quot;: 33" in html
+
+
+def test_briefing_html_holds_every_scene(frames, gabala, views):
+    html = export.html_briefing(gabala, views, frames)
+    assert_self_contained(html)
+    for scene in gabala.scenes:
+        assert f"data-scene='{scene.number}'" in html
+        assert export.md_to_html(scene.title) in html or scene.title in html
+    assert html.count("class='cm-scene'") == len(gabala.scenes)
+
+
+def test_html_escapes_text_from_the_briefing(frames, vocab, tmp_path):
+    path = tmp_path / "evil.yaml"
+    path.write_text(
+        'title: "<img src=x onerror=alert(1)>"\nscenes:\n'
+        '  - title: "</script><script>alert(2)</script>"\n    text: "<b onclick=x>hi</b>"\n',
+        encoding="utf-8",
+    )
+    b = briefing.load_briefing(path, vocab)
+    html = export.html_briefing(b, export.briefing_views(frames, b, vocab), frames)
+    assert "<img src=x" not in html
+    assert "<script>alert(2)" not in html
+    assert "<b onclick" not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert(2)" in html
+
+
+# -- CLI --------------------------------------------------------------------------------------
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "corridormap.cli", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_cli_exports_a_view_as_png(tmp_path):
+    out = tmp_path / "view.png"
+    res = run(
+        "export", "--params", "corridor=middle_corridor&asof=2025-10-07", "--format", "png",
+        "--dpi", "300", "-o", str(out),
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert Image.open(out).size == (3000, 1800)
+
+
+def test_cli_exports_the_briefing_as_html(tmp_path):
+    out = tmp_path / "b.html"
+    res = run("export", "--briefing", "gabala-2025", "--format", "html", "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    assert_self_contained(out.read_text(encoding="utf-8"))
+
+
+def test_cli_bad_params_exit_2_with_the_link_notices(tmp_path):
+    res = run(
+        "export", "--params", "corridor=silk_road&asof=yesterday", "--format", "html",
+        "-o", str(tmp_path / "x.html"),
+    )  # fmt: skip
+    assert res.returncode == 2
+    assert "Ignored corridor='silk_road': not a known corridor" in res.stderr
+    assert "Ignored asof='yesterday'" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_cli_unknown_briefing_and_pdf_of_a_view_exit_2(tmp_path):
+    res = run("export", "--briefing", "nope", "--format", "pdf", "-o", str(tmp_path / "x.pdf"))
+    assert res.returncode == 2
+    assert "nope.yaml: file not found" in res.stderr
+    assert "briefings: gabala-2025" in res.stderr
+    res = run("export", "--params", "", "--format", "pdf", "-o", str(tmp_path / "x.pdf"))
+    assert res.returncode == 2
+    assert "needs --briefing" in res.stderr
+    assert "Traceback" not in res.stderr

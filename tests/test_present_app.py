@@ -1,0 +1,99 @@
+"""AppTest: the presentation page follows its link, moves scene by scene, survives bad files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = "app_pages/present.py"
+
+
+def present(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    return at.switch_page(PAGE).run()
+
+
+def headings(at: AppTest) -> list[str]:
+    return [m.value for m in at.main.markdown if m.value.startswith("### ")]
+
+
+def map_args(at: AppTest) -> dict:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def test_the_link_opens_scene_3():
+    at = present({"briefing": "gabala-2025", "scene": "3"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    assert not at.warning, [w.value for w in at.warning]  # briefing/scene are known params
+    assert headings(at) == ["### The Middle Corridor on the day of the summit"]
+    (bar,) = at.get("progress")
+    assert "Scene 3 of 7" in bar.proto.text
+    assert at.query_params["briefing"] == "gabala-2025"
+    assert at.query_params["scene"] == "3"
+    caption = " ".join(c.value for c in at.caption)
+    assert "Middle Corridor \\(TITR\\), operational legs, as of 7 Oct 2025" in caption
+    assert "?briefing=gabala-2025&scene=3" in caption
+
+
+def test_next_and_previous_move_scenes_and_keep_one_map():
+    at = present({"briefing": "gabala-2025", "scene": "3"})
+    first = map_args(at)
+    at.button(key="present_next").click().run()
+    assert headings(at) == ["### The North–South corridor and its missing link"]
+    assert at.query_params["scene"] == "4"
+    second = map_args(at)
+    # one component, same base map; only the overlays and the view change
+    assert second["script"] == first["script"]
+    assert second["feature_group"] != first["feature_group"]
+    at.button(key="present_prev").click().run()
+    at.button(key="present_prev").click().run()
+    assert headings(at) == ["### The Zangezur corridor"]
+    assert at.query_params["scene"] == "2"
+
+
+def test_first_scene_by_default_and_the_ends_disable_the_buttons():
+    at = present({"briefing": "gabala-2025"})
+    assert headings(at) == ["### The 12th OTS Summit in Gabala"]
+    assert at.button(key="present_prev").disabled
+    at = present({"briefing": "gabala-2025", "scene": "7"})
+    assert at.button(key="present_next").disabled
+
+
+def test_a_bad_scene_number_is_named_and_dropped():
+    at = present({"briefing": "gabala-2025", "scene": "99"})
+    assert not at.exception
+    assert "Ignored scene=99" in at.warning[0].value
+    assert headings(at) == ["### The 12th OTS Summit in Gabala"]
+
+
+def test_a_malformed_briefing_shows_its_problems_and_the_others_stay(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "briefings" / "broken.yaml").write_text(
+        "title: Mine\nscenes:\n  - title: Gas\n    text: t\n    filters: {asof: soon}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CORRIDORMAP_DATA_DIR", str(data))
+    at = present({"briefing": "broken"})
+    assert not at.exception, [e.value for e in at.exception]
+    (error,) = at.error
+    text = error.value.replace("\\", "")  # markdown escapes
+    assert 'broken.yaml, scene 1 "Gas", filters.asof: not a date YYYY-MM-DD' in text
+    (choice,) = at.main.selectbox
+    assert choice.options == [
+        "broken (has errors)",
+        "The Gabala summit, 7 Oct 2025: corridors, gas and security",
+    ]
+    # the good one still works in the same session
+    choice.set_value("gabala-2025").run()
+    assert not at.error
+    assert headings(at) == ["### The 12th OTS Summit in Gabala"]
