@@ -1,0 +1,124 @@
+"""Upload limits: defaults, overridden by ``.streamlit/corridormap.toml``, then by env vars.
+
+``[upload]`` in the TOML file takes the field names below (``max_mb = 5``); each environment
+variable is ``CORRIDORMAP_UPLOAD_`` plus the field name in capitals (``CORRIDORMAP_UPLOAD_MAX_MB``).
+A value that is not a positive number is ignored (the default stays) and the table of settings
+says so, so a typo never stops the app.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Final
+
+from corridormap import load
+
+ENV_PREFIX: Final = "CORRIDORMAP_UPLOAD_"
+TOML_FILE: Final = Path(".streamlit") / "corridormap.toml"
+TOML_SECTION: Final = "upload"
+
+_HELP: Final = {
+    "max_mb": "largest file accepted, in MB",
+    "max_features": "most features (or CSV rows) in one file",
+    "max_vertices": "most coordinate pairs in one file, and in any one feature",
+    "max_nesting": "deepest JSON nesting accepted (GeoJSON needs about 6)",
+    "max_zip_members": "most files in a zip archive",
+    "max_unzipped_mb": "largest total uncompressed size of a zip archive, in MB",
+    "max_zip_ratio": "largest compression ratio of any zip member (zip bombs exceed it)",
+    "max_columns": "most properties (columns) per feature",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Limits for users' files. ``sources`` says where each value came from."""
+
+    max_mb: float = 20.0
+    max_features: int = 20_000
+    max_vertices: int = 500_000
+    max_nesting: int = load.MAX_NESTING
+    max_zip_members: int = 20
+    max_unzipped_mb: float = 200.0
+    max_zip_ratio: float = 200.0
+    max_columns: int = 200
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_mb * 1024 * 1024)
+
+    @property
+    def max_unzipped_bytes(self) -> int:
+        return int(self.max_unzipped_mb * 1024 * 1024)
+
+    def source(self, name: str) -> str:
+        return self.sources.get(name, "default")
+
+
+def names() -> tuple[str, ...]:
+    return tuple(f.name for f in fields(Settings) if f.name != "sources")
+
+
+def _coerce(name: str, raw: Any) -> int | float | None:
+    """A positive number of the field's type, or None."""
+    default = getattr(Settings(), name)
+    try:
+        value = float(str(raw).strip()) if not isinstance(raw, int | float) else float(raw)
+    except ValueError:
+        return None
+    if isinstance(raw, bool) or not (value > 0 and value != float("inf")):
+        return None
+    if isinstance(default, int):
+        return int(value) if value == int(value) else None
+    return value
+
+
+def load_settings(toml_path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Defaults, then the TOML file's ``[upload]`` section, then environment variables."""
+    env = os.environ if env is None else env
+    path = TOML_FILE if toml_path is None else toml_path
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    table: dict[str, Any] = {}
+    try:
+        with path.open("rb") as fh:
+            doc = tomllib.load(fh)
+        section = doc.get(TOML_SECTION, {})
+        table = section if isinstance(section, dict) else {}
+    except FileNotFoundError:
+        pass
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        sources["_file"] = f"{path} ignored: {exc}"
+    for name in names():
+        for origin, raw in (
+            (f"{path} [{TOML_SECTION}] {name}", table.get(name)),
+            (f"env {ENV_PREFIX}{name.upper()}", env.get(ENV_PREFIX + name.upper())),
+        ):
+            if raw is None:
+                continue
+            value = _coerce(name, raw)
+            if value is None:
+                why = f"{origin} ignored (not a positive number: {str(raw)[:40]!r})"
+                sources[name] = f"{sources.get(name, 'default')}; {why}"
+                continue
+            values[name] = value
+            sources[name] = origin
+    return replace(Settings(**values), sources=sources)
+
+
+def describe(settings: Settings) -> list[dict[str, str]]:
+    """One row per setting: name, value, where it came from, what it limits."""
+    return [
+        {
+            "setting": name,
+            "value": f"{getattr(settings, name):g}",
+            "from": settings.source(name),
+            "env variable": ENV_PREFIX + name.upper(),
+            "what": _HELP.get(name, ""),
+        }
+        for name in names()
+    ]

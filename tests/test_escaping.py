@@ -1,0 +1,167 @@
+"""Nothing from a file runs: payloads in layer names, property names and values stay text.
+
+Checked on the rendered map HTML (tooltips, layer control, legend), the markdown the app sends
+(cards, tables, notices) and the link helpers. The browser test in tests/browser/test_uploads.py
+checks the same payloads in Chromium.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from corridormap import mapbuild, present, upload
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PAYLOADS = (
+    "<script>window.__xss=1;alert(1)</script>",
+    "<img src=x onerror=window.__xss=1>",
+    '"><svg onload=window.__xss=1>',
+    "javascript:alert(1)",
+    "`${window.__xss=1}`",
+    "back\\slash\\",
+    "</script><script>window.__xss=1</script>",
+    "<!--<script>",
+    "line\u2028sep\u2029para",
+    "[click](javascript:alert(1))",
+    "<img src=http://example.com/beacon.png>",
+)
+
+
+def payload_geojson() -> bytes:
+    props = {p: p for p in PAYLOADS}
+    props["name"] = "<img src=x onerror=window.__xss=1>"
+    props["source_url"] = ["javascript:alert(1)", "https://example.org/ok"]
+    props["note"] = "<script>window.__xss=1</script>\n# heading"
+    feats = [
+        {
+            "type": "Feature",
+            "id": "</script><b>id",
+            "properties": props,
+            "geometry": {"type": "Point", "coordinates": [62.0, 56.0]},  # nothing else there
+        },
+        {
+            "type": "Feature",
+            "properties": {**props, "name": '"><svg onload=window.__xss=1>'},
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [[60.0, 50.0], [65.0, 52.0]],
+            },
+        },
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": feats}).encode()
+
+
+FILE_NAME = "<img src=x onerror=window.__xss=1>`${x}`.geojson"
+
+
+def payload_layer() -> upload.UserLayer:
+    return upload.read_user_layer(payload_geojson(), FILE_NAME, index=0)
+
+
+def test_map_html_carries_no_live_payload():
+    layer = payload_layer()
+    m = mapbuild.build_map({layer.spec.key: layer.gdf}, specs=[layer.spec])
+    page = m.get_root().render()
+    for p in PAYLOADS:
+        if "<" in p:
+            assert p not in page, p
+    assert "\u2028" not in page
+    assert "\u2029" not in page
+    # scripts open and close in pairs: nothing broke out of a script block
+    assert page.count("<script") == page.count("</script>")
+    assert "<!--<script" not in page
+
+
+def test_tooltip_and_layer_control_and_legend_are_escaped():
+    layer = payload_layer()
+    payload = mapbuild.feature_collection(layer.spec, layer.gdf)
+    tips = [f["properties"]["tip"] for f in payload["features"]]
+    assert "&lt;img src=x onerror=window.__xss=1&gt;" in tips[0]
+    assert all("<img" not in t and "<svg" not in t for t in tips)
+    (group,) = mapbuild.overlay_groups({layer.spec.key: layer.gdf}, specs=[layer.spec])
+    assert group.layer_name.startswith("&lt;img")
+    legend = mapbuild.legend_html([layer.spec.key], specs=[layer.spec])
+    assert "<img" not in legend
+    assert "&lt;img src=x" in legend
+    script = mapbuild.Legend(legend).legend_json
+    assert "</" not in script
+    assert "<!--" not in script
+
+
+def test_two_user_layers_each_get_a_legend_row():
+    a = payload_layer()
+    b = upload.read_user_layer(payload_geojson(), "second.geojson", index=1, taken=[a.spec.key])
+    legend = mapbuild.legend_html([a.spec.key, b.spec.key], specs=[a.spec, b.spec])
+    assert legend.count("Your layers") == 1
+    assert "second" in legend
+    assert "&lt;img" in legend
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:x",
+        "//evil.example/x",
+        "http://exa mple.com",
+        "https://\u2028x",
+        "[x](javascript:alert(1))",
+    ],
+)
+def test_md_link_never_links_anything_but_http(url):
+    out = present.md_link(url)
+    assert "](" not in out
+    assert "<" not in out.replace("\\<", "")
+
+
+def test_md_link_keeps_http_links():
+    out = present.md_link("https://example.org/a_(b)?q=<x>")
+    assert out.startswith("[example\\.org/a\\_\\(b\\)](https://example.org/a_%28b%29?q=%3Cx%3E)")
+
+
+@pytest.mark.parametrize("text", [*PAYLOADS, "a\rb\r\nc\nd\x85e", "&lt;img&gt;", "==="])
+def test_md_escape_neutralises(text):
+    out = present.md_escape(text)
+    # no markdown/HTML special character survives unescaped, and it stays on one line
+    assert not re.search(r"(?<!\\)[<>\[\]()`*_$:&]", out.replace("\\\\", ""))
+    assert not re.search(r"[\r\n\x85\u2028\u2029]", out)
+
+
+# -- in the app -------------------------------------------------------------------------------
+
+
+def test_the_app_shows_payloads_as_text():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    layer = payload_layer()
+    fid = layer.gdf.index[0]
+    at.session_state["user_layers"] = {layer.spec.key: layer}
+    at.session_state["f_layers"] = [*at.session_state["f_layers"], layer.spec.key]
+    at.session_state["selected"] = f"{layer.spec.key}:{fid}"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    texts = [m.value for m in at.markdown] + [m.label for m in at.metric]
+    texts += [e.value for e in at.error] + [w.value for w in at.warning]
+    # (the legend's own line swatches are SVG from the style module, not data)
+    joined = "\n".join(t for t in texts if not t.startswith("<svg width='34'"))
+    # the card is there, with the payload as escaped text
+    assert "onerror\\=window" in joined
+    assert "**Sources** (as of" in joined
+    for raw in ("<img", "<script", "<svg", "](javascript", "javascript:alert"):
+        assert not re.search(r"(?<!\\)" + re.escape(raw), joined), raw
+    assert "javascript\\:alert\\(1\\)" in joined  # the non-http source, as text
+    assert "[example\\.org/ok](https://example.org/ok)" in joined
+    # the layer is on the map and in the table
+    (component,) = at.get("component_instance")
+    args = json.loads(component.proto.json_args)
+    assert "&lt;img src=x onerror" in json.dumps(args)
+    assert "<img src=x" not in args["feature_group"] if "feature_group" in args else True
+    assert any(layer.spec.key in (t.label or "") or "img" in (t.label or "") for t in at.tabs)
