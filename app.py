@@ -3,9 +3,13 @@
 Run with ``streamlit run app.py``. Pages live in ``app_pages/``; they hold no data logic.
 """
 
+import time
+
 import streamlit as st
 
-from app_pages import _common
+from app_pages import _common, _widgets
+
+_started = time.perf_counter()  # server time per run: _common.record_run
 
 st.set_page_config(
     page_title="corridormap",
@@ -22,9 +26,12 @@ page = st.navigation(
         st.Page("app_pages/summit.py", title="Gabala summit", icon=":material/groups:"),
         st.Page("app_pages/country.py", title="Country profile", icon=":material/flag:"),
         st.Page("app_pages/data.py", title="Data & sources", icon=":material/dataset:"),
+        st.Page("app_pages/present.py", title="Present a briefing", icon=":material/slideshow:"),
     ]
 )
 _common.sidebar()
+_widgets.upload_panel()
 page.run()
 _common.sync_link(_common.current_state())  # what the page changed (selection, view)
 _common.sources_footer()
+_common.record_run(_started, page.url_path or page.title)

@@ -7,6 +7,9 @@ follows them on every run, so the address bar always reproduces the view.
 from __future__ import annotations
 
 import json
+import os
+import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -66,6 +69,16 @@ def _manifest(folder: str) -> dict[str, Any]:
         return {}
 
 
+@st.cache_data(show_spinner=False)
+def _source_register(folder: str) -> dict[str, str]:
+    return load.load_source_register(Path(folder))
+
+
+def source_register() -> dict[str, str]:
+    """Source URL -> date of that page, for the dates beside each source on a card."""
+    return _source_register(data_dir())
+
+
 def manifest() -> dict[str, Any]:
     return _manifest(data_dir())
 
@@ -90,8 +103,17 @@ def show_layer_errors(keys: tuple[str, ...] | None = None) -> None:
     """A clear error per broken layer this page needs; the page goes on with the others."""
     for key, err in layers().errors.items():
         if keys is None or key in keys:
-            spec = catalog.get(key)
-            st.error(f"**{spec.title}** could not be loaded and is not shown.\n\n```\n{err}\n```")
+            title = present.md_escape(catalog.get(key).title)
+            st.error(f"**{title}** could not be loaded and is not shown.\n\n{problem_list(err)}")
+
+
+def problem_list(err: load.DataValidationError, limit: int = 20) -> str:
+    """The problems as a markdown list; every text from the file is escaped (no code fence to
+    break out of)."""
+    lines = [f"- {present.md_escape(str(p))}" for p in err.problems[:limit]]
+    if len(err.problems) > limit:
+        lines.append(f"- … and {len(err.problems) - limit} more")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -149,6 +171,8 @@ def current_state() -> ViewState:
 def sync_link(state: ViewState) -> None:
     """Write the view into the address bar (only what differs from the defaults)."""
     params = links.to_params(state)
+    # a page's own parameters (the presentation page's briefing and scene) stay in the link
+    params |= {k: str(st.query_params[k]) for k in links.PAGE_PARAMS if k in st.query_params}
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != params:
         st.query_params.from_dict(params)
@@ -216,9 +240,9 @@ def sidebar() -> ViewState:
         )
         st.multiselect(
             "Layers",
-            catalog.layer_keys(),
+            catalog.layer_keys() + tuple(user_layers()),
             key="f_layers",
-            format_func=lambda k: catalog.get(k).title,
+            format_func=lambda k: spec(k).title,
         )
         st.selectbox(
             "Basemap",
@@ -238,7 +262,7 @@ def link_notices() -> None:
     if notices:
         st.warning(
             "Some link parameters could not be used and were dropped:\n\n"
-            + "\n".join(f"- {n}" for n in notices),
+            + "\n".join(f"- {present.md_escape(n)}" for n in notices),  # values from the link
             icon=":material/link_off:",
         )
 
@@ -277,12 +301,41 @@ def filtered(f: Filters) -> dict[str, Any]:
     return _filtered(f, data_dir())
 
 
+@st.cache_data(show_spinner=False)
+def _land_json(folder: str) -> str | None:
+    land = _layers(folder).frames.get(catalog.COUNTRIES.key)
+    return None if land is None else mapbuild.land_collection_json(land)
+
+
 def base_map(basemap_key: str) -> Any:
-    """The stable base map (land, chrome, legend) that st_folium keeps across reruns."""
+    """The stable base map (land, chrome, legend) that st_folium keeps across reruns.
+
+    Rebuilt per run (st_folium adds the overlay groups to it), but from the cached land JSON.
+    """
     frames = layers().frames
-    m = mapbuild.base_map(frames.get(catalog.COUNTRIES.key), basemap_key=basemap_key)
-    m.add_child(mapbuild.Legend(mapbuild.legend_html(frames, collapsed=True)))
+    m = mapbuild.base_map(
+        frames.get(catalog.COUNTRIES.key),
+        basemap_key=basemap_key,
+        land_json=_land_json(data_dir()),
+    )
+    keys = [*frames, *user_layers()]
+    m.add_child(mapbuild.Legend(mapbuild.legend_html(keys, collapsed=True, specs=all_specs())))
     return m
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _overlay_json(f: Filters, folder: str) -> dict[str, str]:
+    shown = _filtered(f, folder)
+    return {
+        spec.key: mapbuild.overlay_json(spec, shown[spec.key])
+        for spec in catalog.LAYERS
+        if spec.key in shown
+    }
+
+
+def overlay_json(f: Filters) -> dict[str, str]:
+    """The browser payload of each shipped layer under ``f``, serialised once per filter set."""
+    return _overlay_json(f, data_dir())
 
 
 def parse_key(key: str | None) -> tuple[str, str] | None:
@@ -367,3 +420,84 @@ def small_map(frames: dict[str, Any], *, key: str, height: int = 460, **kwargs: 
     """A whole map (basemap, these layers, legend) for a page section."""
     m = mapbuild.build_map(frames, land=layers().frames.get(catalog.COUNTRIES.key), **kwargs)
     st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
+
+
+# ---------------------------------------------------------------------------------------------
+# Users' own layers: this session's only (st.session_state), never in a cross-session cache
+
+USER_LAYERS = "user_layers"
+
+
+def user_layers() -> dict[str, Any]:
+    """This session's own layers, ``key -> upload.UserLayer``, in the order they were added."""
+    layers_: dict[str, Any] = st.session_state.setdefault(USER_LAYERS, {})
+    return layers_
+
+
+def all_specs() -> tuple[catalog.LayerSpec, ...]:
+    """The shipped layers' specs, then this session's own layers'."""
+    return catalog.LAYERS + tuple(u.spec for u in user_layers().values())
+
+
+def spec(key: str) -> catalog.LayerSpec:
+    """The spec of a shipped or user layer."""
+    for s in all_specs():
+        if s.key == key:
+            return s
+    raise KeyError(f"unknown layer {key!r}")
+
+
+def all_frames() -> dict[str, Any]:
+    """Every loaded layer: the shipped ones, then this session's own."""
+    return {**layers().frames, **{k: u.gdf for k, u in user_layers().items()}}
+
+
+def user_filtered(f: Filters) -> dict[str, Any]:
+    """This session's visible own layers under ``f`` (country filter: by geometry)."""
+    own = user_layers()
+    chosen = set(st.session_state.get("f_layers", ()))
+    visible = tuple(k for k in own if k in chosen)
+    if not visible:
+        return {}
+    frames = {k: own[k].gdf for k in visible}
+    countries = layers().frames.get(catalog.COUNTRIES.key)
+    crossed: dict[str, pd.Series] = st.session_state.setdefault("user_crossings", {})
+    if f.countries and countries is not None:
+        frames[catalog.COUNTRIES.key] = countries
+        for k in visible:
+            if k not in crossed:
+                crossed[k] = filters.feature_countries(own[k].spec, own[k].gdf, countries)
+    return filters.apply(
+        frames,
+        replace(f, layers=visible),
+        {k: crossed[k] for k in visible if k in crossed},
+        specs=[own[k].spec for k in visible],
+    )
+
+
+def add_user_layer(layer: Any) -> None:
+    """Keep a new own layer in this session and switch it on."""
+    user_layers()[layer.spec.key] = layer
+    st.session_state["user_layer_count"] = st.session_state.get("user_layer_count", 0) + 1
+    st.session_state["f_layers"] = [*st.session_state.get("f_layers", ()), layer.spec.key]
+
+
+def remove_user_layer(key: str) -> None:
+    user_layers().pop(key, None)
+    st.session_state.get("user_crossings", {}).pop(key, None)
+    st.session_state["f_layers"] = [k for k in st.session_state.get("f_layers", ()) if k != key]
+    if (st.session_state.get("selected") or "").startswith(f"{key}:"):
+        st.session_state["selected"] = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Timing hook for bench/ (off unless CORRIDORMAP_TIMINGS names a file)
+
+
+def record_run(started: float, page: str = "") -> None:
+    """Append one JSON line (end time, page, seconds since ``started``) to $CORRIDORMAP_TIMINGS."""
+    path = os.environ.get("CORRIDORMAP_TIMINGS")
+    if path:
+        line = {"t": time.time(), "page": page, "seconds": time.perf_counter() - started}
+        with Path(path).open("a", encoding="utf-8") as out:
+            out.write(json.dumps(line) + "\n")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import math
 from typing import Any
 
 import streamlit as st
 
 from app_pages import _common
-from corridormap import catalog, geodesy, present, style
+from corridormap import catalog, geodesy, present, settings, style, upload
 from corridormap.mapbuild import line_swatch_svg
 
 _LEGEND_FACETS = (
@@ -18,7 +20,7 @@ _LEGEND_FACETS = (
 
 def counts(shown: dict[str, Any]) -> None:
     """One metric per visible layer: features shown (and km for line layers)."""
-    specs = [s for s in catalog.LAYERS if s.key in shown]
+    specs = [s for s in _common.all_specs() if s.key in shown]
     if not specs:
         st.info("No layer is switched on: choose layers in the sidebar.")
         return
@@ -30,13 +32,16 @@ def counts(shown: dict[str, Any]) -> None:
             if "LineString" in spec.geometry_types and len(gdf)
             else None
         )
-        col.metric(spec.title, f"{len(gdf):,}", help=km)
+        col.metric(present.md_escape(spec.title), f"{len(gdf):,}", help=km)
 
 
 def search_box(frames: dict[str, Any]) -> str | None:
     """Search every named feature; returns ``layer:id`` of a newly chosen hit."""
-    del frames  # the index is cached per data folder
-    hits = _index(_common.data_dir())
+    del frames  # the shipped layers' index is cached per data folder
+    own = _common.user_layers()
+    hits = _index(_common.data_dir()) + present.search_index(
+        {k: u.gdf for k, u in own.items()}, [u.spec for u in own.values()]
+    )
     labels = {h.key: h.label for h in hits}
     choice = st.selectbox(
         "Search",
@@ -94,14 +99,15 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
         st.caption("Click a feature on the map, or search, to see its card.")
         return
     layer, fid = selected
-    spec = catalog.get(layer)
+    spec = _common.spec(layer)
     row = frames[layer].loc[fid].to_dict()
-    c = present.card(spec, row)
+    c = present.card(spec, row, _common.source_register())
     with st.container(border=True):
         st.markdown(f"**{present.md_escape(c.title)}**  \n{present.md_escape(spec.title)}")
         if c.confidence and c.confidence != "high":
             st.warning(
-                f"Confidence: {present.md_escape(style.CONFIDENCE_LABELS[c.confidence])}",
+                "Confidence: "
+                + present.md_escape(style.CONFIDENCE_LABELS.get(c.confidence, c.confidence)),
                 icon=":material/help:",
             )
         if c.note:
@@ -114,7 +120,10 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
         st.markdown("\n".join(lines))
         st.markdown(
             f"**Sources** (as of {present.md_escape(c.as_of)}):\n"
-            + "\n".join(f"- {present.md_link(u)}" for u in c.sources)
+            + "\n".join(
+                f"- {present.md_link(u)}" + (f" ({d})" if d else " (undated page)")
+                for u, d in zip(c.sources, c.source_dates, strict=True)
+            )
         )
         if st.button("Clear selection", key="clear_selection"):
             st.session_state["selected"] = None
@@ -123,10 +132,10 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
 
 def tables(shown: dict[str, Any], *, key: str) -> None:
     """A tab per visible layer: exactly the features on the map, sortable, downloadable."""
-    specs = [s for s in catalog.LAYERS if s.key in shown]
+    specs = [s for s in _common.all_specs() if s.key in shown]
     if not specs:
         return
-    tabs = st.tabs([f"{s.title} ({len(shown[s.key])})" for s in specs])
+    tabs = st.tabs([f"{present.md_escape(s.title)} ({len(shown[s.key])})" for s in specs])
     for tab, spec in zip(tabs, specs, strict=True):
         gdf = shown[spec.key]
         with tab:
@@ -134,19 +143,21 @@ def tables(shown: dict[str, Any], *, key: str) -> None:
             a, b, _ = st.columns([1, 1, 4])
             a.download_button(
                 "CSV",
-                present.to_csv_bytes(spec, gdf),
+                functools.partial(present.to_csv_bytes, spec, gdf),  # built when clicked
                 file_name=f"{spec.key}.csv",
                 mime="text/csv",
                 key=f"{key}_{spec.key}_csv",
                 icon=":material/download:",
+                on_click="ignore",
             )
             b.download_button(
                 "GeoJSON",
-                present.to_geojson_bytes(spec, gdf),
+                functools.partial(present.to_geojson_bytes, spec, gdf),
                 file_name=f"{spec.key}.geojson",
                 mime="application/geo+json",
                 key=f"{key}_{spec.key}_geojson",
                 icon=":material/download:",
+                on_click="ignore",
             )
 
 
@@ -279,3 +290,127 @@ def profile_sections(profile: Any) -> None:
         tables(shown, key=f"profile_{profile.iso3}")
     else:
         st.caption("No node, pipeline, gas delivery, summit or annotation concerns this country.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Users' own layers
+
+
+def _take_upload(widget_key: str) -> None:
+    """The file picker's callback: read the file (core), keep the layer in this session."""
+    ss = st.session_state
+    file = ss.get(widget_key)
+    ss["upload_round"] = ss.get("upload_round", 0) + 1  # a fresh, empty picker next run
+    if file is None:
+        return
+    try:
+        layer = upload.read_user_layer(
+            file.getvalue(),
+            file.name,
+            index=ss.get("user_layer_count", 0),
+            taken=tuple(_common.user_layers()),
+            settings=settings.load_settings(),
+            repair=bool(ss.get("upload_repair", True)),
+        )
+    except upload.DataValidationError as exc:
+        ss["upload_messages"] = [
+            (
+                "error",
+                f"**Could not add {present.md_escape(file.name)}**\n\n{_common.problem_list(exc)}",
+            )
+        ]
+        return
+    _common.add_user_layer(layer)
+    report = layer.report
+    messages = [
+        (
+            "success",
+            f"**Added {present.md_escape(layer.spec.title)}**: "
+            + present.md_escape(report.summary()),
+        )
+    ]
+    notes = [*(str(p) for p in report.dropped), *report.notes]
+    if notes:
+        shown = "\n".join(f"- {present.md_escape(n)}" for n in notes[:20])
+        more = f"\n- … and {len(notes) - 20} more" if len(notes) > 20 else ""
+        messages.append(("warning", f"Not everything was kept:\n\n{shown}{more}"))
+    ss["upload_messages"] = messages
+
+
+def upload_panel() -> None:
+    """The sidebar section where users add their own layers (kept in this session only)."""
+    ss = st.session_state
+    limits = settings.load_settings()
+    with st.sidebar:
+        st.markdown("**Add your own layer**")
+        st.checkbox(
+            "Repair invalid geometries",
+            value=True,
+            key="upload_repair",
+            help="Fix self-intersections and the like with make_valid (polygons stay "
+            "polygons); without it, invalid features are dropped and named.",
+        )
+        widget_key = f"upload_file_{ss.get('upload_round', 0)}"
+        st.file_uploader(
+            "GeoJSON, GeoPackage, zipped Shapefile, KML, or CSV with lat/lon columns",
+            type=list(upload.ACCEPTED),
+            key=widget_key,
+            on_change=_take_upload,
+            args=(widget_key,),
+            max_upload_size=max(1, math.ceil(limits.max_mb)),
+            help=f"Up to {limits.max_mb:g} MB, {limits.max_features:,} features and "
+            f"{limits.max_vertices:,} vertices. The layer stays in this browser session only.",
+        )
+        for level, text in ss.pop("upload_messages", []):
+            getattr(st, level)(text)
+        for key, layer in list(_common.user_layers().items()):
+            text_col, button_col = st.columns([4, 1], vertical_alignment="center")
+            summary = present.md_escape(layer.report.summary())
+            text_col.caption(f"{present.md_escape(layer.spec.title)} · {summary}")
+            button_col.button(
+                "",
+                key=f"remove_{key}",
+                icon=":material/delete:",
+                help="Remove this layer",
+                on_click=_common.remove_user_layer,
+                args=(key,),
+            )
+
+
+def export_buttons(state: Any, shown: dict[str, Any]) -> None:
+    """Download the current view as an offline HTML map or a PNG (built only when clicked)."""
+    from corridormap import export, filters, links, mapbuild  # noqa: PLC0415
+
+    center, zoom = _common.map_view(state, _common.all_frames())
+    selected = _common.selected_feature(_common.all_frames())
+    view = export.ExportView(
+        title="corridormap: the map view",
+        description=filters.describe(state.filters, _common.names()),
+        filters=state.filters,
+        shown=shown,
+        view=mapbuild.MapView((float(center[0]), float(center[1])), int(zoom)),
+        highlights=(selected,) if selected else (),
+        link=links.query_string(state),
+        specs=tuple(_common.all_specs()),
+    )
+    frames = _common.layers().frames
+    st.caption("Export this view · works offline: every script, font and feature inside")
+    a, b, _ = st.columns([1, 1, 4])
+    a.download_button(
+        "Map (HTML)",
+        data=lambda: export.html_view(view, frames),
+        file_name="corridormap-view.html",
+        mime="text/html",
+        key="export_view_html",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    b.download_button(
+        "Map (PNG)",
+        data=lambda: export.png_view(view, frames),
+        file_name="corridormap-view.png",
+        mime="image/png",
+        key="export_view_png",
+        on_click="ignore",
+        icon=":material/download:",
+    )

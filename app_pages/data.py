@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import _common
-from corridormap import catalog, present
+from corridormap import catalog, present, settings
 
 st.markdown("#### Data and sources")
 st.caption(
@@ -26,3 +27,10 @@ for spec in catalog.LAYERS:
             "**Properties:** "
             + ", ".join(f"`{p.name}` ({p.kind.value})" for p in spec.all_properties)
         )
+
+st.markdown("##### Limits for your own layers")
+st.caption(
+    "Set in `.streamlit/corridormap.toml` (section `[upload]`) or by environment variables; "
+    "the variable wins. A value that is not a positive number is ignored and named here."
+)
+st.table(pd.DataFrame(settings.describe(settings.load_settings())))

@@ -10,8 +10,8 @@ from app_pages import _common, _widgets
 from corridormap import filters, mapbuild
 
 state = _common.current_state()
-frames = _common.layers().frames
-shown = _common.filtered(state.filters)
+frames = _common.all_frames()  # the shipped layers and this session's own
+shown = {**_common.filtered(state.filters), **_common.user_filtered(state.filters)}
 
 st.markdown(f"#### {filters.describe(state.filters, _common.names())}")
 _common.link_notices()
@@ -31,7 +31,12 @@ center, zoom = _common.map_view(state, frames)
 
 with map_col:
     base = _common.base_map(state.basemap)
-    groups = mapbuild.overlay_groups(shown, selected)
+    groups = mapbuild.overlay_groups(
+        shown,
+        selected,
+        specs=_common.all_specs(),
+        collections=_common.overlay_json(state.filters),
+    )
     result = st_folium(
         base,
         key="explorer_map",
@@ -50,4 +55,5 @@ with side_col:
 
 st.markdown("##### What the map shows")
 _widgets.tables(shown, key="explorer")
+_widgets.export_buttons(state, shown)
 _widgets.status_definitions()

@@ -32,7 +32,12 @@ PARAMS: Final = (
     "lon",
     "zoom",
     "basemap",
+    # read by the presentation page (which briefing, which scene); filters ignore them
+    "briefing",
+    "scene",
 )
+#: Parameters of one page that the shared sidebar keeps in the address bar.
+PAGE_PARAMS: Final = ("briefing", "scene")
 PLANNED: Final = "planned"
 ZOOM_RANGE: Final = (2, 12)
 MAX_VALUE_LENGTH: Final = 200

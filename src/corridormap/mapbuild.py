@@ -16,6 +16,7 @@ from typing import Any, Final
 
 import folium
 import geopandas as gpd
+import shapely
 import xyzservices.providers as xyz
 from branca.element import Figure, MacroElement
 from jinja2 import Template
@@ -223,8 +224,23 @@ _RENDERERS: Final[dict[str, Renderer]] = {
 # GeoJSON payload
 
 
+#: Decimals of the coordinates sent to the browser: 4 (about 10 m) for overlays; 3 (about
+#: 100 m) for the basemap's land, which is simplified by about 10 km anyway.
+DISPLAY_DECIMALS: Final = 4
+LAND_DECIMALS: Final = 3
+
+
+def _quantized(geoms: gpd.GeoSeries, decimals: int) -> list[Any]:
+    """Coordinates rounded for display (the data keep their own precision)."""
+    grid = 10.0**-decimals
+    return list(shapely.set_precision(geoms.values, grid, mode="pointwise"))
+
+
 def feature_collection(
-    spec: LayerSpec, gdf: gpd.GeoDataFrame, style_fn: StyleFn | None = None
+    spec: LayerSpec,
+    gdf: gpd.GeoDataFrame,
+    style_fn: StyleFn | None = None,
+    decimals: int = DISPLAY_DECIMALS,
 ) -> dict[str, Any]:
     """The GeoJSON sent to the browser: only what the map needs (id, style inputs, tooltip).
 
@@ -236,7 +252,7 @@ def feature_collection(
     for fid, row, geom in zip(
         gdf[spec.id_property],
         gdf.drop(columns="geometry").to_dict("records"),
-        gdf.geometry,
+        _quantized(gdf.geometry, decimals),
         strict=True,
     ):
         features.append(
@@ -255,8 +271,74 @@ def feature_collection(
     return {"type": "FeatureCollection", "features": features}
 
 
-def _feature_style(feature: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(feature["properties"]["style"])
+def script_json(value: Any) -> str:
+    """JSON that is safe inside an inline ``<script>``: no ``</script>``, no U+2028/2029."""
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def collection_json(
+    spec: LayerSpec,
+    gdf: gpd.GeoDataFrame,
+    style_fn: StyleFn | None = None,
+    decimals: int = DISPLAY_DECIMALS,
+) -> str:
+    """The browser payload of a layer, serialised once (callers cache it)."""
+    return script_json(feature_collection(spec, gdf, style_fn, decimals))
+
+
+class FastGeoJson(MacroElement):
+    """A Leaflet GeoJSON layer from pre-serialised data whose features carry their own style.
+
+    Unlike ``folium.GeoJson`` it does not re-serialise the data on every render or repeat each
+    feature's style in a lookup table, so reruns are cheap and the payload is sent once per
+    feature. Tooltips are the features' pre-escaped ``tip`` HTML.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
+            attribution: {{ this.attribution_json }},
+            style: function (f) { return f.properties.style; },
+            pointToLayer: function (f, latlng) {
+                return L.marker(latlng, {icon: L.divIcon({
+                    className: "cm-marker", html: f.properties.style.html || "",
+                    iconSize: [18, 18], iconAnchor: [9, 9]})});
+            },
+            onEachFeature: function (f, layer) {
+                layer.bindTooltip(f.properties.tip, {sticky: true});
+                {%- if this.highlight %}
+                layer.on({
+                    mouseover: function (e) {
+                        if (e.target.setStyle) { e.target.setStyle({weight: 6, fillOpacity: 0.8}); }
+                    },
+                    mouseout: function (e) {
+                        if (e.target.setStyle) { {{ this.get_name() }}.resetStyle(e.target); }
+                    }
+                });
+                {%- endif %}
+            }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self, data_json: str, *, name: str, highlight: bool = True, attribution: str | None = None
+    ) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FastGeoJson"
+        self.layer_name = name
+        self.data_json = data_json
+        self.highlight = highlight
+        self.attribution_json = script_json(html.escape(attribution)) if attribution else "null"
+
+
+def overlay_json(spec: LayerSpec, gdf: gpd.GeoDataFrame) -> str:
+    """What ``overlay_groups`` sends for one layer (after the renderer's own selection)."""
+    drawer = renderer(spec.style_key)
+    return collection_json(spec, drawer.draws(gdf) if drawer.draws is not None else gdf)
 
 
 def geojson_layer(
@@ -265,22 +347,18 @@ def geojson_layer(
     *,
     name: str | None = None,
     style_fn: StyleFn | None = None,
-) -> folium.GeoJson:
-    """One folium GeoJson for a layer, styled from the style module, with escaped tooltips."""
-    marker = None
-    if renderer(spec.style_key).points:
-        marker = folium.Marker(
-            icon=folium.DivIcon(class_name="cm-marker", icon_size=(18, 18), icon_anchor=(9, 9))
-        )
-    return folium.GeoJson(
-        feature_collection(spec, gdf, style_fn),
+    data_json: str | None = None,
+    attribution: str | None = None,
+) -> FastGeoJson:
+    """One layer, styled from the style module, with escaped tooltips.
+
+    ``data_json``: the layer's ``collection_json``, when the caller has it cached.
+    """
+    return FastGeoJson(
+        data_json if data_json is not None else collection_json(spec, gdf, style_fn),
         name=name or spec.title,
-        style_function=_feature_style,
-        highlight_function=lambda _f: {"weight": 6, "fillOpacity": 0.8},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-        marker=marker,
-        zoom_on_click=False,
-        embed=True,
+        highlight=style_fn is None,
+        attribution=attribution,
     )
 
 
@@ -389,17 +467,17 @@ def legend_html(
     It is a ``<details>`` element: open in exports, folded in the app (which has its own).
     """
     keys = set(layer_keys)
-    parts: list[str] = []
-    done: set[str] = set()
+    sections: dict[str, list[str]] = {}  # title -> rows; a section shared by layers once
     for spec in specs:
         if spec.key not in keys:
             continue
         for title, rows in _legend_sections(spec):
-            if title in done:
-                continue
-            done.add(title)
-            parts.append(f"<h4>{html.escape(title)}</h4>")
-            parts.extend(f"<div class='cm-row'>{r}</div>" for r in rows())
+            known = sections.setdefault(title, [])
+            known.extend(r for r in rows() if r not in known)  # one row per user layer
+    parts: list[str] = []
+    for title, rows_ in sections.items():
+        parts.append(f"<h4>{html.escape(title)}</h4>")
+        parts.extend(f"<div class='cm-row'>{r}</div>" for r in rows_)
     state = "" if collapsed else " open"
     return (
         f"<details class='cm-legend'{state}><summary>Legend</summary>"
@@ -432,7 +510,7 @@ class Legend(MacroElement):
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
         # JSON-encode so that no quote or backslash in the HTML can break the script.
-        self.legend_json = json.dumps(legend).replace("</", "<\\/")
+        self.legend_json = script_json(legend)
 
 
 class _Css(MacroElement):
@@ -464,8 +542,11 @@ def base_map(
     view: MapView = MapView(),
     basemap_key: str = "bundled",
     height: str = "100%",
+    land_json: str | None = None,
 ) -> folium.Map:
     """The stable part of every map: bundled land polygons (or online tiles), CSS, scale bar.
+
+    ``land_json``: ``land_collection_json(land)``, when the caller has it cached.
 
     Offline assets are always in force: no CDN URL reaches the page.
     """
@@ -488,12 +569,20 @@ def base_map(
             bm.tiles, attr=bm.attribution, name=bm.label, overlay=False, control=False
         ).add_to(m)
     elif land is not None and len(land):
-        layer = geojson_layer(
-            catalog.COUNTRIES, land, name="Countries (Natural Earth)", style_fn=_land_style
-        )
-        layer.control = False
-        layer.add_to(m)
+        geojson_layer(
+            catalog.COUNTRIES,
+            land,
+            name="Countries (Natural Earth)",
+            style_fn=_land_style,
+            data_json=land_json,
+            attribution="Basemap: Natural Earth",
+        ).add_to(m)
     return m
+
+
+def land_collection_json(land: gpd.GeoDataFrame) -> str:
+    """The basemap's land polygons as the browser receives them."""
+    return collection_json(catalog.COUNTRIES, land, _land_style, LAND_DECIMALS)
 
 
 def _highlight_style(spec: LayerSpec) -> StyleFn:
@@ -511,8 +600,13 @@ def overlay_groups(
     frames: Mapping[str, gpd.GeoDataFrame],
     selected: tuple[str, str] | None = None,
     specs: Sequence[LayerSpec] = catalog.LAYERS,
+    collections: Mapping[str, str] | None = None,
 ) -> list[folium.FeatureGroup]:
-    """One feature group per layer in ``frames`` (catalog order), then the selection outline."""
+    """One feature group per layer in ``frames`` (catalog order), then the selection outline.
+
+    ``collections``: each layer's ``overlay_json`` for these frames, when the caller has them
+    cached (the JSON is most of the work of building a group).
+    """
     groups = []
     for spec in specs:
         if spec.key not in frames:
@@ -521,9 +615,11 @@ def overlay_groups(
         gdf = frames[spec.key]
         if drawer.draws is not None:
             gdf = drawer.draws(gdf)
-        group = folium.FeatureGroup(name=drawer.group_title or spec.title, show=True)
+        # Leaflet's layer control shows a group's name as HTML: escape it (users name layers).
+        group = folium.FeatureGroup(name=html.escape(drawer.group_title or spec.title), show=True)
         if len(gdf):
-            geojson_layer(spec, gdf).add_to(group)
+            cached = (collections or {}).get(spec.key)
+            geojson_layer(spec, gdf, data_json=cached).add_to(group)
         groups.append(group)
     if selected is not None:
         layer, fid = selected

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -64,6 +65,13 @@ def format_value(prop: PropertySpec, value: Any) -> str:
     return text
 
 
+def _date_text(value: str | None) -> str | None:
+    try:
+        return format_date(date.fromisoformat(value)) if value else None
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class CardRow:
     label: str
@@ -80,6 +88,7 @@ class Card:
     title: str
     rows: tuple[CardRow, ...]
     sources: tuple[str, ...]
+    source_dates: tuple[str | None, ...]  # each source's own date, people-formatted, if known
     as_of: str
     confidence: str | None
     note: str | None
@@ -88,8 +97,13 @@ class Card:
 _CARD_SKIP: Final = frozenset({"source_url", "as_of", "confidence", "note"})
 
 
-def card(spec: LayerSpec, row: Mapping[str, Any]) -> Card:
-    """The detail card of one feature: every property, formatted, plus sources and certainty."""
+def card(
+    spec: LayerSpec, row: Mapping[str, Any], register: Mapping[str, str] | None = None
+) -> Card:
+    """The detail card of one feature: every property, formatted, plus sources and certainty.
+
+    ``register``: source URL -> ISO date of that page (``load.load_source_register``).
+    """
     rows = tuple(
         CardRow(p.label, format_value(p, row.get(p.name)), p.help)
         for p in spec.all_properties
@@ -103,6 +117,9 @@ def card(spec: LayerSpec, row: Mapping[str, Any]) -> Card:
         title=str(row.get(spec.label_property) or row[spec.id_property]),
         rows=rows,
         sources=tuple(str(u) for u in (row.get("source_url") or ())),
+        source_dates=tuple(
+            _date_text((register or {}).get(str(u))) for u in (row.get("source_url") or ())
+        ),
         as_of=format_value(spec.prop("as_of"), row.get("as_of")),
         confidence=None if _is_missing(confidence) else str(confidence),
         note=None if _is_missing(note) else str(note),
@@ -193,7 +210,8 @@ def search_index(
         if gdf is None or not spec.searchable:
             continue
         for fid, name in zip(gdf[spec.id_property], gdf[spec.label_property], strict=True):
-            hits.append(SearchHit(f"{name} ({spec.title})", spec.key, str(fid)))
+            shown = name if isinstance(name, str) and name else fid
+            hits.append(SearchHit(f"{shown} ({spec.title})", spec.key, str(fid)))
     return tuple(sorted(hits, key=lambda h: h.label.casefold()))
 
 
@@ -221,12 +239,16 @@ def focus(geom: BaseGeometry) -> tuple[tuple[float, float], int]:
     return ((miny + maxy) / 2, (minx + maxx) / 2), zoom
 
 
-_MD_SPECIAL: Final = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|$~:"})
+_MD_SPECIAL: Final = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|$~:&="})
+
+
+_LINE_BREAKS: Final = re.compile(r"\r\n|[\n\r\v\f\x85\u2028\u2029]")
 
 
 def md_escape(text: str) -> str:
-    """Text that Streamlit's markdown shows literally: no links, images, HTML, LaTeX, emoji."""
-    return text.translate(_MD_SPECIAL).replace("\n", " ")
+    """Text that Streamlit's markdown shows literally: no links, images, HTML, LaTeX, emoji,
+    and on one line (a line break from data could start a heading, list or code block)."""
+    return _LINE_BREAKS.sub(" ", text.translate(_MD_SPECIAL))
 
 
 _MD_BODY: Final = str.maketrans({c: "\\" + c for c in "\\`[]()<>#|$~:!"})
@@ -238,8 +260,21 @@ def md_body(text: str) -> str:
     return text.translate(_MD_BODY)
 
 
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) URL with a host and no whitespace or control characters."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    clean = not any(c.isspace() or unicodedata.category(c)[0] == "C" for c in url)
+    return clean and parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
 def md_link(url: str) -> str:
-    """A markdown link to an http(s) URL (validated on load) labelled by its host and path."""
+    """A markdown link to an http(s) URL labelled by its host and path; anything else (a
+    user's ``javascript:`` or ``data:`` URL) is shown as escaped text, never as a link."""
+    if not is_web_url(url):
+        return md_escape(url)
     parts = urlsplit(url)
     shown = (parts.netloc + parts.path).rstrip("/")
     if len(shown) > 70:

@@ -27,8 +27,9 @@ GAS_COLORS = [e.color for e in style.GAS_PERIODS]
 @pytest.fixture(scope="module")
 def server(_browser_ready: None) -> Iterator[StreamlitServer]:
     with tempfile.TemporaryDirectory() as tmp:
-        srv = start_streamlit(Path(os.environ.get("CORRIDORMAP_APP", APP)), cwd=REPO,
-                              base_path="", log_dir=Path(tmp))
+        srv = start_streamlit(
+            Path(os.environ.get("CORRIDORMAP_APP", APP)), cwd=REPO, base_path="", log_dir=Path(tmp)
+        )
         yield srv
         srv.stop()
 
@@ -52,8 +53,7 @@ def test_a_country_link_draws_only_the_legs_that_cross_it(
     page: Any, probe: PageProbe, server: StreamlitServer
 ) -> None:
     everything = count_paths(open_map(page, probe, server), "stroke", CORRIDOR_COLORS)
-    georgia = count_paths(open_map(page, probe, server, "?country=GEO"), "stroke",
-                          CORRIDOR_COLORS)
+    georgia = count_paths(open_map(page, probe, server, "?country=GEO"), "stroke", CORRIDOR_COLORS)
     assert everything == expected(Filters(), "corridors")
     assert georgia == expected(Filters(countries=("GEO",)), "corridors")
     assert 0 < georgia < everything
