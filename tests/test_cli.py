@@ -29,12 +29,41 @@ def test_validate_a_broken_file_exits_2_with_a_named_message(tmp_path):
     assert "Traceback" not in out.stderr
 
 
-def test_validate_names_an_unknown_file(tmp_path):
+def test_validate_checks_any_other_file_as_a_user_layer(tmp_path):
     path = tmp_path / "mine.geojson"
     path.write_text("{}", encoding="utf-8")
     out = run("validate", str(path))
     assert out.returncode == 2
-    assert "no layer spec matches this file name" in out.stderr
+    assert "mine.geojson: not GeoJSON (expected FeatureCollection" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_validate_a_good_user_file(tmp_path, capsys):
+    path = tmp_path / "hubs.csv"
+    path.write_text("name,lat,lon\nBaku,40.4,49.8\n", encoding="utf-8")
+    assert cli.main(["validate", str(path)]) == 0
+    assert "1 feature, 1 vertices, from CSV in EPSG:4326" in capsys.readouterr().out
+
+
+def test_validate_names_every_dropped_feature_of_a_user_file(tmp_path, capsys):
+    path = tmp_path / "hubs.csv"
+    path.write_text("name,lat,lon\nBaku,40.4,49.8\nX,95,1\nY,a,1\n", encoding="utf-8")
+    assert cli.main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "hubs.csv, feature row 3, geometry: coordinate (1, 95) is outside lon/lat range" in err
+    assert "hubs.csv, feature row 4, lat: lat 'a' is not a number" in err
+
+
+def test_validate_a_zip_bomb_without_a_traceback(tmp_path):
+    import zipfile  # noqa: PLC0415
+
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("bomb.shp", b"\0" * 30_000_000)
+    out = run("validate", str(path))
+    assert out.returncode == 2
+    assert "zip bomb" in out.stderr
+    assert "Traceback" not in out.stderr
 
 
 def test_validate_reports_every_problem_of_a_feature(tmp_path, capsys):
@@ -62,3 +91,22 @@ def test_missing_data_dir_fails_cleanly(tmp_path):
     assert out.returncode == 2
     assert "file not found" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_stats_json_is_stable_and_parseable():
+    out = run("stats", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["schema"] == "corridormap.stats/1"
+    corridors = {c["corridor"]: c for c in doc["corridors"]}
+    assert set(corridors) == {"zangezur", "middle_corridor", "north_south"}
+    west = next(r for r in corridors["north_south"]["routes"] if r["route"] == "INSTC_WEST")
+    assert {"AZE", "IRN", "RUS"} <= set(west["km_by_country"])
+    assert west["km_by_status"]["planned"] > 100  # the Rasht-Astara gap
+
+
+def test_stats_table():
+    out = run("stats")
+    assert out.returncode == 0, out.stderr
+    assert "Zangezur corridor" in out.stdout
+    assert "published: Horadiz – Aghband 110.4 km" in out.stdout

@@ -27,7 +27,7 @@ def km_by_status(table: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("corridor_label:N", title=None),
+            y=alt.Y("corridor_label:N", title=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X("sum(computed_km):Q", title="km (geodesic, schematic lines)"),
             color=alt.Color("status_label:N", title="Status", scale=status_colors),
             row=alt.Row("mode_label:N", title=None),
@@ -59,7 +59,7 @@ def timeline(table: pd.DataFrame) -> alt.Chart:
         .mark_point(size=90, filled=True)
         .encode(
             x=alt.X("when:T", title=None),
-            y=alt.Y("corridor_label:N", title=None),
+            y=alt.Y("corridor_label:N", title=None, axis=alt.Axis(labelLimit=260)),
             color=alt.Color(
                 "corridor_label:N", title="Corridor", scale=_scale(style.CORRIDOR_STYLES)
             ),

@@ -1,4 +1,4 @@
-"""The ``corridormap`` command line: validate data, rebuild the layers.
+"""The ``corridormap`` command line: validate data and briefings, rebuild the layers, export.
 
 Exit codes: 0 success, 2 invalid input (with a message naming the file, feature and problem),
 never a traceback for bad input.
@@ -7,31 +7,59 @@ never a traceback for bad input.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from corridormap import __version__, catalog, load
-from corridormap._errors import DataValidationError, Problem
+from corridormap._errors import DataValidationError
 
 EXIT_OK = 0
 EXIT_INVALID = 2
 
 
+def _validate_briefings(paths: Sequence[Path], data_dir: Path) -> int:
+    """Validate briefing files against the layers in ``data_dir``; return how many failed."""
+    from corridormap import briefing  # folium only when needed
+
+    if not paths:
+        return 0
+    vocab = briefing.default_vocabulary(data_dir)
+    failed = 0
+    for path in paths:
+        try:
+            b = briefing.load_briefing(path, vocab)
+        except DataValidationError as exc:
+            failed += 1
+            print(f"FAIL {path}: {exc}", file=sys.stderr)
+        else:
+            print(f"ok   {path}: {len(b.scenes)} scenes ({b.title})")
+    return failed
+
+
 def _validate(paths: Sequence[Path], data_dir: Path) -> int:
-    """Validate the shipped layers (no paths) or the named files against the matching spec."""
+    """Validate the shipped layers and briefings (no paths) or the named files: a ``.yaml``
+    file as a briefing, any other against the layer spec matching its name."""
+    from corridormap import briefing
+
     targets: list[tuple[catalog.LayerSpec | None, Path]]
     if paths:
-        targets = [(load.spec_for_file(p), p) for p in paths]
+        briefings = [p for p in paths if p.suffix.lower() in (".yaml", ".yml")]
+        targets = [(load.spec_for_file(p), p) for p in paths if p not in briefings]
     else:
+        briefings = list(briefing.list_briefings(briefing.briefings_dir(data_dir)).values())
         targets = [(spec, spec.path(data_dir)) for spec in catalog.LAYERS]
     failed = 0
     for spec, path in targets:
         if spec is None:
-            known = ", ".join(s.file for s in catalog.LAYERS)
-            err = DataValidationError(
-                [Problem(path.name, f"no layer spec matches this file name (known: {known})")]
-            )
+            # Not a shipped layer's file: check it as a user's layer, as the app would.
+            result = _validate_user_file(path)
+            if isinstance(result, str):
+                print(f"ok   {path}: {result}")
+                continue
+            err = result
         else:
             try:
                 gdf = load.load_layer(spec, path)
@@ -42,7 +70,95 @@ def _validate(paths: Sequence[Path], data_dir: Path) -> int:
                 continue
         failed += 1
         print(f"FAIL {path}: {err}", file=sys.stderr)
+    failed += _validate_briefings(briefings, data_dir)
     return EXIT_INVALID if failed else EXIT_OK
+
+
+def _export_briefing(args: argparse.Namespace, data_dir: Path, frames: Any) -> bytes | str:
+    """The bytes of a briefing export, or the message saying why there are none."""
+    from corridormap import briefing, export
+
+    vocab = export.vocabulary(frames)
+    key: str = args.briefing
+    path = briefing.briefings_dir(data_dir) / f"{key}.yaml"
+    if key.endswith((".yaml", ".yml")) or "/" in key:
+        path = Path(key)
+    try:
+        b = briefing.load_briefing(path, vocab)
+    except DataValidationError as exc:
+        known = ", ".join(briefing.list_briefings(briefing.briefings_dir(data_dir)))
+        return f"{path}: {exc}\n(briefings: {known or 'none'})"
+    views = export.briefing_views(frames, b, vocab)
+    if args.format == "pdf":
+        return export.pdf_briefing(b, views, frames)
+    if args.format == "html":
+        return export.html_briefing(b, views, frames).encode("utf-8")
+    return export.png_briefing(views, frames, args.dpi)
+
+
+def _export_view(args: argparse.Namespace, frames: Any) -> bytes | str:
+    """The bytes of a one-view export from link parameters, or why there are none."""
+    from urllib.parse import parse_qs
+
+    from corridormap import export, links
+
+    query = parse_qs(str(args.params).lstrip("?"), keep_blank_values=True)
+    state, notices = links.parse(query, export.vocabulary(frames))
+    if notices:
+        return "--params:\n" + "\n".join(f"  - {n}" for n in notices)
+    if args.format == "pdf":
+        return "--format pdf needs --briefing (a PDF pack is made of scenes)"
+    view = export.state_view(frames, state)
+    if args.format == "html":
+        return export.html_view(view, frames).encode("utf-8")
+    return export.png_view(view, frames, args.dpi)
+
+
+def _export(args: argparse.Namespace, data_dir: Path) -> int:
+    """Write an HTML, PNG or PDF export of a briefing or of the view a link describes."""
+    layers = load.load_all(data_dir)
+    if layers.errors:
+        for key, err in layers.errors.items():
+            print(f"FAIL layer {key}: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.briefing is not None:
+        result = _export_briefing(args, data_dir, layers.frames)
+    else:
+        result = _export_view(args, layers.frames)
+    if isinstance(result, str):
+        print(f"FAIL {result}", file=sys.stderr)
+        return EXIT_INVALID
+    out: Path = args.output
+    try:
+        out.write_bytes(result)
+    except OSError as exc:
+        print(f"FAIL cannot write {out}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"wrote {out} ({len(result):,} bytes)")
+    return EXIT_OK
+
+
+def _dpi(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 30 <= value <= 600:
+        raise argparse.ArgumentTypeError(f"must be between 30 and 600, got {value}")
+    return value
+
+
+def _validate_user_file(path: Path) -> str | DataValidationError:
+    """A summary of a user's file that reads cleanly, or every problem (dropped features too)."""
+    from corridormap import settings, upload  # heavy imports only for this case
+
+    try:
+        layer = upload.read_user_file(path, settings=settings.load_settings())
+    except DataValidationError as exc:
+        return exc
+    if layer.report.dropped:
+        return DataValidationError(list(layer.report.dropped))
+    return f"{layer.report.summary()} (read as your own layer)"
 
 
 def _build_data(data_dir: Path) -> int:
@@ -55,6 +171,41 @@ def _build_data(data_dir: Path) -> int:
         return EXIT_INVALID
     for path in written:
         print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _stats(fmt: str, data_dir: Path) -> int:
+    """Corridor statistics as JSON (schema corridormap.stats/1, see the README) or a table."""
+    from corridormap import analysis  # heavy imports only for this command
+
+    needed = (catalog.CORRIDOR_LEGS.key, catalog.COUNTRIES.key)
+    layers = load.load_all(data_dir, keys=needed)
+    if layers.errors:
+        for key, err in layers.errors.items():
+            print(f"stats needs the {key} layer: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    table = analysis.leg_table(layers[needed[0]], layers[needed[1]])
+    doc = analysis.stats_json(table)
+    if fmt == "json":
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{'corridor / route':58} {'legs':>4} {'computed km':>12} {'published km':>13}")
+    for c in doc["corridors"]:
+        print(f"{c['label']:58} {'':>4} {c['computed_km']:>12,.0f}")
+        for r in c["routes"]:
+            pub = "" if r["published_km"] is None else f"{r['published_km']:,.0f}"
+            print(
+                f"  {r['route_label'][:56]:56} {r['legs']:>4} {r['computed_km']:>12,.0f} {pub:>13}"
+            )
+            status = ", ".join(f"{k} {v:,.0f}" for k, v in r["km_by_status"].items())
+            mode = ", ".join(f"{k} {v:,.0f}" for k, v in r["km_by_mode"].items())
+            where = ", ".join(f"{k} {v:,.0f}" for k, v in r["km_by_country"].items())
+            print(f"      status: {status}\n      mode: {mode}\n      countries: {where}")
+            for item in r["published"]:
+                print(
+                    f"      published: {item['name']} {item['published_km']:,.1f} km "
+                    f"(computed {item['computed_km']:,.1f} km)"
+                )
     return EXIT_OK
 
 
@@ -72,9 +223,40 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="validate the shipped layers, or the files named")
-    v.add_argument("paths", nargs="*", type=Path, help="GeoJSON files named like a layer")
+    v.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="files to check: a .yaml file is checked as a briefing; "
+        "GeoJSON named like a shipped layer is checked against that "
+        "layer; any other file (GeoJSON, GeoPackage, zipped Shapefile, KML, CSV) as a user's "
+        "own layer",
+    )
     sub.add_parser("build-data", help="rebuild data/layers and the manifest from data/sources")
+    st = sub.add_parser(
+        "stats",
+        help="per corridor and route: computed and published km, km by status, mode and country",
+    )
+    st.add_argument("--format", choices=("table", "json"), default="table")
+    _export_parser(sub)
     return p
+
+
+def _export_parser(sub: Any) -> None:
+    e = sub.add_parser(
+        "export", help="export a briefing (pdf, html, png) or a view (html, png) for offline use"
+    )
+    what = e.add_mutually_exclusive_group(required=True)
+    what.add_argument("--briefing", help="a briefing key in data/briefings (or a .yaml path)")
+    what.add_argument(
+        "--params",
+        help="link parameters of a view, e.g. 'corridor=middle_corridor&asof=2025-10-07'",
+    )
+    e.add_argument("--format", required=True, choices=("pdf", "html", "png"))
+    e.add_argument("-o", "--output", required=True, type=Path, help="the file to write")
+    e.add_argument(
+        "--dpi", type=_dpi, default=150, help="PNG resolution (default 150; 300 for print)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -84,6 +266,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _validate(args.paths, data_dir)
     if args.command == "build-data":
         return _build_data(data_dir)
+    if args.command == "stats":
+        return _stats(args.format, data_dir)
+    if args.command == "export":
+        return _export(args, data_dir)
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 

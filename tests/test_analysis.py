@@ -1,0 +1,173 @@
+"""Corridor statistics, gas over time and country profiles, on the shipped data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from corridormap import analysis, catalog, filters, geodesy, load, overlay
+
+
+@pytest.fixture(scope="module")
+def layers() -> load.Layers:
+    return load.load_all()
+
+
+@pytest.fixture(scope="module")
+def table(layers):
+    return analysis.leg_table(layers["corridors"], layers["countries"])
+
+
+def test_published_leg_lengths_agree_with_computed_ones(table):
+    legs = table.dropna(subset=["published_km"])
+    assert len(legs) >= 4
+    off = {
+        r.segment_id: (r.published_km, r.computed_km)
+        for r in legs.itertuples()
+        if not analysis.length_check(r.published_km, r.computed_km)
+    }
+    assert off == {}
+
+
+def test_published_section_lengths_agree_with_the_sum_of_their_legs(table):
+    sections = table.dropna(subset=["section"]).groupby("section")
+    assert len(sections) >= 5
+    off = {
+        name: (group["section_km"].iloc[0], group["computed_km"].sum())
+        for name, group in sections
+        if not analysis.length_check(group["section_km"].iloc[0], group["computed_km"].sum())
+    }
+    assert off == {}
+
+
+def test_published_pipeline_lengths_agree_with_computed_ones(layers):
+    pipes = layers["pipelines"].dropna(subset=["length_km"])
+    assert len(pipes) == 6
+    off = {
+        pid: (row.length_km, geodesy.length_km(row.geometry))
+        for pid, row in pipes.iterrows()
+        if not analysis.length_check(row.length_km, geodesy.length_km(row.geometry))
+    }
+    assert off == {}
+
+
+@pytest.mark.parametrize(
+    ("published", "computed", "ok"),
+    [(100, 65, True), (100, 64.9, False), (100, 115, True), (100, 115.1, False)],
+)
+def test_length_tolerance_bounds(published, computed, ok):
+    assert analysis.length_check(published, computed) is ok
+
+
+def test_km_by_country_sums_to_the_leg_length(table):
+    for row in table.itertuples():
+        assert sum(row.km_by_country.values()) == pytest.approx(row.computed_km, abs=1.0)
+
+
+def test_route_stats_add_up(table):
+    stats = analysis.route_stats(table)
+    assert {s.route for s in stats} == set(table["route"])
+    for s in stats:
+        legs = table[table["route"] == s.route]
+        assert s.legs == len(legs)
+        assert s.computed_km == pytest.approx(legs["computed_km"].sum())
+        assert sum(s.km_by_status.values()) == pytest.approx(s.computed_km)
+        assert sum(s.km_by_mode.values()) == pytest.approx(s.computed_km)
+        assert sum(s.km_by_country.values()) == pytest.approx(s.computed_km, abs=0.5 * s.legs)
+
+
+def test_stats_json_shape(table):
+    doc = analysis.stats_json(table)
+    assert doc["schema"] == "corridormap.stats/1"
+    assert [c["corridor"] for c in doc["corridors"]] == list(catalog.CORRIDORS)
+    for c in doc["corridors"]:
+        assert set(c) == {
+            "corridor",
+            "label",
+            "computed_km",
+            "km_by_status",
+            "km_by_mode",
+            "km_by_country",
+            "routes",
+        }
+        assert c["computed_km"] == pytest.approx(
+            sum(r["computed_km"] for r in c["routes"]), abs=0.5
+        )
+        for r in c["routes"]:
+            assert set(r) == {
+                "corridor",
+                "route",
+                "route_label",
+                "legs",
+                "computed_km",
+                "published_km",
+                "km_by_status",
+                "km_by_mode",
+                "km_by_country",
+                "published",
+            }
+            assert all(item["consistent"] for item in r["published"]), r["published"]
+    zangezur = doc["corridors"][0]
+    published = {i["name"]: i["published_km"] for i in zangezur["routes"][0]["published"]}
+    assert published["Horadiz – Aghband"] == 110.4
+    assert published["Kars–Iğdır–Aralık–Dilucu railway"] == 224
+    # the Zangezur corridor runs through Azerbaijan, Armenia and Türkiye, and not Iran
+    assert {"AZE", "ARM", "TUR"} <= set(zangezur["km_by_country"])
+    assert "IRN" not in zangezur["km_by_country"]
+
+
+def test_gas_destinations_over_time(layers):
+    gas = layers["gas_destinations"]
+    series = analysis.destinations_over_time(gas)
+    assert list(series["count"]) == list(range(1, len(gas) + 1))
+    assert list(series["date"]) == sorted(series["date"])
+    assert series["country"].iloc[0] == "Georgia"
+    assert analysis.destinations_on(gas, analysis.GABALA_SUMMIT) == 14
+    assert analysis.destinations_on(gas, date(2026, 2, 1)) == 16
+    assert analysis.destinations_on(gas, date(2025, 8, 1)) == 13  # Syria came on 2 Aug 2025
+
+
+def test_published_volumes_are_long_format(layers):
+    vols = analysis.volumes(layers["gas_destinations"])
+    assert set(vols.columns) == {"country", "iso3", "year", "bcm"}
+    turkey = vols[(vols["iso3"] == "TUR") & (vols["year"] == 2024)]
+    assert turkey["bcm"].tolist() == [9.9]
+
+
+def test_ots_membership_timeline():
+    timeline = analysis.ots_membership_timeline(load.load_participants())
+    last = timeline.iloc[-1]
+    assert (last["members"], last["observers"]) == (5, 4)  # 4 observers incl. the ECO
+
+
+def crossings(layers):
+    return {
+        spec.key: filters.feature_countries(spec, layers[spec.key], layers["countries"])
+        for spec in catalog.LAYERS
+        if spec.country_property is None
+    }
+
+
+def test_country_profile_of_azerbaijan(layers, table):
+    p = analysis.country_profile("AZE", layers.frames, table, crossings(layers))
+    assert (p.ots_status, p.ots_joined) == ("member", "2009-10-03")
+    assert len(p.legs) > 10
+    assert sum(p.km_by_status.values()) > 500
+    assert "GEO" not in p.frames["gas_destinations"]["iso3"].tolist()  # AZE is the supplier
+    hosted = set(p.frames["summits"]["city"])
+    assert {"Gabala", "Baku", "Shusha"} <= hosted
+    assert len(p.frames["annotations"]) >= 5  # Gabala's annotations lie in Azerbaijan
+
+
+def test_country_profile_of_a_country_with_nothing_on_it(layers, table):
+    p = analysis.country_profile("NOR", layers.frames, table, crossings(layers))
+    assert p.ots_status == "none"
+    assert p.legs.empty
+    assert p.km_by_status == {}
+    assert all(len(v) == 0 for k, v in p.frames.items() if k != "countries")
+
+
+def test_outside_bucket_is_only_sea_or_border(table):
+    sea = table[table["mode"] == "sea"]
+    assert (sea["km_by_country"].map(lambda d: d.get(overlay.OUTSIDE, 0)) > 50).all()

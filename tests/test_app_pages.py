@@ -1,0 +1,88 @@
+"""Every analysis page runs under several links, including a country with nothing on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ("corridors", "gas", "summit", "country", "data")
+LINKS = (
+    {},
+    {"country": "GEO"},
+    {"country": "NOR"},  # no leg, node, pipeline, gas delivery or summit
+    {"corridor": "zangezur", "asof": "2025-10-07"},
+    {"asof": "2006-01-01", "status": "planned"},  # nothing matches
+)
+
+
+def run(page: str, params: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    return at
+
+
+@pytest.mark.parametrize(
+    "params", LINKS, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "default"
+)
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_under_the_link(page, params):
+    at = run(page, params)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def text(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_country_profile_follows_the_country_filter():
+    at = run("country", {"country": "GEO"})
+    assert at.selectbox(key="profile_country").value == "GEO"
+    assert "#### Georgia" in text(at)
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["OTS"] == "Other country"
+    assert int(labels["Corridor legs crossing"]) > 3
+
+
+def test_country_profile_of_a_country_with_nothing_says_so():
+    at = run("country", {"country": "NOR"})
+    captions = " ".join(c.value for c in at.caption)
+    assert "No corridor leg in the data crosses this country." in captions
+    assert "No node, pipeline, gas delivery, summit or annotation concerns this country." in (
+        captions
+    )
+
+
+def test_gas_page_counts_the_gabala_figure():
+    at = run("gas", {})
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["On 7 Oct 2025 (Gabala summit)"] == "14"
+    assert labels["All destinations in the data"] == "16"
+
+
+def test_corridors_page_lists_the_gaps_with_sources():
+    at = run("corridors", {})
+    body = text(at).replace("\\", "")  # the page escapes markdown
+    for gap in (
+        "Astara (Iran) – Rasht",
+        "Horadiz – Aghband",
+        "Aghband – Meghri",
+        "Dilucu border gate – Aralık",
+    ):
+        assert gap in body
+    assert "tass.com/economy/1620125" in body  # the Russia-Iran Rasht-Astara agreement
+
+
+def test_card_shows_each_source_with_its_own_date():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["select"] = "gas_destinations:SYR"
+    at.run()
+    body = text(at).replace("\\", "")
+    assert "trend.az/business/4076517.html) (2 Aug 2025)" in body
+    assert "trend.az/business/energy/4142236.html) (16 Jan 2026)" in body
