@@ -301,6 +301,16 @@ def filtered(f: Filters) -> dict[str, Any]:
     return _filtered(f, data_dir())
 
 
+def land_url() -> str | None:
+    """The URL the map fetches the land from, when the app serves the shipped basemap file.
+
+    With another data folder (``CORRIDORMAP_DATA_DIR``), the land travels inline instead.
+    """
+    shipped = str(catalog.default_data_dir()) == str(catalog.repo_data_dir())
+    static = Path(__file__).resolve().parents[1] / "static" / mapbuild.LAND_STATIC_FILE
+    return mapbuild.LAND_URL if shipped and static.exists() else None
+
+
 @st.cache_data(show_spinner=False)
 def _land_json(folder: str) -> str | None:
     land = _layers(folder).frames.get(catalog.COUNTRIES.key)
@@ -317,6 +327,7 @@ def base_map(basemap_key: str) -> Any:
         frames.get(catalog.COUNTRIES.key),
         basemap_key=basemap_key,
         land_json=_land_json(data_dir()),
+        land_url=land_url(),
     )
     keys = [*frames, *user_layers()]
     m.add_child(mapbuild.Legend(mapbuild.legend_html(keys, collapsed=True, specs=all_specs())))

@@ -131,15 +131,27 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
 
 
 def tables(shown: dict[str, Any], *, key: str) -> None:
-    """A tab per visible layer: exactly the features on the map, sortable, downloadable."""
-    specs = [s for s in _common.all_specs() if s.key in shown]
+    """One visible layer's table at a time: exactly the features on the map, sortable,
+    downloadable. (Tabs would send every layer's table on every rerun.)"""
+    specs = {s.key: s for s in _common.all_specs() if s.key in shown}
     if not specs:
         return
-    tabs = st.tabs([f"{present.md_escape(s.title)} ({len(shown[s.key])})" for s in specs])
-    for tab, spec in zip(tabs, specs, strict=True):
+    state_key = f"{key}_table"
+    if st.session_state.get(state_key) not in specs:
+        st.session_state[state_key] = next(
+            (k for k in (catalog.CORRIDOR_LEGS.key, *specs) if k in specs), None
+        )
+    choice = st.segmented_control(
+        "Table",
+        list(specs),
+        key=state_key,
+        format_func=lambda k: f"{present.md_escape(specs[k].title)} ({len(shown[k])})",
+        label_visibility="collapsed",
+    )
+    for spec in [specs[choice]] if choice in specs else []:
         gdf = shown[spec.key]
-        with tab:
-            st.dataframe(present.table(spec, gdf), width="stretch", height=300)
+        with st.container():
+            st.dataframe(_table(spec, gdf), width="stretch", height=300)
             a, b, _ = st.columns([1, 1, 4])
             a.download_button(
                 "CSV",
@@ -159,6 +171,10 @@ def tables(shown: dict[str, Any], *, key: str) -> None:
                 icon=":material/download:",
                 on_click="ignore",
             )
+
+
+def _table(spec: Any, gdf: Any) -> Any:
+    return present.table(spec, gdf)
 
 
 def status_definitions() -> None:

@@ -18,7 +18,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("data")
     shutil.copytree(DATA / "sources", out / "sources")
-    build_data.build_all(out)
+    build_data.build_all(out, static_dir=out / "static")
     return out
 
 
@@ -27,6 +27,14 @@ def _outputs() -> list[str]:
         "layers/ots_participants.csv",
         "manifest.json",
     ]
+
+
+def test_committed_basemap_display_matches_a_fresh_build(rebuilt: Path) -> None:
+    rel = "data/land.json"
+    repo_static = DATA.parent / "static"
+    assert (rebuilt / "static" / rel).read_bytes() == (repo_static / rel).read_bytes(), (
+        "static/data/land.json is stale: run `corridormap build-data` and commit the result"
+    )
 
 
 @pytest.mark.parametrize("rel", _outputs())

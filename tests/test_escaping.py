@@ -164,4 +164,7 @@ def test_the_app_shows_payloads_as_text():
     args = json.loads(component.proto.json_args)
     assert "&lt;img src=x onerror" in json.dumps(args)
     assert "<img src=x" not in args["feature_group"] if "feature_group" in args else True
-    assert any(layer.spec.key in (t.label or "") or "img" in (t.label or "") for t in at.tabs)
+    (tables,) = [b for b in at.button_group if b.key == "explorer_table"]
+    labels = [str(o) for o in tables.options]
+    assert any(o.startswith("\\<img src") for o in labels), labels  # the layer, escaped
+    assert not any(re.search(r"(?<!\\)<img", o) for o in labels)

@@ -824,6 +824,17 @@ def _geom_types(features: Sequence[Mapping[str, Any]]) -> list[str]:
     return sorted({f["geometry"]["type"] for f in features})
 
 
+def write_land_display(data_dir: Path, static_dir: Path) -> Path:
+    """static/data/land.json: the countries layer as the browser draws the basemap."""
+    from corridormap import load, mapbuild  # noqa: PLC0415 - only this step needs the map code
+
+    land = load.load_layer(catalog.COUNTRIES, catalog.COUNTRIES.path(data_dir))
+    path = static_dir / mapbuild.LAND_STATIC_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(mapbuild.land_collection_json(land) + "\n", encoding="utf-8")
+    return path
+
+
 def sources_rows(path: Path) -> list[dict[str, str]]:
     """The source register's rows (url, date, date_precision, note), sorted by URL."""
     rows = [
@@ -843,8 +854,12 @@ def source_register_csv(rows: list[dict[str, str]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def build_all(data_dir: Path) -> list[Path]:
-    """Build every layer from ``data_dir/'sources'``; returns the files written."""
+def build_all(data_dir: Path, static_dir: Path | None = None) -> list[Path]:
+    """Build every layer from ``data_dir/'sources'``; returns the files written.
+
+    With ``static_dir`` (the app's ``static/``), also write the basemap's land as the map
+    fetches it (``mapbuild.LAND_STATIC_FILE``), derived from the countries layer just built.
+    """
     src = Sources.load(data_dir / "sources")
     layers_dir = data_dir / "layers"
     layers_dir.mkdir(parents=True, exist_ok=True)
@@ -951,6 +966,8 @@ def build_all(data_dir: Path) -> list[Path]:
             "properties": ["url", "date", "date_precision", "note"],
         }
     )
+    if static_dir is not None:
+        written.append(write_land_display(data_dir, static_dir))
     manifest = {
         "generator": "corridormap.build_data.build_all",
         "crs": "EPSG:4326",

@@ -335,7 +335,12 @@ def layer_keys() -> tuple[str, ...]:
     return tuple(_BY_KEY)
 
 
+def repo_data_dir() -> Path:
+    """``data/`` at the repository root (editable install)."""
+    return Path(__file__).resolve().parents[2] / "data"
+
+
 def default_data_dir() -> Path:
     """``$CORRIDORMAP_DATA_DIR``, else ``data/`` at the repository root (editable install)."""
     env = os.environ.get("CORRIDORMAP_DATA_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "data"
+    return Path(env) if env else repo_data_dir()

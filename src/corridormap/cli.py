@@ -165,7 +165,7 @@ def _build_data(data_dir: Path) -> int:
     from corridormap import build_data  # heavy imports only for this command
 
     try:
-        written = build_data.build_all(data_dir)
+        written = build_data.build_all(data_dir, static_dir=data_dir.parent / "static")
     except DataValidationError as exc:
         print(f"build-data failed: {exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -287,6 +287,53 @@ def collection_json(
     return script_json(feature_collection(spec, gdf, style_fn, decimals))
 
 
+class FetchedGeoJson(MacroElement):
+    """A GeoJSON layer the map fetches from a URL (served by the app), not carried in its script.
+
+    The basemap's land is most of a map's bytes; carried in the script it would be re-sent on
+    every rerun that changes any overlay (streamlit-folium sends the whole script each time).
+    Fetched, the browser loads it once and caches it. The layer sits in a feature group added
+    synchronously, so streamlit-folium's click handling (bound when the script runs) still sees
+    clicks on it through Leaflet's event propagation.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup().addTo({{ this._parent.get_name() }});
+        fetch({{ this.url_json }})
+            .then(function (r) {
+                if (!r.ok) { throw new Error("basemap " + r.status + " " + r.url); }
+                return r.json();
+            })
+            .then(function (data) {
+                L.geoJson(data, {
+                    attribution: {{ this.attribution_json }},
+                    style: function (f) { return f.properties.style; },
+                    onEachFeature: function (f, layer) {
+                        layer.bindTooltip(f.properties.tip, {sticky: true});
+                    }
+                }).addTo({{ this.get_name() }});
+                {{ this.get_name() }}.bringToBack();
+            })
+            .catch(function (err) { console.error("corridormap: " + err); });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, url: str, *, attribution: str | None = None) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FetchedGeoJson"
+        self.url_json = script_json(url)
+        self.attribution_json = script_json(html.escape(attribution)) if attribution else "null"
+
+
+#: Where the app serves the basemap's land (``static/`` is served at ``/app/static/``),
+#: relative to streamlit-folium's iframe so that ``--server.baseUrlPath`` works too.
+LAND_STATIC_FILE: Final = "data/land.json"
+LAND_URL: Final = "../../app/static/" + LAND_STATIC_FILE
+
+
 class FastGeoJson(MacroElement):
     """A Leaflet GeoJSON layer from pre-serialised data whose features carry their own style.
 
@@ -543,10 +590,13 @@ def base_map(
     basemap_key: str = "bundled",
     height: str = "100%",
     land_json: str | None = None,
+    land_url: str | None = None,
 ) -> folium.Map:
     """The stable part of every map: bundled land polygons (or online tiles), CSS, scale bar.
 
     ``land_json``: ``land_collection_json(land)``, when the caller has it cached.
+    ``land_url``: fetch the land from this URL instead of carrying it (the app serves
+    ``LAND_STATIC_FILE``); exports leave it unset so the file stands alone.
 
     Offline assets are always in force: no CDN URL reaches the page.
     """
@@ -568,6 +618,8 @@ def base_map(
         folium.TileLayer(
             bm.tiles, attr=bm.attribution, name=bm.label, overlay=False, control=False
         ).add_to(m)
+    elif land_url is not None:
+        FetchedGeoJson(land_url, attribution="Basemap: Natural Earth").add_to(m)
     elif land is not None and len(land):
         geojson_layer(
             catalog.COUNTRIES,
