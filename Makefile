@@ -43,8 +43,14 @@ data: $(VENV)/.run-installed
 validate: $(VENV)/.run-installed
 	$(BIN)/corridormap validate
 
-bench: $(VENV)/.test-installed
-	$(BIN)/python bench/cold_start.py
+$(VENV)/.bench-installed: $(VENV)/.test-installed
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
+	touch $@
+
+# The benchmark suite: corridormap and a naive baseline side by side (about 17 min; QUICK=1
+# for a few minutes). Results go to bench/results/.
+bench: $(VENV)/.bench-installed
+	$(BIN)/python bench/run_all.py $(if $(QUICK),--quick,)
 
 vendor: $(VENV)/.run-installed
 	$(BIN)/python scripts/vendor_assets.py
@@ -54,7 +60,7 @@ lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet --upgrade pip
-	.lock-venv/bin/pip install --quiet -e '.[test]'
+	.lock-venv/bin/pip install --quiet -e '.[test,bench]'
 	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^corridormap' > constraints.txt
 	rm -rf .lock-venv
 

@@ -30,9 +30,14 @@ def data_dir() -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Cached loaders (pure functions underneath)
+#
+# st.cache_resource, not st.cache_data: cache_data pickles its value and unpickles a copy on
+# every call, which for the layers was 39 % of a rerun (bench/results/profile.md). These values
+# are read-only by contract: the core's functions never modify their inputs (filters return new
+# frames), so every session can share one object.
 
 
-@st.cache_data(show_spinner="Loading layers…")
+@st.cache_resource(show_spinner="Loading layers…")
 def _layers(folder: str) -> load.Layers:
     return load.load_all(Path(folder))
 
@@ -42,7 +47,7 @@ def layers() -> load.Layers:
     return _layers(data_dir())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def _crossings(folder: str) -> dict[str, pd.Series]:
     result = _layers(folder)
     countries = result.frames.get(catalog.COUNTRIES.key)
@@ -60,7 +65,7 @@ def crossings() -> dict[str, pd.Series]:
     return _crossings(data_dir())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def _manifest(folder: str) -> dict[str, Any]:
     path = Path(folder) / "manifest.json"
     try:
@@ -69,7 +74,7 @@ def _manifest(folder: str) -> dict[str, Any]:
         return {}
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def _source_register(folder: str) -> dict[str, str]:
     return load.load_source_register(Path(folder))
 
@@ -291,7 +296,7 @@ def sources_footer() -> None:
 # Filtering, selection and the map view
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _filtered(f: Filters, folder: str) -> dict[str, Any]:
     return filters.apply(_layers(folder).frames, f, _crossings(folder))
 
@@ -311,7 +316,7 @@ def land_url() -> str | None:
     return mapbuild.LAND_URL if shipped and static.exists() else None
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def _land_json(folder: str) -> str | None:
     land = _layers(folder).frames.get(catalog.COUNTRIES.key)
     return None if land is None else mapbuild.land_collection_json(land)
@@ -334,7 +339,7 @@ def base_map(basemap_key: str) -> Any:
     return m
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _overlay_json(f: Filters, folder: str) -> dict[str, str]:
     shown = _filtered(f, folder)
     return {
@@ -401,7 +406,7 @@ def take_click(result: dict[str, Any] | None, frames: dict[str, Any]) -> None:
         st.rerun()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def _leg_table(folder: str) -> Any:
     frames = _layers(folder).frames
     if catalog.CORRIDOR_LEGS.key not in frames or catalog.COUNTRIES.key not in frames:
@@ -414,7 +419,7 @@ def leg_table() -> Any:
     return _leg_table(data_dir())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def _participants(folder: str) -> Any:
     try:
         return load.load_participants(Path(folder))

@@ -58,7 +58,7 @@ def search_box(frames: dict[str, Any]) -> str | None:
     return None
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def _index(folder: str) -> tuple[present.SearchHit, ...]:
     del folder  # the cache key: the index of that folder's layers
     return present.search_index(_common.layers().frames)

@@ -19,11 +19,7 @@ Writes ``bench/results/cold_start.{md,json}`` and prints the table.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import importlib.metadata
 import json
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -31,10 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "browser"))
-
-from harness import (  # noqa: E402
+from _common import REPO, RESULTS, machine  # also puts tests/browser on sys.path
+from harness import (
     APP,
     PageProbe,
     browser_unavailable,
@@ -42,27 +36,6 @@ from harness import (  # noqa: E402
     start_streamlit,
     wait_for_map,
 )
-
-RESULTS = REPO / "bench" / "results"
-
-
-def machine() -> dict[str, Any]:
-    info: dict[str, Any] = {"cpu_count": os.cpu_count(), "platform": platform.platform()}
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu_model"] = line.split(":", 1)[1].strip()
-                break
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                info["memory_gib"] = round(int(line.split()[1]) / 2**20, 1)
-                break
-    info["python"] = platform.python_version()
-    for dist in ("streamlit", "folium", "branca", "streamlit-folium", "playwright"):
-        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
-            info[dist] = importlib.metadata.version(dist)
-    return info
 
 
 def one_run(browser: Any, app: Path, base_path: str, log_dir: Path) -> dict[str, Any]:
