@@ -427,6 +427,19 @@ def _participants(folder: str) -> Any:
         return exc
 
 
+@st.cache_resource(show_spinner=False)
+def _gas_exports(folder: str) -> Any:
+    try:
+        return load.load_gas_exports(Path(folder))
+    except load.DataValidationError as exc:
+        return exc
+
+
+def gas_exports() -> Any:
+    """Gas exports by year, or the error that stopped the table loading."""
+    return _gas_exports(data_dir())
+
+
 def participants() -> Any:
     """The OTS members and observers table, or the error that stopped it loading."""
     return _participants(data_dir())
@@ -434,7 +447,9 @@ def participants() -> Any:
 
 def small_map(frames: dict[str, Any], *, key: str, height: int = 460, **kwargs: Any) -> None:
     """A whole map (basemap, these layers, legend) for a page section."""
-    m = mapbuild.build_map(frames, land=layers().frames.get(catalog.COUNTRIES.key), **kwargs)
+    m = mapbuild.build_map(
+        frames, land=layers().frames.get(catalog.COUNTRIES.key), land_url=land_url(), **kwargs
+    )
     st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
 
 

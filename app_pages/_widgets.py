@@ -430,3 +430,47 @@ def export_buttons(state: Any, shown: dict[str, Any]) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
+
+
+def gas_exports_table(exports: Any) -> None:
+    """The yearly figures with their sources and dates (blank: not published)."""
+    frame = exports.assign(
+        europe_share=(exports["europe_share"] * 100).round(1),
+        sources=exports["source_url"].map(" ".join),
+    )[
+        [
+            "year",
+            "total_bcm",
+            "europe_bcm",
+            "europe_share",
+            "turkiye_bcm",
+            "turkiye_tanap_bcm",
+            "georgia_bcm",
+            "syria_bcm",
+            "as_of",
+            "confidence",
+            "note",
+            "sources",
+        ]
+    ]
+    st.dataframe(
+        frame.rename(
+            columns={
+                "year": "Year",
+                "total_bcm": "Total bcm",
+                "europe_bcm": "Europe bcm",
+                "europe_share": "Europe %",
+                "turkiye_bcm": "Türkiye bcm",
+                "turkiye_tanap_bcm": "of which TANAP",
+                "georgia_bcm": "Georgia bcm",
+                "syria_bcm": "Syria bcm",
+                "as_of": "As of",
+                "confidence": "Confidence",
+                "note": "Note",
+                "sources": "Sources",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={"Sources": st.column_config.TextColumn(width="large")},
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _common, _widgets
-from corridormap import analysis, catalog, charts, filters
+from corridormap import analysis, catalog, charts, filters, mapbuild, present
 from corridormap.filters import Filters
 
 state = _common.current_state()
@@ -27,7 +27,31 @@ a.metric("Destinations shown", len(shown[catalog.GAS_DESTINATIONS.key]))
 b.metric("On 7 Oct 2025 (Gabala summit)", on_gabala)
 c.metric("All destinations in the data", latest)
 
-_common.small_map(shown, key="gas_map")
+names = dict(zip(gas_all["iso3"], gas_all["name"], strict=True))
+route_to = st.selectbox(
+    "Route to",
+    [None, *sorted(names, key=names.get)],
+    format_func=lambda iso: "every destination shown" if iso is None else names[iso],
+    key="gas_route_to",
+    help="Draws the pipeline chain that carries Azerbaijani gas to the destination.",
+)
+flows = analysis.route_pipelines(
+    shown[catalog.GAS_DESTINATIONS.key],
+    _common.layers().frames[catalog.PIPELINES.key],
+    None if route_to is None else [route_to],
+)
+_common.small_map(
+    shown,
+    key="gas_map",
+    extra_groups=[mapbuild.flow_group(flows, "Route of the gas")],
+    selected=None if route_to is None else (catalog.GAS_DESTINATIONS.key, route_to),
+)
+if route_to is not None:
+    route = gas_all.set_index("iso3").loc[route_to]
+    st.caption(
+        f"Route to {present.md_escape(names[route_to])}: "
+        + present.md_escape(str(route["route_text"] or ", ".join(route["route"]) or "not stated"))
+    )
 
 left, right = st.columns(2)
 with left:
@@ -47,6 +71,14 @@ with right:
             "Only volumes published for a named destination are shown; smaller buyers' "
             "volumes are not published by Azerbaijan's Ministry of Energy."
         )
+
+st.markdown("##### Exports by year, and Europe's share")
+exports = _common.gas_exports()
+if isinstance(exports, Exception):
+    st.error(f"The export totals could not be loaded:\n\n{_common.problem_list(exports)}")
+else:
+    st.altair_chart(charts.export_totals(exports), use_container_width=True)
+    _widgets.gas_exports_table(exports)
 
 st.markdown("##### Destinations and pipelines, with sources")
 _widgets.tables(shown, key="gas")

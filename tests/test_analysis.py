@@ -171,3 +171,27 @@ def test_country_profile_of_a_country_with_nothing_on_it(layers, table):
 def test_outside_bucket_is_only_sea_or_border(table):
     sea = table[table["mode"] == "sea"]
     assert (sea["km_by_country"].map(lambda d: d.get(overlay.OUTSIDE, 0)) > 50).all()
+
+
+def test_gas_exports_by_year_with_europes_share():
+    exports = load.load_gas_exports().set_index("year")
+    assert list(exports.index) == [2022, 2023, 2024, 2025]
+    assert exports.loc[2025, "total_bcm"] == 25.2
+    assert exports.loc[2025, "europe_bcm"] == 12.8
+    assert exports.loc[2025, "syria_bcm"] == 0.5
+    assert exports.loc[2023, "europe_share"] == pytest.approx(11.8 / 23.8, abs=0.001)
+    # the parts never exceed the total
+    parts = exports[["europe_bcm", "turkiye_bcm", "georgia_bcm", "syria_bcm"]].fillna(0)
+    assert (parts.sum(axis=1) <= exports["total_bcm"] + 1e-9).all()
+    assert exports.loc[2024, "confidence"] == "medium"  # the 2024 total is derived
+
+
+def test_route_to_a_destination_follows_its_pipelines(layers):
+    gas, pipes = layers["gas_destinations"], layers["pipelines"]
+    to_syria = set(analysis.route_pipelines(gas, pipes, ["SYR"])["pipeline_id"])
+    assert "KILIS_ALEPPO" in to_syria
+    to_italy = set(analysis.route_pipelines(gas, pipes, ["ITA"])["pipeline_id"])
+    assert {"SCP", "TANAP", "TAP"} <= to_italy
+    assert "IGB" not in to_italy
+    everything = set(analysis.route_pipelines(gas, pipes)["pipeline_id"])
+    assert to_syria | to_italy <= everything

@@ -216,6 +216,15 @@ def volumes(gas: gpd.GeoDataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["country", "iso3", "year", "bcm"])
 
 
+def route_pipelines(
+    gas: gpd.GeoDataFrame, pipelines: gpd.GeoDataFrame, iso3s: Iterable[str] | None = None
+) -> gpd.GeoDataFrame:
+    """The pipelines on the routes to these destinations (all destinations when None)."""
+    chosen = gas if iso3s is None else gas[gas["iso3"].isin(set(iso3s))]
+    ids = {pid for route in chosen["route"] for pid in (route or ())}
+    return pipelines[pipelines["pipeline_id"].isin(ids)]
+
+
 def ots_membership_timeline(participants: pd.DataFrame) -> pd.DataFrame:
     """Members and observers by joining date, with running counts of each."""
     frame = participants.copy()

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import shapely
 import yaml
@@ -824,6 +824,50 @@ def _geom_types(features: Sequence[Mapping[str, Any]]) -> list[str]:
     return sorted({f["geometry"]["type"] for f in features})
 
 
+GAS_EXPORT_COLUMNS: Final = (
+    "year",
+    "total_bcm",
+    "europe_bcm",
+    "turkiye_bcm",
+    "turkiye_tanap_bcm",
+    "georgia_bcm",
+    "syria_bcm",
+    "europe_share",
+    "source_url",
+    "as_of",
+    "confidence",
+    "note",
+)
+
+
+def gas_exports_csv(path: Path, dates: SourceDates) -> tuple[bytes, list[dict[str, str]]]:
+    """layers/gas_exports.csv: Azerbaijan's gas exports by year (totals and main buyers) with
+    Europe's share computed, sources and as_of. Blank means not published."""
+    rows = []
+    for raw in _read_csv(path):
+        urls = [u.strip() for u in raw["source_url"].split("|") if u.strip()]
+        if not urls:
+            raise BuildError(f"gas_exports.csv {raw['year']}: no source_url")
+        total, europe = float(raw["total_bcm"]), float(raw["europe_bcm"])
+        as_of, note = dates.as_of_and_note(urls, raw["note"] or None)
+        rows.append(
+            {
+                **{k: raw[k].strip() for k in GAS_EXPORT_COLUMNS[:7]},
+                "europe_share": f"{europe / total:.3f}",
+                "source_url": json.dumps(urls),
+                "as_of": as_of,
+                "confidence": raw["confidence"].strip(),
+                "note": note or "",
+            }
+        )
+    rows.sort(key=lambda r: r["year"])
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(GAS_EXPORT_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8"), rows
+
+
 def write_land_display(data_dir: Path, static_dir: Path) -> Path:
     """static/data/land.json: the countries layer as the browser draws the basemap."""
     from corridormap import load, mapbuild  # noqa: PLC0415 - only this step needs the map code
@@ -937,9 +981,33 @@ def build_all(data_dir: Path, static_dir: Path | None = None) -> list[Path]:
             ],
         }
     )
+    exports, export_rows = gas_exports_csv(data_dir / "sources" / "gas_exports.csv", src.dates)
+    exports_path = layers_dir / "gas_exports.csv"
+    exports_path.write_bytes(exports)
+    written.append(exports_path)
+    entries.append(
+        {
+            "key": "gas_exports",
+            "file": "layers/gas_exports.csv",
+            "title": "Azerbaijan's gas exports by year",
+            "description": "Total exports, Europe, Türkiye (of which via TANAP), Georgia and "
+            "Syria by year, as reported from Ministry of Energy figures; Europe's share "
+            "computed. Blank means not published.",
+            "sources": ["data/sources/gas_exports.csv (from the reference fact sheet, §3.1)"],
+            "licence": _LICENCE,
+            "retrieval_date": REFERENCE_COMPILED,
+            "newest_as_of": max(r["as_of"] for r in export_rows),
+            "sha256": hashlib.sha256(exports).hexdigest(),
+            "bytes": len(exports),
+            "feature_count": len(export_rows),
+            "geometry_types": [],
+            "properties": list(GAS_EXPORT_COLUMNS),
+        }
+    )
     rows = sources_rows(data_dir / "sources" / "source_dates.csv")
     listed = {r["url"] for r in rows}
     cited = {u for feats in layers.values() for f in feats for u in f["properties"]["source_url"]}
+    cited |= {u for row in export_rows for u in json.loads(row["source_url"])}
     rows += [
         {"url": u, "date": "", "date_precision": "", "note": "reference page with no date"}
         for u in sorted(cited - listed)

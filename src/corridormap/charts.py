@@ -151,3 +151,37 @@ def membership(timeline: pd.DataFrame) -> alt.Chart:
         .properties(height=200)
     )
     return chart
+
+
+def export_totals(frame: pd.DataFrame) -> alt.LayerChart:
+    """Total exports by year with Europe's part, and Europe's share as a label."""
+    long = frame.assign(
+        rest=frame["total_bcm"] - frame["europe_bcm"],
+        share=(frame["europe_share"] * 100).round(0).astype(int).astype(str) + " %",
+    )
+    parts = long.melt(
+        id_vars=["year", "share"],
+        value_vars=["europe_bcm", "rest"],
+        var_name="part",
+        value_name="bcm",
+    ).replace({"part": {"europe_bcm": "Europe", "rest": "Türkiye, Georgia and others"}})
+    bars = (
+        alt.Chart(parts)
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title=None),
+            y=alt.Y("sum(bcm):Q", title="bcm"),
+            color=alt.Color(
+                "part:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["Europe", "Türkiye, Georgia and others"],
+                    range=[style.OKABE_ITO["blue"], style.OKABE_ITO["orange"]],
+                ),
+            ),
+            tooltip=["year", "part", alt.Tooltip("bcm:Q", format=".1f")],
+        )
+    )
+    labels = alt.Chart(long).mark_text(dy=-8).encode(x="year:O", y="total_bcm:Q", text="share:N")
+    chart: alt.LayerChart = (bars + labels).properties(height=260)
+    return chart

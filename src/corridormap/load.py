@@ -488,3 +488,67 @@ def load_source_register(data_dir: Path | None = None) -> dict[str, str]:
     if not {"url", "date"} <= set(frame.columns):
         return {}
     return {u: d for u, d in zip(frame["url"], frame["date"], strict=True) if _is_iso_date(d)}
+
+
+GAS_EXPORTS_FILE = "gas_exports.csv"
+_GAS_NUMBERS = (
+    "total_bcm",
+    "europe_bcm",
+    "turkiye_bcm",
+    "turkiye_tanap_bcm",
+    "georgia_bcm",
+    "syria_bcm",
+    "europe_share",
+)
+
+
+def load_gas_exports(data_dir: Path | None = None) -> pd.DataFrame:
+    """Azerbaijan's gas exports by year (NaN where not published), with sources and as_of."""
+    path = (data_dir or catalog.default_data_dir()) / "layers" / GAS_EXPORTS_FILE
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise DataValidationError([Problem(path.name, f"file not found: {path}")]) from None
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise DataValidationError([Problem(path.name, f"cannot read CSV: {exc}")]) from None
+    problems = [
+        Problem(path.name, "missing column", field=c)
+        for c in ("year", *_GAS_NUMBERS, "source_url", "as_of")
+        if c not in frame.columns
+    ]
+    if problems:
+        raise DataValidationError(problems)
+    out = frame.copy()
+    for column in _GAS_NUMBERS:
+        numbers = pd.to_numeric(out[column].replace("", None), errors="coerce")
+        bad = out[column].ne("") & numbers.isna()
+        problems += [
+            Problem(path.name, "not a number", feature=str(y), field=column, got=v)
+            for y, v in zip(out.loc[bad, "year"], out.loc[bad, column], strict=True)
+        ]
+        out[column] = numbers
+    for year, urls, as_of in zip(out["year"], out["source_url"], out["as_of"], strict=True):
+        try:
+            parsed = json.loads(urls)
+        except ValueError:
+            parsed = None
+        if _kind_problem(Kind.URL_LIST, parsed):
+            problems.append(
+                Problem(
+                    path.name,
+                    "not a JSON list of http(s) URLs",
+                    feature=str(year),
+                    field="source_url",
+                )
+            )
+        if not _is_iso_date(as_of):
+            problems.append(
+                Problem(
+                    path.name, "not a date YYYY-MM-DD", feature=str(year), field="as_of", got=as_of
+                )
+            )
+    if problems:
+        raise DataValidationError(problems)
+    out["year"] = out["year"].astype(int)
+    out["source_url"] = out["source_url"].map(json.loads)
+    return out

@@ -355,6 +355,13 @@ class FastGeoJson(MacroElement):
             },
             onEachFeature: function (f, layer) {
                 layer.bindTooltip(f.properties.tip, {sticky: true});
+                if (f.properties.style.className) {
+                    layer.on("add", function () {
+                        if (layer._path) {
+                            L.DomUtil.addClass(layer._path, f.properties.style.className);
+                        }
+                    });
+                }
                 {%- if this.highlight %}
                 layer.on({
                     mouseover: function (e) {
@@ -428,6 +435,8 @@ _CSS: Final = f"""
 .cm-legend .cm-row {{ display: flex; align-items: center; gap: 6px; }}
 .cm-legend .sw {{ width: 14px; height: 12px; border: 1px solid #777; flex: none; }}
 .cm-legend svg {{ flex: none; }}
+.cm-flow {{ animation: cm-flow 1.4s linear infinite; }}
+@keyframes cm-flow {{ to {{ stroke-dashoffset: -{style.FLOW_DASH_PERIOD}; }} }}
 .cm-selected {{ background: transparent; box-shadow: 0 0 0 4px #000; width: 28px; height: 28px; }}
 """
 
@@ -632,6 +641,24 @@ def base_map(
     return m
 
 
+def _flow_style(_props: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "color": style.FLOW_COLOR,
+        "weight": 4,
+        "opacity": 0.95,
+        "dashArray": style.FLOW_DASH,
+        "className": "cm-flow",
+    }
+
+
+def flow_group(pipelines: gpd.GeoDataFrame, name: str) -> folium.FeatureGroup:
+    """Pipelines drawn as moving flow lines (the gas route to a destination)."""
+    group = folium.FeatureGroup(name=name, show=True)
+    if len(pipelines):
+        geojson_layer(catalog.PIPELINES, pipelines, name=name, style_fn=_flow_style).add_to(group)
+    return group
+
+
 def land_collection_json(land: gpd.GeoDataFrame) -> str:
     """The basemap's land polygons as the browser receives them."""
     return collection_json(catalog.COUNTRIES, land, _land_style, LAND_DECIMALS)
@@ -694,12 +721,14 @@ def build_map(
     basemap_key: str = "bundled",
     height: str = "100%",
     specs: Sequence[LayerSpec] = catalog.LAYERS,
+    extra_groups: Sequence[folium.FeatureGroup] = (),
+    land_url: str | None = None,
 ) -> folium.Map:
     """A whole map in one object (for exports and tests): basemap, overlays, legend, control."""
     if land is None:
         land = frames.get(catalog.COUNTRIES.key)
-    m = base_map(land, view=view, basemap_key=basemap_key, height=height)
-    for group in overlay_groups(frames, selected, specs):
+    m = base_map(land, view=view, basemap_key=basemap_key, height=height, land_url=land_url)
+    for group in [*overlay_groups(frames, selected, specs), *extra_groups]:
         group.add_to(m)
     m.add_child(Legend(legend_html(frames, specs=specs)))
     folium.LayerControl(collapsed=True, position="topright").add_to(m)

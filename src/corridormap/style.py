@@ -104,6 +104,10 @@ NODE_STYLES: Final = (
 )
 
 PIPELINE_COLOR: Final = OKABE_ITO["orange"]
+#: The gas route to a destination, drawn as a moving dashed line along its pipelines.
+FLOW_COLOR: Final = OKABE_ITO["vermillion"]
+FLOW_DASH: Final = "10 6"
+FLOW_DASH_PERIOD: Final = 16  # the dash pattern's length, for the animation
 PIPELINE_WEIGHT_RANGE: Final = (2.0, 9.0)  # px, for the smallest and largest capacity
 
 #: Gas destinations shaded by supply start: earlier supply, darker shade (sequential, CVD-safe).
