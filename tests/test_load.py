@@ -207,3 +207,38 @@ def test_nested_copy_is_not_mutated(tmp_path):
     before = copy.deepcopy(doc)
     load.load_layer(catalog.NODES, write(tmp_path, doc))
     assert doc == before
+
+
+def test_participants_table_problems_are_named(tmp_path):
+    (tmp_path / "layers").mkdir()
+    (tmp_path / "layers" / "ots_participants.csv").write_text(
+        "name,iso3,kind,ots_status,ots_joined,source_url,as_of\n"
+        'Hungary,HUN,state,guest,2018-09-03,"[""https://example.org""]",2023-02-27\n'
+        'Turkmenistan,TKM,state,observer,12/11/2021,"[""javascript:alert(1)""]",2023-02-27\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError) as info:
+        load.load_participants(tmp_path)
+    found = {(p.feature, p.field, p.problem) for p in info.value.problems}
+    assert found == {
+        ("Hungary", "ots_status", "value not allowed"),
+        ("Turkmenistan", "ots_joined", "not a date YYYY-MM-DD"),
+        ("Turkmenistan", "source_url", "not a JSON list of http(s) URLs"),
+    }
+
+
+def test_gas_exports_table_problems_are_named(tmp_path):
+    (tmp_path / "layers").mkdir()
+    header = (
+        "year,total_bcm,europe_bcm,turkiye_bcm,turkiye_tanap_bcm,georgia_bcm,syria_bcm,"
+        "europe_share,source_url,as_of\n"
+    )
+    (tmp_path / "layers" / "gas_exports.csv").write_text(
+        header + '2025,lots,12.8,,,,,0.5,"[""https://example.org""]",2026-01-16\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError, match="feature 2025, total_bcm: not a number"):
+        load.load_gas_exports(tmp_path)
+    (tmp_path / "layers" / "gas_exports.csv").write_text("year\n2025\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="total_bcm: missing column"):
+        load.load_gas_exports(tmp_path)

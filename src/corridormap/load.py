@@ -413,62 +413,71 @@ def spec_for_file(path: Path) -> LayerSpec | None:
     return None
 
 
-PARTICIPANTS_FILE = "ots_participants.csv"
-_PARTICIPANT_COLUMNS = ("name", "iso3", "kind", "ots_status", "ots_joined", "source_url", "as_of")
-
-
-def load_participants(data_dir: Path | None = None) -> pd.DataFrame:
-    """The OTS members and observers, states and organisations (the ECO has no polygon)."""
-    path = (data_dir or catalog.default_data_dir()) / "layers" / PARTICIPANTS_FILE
+def _read_table(data_dir: Path | None, name: str, columns: Iterable[str]) -> pd.DataFrame:
+    """A CSV table from ``layers/`` as strings, or an error naming the file and what is wrong."""
+    path = (data_dir or catalog.default_data_dir()) / "layers" / name
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
         raise DataValidationError([Problem(path.name, f"file not found: {path}")]) from None
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise DataValidationError([Problem(path.name, f"cannot read CSV: {exc}")]) from None
-    problems = [
-        Problem(path.name, "missing column", field=c)
-        for c in _PARTICIPANT_COLUMNS
-        if c not in frame.columns
-    ]
-    for i, row in frame.iterrows() if not problems else ():
-        who = str(row["name"]) or f"row {i}"
-        if row["ots_status"] not in ("member", "observer"):
-            problems.append(
-                Problem(
-                    path.name,
-                    "value not allowed",
-                    feature=who,
-                    field="ots_status",
-                    expected="member | observer",
-                    got=row["ots_status"],
-                )
-            )
-        if not _is_iso_date(row["ots_joined"]):
-            problems.append(
-                Problem(
-                    path.name,
-                    "not a date YYYY-MM-DD",
-                    feature=who,
-                    field="ots_joined",
-                    got=row["ots_joined"],
-                )
-            )
+    missing = [Problem(name, "missing column", field=c) for c in columns if c not in frame.columns]
+    if missing:
+        raise DataValidationError(missing)
+    return frame
+
+
+def _sources_and_dates(
+    name: str, rows: Iterable[tuple[str, str, str]], date_field: str = "as_of"
+) -> list[Problem]:
+    """Problems with (who, source_url JSON, date) rows: URLs must be a JSON list of http(s)."""
+    problems = []
+    for who, urls, when in rows:
         try:
-            urls = json.loads(row["source_url"])
+            parsed = json.loads(urls)
         except ValueError:
-            urls = None
-        if _kind_problem(Kind.URL_LIST, urls):
+            parsed = None
+        if _kind_problem(Kind.URL_LIST, parsed):
             problems.append(
-                Problem(
-                    path.name, "not a JSON list of http(s) URLs", feature=who, field="source_url"
-                )
+                Problem(name, "not a JSON list of http(s) URLs", feature=who, field="source_url")
             )
+        if not _is_iso_date(when):
+            problems.append(
+                Problem(name, "not a date YYYY-MM-DD", feature=who, field=date_field, got=when)
+            )
+    return problems
+
+
+PARTICIPANTS_FILE = "ots_participants.csv"
+_PARTICIPANT_COLUMNS = ("name", "iso3", "kind", "ots_status", "ots_joined", "source_url", "as_of")
+
+
+def load_participants(data_dir: Path | None = None) -> pd.DataFrame:
+    """The OTS members and observers, states and organisations (the ECO has no polygon)."""
+    frame = _read_table(data_dir, PARTICIPANTS_FILE, _PARTICIPANT_COLUMNS)
+    who = [str(n) or f"row {i}" for i, n in enumerate(frame["name"])]
+    problems = [
+        Problem(
+            PARTICIPANTS_FILE,
+            "value not allowed",
+            feature=w,
+            field="ots_status",
+            expected="member | observer",
+            got=v,
+        )
+        for w, v in zip(who, frame["ots_status"], strict=True)
+        if v not in ("member", "observer")
+    ]
+    problems += _sources_and_dates(
+        PARTICIPANTS_FILE,
+        zip(who, frame["source_url"], frame["ots_joined"], strict=True),
+        date_field="ots_joined",
+    )
     if problems:
         raise DataValidationError(problems)
     frame["source_url"] = frame["source_url"].map(json.loads)
-    frame = frame.replace({"": None})
-    return frame
+    return frame.replace({"": None})
 
 
 SOURCES_FILE = "sources.csv"
@@ -504,49 +513,19 @@ _GAS_NUMBERS = (
 
 def load_gas_exports(data_dir: Path | None = None) -> pd.DataFrame:
     """Azerbaijan's gas exports by year (NaN where not published), with sources and as_of."""
-    path = (data_dir or catalog.default_data_dir()) / "layers" / GAS_EXPORTS_FILE
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise DataValidationError([Problem(path.name, f"file not found: {path}")]) from None
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise DataValidationError([Problem(path.name, f"cannot read CSV: {exc}")]) from None
-    problems = [
-        Problem(path.name, "missing column", field=c)
-        for c in ("year", *_GAS_NUMBERS, "source_url", "as_of")
-        if c not in frame.columns
-    ]
-    if problems:
-        raise DataValidationError(problems)
-    out = frame.copy()
+    out = _read_table(data_dir, GAS_EXPORTS_FILE, ("year", *_GAS_NUMBERS, "source_url", "as_of"))
+    problems: list[Problem] = []
     for column in _GAS_NUMBERS:
         numbers = pd.to_numeric(out[column].replace("", None), errors="coerce")
         bad = out[column].ne("") & numbers.isna()
         problems += [
-            Problem(path.name, "not a number", feature=str(y), field=column, got=v)
+            Problem(GAS_EXPORTS_FILE, "not a number", feature=str(y), field=column, got=v)
             for y, v in zip(out.loc[bad, "year"], out.loc[bad, column], strict=True)
         ]
         out[column] = numbers
-    for year, urls, as_of in zip(out["year"], out["source_url"], out["as_of"], strict=True):
-        try:
-            parsed = json.loads(urls)
-        except ValueError:
-            parsed = None
-        if _kind_problem(Kind.URL_LIST, parsed):
-            problems.append(
-                Problem(
-                    path.name,
-                    "not a JSON list of http(s) URLs",
-                    feature=str(year),
-                    field="source_url",
-                )
-            )
-        if not _is_iso_date(as_of):
-            problems.append(
-                Problem(
-                    path.name, "not a date YYYY-MM-DD", feature=str(year), field="as_of", got=as_of
-                )
-            )
+    problems += _sources_and_dates(
+        GAS_EXPORTS_FILE, zip(out["year"], out["source_url"], out["as_of"], strict=True)
+    )
     if problems:
         raise DataValidationError(problems)
     out["year"] = out["year"].astype(int)
