@@ -361,7 +361,10 @@ def test_manifest_matches_files() -> None:
     manifest = json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))
     entries = {e["key"]: e for e in manifest["layers"]}
     assert set(entries) == {
-        *[s.key for s in catalog.LAYERS], "ots_participants", "sources", "gas_exports"
+        *[s.key for s in catalog.LAYERS],
+        "ots_participants",
+        "sources",
+        "gas_exports",
     }
     for e in entries.values():
         data = (DATA / e["file"]).read_bytes()
