@@ -592,6 +592,28 @@ class MapView:
     zoom: int = style.DEFAULT_ZOOM
 
 
+def _folium_default(links: list[tuple[str, str]], name: str) -> tuple[str, str]:
+    return next((n, u) for n, u in links if n == name)
+
+
+class LeanMap(folium.Map):
+    """A folium map that loads only what the product uses: Leaflet and Font Awesome.
+
+    folium's map also pulls jQuery, Bootstrap (js and css), the Bootstrap 3 glyphicons and
+    awesome-markers for its popups and ``folium.Icon``; corridormap draws its markers as
+    DivIcons with Font Awesome glyphs and has no popups, so the map's iframe skips about
+    400 KB of scripts and styles. The URLs are folium's own (rewritten to the vendored files
+    by ``assets.use_offline_assets``).
+    """
+
+    # a list, as folium's own are: use_offline_assets rewrites it in place of the class's
+    default_js = [_folium_default(folium.folium._default_js, "leaflet")]  # noqa: RUF012
+    default_css = [  # noqa: RUF012
+        _folium_default(folium.folium._default_css, "leaflet_css"),
+        _folium_default(folium.folium._default_css, "awesome_markers_font_css"),
+    ]
+
+
 def base_map(
     land: gpd.GeoDataFrame | None,
     *,
@@ -609,9 +631,9 @@ def base_map(
 
     Offline assets are always in force: no CDN URL reaches the page.
     """
-    assets.use_offline_assets()
+    assets.use_offline_assets(required=(LeanMap,))
     bm = basemap(basemap_key)
-    m = folium.Map(
+    m = LeanMap(
         location=list(view.center),
         zoom_start=view.zoom,
         tiles=None,
