@@ -30,7 +30,7 @@ import yaml
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
-from corridormap import catalog
+from corridormap import catalog, load
 from corridormap.catalog import LayerSpec
 
 # --------------------------------------------------------------------------------------------
@@ -824,20 +824,7 @@ def _geom_types(features: Sequence[Mapping[str, Any]]) -> list[str]:
     return sorted({f["geometry"]["type"] for f in features})
 
 
-GAS_EXPORT_COLUMNS: Final = (
-    "year",
-    "total_bcm",
-    "europe_bcm",
-    "turkiye_bcm",
-    "turkiye_tanap_bcm",
-    "georgia_bcm",
-    "syria_bcm",
-    "europe_share",
-    "source_url",
-    "as_of",
-    "confidence",
-    "note",
-)
+GAS_EXPORT_COLUMNS: Final = load.GAS_EXPORT_COLUMNS
 
 
 def gas_exports_csv(path: Path, dates: SourceDates) -> tuple[bytes, list[dict[str, str]]]:
@@ -870,7 +857,7 @@ def gas_exports_csv(path: Path, dates: SourceDates) -> tuple[bytes, list[dict[st
 
 def write_land_display(data_dir: Path, static_dir: Path) -> Path:
     """static/data/land.json: the countries layer as the browser draws the basemap."""
-    from corridormap import load, mapbuild  # noqa: PLC0415 - only this step needs the map code
+    from corridormap import mapbuild  # noqa: PLC0415 - only this step needs the map code
 
     land = load.load_layer(catalog.COUNTRIES, catalog.COUNTRIES.path(data_dir))
     path = static_dir / mapbuild.LAND_STATIC_FILE

@@ -509,6 +509,8 @@ _GAS_NUMBERS = (
     "syria_bcm",
     "europe_share",
 )
+#: The columns of ``layers/gas_exports.csv``, in order (the build writes them).
+GAS_EXPORT_COLUMNS = ("year", *_GAS_NUMBERS, "source_url", "as_of", "confidence", "note")
 
 
 def load_gas_exports(data_dir: Path | None = None) -> pd.DataFrame:
