@@ -127,7 +127,10 @@ def _icon_html(icon: str, color: str) -> str:
 
 
 def _node_style(props: Mapping[str, Any]) -> dict[str, Any]:
-    e = style.entry(style.NODE_STYLES, str(props["kind"]))
+    kind = str(props["kind"])
+    e = style.entry(style.NODE_STYLES, kind)
+    if kind in style.MINOR_NODE_KINDS:  # towns on the line: a dot, so the lines stay readable
+        return {"html": f"<div class='cm-pin cm-dot' style='background:{e.color}'></div>"}
     return {"html": _icon_html(e.icon or "circle", e.color)}
 
 
@@ -437,6 +440,7 @@ _CSS: Final = f"""
 .cm-legend svg {{ flex: none; }}
 .cm-flow {{ animation: cm-flow 1.4s linear infinite; }}
 @keyframes cm-flow {{ to {{ stroke-dashoffset: -{style.FLOW_DASH_PERIOD}; }} }}
+.cm-dot {{ width: 8px; height: 8px; margin: 5px; box-shadow: 0 0 0 1.5px #fff; }}
 .cm-selected {{ background: transparent; box-shadow: 0 0 0 4px #000; width: 28px; height: 28px; }}
 """
 

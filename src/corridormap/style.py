@@ -103,6 +103,9 @@ NODE_STYLES: Final = (
     Entry("city", "City or station", "#3b3b3b", icon="circle-dot"),
 )
 
+#: Node kinds drawn as small dots rather than icon pins (towns and junctions along a line).
+MINOR_NODE_KINDS: Final = ("city", "junction")
+
 PIPELINE_COLOR: Final = OKABE_ITO["orange"]
 #: The gas route to a destination, drawn as a moving dashed line along its pipelines.
 FLOW_COLOR: Final = OKABE_ITO["vermillion"]
