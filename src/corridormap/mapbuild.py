@@ -488,12 +488,22 @@ def _rows_gas() -> list[str]:
     return [f"{_swatch(e.color)}{html.escape(e.label)}" for e in style.GAS_PERIODS]
 
 
-def _rows_icons(entries: tuple[style.Entry, ...]) -> list[str]:
-    return [
-        f"<span class='cm-pin' style='background:{e.color};width:16px;height:16px;"
-        f"font-size:8px'><i class='fa-solid fa-{e.icon}'></i></span>{html.escape(e.label)}"
-        for e in entries
-    ]
+def _rows_icons(entries: tuple[style.Entry, ...], dots: tuple[str, ...] = ()) -> list[str]:
+    """Legend rows with each entry's icon pin (or a dot, for the kinds in ``dots``)."""
+    rows = []
+    for e in entries:
+        if e.value in dots:
+            pin = (
+                f"<span class='cm-pin' style='background:{e.color};width:8px;height:8px;"
+                "margin:0 4px'></span>"
+            )
+        else:
+            pin = (
+                f"<span class='cm-pin' style='background:{e.color};width:16px;height:16px;"
+                f"font-size:8px'><i class='fa-solid fa-{e.icon}'></i></span>"
+            )
+        rows.append(pin + html.escape(e.label))
+    return rows
 
 
 #: style_key -> the legend sections (title, rows) that layer contributes.
@@ -502,7 +512,7 @@ _LEGENDS: Final[dict[str, tuple[tuple[str, Callable[[], list[str]]], ...]]] = {
     "corridors": (("Corridors", _rows_corridors), ("Status", _rows_status)),
     "pipelines": (("Gas pipelines", _rows_pipelines), ("Status", _rows_status)),
     "gas_destinations": (("Azerbaijani gas destinations", _rows_gas),),
-    "nodes": (("Nodes", lambda: _rows_icons(style.NODE_STYLES)),),
+    "nodes": (("Nodes", lambda: _rows_icons(style.NODE_STYLES, style.MINOR_NODE_KINDS)),),
     "summits": (("OTS summits", lambda: _rows_icons(style.SUMMIT_STYLES)),),
     "annotations": (("Gabala 2025", lambda: _rows_icons(style.TOPIC_STYLES)),),
 }
