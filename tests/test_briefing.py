@@ -12,21 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from corridormap import briefing, catalog, cli, export, filters, links, load
+from corridormap import briefing, catalog, cli, filters, links
 from corridormap._errors import DataValidationError
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "data" / "briefings" / "gabala-2025.yaml"
-
-
-@pytest.fixture(scope="module")
-def frames():
-    return load.load_all(ROOT / "data").frames
-
-
-@pytest.fixture(scope="module")
-def vocab(frames):
-    return export.vocabulary(frames)
 
 
 def problems_of(tmp_path: Path, text: str, vocab, name: str = "bad.yaml") -> list[str]:

@@ -14,21 +14,11 @@ import pypdf
 import pytest
 from PIL import Image
 
-from corridormap import briefing, catalog, export, links, load, style
+from corridormap import briefing, catalog, export, links, style
 from corridormap.filters import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "data" / "briefings" / "gabala-2025.yaml"
-
-
-@pytest.fixture(scope="module")
-def frames():
-    return load.load_all(ROOT / "data").frames
-
-
-@pytest.fixture(scope="module")
-def vocab(frames):
-    return export.vocabulary(frames)
 
 
 @pytest.fixture(scope="module")
