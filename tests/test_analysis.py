@@ -195,3 +195,20 @@ def test_route_to_a_destination_follows_its_pipelines(layers):
     assert "IGB" not in to_italy
     everything = set(analysis.route_pipelines(gas, pipes)["pipeline_id"])
     assert to_syria | to_italy <= everything
+
+
+@pytest.mark.parametrize(
+    ("asof", "shown", "hidden"),
+    [
+        # BTK's new-built legs from 30 Oct 2017; the Kuryk ferry from Dec 2016
+        (date(2016, 1, 1), {"MC_NORTH-08"}, {"MC_NORTH-15", "MC_NORTH-16", "MC_KURYK-02"}),
+        (date(2017, 10, 30), {"MC_NORTH-15", "MC_NORTH-16", "MC_KURYK-02"}, set()),
+        # Rasht-Anzali from 20 Jun 2024; the Rasht-Astara gap is never operational
+        (date(2024, 6, 19), set(), {"INSTC_TRANSCASPIAN-02", "INSTC_WEST-11"}),
+        (date(2024, 6, 20), {"INSTC_TRANSCASPIAN-02"}, {"INSTC_WEST-11"}),
+    ],
+)
+def test_as_of_dates_on_the_shipped_legs(layers, asof, shown, hidden):
+    legs = set(filters.apply(layers.frames, filters.Filters(asof=asof))["corridors"].index)
+    assert shown <= legs
+    assert not hidden & legs

@@ -8,9 +8,9 @@ As-of rules (one place, shown in the app):
 * ``asof=None`` ("planned") shows everything, including what is planned or under construction.
 * With a date, a layer whose spec has ``asof_hides`` keeps a feature when its dated property
   (opened, supply start, summit date, annotation date) is on or before the date. A feature with
-  no date is kept only when its status is ``operational``: such legs were in service before the
-  as-of range began (2006). Countries are never hidden: their OTS status falls back to ``none``
-  before they joined.
+  no date is kept only when its status is ``operational``: an opening date the sources do not give
+  (mostly long-standing lines) is shown at every date, and the feature's note says it is unknown.
+  Countries are never hidden: their OTS status falls back to ``none`` before they joined.
 """
 
 from __future__ import annotations
