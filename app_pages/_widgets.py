@@ -187,8 +187,8 @@ def status_definitions() -> None:
         st.markdown(
             "- **As of a date**: legs and pipelines operational by then, gas destinations "
             "supplied by then, OTS members and observers by their joining date, summits held by "
-            "then. An operational leg whose opening date is not in the sources is shown at every date "
-            "(its note says so).\n"
+            "then. An operational leg whose opening date is not in the sources is shown at every "
+            "date (its note says so).\n"
             + "\n".join(
                 f"- **{k.title()} confidence**: {v}" for k, v in style.CONFIDENCE_LABELS.items()
             )
