@@ -328,11 +328,12 @@ def base_map(basemap_key: str) -> Any:
     Rebuilt per run (st_folium adds the overlay groups to it), but from the cached land JSON.
     """
     frames = layers().frames
+    url = land_url()
     m = mapbuild.base_map(
         frames.get(catalog.COUNTRIES.key),
         basemap_key=basemap_key,
-        land_json=_land_json(data_dir()),
-        land_url=land_url(),
+        land_json=None if url else _land_json(data_dir()),  # fetched from url, or inline
+        land_url=url,
     )
     keys = [*frames, *user_layers()]
     m.add_child(mapbuild.Legend(mapbuild.legend_html(keys, collapsed=True, specs=all_specs())))

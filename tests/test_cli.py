@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+from clirun import run
+
 from corridormap import cli
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "corridormap.cli", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_validate_a_broken_file_exits_2_with_a_named_message(tmp_path):

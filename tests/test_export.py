@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pypdf
 import pytest
+from clirun import run
 from PIL import Image
 
 from corridormap import briefing, catalog, export, links, style
@@ -210,15 +209,6 @@ def test_html_escapes_text_from_the_briefing(frames, vocab, tmp_path):
 
 
 # -- CLI --------------------------------------------------------------------------------------
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "corridormap.cli", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def test_cli_exports_a_view_as_png(tmp_path):
