@@ -193,7 +193,10 @@ def test_reserved_and_odd_property_names():
     row = layer.gdf.iloc[0]
     assert row["geometry (from file)"] == "g"
     assert row["_id (from file)"] == "x"
-    assert row["source_url"] == ["javascript:alert(1)"]
+    # The one URL policy: a javascript: URL is never kept as a source link, and the report
+    # says what was left out.
+    assert row["source_url"] is None
+    assert any("'source_url' are not http(s)" in n for n in layer.report.notes)
     assert row["as_of"] is None
     assert row["confidence"] is None
     assert row["nested"] == '{"a": [1]}'
@@ -201,7 +204,7 @@ def test_reserved_and_odd_property_names():
     assert any("as_of" in n for n in layer.report.notes)
     # the card and table can show it
     card = present.card(layer.spec, row.to_dict())
-    assert card.sources == ("javascript:alert(1)",)
+    assert card.sources == ()
     assert present.table(layer.spec, layer.gdf).shape[0] == 1
 
 

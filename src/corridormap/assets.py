@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from branca.element import MacroElement
 from jinja2 import Template
+
+from corridormap.elements import SinglePass
 
 __all__ = [
     "ASSETS",
@@ -530,7 +531,7 @@ def leaflet_icon_fix_js(base_url: str = DEFAULT_BASE_URL) -> str:
     return f'L.Icon.Default.imagePath = "";\nL.Icon.Default.mergeOptions({{{opts}}});'
 
 
-class LeafletIconFix(MacroElement):
+class LeafletIconFix(SinglePass):
     """Sets Leaflet's default marker images; add it to the map before any marker."""
 
     _template = Template("{% macro script(this, kwargs) %}\n{{ this.js }}\n{% endmacro %}")

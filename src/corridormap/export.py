@@ -15,7 +15,6 @@ same renderers the live map uses); nothing here imports streamlit.
 
 from __future__ import annotations
 
-import html
 import io
 import json
 import math
@@ -29,11 +28,13 @@ from urllib.parse import urlsplit
 
 import folium
 import geopandas as gpd
-from branca.element import Element, Figure, MacroElement
+from branca.element import Figure
 from jinja2 import Template
 
 from corridormap import assets, briefing, catalog, filters, links, mapbuild, style
 from corridormap.catalog import LayerSpec
+from corridormap.elements import FeatureGroup, LayerControl, SinglePass, Verbatim
+from corridormap.escape import html_text, is_web_url
 from corridormap.filters import Filters
 from corridormap.mapbuild import MapView
 
@@ -277,6 +278,11 @@ def _shown_url(url: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _url_text(url: str) -> str:
+    """A source URL as printed text (PDF): said plainly when it is not a web address."""
+    return url if is_web_url(url) else f"{url} (not a web address)"
+
+
 def _as_of_text(value: str) -> str:
     return filters.format_date(date.fromisoformat(value)) if value else "–"
 
@@ -291,7 +297,7 @@ _ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
 
 def md_to_html(text: str) -> str:
     """Escaped HTML with **bold** and *italic* kept (nothing else is interpreted)."""
-    out = html.escape(text)
+    out = html_text(text)
     out = _BOLD.sub(r"<b>\1</b>", out)
     return _ITALIC.sub(r"<i>\1</i>", out)
 
@@ -315,11 +321,11 @@ def _highlight_style(points: bool) -> mapbuild.StyleFn:
 
 def map_groups(
     view: ExportView, frames: Mapping[str, gpd.GeoDataFrame] | None = None
-) -> list[folium.FeatureGroup]:
+) -> list[FeatureGroup]:
     """The overlays of a view: one group per layer, then one outlining the highlights."""
     groups = mapbuild.overlay_groups(view.shown, None, view.specs)
     if view.highlights:
-        group = folium.FeatureGroup(name="Highlighted", show=True, control=False)
+        group = FeatureGroup(name="Highlighted", show=True, control=False)
         for layer, fid in view.highlights:
             source = view.shown if fid in view.shown.get(layer, _EMPTY).index else frames or {}
             spec = next((s for s in view.specs if s.key == layer), None)
@@ -376,23 +382,26 @@ def _sources_html(refs: Sequence[SourceRef]) -> str:
     items = []
     for r in refs:
         meta = f"as of {_as_of_text(r.as_of)} · {', '.join(r.layers)} ({r.features})"
-        items.append(
-            f"<li><a href='{html.escape(r.url, quote=True)}' rel='noreferrer'>"
-            f"{html.escape(_shown_url(r.url))}</a> "
-            f"<span class='cm-meta'>{html.escape(meta)}</span></li>"
-        )
+        if is_web_url(r.url):
+            ref = (
+                f"<a href='{html_text(r.url)}' rel='noreferrer noopener'>"
+                f"{html_text(_shown_url(r.url))}</a>"
+            )
+        else:  # a user's javascript:, data: or relative URL: text, never a link
+            ref = f"<span class='cm-nolink'>{html_text(r.url)} (not a web address)</span>"
+        items.append(f"<li>{ref} <span class='cm-meta'>{html_text(meta)}</span></li>")
     return f"<ol class='cm-sources'>{''.join(items)}</ol>"
 
 
 def _counts_attr(view: ExportView) -> str:
-    return html.escape(json.dumps(view.counts(), sort_keys=True), quote=True)
+    return html_text(json.dumps(view.counts(), sort_keys=True))
 
 
 def _scene_html(view: ExportView, *, heading: str = "h2") -> str:
     text = f"<p>{md_to_html(view.text)}</p>" if view.text else ""
     return (
-        f"<{heading}>{html.escape(view.title)}</{heading}>"
-        f"{text}<p class='cm-desc'>{html.escape(view.description)}</p>"
+        f"<{heading}>{html_text(view.title)}</{heading}>"
+        f"{text}<p class='cm-desc'>{html_text(view.description)}</p>"
         f"{mapbuild.legend_html(view.shown, specs=view.specs)}"
         f"<h3>Sources of the features shown</h3>{_sources_html(sources(view))}"
     )
@@ -401,8 +410,8 @@ def _scene_html(view: ExportView, *, heading: str = "h2") -> str:
 def _footer(views: Sequence[ExportView]) -> str:
     return (
         "<p class='cm-foot'>corridormap export · "
-        f"made {html.escape(filters.format_date(date.today()))} · newest source used "
-        f"{html.escape(newest_source(views))} · basemap: Natural Earth (public domain). "
+        f"made {html_text(filters.format_date(date.today()))} · newest source used "
+        f"{html_text(newest_source(views))} · basemap: Natural Earth (public domain). "
         "Corridor and pipeline lines are schematic.</p>"
     )
 
@@ -410,8 +419,8 @@ def _footer(views: Sequence[ExportView]) -> str:
 def _page(m: folium.Map, panel: str) -> str:
     root = m.get_root()
     assert isinstance(root, Figure)
-    root.header.add_child(Element(f"<style>{_PAGE_CSS}</style>"), name="cm_page_css")
-    root.html.add_child(Element(panel), name="cm_panel")
+    root.header.add_child(Verbatim(f"<style>{_PAGE_CSS}</style>"), name="cm_page_css")
+    root.html.add_child(Verbatim(panel), name="cm_panel")
     return assets.inline_html(root.render(), assets.static_root())
 
 
@@ -422,7 +431,7 @@ def html_view(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> str:
     for group in map_groups(view, frames):
         group.add_to(m)
     m.add_child(mapbuild.Legend(mapbuild.legend_html(view.shown, specs=view.specs)))
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    LayerControl(collapsed=True, position="topright").add_to(m)
     panel = (
         f"<aside class='cm-panel' data-counts='{_counts_attr(view)}'>"
         f"{_scene_html(view, heading='h1')}{_footer([view])}</aside>"
@@ -430,7 +439,7 @@ def html_view(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> str:
     return _page(m, panel)
 
 
-class _SceneSwitcher(MacroElement):
+class _SceneSwitcher(SinglePass):
     """Plain JS: show one scene's overlays and caption at a time (buttons, list, arrow keys)."""
 
     _template = Template(
@@ -495,7 +504,7 @@ def html_briefing(
     m = mapbuild.base_map(land, view=first)
     entries = []
     for view in views:
-        scene_group = folium.FeatureGroup(name=view.title, show=False, control=False)
+        scene_group = FeatureGroup(name=view.title, show=False, control=False)
         for group in map_groups(view, frames):
             group.add_to(scene_group)
         scene_group.add_to(m)
@@ -508,7 +517,7 @@ def html_briefing(
         )
     m.add_child(_SceneSwitcher(entries))
     options = "".join(
-        f"<option value='{i}'>{i + 1}. {html.escape(v.title)}</option>" for i, v in enumerate(views)
+        f"<option value='{i}'>{i + 1}. {html_text(v.title)}</option>" for i, v in enumerate(views)
     )
     sections = "".join(
         f"<section class='cm-scene' data-scene='{i + 1}' data-counts='{_counts_attr(v)}'"
@@ -517,7 +526,7 @@ def html_briefing(
     )
     description = f"<p>{md_to_html(b.description)}</p>" if b.description else ""
     panel = (
-        f"<aside class='cm-panel'><h1>{html.escape(b.title)}</h1>{description}"
+        f"<aside class='cm-panel'><h1>{html_text(b.title)}</h1>{description}"
         "<div class='cm-nav'><button id='cm-prev' type='button'>◀ Previous</button>"
         "<button id='cm-next' type='button'>Next ▶</button>"
         f"<select id='cm-select' aria-label='Scene'>{options}</select>"
@@ -810,7 +819,11 @@ def _wrap(text: str, width: int) -> str:
 
 def _source_line(view: ExportView, limit: int = 8) -> str:
     refs = sources(view)
-    hosts = list(dict.fromkeys(urlsplit(r.url).netloc.removeprefix("www.") for r in refs))
+    hosts = list(
+        dict.fromkeys(
+            urlsplit(r.url).netloc.removeprefix("www.") for r in refs if is_web_url(r.url)
+        )
+    )
     shown = ", ".join(hosts[:limit]) + (
         f" and {len(hosts) - limit} more" if len(hosts) > limit else ""
     )
@@ -867,7 +880,7 @@ def _source_lines(refs: Sequence[SourceRef], width: int) -> list[str]:
     for r in refs:
         out.extend(
             textwrap.wrap(
-                f"• {r.url} — as of {_as_of_text(r.as_of)} ({', '.join(r.layers)})",
+                f"• {_url_text(r.url)} — as of {_as_of_text(r.as_of)} ({', '.join(r.layers)})",
                 width,
                 subsequent_indent="   ",
                 break_long_words=True,
@@ -969,7 +982,7 @@ def _appendix_pages(views: Sequence[ExportView]) -> list[MplFigure]:
         label = "scene" if len(scenes) == 1 else "scenes"
         lines.extend(
             textwrap.wrap(
-                f"• {ref.url} — as of {_as_of_text(ref.as_of)}; {label} "
+                f"• {_url_text(ref.url)} — as of {_as_of_text(ref.as_of)}; {label} "
                 f"{', '.join(map(str, scenes))}",
                 150,
                 subsequent_indent="   ",

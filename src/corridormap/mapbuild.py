@@ -8,7 +8,6 @@ registry, not a chain of if/elif on layer names, decides how a layer looks.
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,11 +17,13 @@ import folium
 import geopandas as gpd
 import shapely
 import xyzservices.providers as xyz
-from branca.element import Figure, MacroElement
+from branca.element import Figure
 from jinja2 import Template
 
 from corridormap import assets, catalog, style
 from corridormap.catalog import LayerSpec
+from corridormap.elements import FeatureGroup, LayerControl, SinglePass, TileLayer
+from corridormap.escape import script_json
 
 # ---------------------------------------------------------------------------------------------
 # Basemaps
@@ -274,12 +275,6 @@ def feature_collection(
     return {"type": "FeatureCollection", "features": features}
 
 
-def script_json(value: Any) -> str:
-    """JSON that is safe inside an inline ``<script>``: no ``</script>``, no U+2028/2029."""
-    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
-
-
 def collection_json(
     spec: LayerSpec,
     gdf: gpd.GeoDataFrame,
@@ -290,7 +285,7 @@ def collection_json(
     return script_json(feature_collection(spec, gdf, style_fn, decimals))
 
 
-class FetchedGeoJson(MacroElement):
+class FetchedGeoJson(SinglePass):
     """A GeoJSON layer the map fetches from a URL (served by the app), not carried in its script.
 
     The basemap's land is most of a map's bytes; carried in the script it would be re-sent on
@@ -337,7 +332,7 @@ LAND_STATIC_FILE: Final = "data/land.json"
 LAND_URL: Final = "../../app/static/" + LAND_STATIC_FILE
 
 
-class FastGeoJson(MacroElement):
+class FastGeoJson(SinglePass):
     """A Leaflet GeoJSON layer from pre-serialised data whose features carry their own style.
 
     Unlike ``folium.GeoJson`` it does not re-serialise the data on every render or repeat each
@@ -556,7 +551,7 @@ def legend_html(
     )
 
 
-class Legend(MacroElement):
+class Legend(SinglePass):
     """A Leaflet control at the bottom right holding pre-escaped legend HTML."""
 
     _template = Template(
@@ -583,7 +578,7 @@ class Legend(MacroElement):
         self.legend_json = script_json(legend)
 
 
-class _Css(MacroElement):
+class _Css(SinglePass):
     _template = Template(
         """
         {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
@@ -610,7 +605,7 @@ def _folium_default(links: list[tuple[str, str]], name: str) -> tuple[str, str]:
     return next((n, u) for n, u in links if n == name)
 
 
-class LeanMap(folium.Map):
+class LeanMap(folium.Map, SinglePass):
     """A folium map that loads only what the product uses: Leaflet and Font Awesome.
 
     folium's map also pulls jQuery, Bootstrap (js and css), the Bootstrap 3 glyphicons and
@@ -660,7 +655,7 @@ def base_map(
     assert isinstance(root, Figure)
     root.header.add_child(_Css(_CSS))
     if bm.online and bm.tiles:
-        folium.TileLayer(
+        TileLayer(
             bm.tiles, attr=bm.attribution, name=bm.label, overlay=False, control=False
         ).add_to(m)
     elif land_url is not None:
@@ -687,9 +682,9 @@ def _flow_style(_props: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def flow_group(pipelines: gpd.GeoDataFrame, name: str) -> folium.FeatureGroup:
+def flow_group(pipelines: gpd.GeoDataFrame, name: str) -> FeatureGroup:
     """Pipelines drawn as moving flow lines (the gas route to a destination)."""
-    group = folium.FeatureGroup(name=name, show=True)
+    group = FeatureGroup(name=name, show=True)
     if len(pipelines):
         geojson_layer(catalog.PIPELINES, pipelines, name=name, style_fn=_flow_style).add_to(group)
     return group
@@ -716,7 +711,7 @@ def overlay_groups(
     selected: tuple[str, str] | None = None,
     specs: Sequence[LayerSpec] = catalog.LAYERS,
     collections: Mapping[str, str] | None = None,
-) -> list[folium.FeatureGroup]:
+) -> list[FeatureGroup]:
     """One feature group per layer in ``frames`` (catalog order), then the selection outline.
 
     ``collections``: each layer's ``overlay_json`` for these frames, when the caller has them
@@ -731,7 +726,7 @@ def overlay_groups(
         if drawer.draws is not None:
             gdf = drawer.draws(gdf)
         # Leaflet's layer control shows a group's name as HTML: escape it (users name layers).
-        group = folium.FeatureGroup(name=html.escape(drawer.group_title or spec.title), show=True)
+        group = FeatureGroup(name=html.escape(drawer.group_title or spec.title), show=True)
         if len(gdf):
             cached = (collections or {}).get(spec.key)
             geojson_layer(spec, gdf, data_json=cached).add_to(group)
@@ -742,7 +737,7 @@ def overlay_groups(
         chosen = next((s for s in specs if s.key == layer), None)
         if gdf is not None and chosen is not None and fid in gdf.index:
             spec = chosen
-            group = folium.FeatureGroup(name="Selected feature", show=True, control=False)
+            group = FeatureGroup(name="Selected feature", show=True, control=False)
             geojson_layer(spec, gdf.loc[[fid]], style_fn=_highlight_style(spec)).add_to(group)
             groups.append(group)
     return groups
@@ -757,7 +752,7 @@ def build_map(
     basemap_key: str = "bundled",
     height: str = "100%",
     specs: Sequence[LayerSpec] = catalog.LAYERS,
-    extra_groups: Sequence[folium.FeatureGroup] = (),
+    extra_groups: Sequence[FeatureGroup] = (),
     land_url: str | None = None,
 ) -> folium.Map:
     """A whole map in one object (for exports and tests): basemap, overlays, legend, control."""
@@ -767,5 +762,5 @@ def build_map(
     for group in [*overlay_groups(frames, selected, specs), *extra_groups]:
         group.add_to(m)
     m.add_child(Legend(legend_html(frames, specs=specs)))
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    LayerControl(collapsed=True, position="topright").add_to(m)
     return m

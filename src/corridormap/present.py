@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from corridormap import catalog, style
 from corridormap.catalog import Kind, LayerSpec, PropertySpec
+from corridormap.escape import is_web_url
 from corridormap.filters import format_date
 
 #: Properties whose codes are shown by their label from the style module.
@@ -258,16 +259,6 @@ def md_body(text: str) -> str:
     """Short markdown from data: **bold**, *italic* and line breaks kept; links, images, HTML,
     code, LaTeX and Streamlit directives neutralised."""
     return text.translate(_MD_BODY)
-
-
-def is_web_url(url: str) -> bool:
-    """An absolute http(s) URL with a host and no whitespace or control characters."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    clean = not any(c.isspace() or unicodedata.category(c)[0] == "C" for c in url)
-    return clean and parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def md_link(url: str) -> str:

@@ -41,6 +41,7 @@ from shapely.geometry.base import BaseGeometry
 from corridormap import catalog, load
 from corridormap._errors import DataValidationError, Problem
 from corridormap.catalog import Kind, LayerSpec, PropertySpec
+from corridormap.escape import is_web_url
 from corridormap.settings import Settings
 
 USER_PREFIX: Final = "user_"
@@ -846,9 +847,10 @@ def _common_values(name: str, values: list[Any], ctx: _Context) -> list[Any]:
     for v in values:
         if v is None:
             out.append(None)
-        elif name == "source_url":
+        elif name == "source_url":  # the one URL policy: http(s) links only
             items = v if isinstance(v, list) else [v]
-            urls = [str(u) for u in items if isinstance(u, str) and u.strip()]
+            urls = [u.strip() for u in items if isinstance(u, str) and is_web_url(u.strip())]
+            bad += len(items) - len(urls)
             out.append(urls or None)
         elif name == "as_of":
             ok = isinstance(v, str) and load._is_iso_date(v)
@@ -861,7 +863,12 @@ def _common_values(name: str, values: list[Any], ctx: _Context) -> list[Any]:
         else:
             out.append(_text(v))
     if bad:
-        ctx.notes.append(f"{bad} value(s) of {name!r} did not fit and were left empty")
+        what = (
+            "are not http(s) web addresses and were left out"
+            if name == "source_url"
+            else "did not fit and were left empty"
+        )
+        ctx.notes.append(f"{bad} value(s) of {name!r} {what}")
     return out
 
 
