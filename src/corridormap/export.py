@@ -424,14 +424,20 @@ def _page(m: folium.Map, panel: str) -> str:
     return assets.inline_html(root.render(), assets.static_root())
 
 
-def html_view(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> str:
-    """One view as a self-contained HTML page: map, legend, caption, description, sources."""
+def view_map(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> folium.Map:
+    """The map of one view's HTML export (before the page around it)."""
     land = frames.get(catalog.COUNTRIES.key)
     m = mapbuild.base_map(land, view=view.view)
     for group in map_groups(view, frames):
         group.add_to(m)
     m.add_child(mapbuild.Legend(mapbuild.legend_html(view.shown, specs=view.specs)))
     LayerControl(collapsed=True, position="topright").add_to(m)
+    return m
+
+
+def html_view(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> str:
+    """One view as a self-contained HTML page: map, legend, caption, description, sources."""
+    m = view_map(view, frames)
     panel = (
         f"<aside class='cm-panel' data-counts='{_counts_attr(view)}'>"
         f"{_scene_html(view, heading='h1')}{_footer([view])}</aside>"
@@ -493,12 +499,8 @@ class _SceneSwitcher(SinglePass):
         self.scenes = scenes
 
 
-def html_briefing(
-    b: briefing.Briefing,
-    views: Sequence[ExportView],
-    frames: Mapping[str, gpd.GeoDataFrame],
-) -> str:
-    """A whole briefing as one self-contained HTML page: one map, a scene at a time."""
+def briefing_map(views: Sequence[ExportView], frames: Mapping[str, gpd.GeoDataFrame]) -> folium.Map:
+    """The one map of a briefing's HTML export: each scene's overlays in a group of its own."""
     land = frames.get(catalog.COUNTRIES.key)
     first = views[0].view if views else MapView()
     m = mapbuild.base_map(land, view=first)
@@ -516,6 +518,16 @@ def html_briefing(
             }
         )
     m.add_child(_SceneSwitcher(entries))
+    return m
+
+
+def html_briefing(
+    b: briefing.Briefing,
+    views: Sequence[ExportView],
+    frames: Mapping[str, gpd.GeoDataFrame],
+) -> str:
+    """A whole briefing as one self-contained HTML page: one map, a scene at a time."""
+    m = briefing_map(views, frames)
     options = "".join(
         f"<option value='{i}'>{i + 1}. {html_text(v.title)}</option>" for i, v in enumerate(views)
     )

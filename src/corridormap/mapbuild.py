@@ -7,7 +7,6 @@ registry, not a chain of if/elif on layer names, decides how a layer looks.
 
 from __future__ import annotations
 
-import html
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from jinja2 import Template
 from corridormap import assets, catalog, style
 from corridormap.catalog import LayerSpec
 from corridormap.elements import FeatureGroup, LayerControl, SinglePass, TileLayer
-from corridormap.escape import script_json
+from corridormap.escape import html_text, script_json
 
 # ---------------------------------------------------------------------------------------------
 # Basemaps
@@ -87,8 +86,8 @@ def basemap(key: str) -> Basemap:
 
 def _tooltip_html(spec: LayerSpec, props: Mapping[str, Any]) -> str:
     """An escaped one-line tooltip: the feature's label plus its layer title."""
-    name = html.escape(str(props.get(spec.label_property) or props.get(spec.id_property)))
-    return f"<b>{name}</b><br><span style='color:#555'>{html.escape(spec.title)}</span>"
+    name = html_text(str(props.get(spec.label_property) or props.get(spec.id_property)))
+    return f"<b>{name}</b><br><span style='color:#555'>{html_text(spec.title)}</span>"
 
 
 def _country_style(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -323,7 +322,7 @@ class FetchedGeoJson(SinglePass):
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "FetchedGeoJson"
         self.url_json = script_json(url)
-        self.attribution_json = script_json(html.escape(attribution)) if attribution else "null"
+        self.attribution_json = script_json(html_text(attribution)) if attribution else "null"
 
 
 #: Where the app serves the basemap's land (``static/`` is served at ``/app/static/``),
@@ -384,7 +383,7 @@ class FastGeoJson(SinglePass):
         self.layer_name = name
         self.data_json = data_json
         self.highlight = highlight
-        self.attribution_json = script_json(html.escape(attribution)) if attribution else "null"
+        self.attribution_json = script_json(html_text(attribution)) if attribution else "null"
 
 
 def overlay_json(spec: LayerSpec, gdf: gpd.GeoDataFrame) -> str:
@@ -455,7 +454,7 @@ def line_swatch_svg(color: str, dash: str | None, weight: float = 3.0) -> str:
 
 def _rows_ots() -> list[str]:
     return [
-        f"{_swatch(e.color, style.OTS_FILL_OPACITY[e.value])}{html.escape(e.label)}"
+        f"{_swatch(e.color, style.OTS_FILL_OPACITY[e.value])}{html_text(e.label)}"
         for e in style.OTS_STYLES
         if e.value != "none"
     ]
@@ -463,14 +462,14 @@ def _rows_ots() -> list[str]:
 
 def _rows_corridors() -> list[str]:
     return [
-        f"{line_swatch_svg(e.color, None)}{html.escape(e.label)}" for e in style.CORRIDOR_STYLES
+        f"{line_swatch_svg(e.color, None)}{html_text(e.label)}" for e in style.CORRIDOR_STYLES
     ]
 
 
 def _rows_status() -> list[str]:
     return [
         f"{line_swatch_svg(style.TEXT, e.dash, 2)}"
-        f"<span title='{html.escape(e.definition)}'>{html.escape(e.label)}</span>"
+        f"<span title='{html_text(e.definition)}'>{html_text(e.label)}</span>"
         for e in style.STATUS_STYLES
     ]
 
@@ -480,7 +479,7 @@ def _rows_pipelines() -> list[str]:
 
 
 def _rows_gas() -> list[str]:
-    return [f"{_swatch(e.color)}{html.escape(e.label)}" for e in style.GAS_PERIODS]
+    return [f"{_swatch(e.color)}{html_text(e.label)}" for e in style.GAS_PERIODS]
 
 
 def _rows_icons(entries: tuple[style.Entry, ...], dots: tuple[str, ...] = ()) -> list[str]:
@@ -497,7 +496,7 @@ def _rows_icons(entries: tuple[style.Entry, ...], dots: tuple[str, ...] = ()) ->
                 f"<span class='cm-pin' style='background:{e.color};width:16px;height:16px;"
                 f"font-size:8px'><i class='fa-solid fa-{e.icon}'></i></span>"
             )
-        rows.append(pin + html.escape(e.label))
+        rows.append(pin + html_text(e.label))
     return rows
 
 
@@ -517,7 +516,7 @@ def _legend_sections(spec: LayerSpec) -> tuple[tuple[str, Callable[[], list[str]
     if spec.style_key.startswith(USER_STYLE_PREFIX):
         _, _, index = spec.style_key.partition(":")
         color = style.user_color(int(index) if index.isdigit() else 0)
-        return (("Your layers", lambda: [f"{_swatch(color)}{html.escape(spec.title)}"]),)
+        return (("Your layers", lambda: [f"{_swatch(color)}{html_text(spec.title)}"]),)
     return _LEGENDS[spec.style_key]
 
 
@@ -541,7 +540,7 @@ def legend_html(
             known.extend(r for r in rows() if r not in known)  # one row per user layer
     parts: list[str] = []
     for title, rows_ in sections.items():
-        parts.append(f"<h4>{html.escape(title)}</h4>")
+        parts.append(f"<h4>{html_text(title)}</h4>")
         parts.extend(f"<div class='cm-row'>{r}</div>" for r in rows_)
     state = "" if collapsed else " open"
     return (
@@ -726,7 +725,7 @@ def overlay_groups(
         if drawer.draws is not None:
             gdf = drawer.draws(gdf)
         # Leaflet's layer control shows a group's name as HTML: escape it (users name layers).
-        group = FeatureGroup(name=html.escape(drawer.group_title or spec.title), show=True)
+        group = FeatureGroup(name=html_text(drawer.group_title or spec.title), show=True)
         if len(gdf):
             cached = (collections or {}).get(spec.key)
             geojson_layer(spec, gdf, data_json=cached).add_to(group)

@@ -1,0 +1,158 @@
+"""Data never becomes template source: not in the live map, not in any export.
+
+branca renders every element's macros and then compiles the text as a new Jinja template
+(``elements.py`` says why that matters). These tests walk every map the product builds and fail
+on an element that takes that path, and render the live map (as streamlit-folium does) and every
+export with template payloads in every string a user controls: file name, feature id, property
+names and values, briefing title, text and scene titles. A payload that runs would create a file
+or print a product that appears nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit_folium as sf
+from clirun import run
+
+from corridormap import briefing, elements, export, filters, mapbuild, upload
+from corridormap.escape import html_text, script_json
+
+ROOT = Path(__file__).resolve().parents[1]
+PAYLOAD_FILE = ROOT / "tests" / "fixtures" / "hostile" / "ssti_payloads.txt"
+
+# 987654321 * 3 = 2962962963: a number no map or page holds unless a template evaluated it.
+PRODUCT = "2962962963"
+
+
+def payloads(canary: Path) -> list[str]:
+    """Template payloads: the corpus's, plus ones that would write ``canary`` if they ran."""
+    extra = [
+        "{{ 987654321*3 }}",
+        "{{987654321*3}}{% raw %}",
+        "{%- if 1 %}{{ 987654321*3 }}{% endif -%}",
+        "{% raw %}",
+        "{# unterminated comment",
+        "{{ lipsum.__globals__.os.popen('touch " + str(canary) + "').read() }}",
+        "{{ cycler.__init__.__globals__.os.system('touch " + str(canary) + "') }}",
+        "{% for x in ().__class__.__base__.__subclasses__() %}{% endfor %}",
+        "${987654321*3}",
+        "</script><script>window.__x=1</script>",
+    ]
+    corpus = PAYLOAD_FILE.read_text(encoding="utf-8").splitlines() if PAYLOAD_FILE.exists() else []
+    return [*extra, *(p for p in corpus if p.strip())]
+
+
+@pytest.fixture
+def canary(tmp_path: Path) -> Path:
+    return tmp_path / "template-ran"
+
+
+def user_layer(texts: list[str]) -> upload.UserLayer:
+    """A user's file with a payload in every string it can hold (one feature per payload)."""
+    features = [
+        {
+            "type": "Feature",
+            "id": f"{i}:{text}",
+            "properties": {"name": text, "note": text, text[:60]: text, "source_url": text},
+            "geometry": {"type": "Point", "coordinates": [45 + i * 0.01, 40]},
+        }
+        for i, text in enumerate(texts)
+    ]
+    raw = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    return upload.read_user_layer(raw, f"{texts[0][:40]}.geojson")
+
+
+def check_inert(text: str, canary: Path) -> None:
+    assert PRODUCT not in text, "a template payload was evaluated"
+    assert not canary.exists(), "a template payload ran a command"
+    assert "uid=" not in text
+
+
+def live_script(m: object, groups: list[elements.FeatureGroup], control: object) -> str:
+    """What st_folium does with a map, the groups it adds and the layer control."""
+    m.get_root().render()  # type: ignore[attr-defined]
+    m.render()  # type: ignore[attr-defined]
+    parts = [sf._get_header(m), sf._get_html(m), sf._get_map_string(m)]
+    parts += [sf._get_feature_group_string(g, m, i) for i, g in enumerate(groups)]
+    parts.append(sf._get_layer_control_string(control, m))
+    return "\n".join(parts)
+
+
+def test_every_element_of_every_map_renders_in_one_pass(frames, vocab):
+    layer = user_layer(["plain"])
+    all_frames = {**frames, layer.spec.key: layer.gdf}
+    specs = (*export.catalog.LAYERS, layer.spec)
+    view = export.make_view(all_frames, filters.Filters(), specs=specs)
+    b = briefing.load_briefing(ROOT / "data" / "briefings" / "gabala-2025.yaml", vocab)
+    maps = {
+        "build_map": mapbuild.build_map(all_frames, specs=specs, selected=(layer.spec.key, "1")),
+        "view_map": export.view_map(view, all_frames),
+        "briefing_map": export.briefing_map(export.briefing_views(frames, b, vocab), frames),
+        "online base": mapbuild.base_map(None, basemap_key="osm"),
+    }
+    for name, m in maps.items():
+        m.get_root().render()
+        found = elements.walk(m.get_root())
+        two_pass = {type(e).__name__ for e in found if not elements.is_single_pass(e)}
+        assert not two_pass, f"{name}: {two_pass} render their output as a template"
+        kinds = {type(e).__name__ for e in found}
+        assert "LeanMap" in kinds, name
+        assert "FeatureGroup" in kinds or "TileLayer" in kinds, name
+
+
+def test_live_map_keeps_payloads_as_text(frames, canary):
+    texts = payloads(canary)
+    layer = user_layer(texts)
+    all_frames = {**frames, layer.spec.key: layer.gdf}
+    specs = (*export.catalog.LAYERS, layer.spec)
+    m = mapbuild.base_map(frames["countries"])
+    m.add_child(mapbuild.Legend(mapbuild.legend_html(all_frames, specs=specs)))
+    first = layer.gdf.index[0]
+    groups = mapbuild.overlay_groups(all_frames, (layer.spec.key, first), specs)
+    script = live_script(m, groups, mapbuild.LayerControl())
+    check_inert(script, canary)
+    for text in texts:
+        # each payload reaches the browser as JSON text (escaped for HTML in the tooltip)
+        assert script_json(html_text(text))[1:-1] in script, text
+
+
+def test_html_view_export_keeps_payloads_as_text(frames, canary):
+    texts = payloads(canary)
+    layer = user_layer(texts)
+    all_frames = {**frames, layer.spec.key: layer.gdf}
+    specs = (*export.catalog.LAYERS, layer.spec)
+    view = export.make_view(
+        all_frames,
+        filters.Filters(),
+        specs=specs,
+        title=texts[0],
+        text=" ".join(texts[:5]),
+        highlights=[(layer.spec.key, layer.gdf.index[0])],
+    )
+    page = export.html_view(view, all_frames)
+    check_inert(page, canary)
+    assert html_text(texts[0]) in page  # the title, as text
+
+
+def test_cli_briefing_export_keeps_payloads_as_text(tmp_path, canary):
+    texts = payloads(canary)
+    doc = {
+        "title": texts[0],
+        "description": texts[1],
+        "scenes": [
+            {"title": text, "text": text, "view": {"center": [41, 48], "zoom": 5}}
+            for text in texts[:12]
+        ],
+    }
+    path = tmp_path / "hostile.yaml"
+    path.write_text(json.dumps(doc), encoding="utf-8")  # JSON is YAML
+    out = tmp_path / "out.html"
+    result = run("export", "--briefing", str(path), "--format", "html", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    page = out.read_text(encoding="utf-8")
+    check_inert(page, canary)
+    assert html_text(texts[2]) in page  # a scene title, as text
