@@ -7,9 +7,9 @@ import time
 
 import streamlit as st
 
-from app_pages import _common, _widgets
+from app_pages import _sidebar, _state, _timing, _user_layers
 
-_started = time.perf_counter()  # server time per run: _common.record_run
+_started = time.perf_counter()  # server time per run: _timing.record_run
 
 st.set_page_config(
     page_title="corridormap",
@@ -29,9 +29,9 @@ page = st.navigation(
         st.Page("app_pages/present.py", title="Present a briefing", icon=":material/slideshow:"),
     ]
 )
-_common.sidebar()
-_widgets.upload_panel()
+_sidebar.sidebar()
+_user_layers.upload_panel()
 page.run()
-_common.sync_link(_common.current_state())  # what the page changed (selection, view)
-_common.sources_footer()
-_common.record_run(_started, page.url_path or page.title)
+_state.sync_link(_state.current_state())  # what the page changed (selection, view)
+_sidebar.sources_footer()
+_timing.record_run(_started, page.url_path or page.title)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _common, _widgets
+from app_pages import _data, _state, _tables
 from corridormap import analysis, catalog, charts, filters, present, style
 
-state = _common.current_state()
-table = _common.leg_table()
+state = _state.current_state()
+table = _data.leg_table()
 st.markdown("#### Corridors: how long, where, how far along?")
-st.caption(filters.describe(state.filters, _common.names()))
-_common.show_layer_errors((catalog.CORRIDOR_LEGS.key, catalog.COUNTRIES.key))
-legs = _common.filtered(state.filters).get(catalog.CORRIDOR_LEGS.key)
+st.caption(filters.describe(state.filters, _data.names()))
+_data.show_layer_errors((catalog.CORRIDOR_LEGS.key, catalog.COUNTRIES.key))
+legs = _data.filtered(state.filters).get(catalog.CORRIDOR_LEGS.key)
 if table is None or legs is None:
     st.stop()
 table = table[table["segment_id"].isin(legs.index)]
@@ -33,11 +33,11 @@ for r in analysis.route_stats(table):
                 f"{k} {v:,.0f}" for k, v in analysis.summarise_km(r.km_by_country.items()).items()
             )
         )
-        _widgets.leg_rows(table[table["route"] == r.route])
+        _tables.leg_rows(table[table["route"] == r.route])
 
 st.markdown("##### Gaps and works in progress")
 st.caption("Every leg that is not yet operational, with the sources behind its status.")
-frames = _common.layers().frames
+frames = _data.layers().frames
 for seg in table[table["status"] != "operational"]["segment_id"]:
     row = frames[catalog.CORRIDOR_LEGS.key].loc[seg]
     card = present.card(catalog.CORRIDOR_LEGS, row.to_dict())

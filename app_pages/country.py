@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _common, _widgets
+from app_pages import _cards, _data, _maps, _tables
 from corridormap import analysis, catalog, present, style
 
-frames = _common.layers().frames
+frames = _data.layers().frames
 countries = frames.get(catalog.COUNTRIES.key)
-_common.show_layer_errors()
+_data.show_layer_errors()
 if countries is None:
     st.stop()
-names = _common.country_names()
+names = _data.country_names()
 options = sorted(names, key=lambda c: names[c])
 chosen = st.session_state.get("f_countries") or ["AZE"]
 iso3 = st.selectbox(
@@ -22,12 +22,12 @@ iso3 = st.selectbox(
     format_func=lambda c: f"{names[c]} ({c})",
     key="profile_country",
 )
-table = _common.leg_table()
+table = _data.leg_table()
 profile = analysis.country_profile(
     iso3,
     frames,
     table if table is not None else analysis.leg_table(countries.iloc[0:0], countries),
-    _common.crossings(),
+    _data.crossings(),
 )
 
 st.markdown(f"#### {present.md_escape(profile.name)}")
@@ -37,6 +37,6 @@ since = (
     if profile.ots_joined
     else ""
 )
-_widgets.country_summary(profile, ots + since)
-_common.small_map(profile.frames, key=f"country_map_{iso3}", height=420)
-_widgets.profile_sections(profile)
+_cards.country_summary(profile, ots + since)
+_maps.small_map(profile.frames, key=f"country_map_{iso3}", height=420)
+_tables.profile_sections(profile)

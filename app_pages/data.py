@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import _common
+from app_pages import _data
 from corridormap import catalog, present, settings
 
 st.markdown("#### Data and sources")
@@ -13,8 +13,8 @@ st.caption(
     "Every layer is rebuilt from data/sources by `corridormap build-data`; the manifest below "
     "records where each came from, its licence, retrieval date and checksum."
 )
-_common.show_layer_errors()
-info = _common.manifest()
+_data.show_layer_errors()
+info = _data.manifest()
 entries = {e.get("key") or e.get("layer"): e for e in info.get("layers", [])}
 for spec in catalog.LAYERS:
     entry = entries.get(spec.key, {})

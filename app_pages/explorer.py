@@ -6,36 +6,46 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import _common, _widgets
+from app_pages import (
+    _cards,
+    _data,
+    _exports,
+    _legend,
+    _maps,
+    _search,
+    _state,
+    _tables,
+    _user_layers,
+)
 from corridormap import filters, mapbuild
 
-state = _common.current_state()
-frames = _common.all_frames()  # the shipped layers and this session's own
-shown = {**_common.filtered(state.filters), **_common.user_filtered(state.filters)}
+state = _state.current_state()
+frames = _user_layers.all_frames()  # the shipped layers and this session's own
+shown = {**_data.filtered(state.filters), **_user_layers.user_filtered(state.filters)}
 
-st.markdown(f"#### {filters.describe(state.filters, _common.names())}")
-_common.link_notices()
-_common.show_layer_errors()
-_widgets.counts(shown)
+st.markdown(f"#### {filters.describe(state.filters, _data.names())}")
+_state.link_notices()
+_data.show_layer_errors()
+_cards.counts(shown)
 
 map_col, side_col = st.columns([3, 1.15], gap="medium")
 
 with side_col:
-    hit = _widgets.search_box(frames)
+    hit = _search.search_box(frames)
     if hit is not None:
-        _common.select(hit, frames)
-    _widgets.legend_filters()
+        _state.select(hit, frames)
+    _legend.legend_filters()
 
-selected = _common.selected_feature(frames)
-center, zoom = _common.map_view(state, frames)
+selected = _state.selected_feature(frames)
+center, zoom = _state.map_view(state, frames)
 
 with map_col:
-    base = _common.base_map(state.basemap)
+    base = _maps.base_map(state.basemap)
     groups = mapbuild.overlay_groups(
         shown,
         selected,
-        specs=_common.all_specs(),
-        collections=_common.overlay_json(state.filters),
+        specs=_user_layers.all_specs(),
+        collections=_data.overlay_json(state.filters),
     )
     result = st_folium(
         base,
@@ -48,12 +58,12 @@ with map_col:
         zoom=zoom,
         returned_objects=["last_active_drawing"],
     )
-    _common.take_click(result, frames)
+    _state.take_click(result, frames)
 
 with side_col:
-    _widgets.detail_card(frames, _common.selected_feature(frames))
+    _cards.detail_card(frames, _state.selected_feature(frames))
 
 st.markdown("##### What the map shows")
-_widgets.tables(shown, key="explorer")
-_widgets.export_buttons(state, shown)
-_widgets.status_definitions()
+_tables.tables(shown, key="explorer")
+_exports.export_buttons(state, shown)
+_legend.status_definitions()

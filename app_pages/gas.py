@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _common, _widgets
+from app_pages import _data, _maps, _state, _tables
 from corridormap import analysis, catalog, charts, filters, mapbuild, present
 from corridormap.filters import Filters
 
-state = _common.current_state()
+state = _state.current_state()
 st.markdown("#### Azerbaijani gas: who gets it, since when, through what?")
-_common.show_layer_errors((catalog.GAS_DESTINATIONS.key, catalog.PIPELINES.key))
-gas_all = _common.layers().frames.get(catalog.GAS_DESTINATIONS.key)
+_data.show_layer_errors((catalog.GAS_DESTINATIONS.key, catalog.PIPELINES.key))
+gas_all = _data.layers().frames.get(catalog.GAS_DESTINATIONS.key)
 if gas_all is None:
     st.stop()
 
 keys = (catalog.GAS_DESTINATIONS.key, catalog.PIPELINES.key)
 view = Filters(countries=state.filters.countries, asof=state.filters.asof, layers=keys)
-shown = _common.filtered(view)
-st.caption(filters.describe(view, _common.names()))
+shown = _data.filtered(view)
+st.caption(filters.describe(view, _data.names()))
 
 on_gabala = analysis.destinations_on(gas_all, analysis.GABALA_SUMMIT)
 latest = len(gas_all)
@@ -37,10 +37,10 @@ route_to = st.selectbox(
 )
 flows = analysis.route_pipelines(
     shown[catalog.GAS_DESTINATIONS.key],
-    _common.layers().frames[catalog.PIPELINES.key],
+    _data.layers().frames[catalog.PIPELINES.key],
     None if route_to is None else [route_to],
 )
-_common.small_map(
+_maps.small_map(
     shown,
     key="gas_map",
     extra_groups=[mapbuild.flow_group(flows, "Route of the gas")],
@@ -73,12 +73,12 @@ with right:
         )
 
 st.markdown("##### Exports by year, and Europe's share")
-exports = _common.gas_exports()
+exports = _data.gas_exports()
 if isinstance(exports, Exception):
-    st.error(f"The export totals could not be loaded:\n\n{_common.problem_list(exports)}")
+    st.error(f"The export totals could not be loaded:\n\n{_data.problem_list(exports)}")
 else:
     st.altair_chart(charts.export_totals(exports), use_container_width=True)
-    _widgets.gas_exports_table(exports)
+    _tables.gas_exports_table(exports)
 
 st.markdown("##### Destinations and pipelines, with sources")
-_widgets.tables(shown, key="gas")
+_tables.tables(shown, key="gas")

@@ -18,7 +18,7 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import _common, _widgets
+from app_pages import _data, _maps, _tables
 from corridormap import analysis, briefing, catalog, charts, export, present
 from corridormap._errors import DataValidationError
 
@@ -32,14 +32,14 @@ _HIDE_SIDEBAR = (
 def _load(path: str, mtime: float, folder: str) -> briefing.Briefing | DataValidationError:
     del mtime, folder  # cache keys: a file edited or another data folder reloads
     try:
-        return briefing.load_briefing(Path(path), _common.vocabulary())
+        return briefing.load_briefing(Path(path), _data.vocabulary())
     except DataValidationError as exc:
         return exc
 
 
 def _loaded() -> dict[str, briefing.Briefing | DataValidationError]:
-    files = briefing.list_briefings(briefing.briefings_dir(Path(_common.data_dir())))
-    return {k: _load(str(p), p.stat().st_mtime, _common.data_dir()) for k, p in files.items()}
+    files = briefing.list_briefings(briefing.briefings_dir(Path(_data.data_dir())))
+    return {k: _load(str(p), p.stat().st_mtime, _data.data_dir()) for k, p in files.items()}
 
 
 def _go(key: str, number: int) -> None:
@@ -76,16 +76,16 @@ def _scene_number(raw: str | None, total: int) -> int:
 def _extra(show: str | None, view: export.ExportView) -> None:
     """What a scene shows under its map besides the caption: a table or a chart."""
     if show == "table":
-        _widgets.tables(dict(view.shown), key="present")
+        _tables.tables(dict(view.shown), key="present")
     elif show == "chart:destinations":
-        gas = _common.layers().frames.get(catalog.GAS_DESTINATIONS.key)
+        gas = _data.layers().frames.get(catalog.GAS_DESTINATIONS.key)
         if gas is not None:
             st.altair_chart(
                 charts.cumulative_destinations(analysis.destinations_over_time(gas)),
                 width="stretch",
             )
     elif show == "chart:km_by_status":
-        table = _common.leg_table()
+        table = _data.leg_table()
         legs = view.shown.get(catalog.CORRIDOR_LEGS.key)
         if table is not None and legs is not None:
             rows = table[table["segment_id"].isin(legs.index)]
@@ -93,10 +93,10 @@ def _extra(show: str | None, view: export.ExportView) -> None:
 
 
 def _downloads(b: briefing.Briefing, view: export.ExportView, frames: Any) -> None:
-    vocab = _common.vocabulary()
+    vocab = _data.vocabulary()
 
     def views() -> list[export.ExportView]:
-        return export.briefing_views(frames, b, vocab, crossings=_common.crossings())
+        return export.briefing_views(frames, b, vocab, crossings=_data.crossings())
 
     a, c, d, _ = st.columns([1, 1, 1, 3])
     a.download_button(
@@ -160,7 +160,7 @@ if chosen != key:
 item = found[key]
 if isinstance(item, DataValidationError):
     st.error(
-        f"**{present.md_escape(key)}.yaml** could not be loaded:\n\n{_common.problem_list(item)}"
+        f"**{present.md_escape(key)}.yaml** could not be loaded:\n\n{_data.problem_list(item)}"
     )
     st.stop()
 
@@ -168,8 +168,8 @@ b = item
 total = len(b.scenes)
 number = _scene_number(st.query_params.get("scene"), total)
 scene = b.scenes[number - 1]
-frames = _common.layers().frames
-view = export.scene_view(frames, b, scene, _common.vocabulary(), crossings=_common.crossings())
+frames = _data.layers().frames
+view = export.scene_view(frames, b, scene, _data.vocabulary(), crossings=_data.crossings())
 
 prev_col, bar_col, next_col = st.columns([1, 6, 1], vertical_alignment="center")
 prev_col.button(
@@ -200,7 +200,7 @@ st.markdown(present.md_body(scene.text))
 st.caption(present.md_escape(view.description))
 
 st_folium(
-    _common.base_map("bundled"),
+    _maps.base_map("bundled"),
     key="present_map",
     height=600,
     use_container_width=True,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _common, _widgets
+from app_pages import _cards, _data, _maps, _tables
 from corridormap import analysis, catalog, charts, filters, style
 
 st.markdown("#### The 12th OTS Summit, Gabala, 7 October 2025")
-_common.show_layer_errors((catalog.ANNOTATIONS.key, catalog.SUMMITS.key))
-frames = _common.layers().frames
+_data.show_layer_errors((catalog.ANNOTATIONS.key, catalog.SUMMITS.key))
+frames = _data.layers().frames
 notes = frames.get(catalog.ANNOTATIONS.key)
 summits = frames.get(catalog.SUMMITS.key)
 
@@ -25,22 +25,22 @@ if notes is not None:
     chosen = notes[filters.facet_mask(catalog.ANNOTATIONS, notes, "topic", topics or ())]
     left, right = st.columns([3, 2])
     with left:
-        _common.small_map({catalog.ANNOTATIONS.key: chosen}, key="summit_notes_map")
+        _maps.small_map({catalog.ANNOTATIONS.key: chosen}, key="summit_notes_map")
     with right:
-        _widgets.annotation_list(chosen)
+        _cards.annotation_list(chosen)
 
 if summits is not None:
     st.markdown("##### Every Turkic Council / OTS summit")
     st.altair_chart(charts.summit_timeline(summits), use_container_width=True)
-    _common.small_map({catalog.SUMMITS.key: summits}, key="summit_all_map", height=380)
-    _widgets.tables({catalog.SUMMITS.key: summits}, key="summits")
+    _maps.small_map({catalog.SUMMITS.key: summits}, key="summit_all_map", height=380)
+    _tables.tables({catalog.SUMMITS.key: summits}, key="summits")
 
 st.markdown("##### OTS membership by date")
-members = _common.participants()
+members = _data.participants()
 if isinstance(members, Exception):
     st.error(f"The OTS membership table could not be loaded:\n\n```\n{members}\n```")
 else:
     st.altair_chart(
         charts.membership(analysis.ots_membership_timeline(members)), use_container_width=True
     )
-    _widgets.participants_table(members)
+    _tables.participants_table(members)

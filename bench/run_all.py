@@ -247,7 +247,7 @@ def markdown(result: dict[str, Any]) -> str:
         " animation frame; it reads the same-origin iframe's document, so it also works when a"
         " rebuild replaces the iframe).",
         "- **Server time per run**: each completed script run appends its duration to"
-        " `$CORRIDORMAP_TIMINGS` (`_common.record_run` at the end of `app.py`; the baseline"
+        " `$CORRIDORMAP_TIMINGS` (`_timing.record_run` at the end of `app.py`; the baseline"
         " does the same); the lines that land during an action are that action's runs. A run"
         " cut short by `st.rerun()` (corridormap's click handling) writes no line."
         f" First load: {plan['loads']} new browser contexts on a warm server (the first run of"

@@ -1,0 +1,106 @@
+"""Cards and summaries: the selected feature's card, the counts per visible layer, a
+country's summary metrics and the list of annotations with their sources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app_pages import _data, _user_layers
+from corridormap import catalog, geodesy, present, style
+
+
+def counts(shown: dict[str, Any]) -> None:
+    """One metric per visible layer: features shown (and km for line layers)."""
+    specs = [s for s in _user_layers.all_specs() if s.key in shown]
+    if not specs:
+        st.info("No layer is switched on: choose layers in the sidebar.")
+        return
+    cols = st.columns(len(specs))
+    for col, spec in zip(cols, specs, strict=True):
+        gdf = shown[spec.key]
+        km = (
+            f"{sum(geodesy.lengths_km(gdf)):,.0f} km (geodesic, schematic lines)"
+            if "LineString" in spec.geometry_types and len(gdf)
+            else None
+        )
+        col.metric(present.md_escape(spec.title), f"{len(gdf):,}", help=km)
+
+
+def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> None:
+    """Every property of the selected feature, its dated sources, confidence and note."""
+    if selected is None:
+        st.caption("Click a feature on the map, or search, to see its card.")
+        return
+    layer, fid = selected
+    spec = _user_layers.spec(layer)
+    row = frames[layer].loc[fid].to_dict()
+    c = present.card(spec, row, _data.source_register())
+    with st.container(border=True):
+        st.markdown(f"**{present.md_escape(c.title)}**  \n{present.md_escape(spec.title)}")
+        if c.confidence and c.confidence != "high":
+            st.warning(
+                "Confidence: "
+                + present.md_escape(style.CONFIDENCE_LABELS.get(c.confidence, c.confidence)),
+                icon=":material/help:",
+            )
+        if c.note:
+            st.markdown(f"*Note:* {present.md_escape(c.note)}")
+        lines = [
+            f"- **{present.md_escape(r.label)}:** {present.md_escape(r.text)}"
+            for r in c.rows
+            if r.text != "–"
+        ]
+        st.markdown("\n".join(lines))
+        st.markdown(
+            f"**Sources** (as of {present.md_escape(c.as_of)}):\n"
+            + "\n".join(
+                f"- {present.md_link(u)}" + (f" ({d})" if d else " (undated page)")
+                for u, d in zip(c.sources, c.source_dates, strict=True)
+            )
+        )
+        if st.button("Clear selection", key="clear_selection"):
+            st.session_state["selected"] = None
+            st.rerun()
+
+
+def _sources_line(urls: Any, as_of: Any) -> str:
+    return " ".join(present.md_link(str(u)) for u in (urls or ())) + (
+        f" (as of {present.md_escape(str(as_of))})" if as_of else ""
+    )
+
+
+def annotation_list(notes: Any) -> None:
+    """Annotations grouped by topic: title, short text, confidence, dated sources."""
+    for entry in style.TOPIC_STYLES:
+        group = notes[notes["topic"] == entry.value]
+        if group.empty:
+            continue
+        st.markdown(f"**{entry.label}**")
+        for _, row in group.iterrows():
+            flag = (
+                ""
+                if row["confidence"] in (None, "high")
+                else f" *(confidence: {row['confidence']})*"
+            )
+            st.markdown(
+                f"- **{present.md_escape(str(row['title']))}**{flag}: "
+                f"{present.md_body(str(row['body']))}"
+                f"  \n  {_sources_line(row['source_url'], row['as_of'])}"
+            )
+
+
+def country_summary(profile: Any, ots_text: str) -> None:
+    cols = st.columns(4)
+    cols[0].metric("OTS", ots_text)
+    cols[1].metric("Corridor legs crossing", len(profile.legs))
+    km = sum(profile.km_by_status.values())
+    cols[2].metric("Corridor km inside", f"{km:,.0f}")
+    gas = profile.frames.get(catalog.GAS_DESTINATIONS.key)
+    start = "–"
+    if gas is not None and len(gas):
+        start = present.format_value(
+            catalog.GAS_DESTINATIONS.prop("supply_start"), gas.iloc[0]["supply_start"]
+        )
+    cols[3].metric("Azerbaijani gas since", start)

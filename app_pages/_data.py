@@ -1,0 +1,205 @@
+"""The shared data every page reads, cached once per process: layers, crossings, filtered
+layers, their overlay JSON, the land JSON, the manifest, the source register, the leg,
+participants and gas-export tables; and how a page reports what failed to load.
+
+Each cached loader is an st.cache_resource wrapper, keyed by the data folder, around a pure
+function of the core. Nothing here knows about the session's own layers or the sidebar.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from corridormap import analysis, catalog, filters, links, load, mapbuild, present
+from corridormap.filters import Filters
+
+
+def data_dir() -> str:
+    """The data folder, read on every call so that ``CORRIDORMAP_DATA_DIR`` can change it."""
+    return str(catalog.default_data_dir())
+
+
+# ---------------------------------------------------------------------------------------------
+# Cached loaders (pure functions underneath)
+#
+# st.cache_resource, not st.cache_data: cache_data pickles its value and unpickles a copy on
+# every call, which for the layers was 39 % of a rerun (bench/results/profile.md). These values
+# are read-only by contract: the core's functions never modify their inputs (filters return new
+# frames), so every session can share one object.
+
+
+@st.cache_resource(show_spinner="Loading layers…")
+def _layers(folder: str) -> load.Layers:
+    return load.load_all(Path(folder))
+
+
+def layers() -> load.Layers:
+    """Every shipped layer, validated once per process (broken layers are listed, not fatal)."""
+    return _layers(data_dir())
+
+
+@st.cache_resource(show_spinner=False)
+def _crossings(folder: str) -> dict[str, pd.Series]:
+    result = _layers(folder)
+    countries = result.frames.get(catalog.COUNTRIES.key)
+    if countries is None:
+        return {}
+    return {
+        spec.key: filters.feature_countries(spec, result.frames[spec.key], countries)
+        for spec in catalog.LAYERS
+        if spec.country_property is None and spec.key in result.frames
+    }
+
+
+def crossings() -> dict[str, pd.Series]:
+    """Countries each feature lies in or crosses, computed once from the geometries."""
+    return _crossings(data_dir())
+
+
+@st.cache_resource(show_spinner=False)
+def _manifest(folder: str) -> dict[str, Any]:
+    path = Path(folder) / "manifest.json"
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+@st.cache_resource(show_spinner=False)
+def _source_register(folder: str) -> dict[str, str]:
+    return load.load_source_register(Path(folder))
+
+
+def source_register() -> dict[str, str]:
+    """Source URL -> date of that page, for the dates beside each source on a card."""
+    return _source_register(data_dir())
+
+
+def manifest() -> dict[str, Any]:
+    return _manifest(data_dir())
+
+
+def asof_max() -> date:
+    """The end of the as-of range: the latest dated event in the data."""
+    return filters.latest_date(layers().frames)
+
+
+def vocabulary() -> links.Vocabulary:
+    return links.Vocabulary.from_frames(layers().frames, mapbuild.BASEMAP_KEYS, asof_max())
+
+
+def country_names() -> dict[str, str]:
+    countries = layers().frames.get(catalog.COUNTRIES.key)
+    if countries is None:
+        return {}
+    return dict(zip(countries["iso3"], countries["name"], strict=True))
+
+
+def names() -> filters.Names:
+    return filters.Names(countries=country_names())
+
+
+def show_layer_errors(keys: tuple[str, ...] | None = None) -> None:
+    """A clear error per broken layer this page needs; the page goes on with the others."""
+    for key, err in layers().errors.items():
+        if keys is None or key in keys:
+            title = present.md_escape(catalog.get(key).title)
+            st.error(f"**{title}** could not be loaded and is not shown.\n\n{problem_list(err)}")
+
+
+def problem_list(err: load.DataValidationError, limit: int = 20) -> str:
+    """The problems as a markdown list; every text from the file is escaped (no code fence to
+    break out of)."""
+    lines = [f"- {present.md_escape(str(p))}" for p in err.problems[:limit]]
+    if len(err.problems) > limit:
+        lines.append(f"- … and {len(err.problems) - limit} more")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Filtered layers and what the map draws from them
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _filtered(f: Filters, folder: str) -> dict[str, Any]:
+    return filters.apply(_layers(folder).frames, f, _crossings(folder))
+
+
+def filtered(f: Filters) -> dict[str, Any]:
+    """The features every layer shows under ``f`` (cached per filter set)."""
+    return _filtered(f, data_dir())
+
+
+@st.cache_resource(show_spinner=False)
+def _land_json(folder: str) -> str | None:
+    land = _layers(folder).frames.get(catalog.COUNTRIES.key)
+    return None if land is None else mapbuild.land_collection_json(land)
+
+
+def land_json() -> str | None:
+    """The land as the map's inline GeoJSON, serialised once per data folder."""
+    return _land_json(data_dir())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _overlay_json(f: Filters, folder: str) -> dict[str, str]:
+    shown = _filtered(f, folder)
+    return {
+        spec.key: mapbuild.overlay_json(spec, shown[spec.key])
+        for spec in catalog.LAYERS
+        if spec.key in shown
+    }
+
+
+def overlay_json(f: Filters) -> dict[str, str]:
+    """The browser payload of each shipped layer under ``f``, serialised once per filter set."""
+    return _overlay_json(f, data_dir())
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+@st.cache_resource(show_spinner=False)
+def _leg_table(folder: str) -> Any:
+    frames = _layers(folder).frames
+    if catalog.CORRIDOR_LEGS.key not in frames or catalog.COUNTRIES.key not in frames:
+        return None
+    return analysis.leg_table(frames[catalog.CORRIDOR_LEGS.key], frames[catalog.COUNTRIES.key])
+
+
+def leg_table() -> Any:
+    """Every leg with computed geodesic km and km per country (None if a layer is missing)."""
+    return _leg_table(data_dir())
+
+
+@st.cache_resource(show_spinner=False)
+def _participants(folder: str) -> Any:
+    try:
+        return load.load_participants(Path(folder))
+    except load.DataValidationError as exc:
+        return exc
+
+
+@st.cache_resource(show_spinner=False)
+def _gas_exports(folder: str) -> Any:
+    try:
+        return load.load_gas_exports(Path(folder))
+    except load.DataValidationError as exc:
+        return exc
+
+
+def gas_exports() -> Any:
+    """Gas exports by year, or the error that stopped the table loading."""
+    return _gas_exports(data_dir())
+
+
+def participants() -> Any:
+    """The OTS members and observers table, or the error that stopped it loading."""
+    return _participants(data_dir())

@@ -1,0 +1,61 @@
+"""The legend beside the map, which is also a filter, and what its colours, lines and dates
+mean."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from corridormap import present, style
+from corridormap.mapbuild import line_swatch_svg
+
+_LEGEND_FACETS = (
+    ("corridor", "Corridors", style.CORRIDOR_STYLES),
+    ("status", "Status", style.STATUS_STYLES),
+)
+
+
+def _flip(facet: str, value: str, values: tuple[str, ...]) -> None:
+    current = set(st.session_state.get(f"f_{facet}") or values)
+    current ^= {value}
+    chosen = [v for v in values if v in current]
+    st.session_state[f"f_{facet}"] = [] if len(chosen) in (0, len(values)) else chosen
+
+
+def legend_filters() -> None:
+    """The legend, which is also a filter: untick a corridor or a status to hide it."""
+    st.caption("Legend · untick to filter the map, table and counts")
+    for facet, title, entries in _LEGEND_FACETS:
+        values = tuple(e.value for e in entries)
+        active = set(st.session_state.get(f"f_{facet}") or values)
+        st.markdown(f"**{title}**")
+        for e in entries:
+            key = f"lg_{facet}_{e.value}"
+            st.session_state[key] = e.value in active
+            swatch_col, box_col = st.columns([1, 5], vertical_alignment="center")
+            color = e.color if facet == "corridor" else style.TEXT
+            swatch_col.markdown(line_swatch_svg(color, e.dash), unsafe_allow_html=True)
+            box_col.checkbox(
+                e.label,
+                key=key,
+                on_change=_flip,
+                args=(facet, e.value, values),
+                help=e.definition or None,
+            )
+
+
+def status_definitions() -> None:
+    with st.expander("What the colours, lines and dates mean"):
+        st.markdown(
+            "\n".join(
+                f"- **{e.label}**: {present.md_escape(e.definition)}" for e in style.STATUS_STYLES
+            )
+        )
+        st.markdown(
+            "- **As of a date**: legs and pipelines operational by then, gas destinations "
+            "supplied by then, OTS members and observers by their joining date, summits held by "
+            "then. An operational leg whose opening date is not in the sources is shown at every "
+            "date (its note says so).\n"
+            + "\n".join(
+                f"- **{k.title()} confidence**: {v}" for k, v in style.CONFIDENCE_LABELS.items()
+            )
+        )

@@ -1,0 +1,105 @@
+"""The frame around every page: the shared filter sidebar (bound to the link) and the sources
+footer. app.py draws both; the upload panel under the filters is in _user_layers.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import _data, _state, _user_layers
+from corridormap import catalog, filters, mapbuild, style
+from corridormap.links import ViewState
+
+
+def sidebar() -> ViewState:
+    """The shared filter sidebar; returns the view it describes."""
+    _state.seed_from_link()
+    frames = _data.layers().frames
+    names = _data.country_names()
+    legs = frames.get(catalog.CORRIDOR_LEGS.key)
+    routes = sorted(legs["route"].unique()) if legs is not None else []
+    with st.sidebar:
+        st.markdown("### corridormap")
+        st.multiselect(
+            "Countries",
+            sorted(names, key=lambda c: names[c]),
+            key="f_countries",
+            format_func=lambda c: f"{names.get(c, c)} ({c})",
+            help="Shows legs, pipelines and nodes that lie in or cross these countries "
+            "(computed from the geometries), and these countries' own records.",
+            placeholder="All countries",
+        )
+        st.multiselect(
+            "Corridor",
+            catalog.CORRIDORS,
+            key="f_corridor",
+            format_func=lambda v: style.label(style.CORRIDOR_STYLES, v),
+            placeholder="All corridors",
+        )
+        st.multiselect(
+            "Route",
+            routes,
+            key="f_route",
+            format_func=style.route_label,
+            placeholder="All routes",
+        )
+        st.multiselect(
+            "Mode",
+            catalog.MODES,
+            key="f_mode",
+            format_func=lambda v: style.MODE_LABELS.get(v, v),
+            placeholder="All modes",
+        )
+        st.multiselect(
+            "Status",
+            catalog.STATUS,
+            key="f_status",
+            format_func=lambda v: style.label(style.STATUS_STYLES, v),
+            placeholder="Any status",
+        )
+        st.toggle(
+            "Show the map as of a date",
+            key="f_asof_on",
+            help="Off: everything, including planned and under-construction projects. "
+            "On: only what was operational, supplied, joined or held by the date.",
+        )
+        st.date_input(
+            "As of",
+            key="f_asof",
+            min_value=filters.ASOF_MIN,
+            max_value=_data.asof_max(),
+            disabled=not st.session_state.get("f_asof_on"),
+            format="YYYY-MM-DD",
+        )
+        st.multiselect(
+            "Layers",
+            catalog.layer_keys() + tuple(_user_layers.user_layers()),
+            key="f_layers",
+            format_func=lambda k: _user_layers.spec(k).title,
+        )
+        st.selectbox(
+            "Basemap",
+            mapbuild.BASEMAP_KEYS,
+            key="f_basemap",
+            format_func=lambda k: mapbuild.basemap(k).label,
+            help="The bundled basemap works offline; the others need a network.",
+        )
+    state = _state.current_state()
+    _state.sync_link(state)
+    return state
+
+
+# ---------------------------------------------------------------------------------------------
+# Footer
+
+
+def sources_footer() -> None:
+    info = _data.manifest()
+    st.divider()
+    newest = info.get("reference", {}).get("newest_dated_source")
+    st.caption(
+        "Every feature carries its own dated sources: click it for its card. "
+        "Basemap: Natural Earth (public domain). Boundary policy: see the README"
+        " (Crimea is shown as part of Ukraine; Northern Cyprus and Kosovo separately)."
+        + (f" Newest dated source: {newest}." if newest else "")
+    )

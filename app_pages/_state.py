@@ -1,0 +1,146 @@
+"""The view's state: what the link says, the session state it seeds, what is selected, where
+the map looks, and clicks on the map.
+
+The URL is the source of truth when a session starts; after that the widgets are, and the URL
+follows them on every run, so the address bar always reproduces the view.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from app_pages import _data
+from corridormap import catalog, links, present, style
+from corridormap.filters import Filters
+from corridormap.links import ViewState
+
+# ---------------------------------------------------------------------------------------------
+# State: link -> widgets -> link
+
+_KEYS = {
+    "countries": "f_countries",
+    "corridor": "f_corridor",
+    "route": "f_route",
+    "mode": "f_mode",
+    "status": "f_status",
+    "layers": "f_layers",
+}
+
+
+def seed_from_link() -> None:
+    """On a session's first run, put the link's view into the widgets' state."""
+    if st.session_state.get("_seeded"):
+        return
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    state, notices = links.parse(query, _data.vocabulary())
+    f = state.filters
+    ss = st.session_state
+    for name, key in _KEYS.items():
+        ss[key] = list(getattr(f, name))
+    ss["f_asof_on"] = f.asof is not None
+    ss["f_asof"] = f.asof or min(_data.asof_max(), date(2025, 10, 7))
+    ss["f_basemap"] = state.basemap
+    ss["selected"] = state.select
+    ss["view"] = (state.lat, state.lon, state.zoom)
+    if state.select and state.lat is None:
+        select(state.select, _data.layers().frames)  # a link to a feature opens on it
+    ss["link_notices"] = [str(n) for n in notices]
+    ss["_seeded"] = True
+
+
+def current_state() -> ViewState:
+    """The view as the widgets hold it now."""
+    ss = st.session_state
+    f = Filters(
+        countries=tuple(ss.get("f_countries", ())),
+        corridor=tuple(ss.get("f_corridor", ())),
+        route=tuple(ss.get("f_route", ())),
+        mode=tuple(ss.get("f_mode", ())),
+        status=tuple(ss.get("f_status", ())),
+        asof=ss.get("f_asof") if ss.get("f_asof_on") else None,
+        layers=tuple(
+            k for k in catalog.layer_keys() if k in ss.get("f_layers", catalog.layer_keys())
+        ),
+    )
+    lat, lon, zoom = ss.get("view", (None, None, None))
+    return ViewState(f, ss.get("selected"), lat, lon, zoom, ss.get("f_basemap", "bundled"))
+
+
+def sync_link(state: ViewState) -> None:
+    """Write the view into the address bar (only what differs from the defaults)."""
+    params = links.to_params(state)
+    # a page's own parameters (the presentation page's briefing and scene) stay in the link
+    params |= {k: str(st.query_params[k]) for k in links.PAGE_PARAMS if k in st.query_params}
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if current != params:
+        st.query_params.from_dict(params)
+
+
+def link_notices() -> None:
+    """Values dropped from the link this session was opened with, named one by one."""
+    notices = st.session_state.get("link_notices") or []
+    if notices:
+        st.warning(
+            "Some link parameters could not be used and were dropped:\n\n"
+            + "\n".join(f"- {present.md_escape(n)}" for n in notices),  # values from the link
+            icon=":material/link_off:",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Selection and the map view
+
+
+def parse_key(key: str | None) -> tuple[str, str] | None:
+    if not key or ":" not in key:
+        return None
+    layer, _, fid = key.partition(":")
+    return layer, fid
+
+
+def selected_feature(frames: dict[str, Any]) -> tuple[str, str] | None:
+    sel = parse_key(st.session_state.get("selected"))
+    if sel is None or sel[0] not in frames or sel[1] not in frames[sel[0]].index:
+        return None
+    return sel
+
+
+def select(key: str, frames: dict[str, Any], *, move: bool = True) -> None:
+    """Select a feature (``layer:id``); with ``move``, zoom the map to it."""
+    sel = parse_key(key)
+    if sel is None or sel[0] not in frames or sel[1] not in frames[sel[0]].index:
+        return
+    st.session_state["selected"] = key
+    if move:
+        geom = frames[sel[0]].loc[sel[1]].geometry
+        (lat, lon), zoom = present.focus(geom)
+        st.session_state["view"] = (round(lat, 4), round(lon, 4), zoom)
+
+
+def map_view(state: ViewState, frames: dict[str, Any]) -> tuple[list[float], int]:
+    del frames
+    center = (
+        [state.lat, state.lon]
+        if state.lat is not None and state.lon is not None
+        else list(style.DEFAULT_CENTER)
+    )
+    return center, state.zoom if state.zoom is not None else style.DEFAULT_ZOOM
+
+
+def take_click(result: dict[str, Any] | None, frames: dict[str, Any]) -> None:
+    """A click on a feature selects it (without moving the map)."""
+    drawing = (result or {}).get("last_active_drawing") or {}
+    props = drawing.get("properties") or {}
+    layer, fid = props.get("layer"), props.get("id")
+    if not (isinstance(layer, str) and isinstance(fid, str)):
+        return
+    key = f"{layer}:{fid}"
+    if key == st.session_state.get("_last_click"):
+        return
+    st.session_state["_last_click"] = key
+    if key != st.session_state.get("selected"):
+        select(key, frames, move=False)
+        st.rerun()

@@ -1,0 +1,176 @@
+"""Tables: one visible layer's table at a time with its downloads, the legs with their
+lengths, the OTS participants, the gas exports by year, and a country profile's sections."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import streamlit as st
+
+from app_pages import _user_layers
+from corridormap import catalog, present, style
+
+
+def tables(shown: dict[str, Any], *, key: str) -> None:
+    """One visible layer's table at a time: exactly the features on the map, sortable,
+    downloadable. (Tabs would send every layer's table on every rerun.)"""
+    specs = {s.key: s for s in _user_layers.all_specs() if s.key in shown}
+    if not specs:
+        return
+    state_key = f"{key}_table"
+    if st.session_state.get(state_key) not in specs:
+        st.session_state[state_key] = next(
+            (k for k in (catalog.CORRIDOR_LEGS.key, *specs) if k in specs), None
+        )
+    choice = st.segmented_control(
+        "Table",
+        list(specs),
+        key=state_key,
+        format_func=lambda k: f"{present.md_escape(specs[k].title)} ({len(shown[k])})",
+        label_visibility="collapsed",
+    )
+    for spec in [specs[choice]] if choice in specs else []:
+        gdf = shown[spec.key]
+        with st.container():
+            st.dataframe(_table(spec, gdf), width="stretch", height=300)
+            a, b, _ = st.columns([1, 1, 4])
+            a.download_button(
+                "CSV",
+                functools.partial(present.to_csv_bytes, spec, gdf),  # built when clicked
+                file_name=f"{spec.key}.csv",
+                mime="text/csv",
+                key=f"{key}_{spec.key}_csv",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+            b.download_button(
+                "GeoJSON",
+                functools.partial(present.to_geojson_bytes, spec, gdf),
+                file_name=f"{spec.key}.geojson",
+                mime="application/geo+json",
+                key=f"{key}_{spec.key}_geojson",
+                icon=":material/download:",
+                on_click="ignore",
+            )
+
+
+def _table(spec: Any, gdf: Any) -> Any:
+    return present.table(spec, gdf)
+
+
+def leg_rows(table: Any) -> None:
+    """Legs with published and computed lengths, and the countries crossed (km in each)."""
+    frame = table.assign(
+        Mode=table["mode"].map(lambda m: style.MODE_LABELS.get(m, m)),
+        Status=table["status"].map(lambda s: style.label(style.STATUS_STYLES, s)),
+        Crossed=table["km_by_country"].map(
+            lambda d: ", ".join(f"{k} {v:,.0f}" for k, v in d.items())
+        ),
+    )[
+        [
+            "name",
+            "Mode",
+            "Status",
+            "opened",
+            "expected",
+            "published_km",
+            "section",
+            "section_km",
+            "computed_km",
+            "Crossed",
+        ]
+    ]
+    st.dataframe(
+        frame.rename(
+            columns={
+                "name": "Leg",
+                "opened": "Opened",
+                "expected": "Expected",
+                "published_km": "Published km",
+                "section": "Published section",
+                "section_km": "Section km",
+                "computed_km": "Computed km",
+                "Crossed": "km by country",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def participants_table(members: Any) -> None:
+    frame = members[["name", "iso3", "kind", "ots_status", "ots_joined", "note"]].rename(
+        columns={
+            "name": "Name",
+            "iso3": "ISO3",
+            "kind": "Kind",
+            "ots_status": "Status",
+            "ots_joined": "Since",
+            "note": "Note",
+        }
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+def profile_sections(profile: Any) -> None:
+    if profile.km_by_status:
+        st.markdown(
+            "**Corridor km inside the country by status:** "
+            + ", ".join(
+                f"{style.label(style.STATUS_STYLES, k)} {v:,.0f} km"
+                for k, v in profile.km_by_status.items()
+            )
+        )
+        leg_rows(profile.legs)
+    else:
+        st.caption("No corridor leg in the data crosses this country.")
+    shown = {k: v for k, v in profile.frames.items() if k != catalog.COUNTRIES.key and len(v)}
+    if shown:
+        tables(shown, key=f"profile_{profile.iso3}")
+    else:
+        st.caption("No node, pipeline, gas delivery, summit or annotation concerns this country.")
+
+
+def gas_exports_table(exports: Any) -> None:
+    """The yearly figures with their sources and dates (blank: not published)."""
+    frame = exports.assign(
+        europe_share=(exports["europe_share"] * 100).round(1),
+        sources=exports["source_url"].map(" ".join),
+    )[
+        [
+            "year",
+            "total_bcm",
+            "europe_bcm",
+            "europe_share",
+            "turkiye_bcm",
+            "turkiye_tanap_bcm",
+            "georgia_bcm",
+            "syria_bcm",
+            "as_of",
+            "confidence",
+            "note",
+            "sources",
+        ]
+    ]
+    st.dataframe(
+        frame.rename(
+            columns={
+                "year": "Year",
+                "total_bcm": "Total bcm",
+                "europe_bcm": "Europe bcm",
+                "europe_share": "Europe %",
+                "turkiye_bcm": "Türkiye bcm",
+                "turkiye_tanap_bcm": "of which TANAP",
+                "georgia_bcm": "Georgia bcm",
+                "syria_bcm": "Syria bcm",
+                "as_of": "As of",
+                "confidence": "Confidence",
+                "note": "Note",
+                "sources": "Sources",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={"Sources": st.column_config.TextColumn(width="large")},
+    )

@@ -1,0 +1,168 @@
+"""Users' own layers: this session's registry of them and the sidebar panel that adds them.
+
+They live in this session only (st.session_state), never in a cross-session cache. The
+registry (``user_layers``, ``all_specs``, ``spec``, ``all_frames``, ``user_filtered``) is what
+the sidebar, the map, the cards and the tables read; the upload panel writes to it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import _data
+from corridormap import catalog, filters, present, settings, upload
+from corridormap.filters import Filters
+
+USER_LAYERS = "user_layers"
+
+
+def user_layers() -> dict[str, Any]:
+    """This session's own layers, ``key -> upload.UserLayer``, in the order they were added."""
+    layers_: dict[str, Any] = st.session_state.setdefault(USER_LAYERS, {})
+    return layers_
+
+
+def all_specs() -> tuple[catalog.LayerSpec, ...]:
+    """The shipped layers' specs, then this session's own layers'."""
+    return catalog.LAYERS + tuple(u.spec for u in user_layers().values())
+
+
+def spec(key: str) -> catalog.LayerSpec:
+    """The spec of a shipped or user layer."""
+    for s in all_specs():
+        if s.key == key:
+            return s
+    raise KeyError(f"unknown layer {key!r}")
+
+
+def all_frames() -> dict[str, Any]:
+    """Every loaded layer: the shipped ones, then this session's own."""
+    return {**_data.layers().frames, **{k: u.gdf for k, u in user_layers().items()}}
+
+
+def user_filtered(f: Filters) -> dict[str, Any]:
+    """This session's visible own layers under ``f`` (country filter: by geometry)."""
+    own = user_layers()
+    chosen = set(st.session_state.get("f_layers", ()))
+    visible = tuple(k for k in own if k in chosen)
+    if not visible:
+        return {}
+    frames = {k: own[k].gdf for k in visible}
+    countries = _data.layers().frames.get(catalog.COUNTRIES.key)
+    crossed: dict[str, pd.Series] = st.session_state.setdefault("user_crossings", {})
+    if f.countries and countries is not None:
+        frames[catalog.COUNTRIES.key] = countries
+        for k in visible:
+            if k not in crossed:
+                crossed[k] = filters.feature_countries(own[k].spec, own[k].gdf, countries)
+    return filters.apply(
+        frames,
+        replace(f, layers=visible),
+        {k: crossed[k] for k in visible if k in crossed},
+        specs=[own[k].spec for k in visible],
+    )
+
+
+def add_user_layer(layer: Any) -> None:
+    """Keep a new own layer in this session and switch it on."""
+    user_layers()[layer.spec.key] = layer
+    st.session_state["user_layer_count"] = st.session_state.get("user_layer_count", 0) + 1
+    st.session_state["f_layers"] = [*st.session_state.get("f_layers", ()), layer.spec.key]
+
+
+def remove_user_layer(key: str) -> None:
+    user_layers().pop(key, None)
+    st.session_state.get("user_crossings", {}).pop(key, None)
+    st.session_state["f_layers"] = [k for k in st.session_state.get("f_layers", ()) if k != key]
+    if (st.session_state.get("selected") or "").startswith(f"{key}:"):
+        st.session_state["selected"] = None
+
+
+# ---------------------------------------------------------------------------------------------
+# The upload panel
+
+
+def _take_upload(widget_key: str) -> None:
+    """The file picker's callback: read the file (core), keep the layer in this session."""
+    ss = st.session_state
+    file = ss.get(widget_key)
+    ss["upload_round"] = ss.get("upload_round", 0) + 1  # a fresh, empty picker next run
+    if file is None:
+        return
+    try:
+        layer = upload.read_user_layer(
+            file.getvalue(),
+            file.name,
+            index=ss.get("user_layer_count", 0),
+            taken=tuple(user_layers()),
+            settings=settings.load_settings(),
+            repair=bool(ss.get("upload_repair", True)),
+        )
+    except upload.DataValidationError as exc:
+        ss["upload_messages"] = [
+            (
+                "error",
+                f"**Could not add {present.md_escape(file.name)}**\n\n{_data.problem_list(exc)}",
+            )
+        ]
+        return
+    add_user_layer(layer)
+    report = layer.report
+    messages = [
+        (
+            "success",
+            f"**Added {present.md_escape(layer.spec.title)}**: "
+            + present.md_escape(report.summary()),
+        )
+    ]
+    notes = [*(str(p) for p in report.dropped), *report.notes]
+    if notes:
+        shown = "\n".join(f"- {present.md_escape(n)}" for n in notes[:20])
+        more = f"\n- … and {len(notes) - 20} more" if len(notes) > 20 else ""
+        messages.append(("warning", f"Not everything was kept:\n\n{shown}{more}"))
+    ss["upload_messages"] = messages
+
+
+def upload_panel() -> None:
+    """The sidebar section where users add their own layers (kept in this session only)."""
+    ss = st.session_state
+    limits = settings.load_settings()
+    with st.sidebar:
+        st.markdown("**Add your own layer**")
+        st.checkbox(
+            "Repair invalid geometries",
+            value=True,
+            key="upload_repair",
+            help="Fix self-intersections and the like with make_valid (polygons stay "
+            "polygons); without it, invalid features are dropped and named.",
+        )
+        widget_key = f"upload_file_{ss.get('upload_round', 0)}"
+        st.file_uploader(
+            "GeoJSON, GeoPackage, zipped Shapefile, KML, or CSV with lat/lon columns",
+            type=list(upload.ACCEPTED),
+            key=widget_key,
+            on_change=_take_upload,
+            args=(widget_key,),
+            max_upload_size=max(1, math.ceil(limits.max_mb)),
+            help=f"Up to {limits.max_mb:g} MB, {limits.max_features:,} features and "
+            f"{limits.max_vertices:,} vertices. The layer stays in this browser session only.",
+        )
+        for level, text in ss.pop("upload_messages", []):
+            getattr(st, level)(text)
+        for key, layer in list(user_layers().items()):
+            text_col, button_col = st.columns([4, 1], vertical_alignment="center")
+            summary = present.md_escape(layer.report.summary())
+            text_col.caption(f"{present.md_escape(layer.spec.title)} · {summary}")
+            button_col.button(
+                "",
+                key=f"remove_{key}",
+                icon=":material/delete:",
+                help="Remove this layer",
+                on_click=remove_user_layer,
+                args=(key,),
+            )
