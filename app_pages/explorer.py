@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -53,7 +52,7 @@ with map_col:
         height=620,
         use_container_width=True,
         feature_group_to_add=groups,
-        layer_control=folium.LayerControl(collapsed=True, position="topright"),
+        layer_control=mapbuild.LayerControl(collapsed=True, position="topright"),
         center=center,
         zoom=zoom,
         returned_objects=["last_active_drawing"],
