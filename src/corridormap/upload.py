@@ -31,14 +31,13 @@ from typing import Any, Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 from pyproj import CRS
-from pyproj.exceptions import CRSError
+from pyproj.exceptions import CRSError, ProjError
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from corridormap import catalog, load
+from corridormap import catalog, gdalread, load
 from corridormap._errors import DataValidationError, Problem
 from corridormap.catalog import Kind, LayerSpec, PropertySpec
 from corridormap.escape import is_web_url
@@ -220,6 +219,7 @@ class _Context:
     repair: bool
     crs: str = "EPSG:4326"
     crs_declared: bool = False
+    crs_obj: CRS | None = None
     repaired: int = 0
     dropped: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -351,16 +351,31 @@ def _feature_label(feature: Any, index: int) -> str:
 def _geojson_crs(crs: Any, ctx: _Context) -> None:
     if crs is None:
         return
-    name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+    props = crs.get("properties") if isinstance(crs, dict) else None
+    name = props.get("name") if isinstance(props, dict) else None
     if not isinstance(name, str):
         raise ctx.fail("unreadable 'crs' member", field="crs", got=_short(crs))
+    _declare_crs(name, ctx)
+
+
+def _declare_crs(text: str, ctx: _Context) -> None:
+    """The file's CRS (a name, an EPSG code or WKT): known, and one a map can be drawn from."""
     try:
-        parsed = CRS.from_user_input(name)
-    except CRSError:
-        raise ctx.fail("unknown CRS", field="crs", got=_short(name)) from None
+        parsed = CRS.from_user_input(text)
+    except (CRSError, ProjError, ValueError, TypeError):
+        raise ctx.fail("unknown CRS", field="crs", got=_short(text)) from None
+    if parsed.is_geocentric or not (parsed.is_geographic or parsed.is_projected):
+        raise ctx.fail(
+            f"the CRS {parsed.name!r} is neither geographic nor projected (geocentric or "
+            "engineering coordinates cannot be placed on a map)",
+            field="crs",
+        )
     ctx.crs_declared = True
-    ctx.crs = parsed.to_string()
-    ctx.notes.append(f"reprojected from {ctx.crs} to EPSG:4326")
+    ctx.crs_obj = parsed
+    epsg = parsed.to_epsg()
+    ctx.crs = f"EPSG:{epsg}" if epsg else parsed.name
+    if epsg != 4326:
+        ctx.notes.append(f"reprojected from {ctx.crs} to EPSG:4326")
 
 
 def _positions(coords: Any, depth: int = 0) -> Iterable[Any]:
@@ -502,8 +517,10 @@ def _read_gpkg(raw: bytes, ctx: _Context) -> _Table:
 
 def _read_kml(raw: bytes, ctx: _Context) -> _Table:
     text = _decode(raw, ctx)
-    if "<kml" not in text[:2000].lower():
-        raise ctx.fail("not KML (no <kml> element at the start)")
+    try:
+        gdalread.check_kml(text)
+    except gdalread.GdalReadError as exc:
+        raise ctx.fail(str(exc)) from None
     with tempfile.TemporaryDirectory(prefix="corridormap-upload-") as tmp:
         path = Path(tmp) / "upload.kml"
         path.write_bytes(raw)
@@ -578,49 +595,35 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, ctx: _
         raise ctx.fail(f"cannot extract {_short(info.filename)}: {str(exc)[:120]}") from None
 
 
-def _gdal(ctx: _Context, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call pyogrio; any GDAL error becomes a message naming the file."""
-    try:
-        return fn(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - GDAL reports bad files with many error types
-        raise ctx.fail(f"cannot read the {ctx.format}: {str(exc).strip()[:200]}") from None
-
-
 def _read_with_gdal(path: Path, ctx: _Context) -> _Table:
-    """Read the one layer of a GeoPackage, shapefile or KML with pyogrio."""
-    layers = [
-        str(name)
-        for name, gtype in _gdal(ctx, pyogrio.list_layers, path)
-        if gtype is not None or path.suffix != ".gpkg"
-    ]
-    if len(layers) > 1:
-        layers = [n for n in layers if _gdal(ctx, pyogrio.read_info, path, layer=n)["features"]]
-    if not layers:
-        raise ctx.fail("no layer with features in the file")
-    if len(layers) > 1:
-        names = ", ".join(layers[:10])
-        raise ctx.fail(
-            f"{len(layers)} layers in the file ({_short(names)}); upload one layer per file"
-        )
-    info = _gdal(ctx, pyogrio.read_info, path, layer=layers[0])
-    _check_count(int(info["features"]), ctx)
-    if len(info["fields"]) > ctx.settings.max_columns:
-        raise ctx.fail(f"{len(info['fields'])} columns; the limit is {ctx.settings.max_columns}")
-    gdf = _gdal(ctx, pyogrio.read_dataframe, path, layer=layers[0])
-    _check_count(len(gdf), ctx)
-    if gdf.crs is not None:
-        crs = CRS.from_user_input(gdf.crs)
-        ctx.crs_declared = True
-        ctx.crs = crs.to_string()
-        if crs.to_epsg() != 4326:
-            ctx.notes.append(f"reprojected from {ctx.crs} to EPSG:4326")
-    columns = [c for c in gdf.columns if c != gdf.geometry.name]
-    rows = [
-        {c: _plain(v) for c, v in zip(columns, values, strict=True)}
-        for values in gdf[columns].itertuples(index=False, name=None)
-    ]
-    geoms = [None if g is None else g for g in gdf.geometry]
-    return _Table(rows, geoms, [f"#{i}" for i in range(len(gdf))])
+    """Read the one layer of a GeoPackage, shapefile or KML: checked for its declared format
+    first, then opened by that format's GDAL driver only (``gdalread``)."""
+    s = ctx.settings
+    limits = gdalread.Limits(s.max_features, s.max_vertices, s.max_columns)
+    try:
+        if ctx.format == "GeoPackage":
+            gdalread.check_gpkg(path, limits)
+        elif ctx.format == "zipped Shapefile":
+            gdalread.check_shapefile(path.parent, limits)
+        result = gdalread.read(path, ctx.format, limits)
+    except gdalread.GdalReadError as exc:
+        raise ctx.fail(str(exc)) from None
+    if result.crs_wkt is not None:
+        _declare_crs(result.crs_wkt, ctx)
+    table = _Table([], [], [])
+    for i, (props, geometry) in enumerate(zip(result.rows, result.geometries, strict=True)):
+        label = f"#{i}"
+        geom: BaseGeometry | None = None
+        if geometry is not None:
+            try:
+                geom = shape(geometry)
+            except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
+                ctx.drop(label, f"malformed geometry: {str(exc)[:120]}")
+                continue
+        table.rows.append({str(k): _plain(v) for k, v in props.items()})
+        table.geoms.append(geom)
+        table.labels.append(label)
+    return table
 
 
 def _plain(value: Any) -> Any:
@@ -660,10 +663,11 @@ def _finish(
     s = ctx.settings
     keep: list[int] = []
     geoms: list[BaseGeometry] = []
-    crs = ctx.crs if ctx.crs_declared else "EPSG:4326"
-    projected = _reproject(list(table.geoms), crs, ctx)
+    projected, unprojectable = _reproject(list(table.geoms), table.labels, ctx)
     out_of_range: list[str] = []
     for i, geom in enumerate(projected):
+        if i in unprojectable:
+            continue
         label = table.labels[i]
         checked = _check_geometry(geom, label, ctx, out_of_range)
         if checked is not None:
@@ -708,18 +712,32 @@ def _finish(
 
 
 def _reproject(
-    geoms: list[BaseGeometry | None], crs: str, ctx: _Context
-) -> list[BaseGeometry | None]:
-    if not ctx.crs_declared:
-        return geoms
+    geoms: list[BaseGeometry | None], labels: list[str], ctx: _Context
+) -> tuple[list[BaseGeometry | None], set[int]]:
+    """The geometries in EPSG:4326, and the indices of those dropped because their coordinates
+    do not survive the round trip (outside what the CRS can represent, e.g. 1e20 m)."""
+    parsed = ctx.crs_obj
+    if parsed is None or parsed.equals(CRS.from_epsg(4326), ignore_axis_order=True):
+        return geoms, set()
     try:
-        parsed = CRS.from_user_input(crs)
-        if parsed.to_epsg() == 4326 or parsed.equals(CRS.from_epsg(4326), ignore_axis_order=True):
-            return geoms
         series = gpd.GeoSeries(geoms, crs=parsed)
-        return list(series.to_crs(4326))
-    except (CRSError, ValueError, shapely.errors.ShapelyError) as exc:
-        raise ctx.fail(f"cannot reproject from {crs} to EPSG:4326: {str(exc)[:120]}") from None
+        out = series.to_crs(4326)
+        back = out.to_crs(parsed)
+    except (CRSError, ProjError, ValueError, shapely.errors.ShapelyError) as exc:
+        raise ctx.fail(f"cannot reproject from {ctx.crs} to EPSG:4326: {str(exc)[:120]}") from None
+    dropped: set[int] = set()
+    for i, (before, after) in enumerate(zip(series, back, strict=True)):
+        if before is None or after is None:
+            continue
+        a = shapely.get_coordinates(before)
+        b = shapely.get_coordinates(after)
+        if a.shape != b.shape or not np.allclose(a, b, rtol=1e-6, atol=1.0, equal_nan=False):
+            ctx.drop(
+                labels[i],
+                f"coordinates outside what {ctx.crs} can represent (e.g. {a[0][0]:g}, {a[0][1]:g})",
+            )
+            dropped.add(i)
+    return list(out), dropped
 
 
 def _check_geometry(
