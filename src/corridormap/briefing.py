@@ -27,7 +27,7 @@ from typing import Any, Final
 
 import yaml
 
-from corridormap import catalog, links, load
+from corridormap import catalog, files, links, load
 from corridormap._errors import DataValidationError, Problem
 from corridormap.filters import Filters
 
@@ -247,11 +247,22 @@ def _scene(c: _Collector, number: int, raw: Any, vocab: links.Vocabulary) -> Sce
     return Scene(number, title_s, text, params, view, highlight, show)
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader with dates left as text: a scene checks its dates itself and names
+    a bad one (PyYAML would raise a bare ValueError on ``1999-99-99``)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse_briefing(text: str, source: str, vocab: links.Vocabulary, key: str = "") -> Briefing:
     """A briefing from YAML text; raise ``DataValidationError`` listing every problem."""
     c = _Collector(source)
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -285,13 +296,7 @@ def parse_briefing(text: str, source: str, vocab: links.Vocabulary, key: str = "
 def load_briefing(path: Path, vocab: links.Vocabulary | None = None) -> Briefing:
     """Read and validate a briefing file; ``vocab`` defaults to the shipped layers'."""
     source = path.name
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        reason = "file not found" if isinstance(exc, FileNotFoundError) else "cannot read file"
-        raise DataValidationError([Problem(source, f"{reason}: {path}")]) from None
-    if len(raw) > MAX_BYTES:
-        raise DataValidationError([Problem(source, f"larger than {MAX_BYTES:,} bytes")])
+    raw = files.read_bounded(path, MAX_BYTES, "a briefing's limit")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

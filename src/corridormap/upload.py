@@ -37,7 +37,7 @@ from pyproj.exceptions import CRSError, ProjError
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from corridormap import catalog, gdalread, load
+from corridormap import catalog, files, gdalread, load
 from corridormap._errors import DataValidationError, Problem
 from corridormap.catalog import Kind, LayerSpec, PropertySpec
 from corridormap.escape import is_web_url
@@ -72,6 +72,7 @@ _SHP_PARTS: Final = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _INT_RE: Final = re.compile(r"-?(0|[1-9]\d{0,17})")
 _FLOAT_RE: Final = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 _MAX_TITLE: Final = 80
+_INT64: Final = (-(2**63), 2**63 - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,13 +198,10 @@ def read_user_layer(
 
 
 def read_user_file(path: Path, **kwargs: Any) -> UserLayer:
-    """``read_user_layer`` on a file on disk (for ``corridormap validate``)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataValidationError([Problem(path.name, f"file not found: {path}")]) from None
-    except OSError as exc:
-        raise DataValidationError([Problem(path.name, f"cannot read file: {exc}")]) from None
+    """``read_user_layer`` on a file on disk (``corridormap validate``, ``export --layer``):
+    a regular file no larger than the limit, read with a bounded read."""
+    settings = kwargs.get("settings") or Settings()
+    raw = files.read_bounded(path, settings.max_bytes, "the upload limit")
     return read_user_layer(raw, path.name, **kwargs)
 
 
@@ -221,6 +219,7 @@ class _Context:
     crs_declared: bool = False
     crs_obj: CRS | None = None
     repaired: int = 0
+    mixed_dimensions: int = 0
     dropped: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -390,6 +389,73 @@ def _positions(coords: Any, depth: int = 0) -> Iterable[Any]:
         raise ValueError(f"coordinates are not arrays (got {type(coords).__name__})")
 
 
+def _position_problem(positions: list[Any]) -> str | None:
+    for pos in positions:
+        if not (2 <= len(pos) <= 4) or not all(
+            isinstance(c, int | float) and not isinstance(c, bool) for c in pos
+        ):
+            return f"bad position {_short(pos)}"
+        if not all(_finite(c) for c in pos[:2]):
+            return f"non-finite coordinate (or too large a number) {_short(pos)}"
+    return None
+
+
+def _finite(value: float) -> bool:
+    """A finite number that fits a double (a 400-digit integer does not)."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _xy(coords: Any) -> Any:
+    """The coordinate arrays with every position cut to (x, y) as floats."""
+    if coords and not isinstance(coords[0], list):
+        return [float(coords[0]), float(coords[1])]
+    return [_xy(c) for c in coords]
+
+
+_DEPTHS: Final = {
+    "Point": 0,
+    "MultiPoint": 1,
+    "LineString": 1,
+    "MultiLineString": 2,
+    "Polygon": 2,
+    "MultiPolygon": 3,
+}
+
+
+def _leaf_depths(coords: Any, depth: int = 0) -> set[int]:
+    """How deep the positions sit in a coordinates array (one value when it is regular)."""
+    if coords and not isinstance(coords[0], list):
+        return {depth}
+    if not coords:
+        return {depth + 1}  # an empty part: as deep as a position would be
+    return set().union(*(_leaf_depths(c, depth + 1) for c in coords))
+
+
+def _shape_problem(gtype: str, coords: Any) -> str | None:
+    """Why a polygon's rings cannot be right (GeoJSON: closed, at least 4 positions), or None.
+
+    shapely would close an open ring and accept a 3-position one without a word; a file that
+    says so little about its shape is refused rather than guessed at."""
+    depths = _leaf_depths(coords)
+    if depths != {_DEPTHS[gtype]}:
+        got = ", ".join(map(str, sorted(depths)))
+        return f"coordinates nested {got} deep; a {gtype} has {_DEPTHS[gtype]} levels"
+    if gtype not in ("Polygon", "MultiPolygon"):
+        return None
+    polygons = [coords] if gtype == "Polygon" else coords
+    for p, rings in enumerate(polygons, start=1):
+        for r, ring in enumerate(rings, start=1):
+            where = f"ring {r}" + (f" of polygon {p}" if gtype == "MultiPolygon" else "")
+            if len(ring) < 4:
+                return f"{where} has {len(ring)} positions; a closed ring needs at least 4"
+            if ring[0] != ring[-1]:
+                return f"{where} is not closed (its last position differs from its first)"
+    return None
+
+
 def _geojson_geometry(geometry: Any, label: str, ctx: _Context) -> tuple[BaseGeometry | None, int]:
     """The feature's geometry and its vertex count, or (None, n) after recording the drop."""
     if geometry is None:
@@ -420,17 +486,16 @@ def _geojson_geometry(geometry: Any, label: str, ctx: _Context) -> tuple[BaseGeo
             feature=label,
             field="geometry",
         )
-    for pos in positions:
-        if not (2 <= len(pos) <= 4) or not all(
-            isinstance(c, int | float) and not isinstance(c, bool) for c in pos
-        ):
-            ctx.drop(label, f"bad position {_short(pos)}")
-            return None, n
-        if not all(math.isfinite(c) for c in pos[:2]):
-            ctx.drop(label, f"non-finite coordinate {_short(pos)}")
-            return None, n
+    problem = _position_problem(positions)
+    flat = {"type": gtype, "coordinates": None if problem else _xy(geometry["coordinates"])}
+    problem = problem or _shape_problem(gtype, flat["coordinates"])
+    if problem:
+        ctx.drop(label, problem)
+        return None, n
+    if len({len(p) for p in positions}) > 1:
+        ctx.mixed_dimensions += 1  # 2D and 3D positions in one geometry: read as 2D
     try:
-        geom = shape(geometry)
+        geom = shape(flat)
     except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
         ctx.drop(label, f"malformed geometry: {str(exc)[:120]}")
         return None, n
@@ -661,6 +726,8 @@ def _finish(
     table: _Table, ctx: _Context
 ) -> tuple[gpd.GeoDataFrame, tuple[PropertySpec, ...], str, str]:
     s = ctx.settings
+    if ctx.mixed_dimensions:
+        ctx.notes.append(f"{ctx.mixed_dimensions} feature(s) mix 2D and 3D positions; read as 2D")
     keep: list[int] = []
     geoms: list[BaseGeometry] = []
     projected, unprojectable = _reproject(list(table.geoms), table.labels, ctx)
@@ -775,7 +842,11 @@ def _check_geometry(
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
         if not ctx.repair:
-            ctx.drop(label, f"invalid geometry: {reason} (repair it, or tick 'repair')")
+            ctx.drop(
+                label,
+                f"invalid geometry: {reason} (fix it in the file, or read it with repair: "
+                "the 'repair' box in the app, --repair on the command line)",
+            )
             return None
         fixed = _make_valid(geom)
         if fixed is None:
@@ -831,8 +902,13 @@ def _column_names(rows: Sequence[dict[str, Any]], ctx: _Context) -> dict[str, st
 
 def _kind_and_values(values: list[Any]) -> tuple[Kind, list[Any]]:
     present = [v for v in values if v is not None]
-    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+    if present and all(
+        isinstance(v, int) and not isinstance(v, bool) and _INT64[0] <= v <= _INT64[1]
+        for v in present
+    ):
         return Kind.INT, values
+    if any(isinstance(v, int) and not _finite(v) for v in present):
+        return Kind.STR, [_text(v) for v in values]  # a number no float holds stays as written
     if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
         return Kind.FLOAT, [None if v is None or not math.isfinite(v) else float(v) for v in values]
     return Kind.STR, [_text(v) for v in values]
