@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit import config as st_config
 
 from app_pages import _data
 from corridormap import catalog, filters, present, settings, upload
@@ -100,6 +101,7 @@ def _take_upload(widget_key: str) -> None:
             file.name,
             index=ss.get("user_layer_count", 0),
             taken=tuple(user_layers()),
+            taken_titles=tuple(layer.spec.title for layer in user_layers().values()),
             settings=settings.load_settings(),
             repair=bool(ss.get("upload_repair", True)),
         )
@@ -132,6 +134,11 @@ def upload_panel() -> None:
     """The sidebar section where users add their own layers (kept in this session only)."""
     ss = st.session_state
     limits = settings.load_settings()
+    # Streamlit enforces server.maxUploadSize on its upload route while the body streams in:
+    # the users' limit is made the server's, so a larger body is refused before it is held.
+    server_mb = max(1, math.ceil(limits.max_mb))
+    if st_config.get_option("server.maxUploadSize") != server_mb:
+        st_config.set_option("server.maxUploadSize", server_mb)
     with st.sidebar:
         st.markdown("**Add your own layer**")
         st.checkbox(

@@ -209,3 +209,18 @@ def test_a_user_layer_is_on_the_map_table_counts_and_picker():
     # switched off in the picker, it leaves the map
     at.sidebar.multiselect(key="f_layers").unselect(layer.spec.key).run()
     assert "my hubs" not in [m.label for m in at.metric]
+
+
+def test_the_upload_limit_is_enforced_by_the_server(monkeypatch):
+    """Streamlit refuses an upload body over server.maxUploadSize while it streams in; the
+    app makes the users' limit the server's, so the limit does not rest on the browser."""
+    from streamlit import config as st_config  # noqa: PLC0415
+
+    monkeypatch.setenv("CORRIDORMAP_UPLOAD_MAX_MB", "3")
+    before = st_config.get_option("server.maxUploadSize")
+    try:
+        at = app()
+        assert not at.exception
+        assert st_config.get_option("server.maxUploadSize") == 3
+    finally:
+        st_config.set_option("server.maxUploadSize", before)

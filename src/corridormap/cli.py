@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from corridormap import __version__, catalog, load
-from corridormap._errors import DataValidationError
+from corridormap._errors import DataValidationError, Problem
 
 EXIT_OK = 0
 EXIT_INVALID = 2
@@ -39,7 +39,9 @@ def _validate_briefings(paths: Sequence[Path], data_dir: Path) -> int:
     return failed
 
 
-def _validate(paths: Sequence[Path], data_dir: Path) -> int:
+def _validate(
+    paths: Sequence[Path], data_dir: Path, *, repair: bool = False, strict: bool = False
+) -> int:
     """Validate the shipped layers and briefings (no paths) or the named files: a ``.yaml``
     file as a briefing, any other against the layer spec matching its name."""
     from corridormap import briefing
@@ -55,7 +57,7 @@ def _validate(paths: Sequence[Path], data_dir: Path) -> int:
     for spec, path in targets:
         if spec is None:
             # Not a shipped layer's file: check it as a user's layer, as the app would.
-            result = _validate_user_file(path)
+            result = _validate_user_file(path, repair=repair, strict=strict)
             if isinstance(result, str):
                 print(f"ok   {path}: {result}")
                 continue
@@ -148,17 +150,24 @@ def _dpi(text: str) -> int:
     return value
 
 
-def _validate_user_file(path: Path) -> str | DataValidationError:
-    """A summary of a user's file that reads cleanly, or every problem (dropped features too)."""
+def _validate_user_file(
+    path: Path, *, repair: bool = False, strict: bool = False
+) -> str | DataValidationError:
+    """A summary of a user's file that reads cleanly, with every change made in reading on a
+    line of its own; or every problem (dropped features too, and with ``strict`` the changes)."""
     from corridormap import settings, upload  # heavy imports only for this case
 
     try:
-        layer = upload.read_user_file(path, settings=settings.load_settings())
+        layer = upload.read_user_file(path, settings=settings.load_settings(), repair=repair)
     except DataValidationError as exc:
         return exc
-    if layer.report.dropped:
-        return DataValidationError(list(layer.report.dropped))
-    return f"{layer.report.summary()} (read as your own layer)"
+    report = layer.report
+    changes = report.changes()
+    if report.dropped or (strict and changes):
+        strict_problems = [Problem(report.source, f"--strict: {c}") for c in changes]
+        return DataValidationError([*report.dropped, *(strict_problems if strict else [])])
+    lines = [f"{report.summary()} (read as your own layer)", *(f"  changed: {c}" for c in changes)]
+    return "\n".join(lines)
 
 
 def _build_data(data_dir: Path) -> int:
@@ -232,6 +241,16 @@ def parser() -> argparse.ArgumentParser:
         "layer; any other file (GeoJSON, GeoPackage, zipped Shapefile, KML, CSV) as a user's "
         "own layer",
     )
+    v.add_argument(
+        "--repair",
+        action="store_true",
+        help="users' files: repair invalid geometries (make_valid) instead of dropping them",
+    )
+    v.add_argument(
+        "--strict",
+        action="store_true",
+        help="users' files: any change made in reading (a repair, a value left out) is an error",
+    )
     sub.add_parser("build-data", help="rebuild data/layers and the manifest from data/sources")
     st = sub.add_parser(
         "stats",
@@ -263,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     data_dir: Path = args.data_dir or catalog.default_data_dir()
     if args.command == "validate":
-        return _validate(args.paths, data_dir)
+        return _validate(args.paths, data_dir, repair=args.repair, strict=args.strict)
     if args.command == "build-data":
         return _build_data(data_dir)
     if args.command == "stats":

@@ -30,6 +30,7 @@ _HELP: Final = {
     "max_unzipped_mb": "largest total uncompressed size of a zip archive, in MB",
     "max_zip_ratio": "largest compression ratio of any zip member (zip bombs exceed it)",
     "max_columns": "most properties (columns) per feature",
+    "max_layers": "most own layers one browser session holds at once",
 }
 
 
@@ -45,6 +46,7 @@ class Settings:
     max_unzipped_mb: float = 200.0
     max_zip_ratio: float = 200.0
     max_columns: int = 200
+    max_layers: int = 10
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property

@@ -15,6 +15,7 @@ they are shown (tooltips, legend, cards, tables).
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -87,12 +88,20 @@ class UploadReport:
     repaired: int = 0
     dropped: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = ()
+    repairs: tuple[Problem, ...] = ()  # each repaired feature, named, with what was wrong
+
+    def changes(self) -> list[str]:
+        """Every change made in reading, one line each: repaired features by name, then the
+        notes (values left empty, links left out, positions read as 2D)."""
+        return [str(p) for p in self.repairs] + list(self.notes)
 
     def summary(self) -> str:
         text = (
             f"{self.features:,} feature{'s' if self.features != 1 else ''}, "
             f"{self.vertices:,} vertices, from {self.format} in {self.crs}"
         )
+        if self.crs != "EPSG:4326":
+            text += " (reprojected to EPSG:4326)"
         if self.repaired:
             text += f"; {self.repaired} invalid geometr{'ies' if self.repaired != 1 else 'y'} "
             text += "repaired"
@@ -124,17 +133,30 @@ def read_user_layer(
     *,
     index: int = 0,
     taken: Collection[str] = (),
+    taken_titles: Collection[str] = (),
     settings: Settings | None = None,
     repair: bool = False,
 ) -> UserLayer:
     """Read a user's file into a layer, or raise ``DataValidationError`` naming every problem.
 
-    ``index`` picks the user colour (style key ``user:<index>``); ``taken`` are layer keys
-    already in use in this session (the new key avoids them); with ``repair``, invalid
-    geometries are fixed with ``make_valid`` instead of dropped.
+    ``index`` picks the user colour (style key ``user:<index>``); ``taken`` and
+    ``taken_titles`` are the keys and titles of the layers already in this session (the new
+    ones avoid them and the shipped layers', so no two layers share a name in the Layers box;
+    ``taken`` also counts against ``max_layers``); with ``repair``, invalid geometries are
+    fixed with ``make_valid`` instead of dropped.
     """
     settings = settings or Settings()
     source = _display_name(filename)
+    if len(taken) >= settings.max_layers:
+        raise DataValidationError(
+            [
+                Problem(
+                    source,
+                    f"this session already holds {len(taken)} own layers; the limit is "
+                    f"{settings.max_layers}: remove one first",
+                )
+            ]
+        )
     if not isinstance(raw, bytes | bytearray):
         raise DataValidationError([Problem(source, "the upload is not a file's bytes")])
     raw = bytes(raw)
@@ -175,7 +197,7 @@ def read_user_layer(
     spec = LayerSpec(
         key=key,
         file=source,
-        title=_title(source),
+        title=_unique_title(_title(source), taken_titles),
         description=f"Your layer, from {source}: {len(gdf):,} features.",
         geometry_types=tuple(sorted(set(gdf.geometry.geom_type))),
         id_property=id_prop,
@@ -190,7 +212,8 @@ def read_user_layer(
         features=len(gdf),
         vertices=int(shapely.get_num_coordinates(gdf.geometry.to_numpy()).sum()),
         crs=ctx.crs,
-        repaired=ctx.repaired,
+        repaired=len(ctx.repairs),
+        repairs=tuple(ctx.repairs),
         dropped=tuple(ctx.dropped),
         notes=tuple(ctx.notes),
     )
@@ -218,7 +241,7 @@ class _Context:
     crs: str = "EPSG:4326"
     crs_declared: bool = False
     crs_obj: CRS | None = None
-    repaired: int = 0
+    repairs: list[Problem] = field(default_factory=list)
     mixed_dimensions: int = 0
     dropped: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -249,6 +272,14 @@ def _display_name(filename: str) -> str:
 def _title(source: str) -> str:
     stem = PurePath(source).stem.replace("_", " ").strip() or source
     return stem if len(stem) <= _MAX_TITLE else stem[: _MAX_TITLE - 1] + "…"
+
+
+def _unique_title(title: str, taken_titles: Collection[str]) -> str:
+    used = {t.casefold() for t in taken_titles} | {s.title.casefold() for s in catalog.LAYERS}
+    candidate, n = title, 2
+    while candidate.casefold() in used:
+        candidate, n = f"{title} ({n})", n + 1
+    return candidate
 
 
 def slug(text: str) -> str:
@@ -372,9 +403,7 @@ def _declare_crs(text: str, ctx: _Context) -> None:
     ctx.crs_declared = True
     ctx.crs_obj = parsed
     epsg = parsed.to_epsg()
-    ctx.crs = f"EPSG:{epsg}" if epsg else parsed.name
-    if epsg != 4326:
-        ctx.notes.append(f"reprojected from {ctx.crs} to EPSG:4326")
+    ctx.crs = f"EPSG:{epsg}" if epsg else parsed.name  # the summary names it
 
 
 def _positions(coords: Any, depth: int = 0) -> Iterable[Any]:
@@ -517,6 +546,14 @@ def _read_csv(raw: bytes, ctx: _Context) -> _Table:
         raise ctx.fail(f"cannot read CSV: {str(exc).strip()[:200]}") from None
     columns = [str(c) for c in frame.columns]
     frame.columns = pd.Index(columns)
+    header = next(csv.reader([first.rstrip("\r")], delimiter=sep), [])
+    for names, what in ((LAT_NAMES, "latitude"), (LON_NAMES, "longitude")):
+        found = [h.strip() for h in header if h.strip().lower() in names]
+        if len(found) > 1:
+            raise ctx.fail(
+                f"{len(found)} {what} columns ({', '.join(found)}); keep one, so that no "
+                "position is read from the wrong column"
+            )
     lookup = {c.strip().lower(): c for c in columns}
     lat = next((lookup[n] for n in LAT_NAMES if n in lookup), None)
     lon = next((lookup[n] for n in LON_NAMES if n in lookup), None)
@@ -852,7 +889,9 @@ def _check_geometry(
         if fixed is None:
             ctx.drop(label, f"invalid geometry that cannot be repaired: {reason}")
             return None
-        ctx.repaired += 1
+        ctx.repairs.append(
+            Problem(ctx.source, f"invalid geometry repaired ({reason})", feature=label)
+        )
         return fixed
     return geom
 
