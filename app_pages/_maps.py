@@ -7,20 +7,70 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import _data, _user_layers
-from corridormap import catalog, mapbuild
+from corridormap import assets, catalog, mapbuild, present
+
+_LAND_FILE = Path(__file__).resolve().parents[1] / "static" / mapbuild.LAND_STATIC_FILE
+
+
+@st.cache_resource(ttl=60, show_spinner=False)
+def _land_problem(mtime_ns: int) -> str | None:
+    del mtime_ns  # the cache key: a rewritten file is checked again
+    return mapbuild.land_file_problem(_LAND_FILE)
 
 
 def land_url() -> str | None:
-    """The URL the map fetches the land from, when the app serves the shipped basemap file.
+    """The URL the map fetches the land from, when the app serves a sound shipped basemap file.
 
-    With another data folder (``CORRIDORMAP_DATA_DIR``), the land travels inline instead.
+    With another data folder (``CORRIDORMAP_DATA_DIR``), or when the file is missing or
+    broken, the land travels inline instead.
     """
     shipped = str(catalog.default_data_dir()) == str(catalog.repo_data_dir())
-    static = Path(__file__).resolve().parents[1] / "static" / mapbuild.LAND_STATIC_FILE
-    return mapbuild.LAND_URL if shipped and static.exists() else None
+    return mapbuild.LAND_URL if shipped and _land_file_problem() is None else None
+
+
+def _land_file_problem() -> str | None:
+    try:
+        mtime = _LAND_FILE.stat().st_mtime_ns
+    except OSError:
+        return f"{_LAND_FILE.name} is missing"
+    return _land_problem(mtime)
+
+
+@st.cache_resource(ttl=60, show_spinner=False)
+def _asset_problems() -> list[str]:
+    problems = mapbuild.asset_problems()
+    if not problems:
+        try:
+            assets.use_offline_assets(required=(mapbuild.LeanMap,))
+        except assets.UnmappedAssetError as exc:
+            problems = [str(exc)]
+    return problems
+
+
+def can_draw() -> bool:
+    """Whether maps can be drawn; if not, or if the land file is broken, say so here."""
+    problems = _asset_problems()
+    if problems:
+        st.error(
+            "**The map cannot be drawn**: its browser files are damaged. "
+            + "; ".join(present.md_escape(p) for p in problems)
+            + ". Restore them from the repository (or run `make vendor`); the rest of the "
+            "page works."
+        )
+        return False
+    shipped = str(catalog.default_data_dir()) == str(catalog.repo_data_dir())
+    land = _land_file_problem() if shipped else None
+    if land is not None:
+        st.warning(
+            f"The basemap file static/{mapbuild.LAND_STATIC_FILE} is unusable "
+            f"({present.md_escape(land)}): the map carries the land inline, which is slower. "
+            "Run `corridormap build-data` to rebuild it."
+        )
+    return True
 
 
 def base_map(basemap_key: str) -> Any:
@@ -45,6 +95,8 @@ def base_map(basemap_key: str) -> Any:
 
 def small_map(frames: dict[str, Any], *, key: str, height: int = 460, **kwargs: Any) -> None:
     """A whole map (basemap, these layers, legend) for a page section."""
+    if not can_draw():
+        return
     m = mapbuild.build_map(
         frames, land=_data.layers().frames.get(catalog.COUNTRIES.key), land_url=land_url(), **kwargs
     )

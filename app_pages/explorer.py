@@ -39,6 +39,8 @@ selected = _state.selected_feature(frames)
 center, zoom = _state.map_view(state, frames)
 
 with map_col:
+    drawable = _maps.can_draw()
+if drawable:
     base = _maps.base_map(state.basemap)
     groups = mapbuild.overlay_groups(
         shown,
@@ -46,17 +48,18 @@ with map_col:
         specs=_user_layers.all_specs(),
         collections=_data.overlay_json(state.filters),
     )
-    result = st_folium(
-        base,
-        key="explorer_map",
-        height=620,
-        use_container_width=True,
-        feature_group_to_add=groups,
-        layer_control=mapbuild.LayerControl(collapsed=True, position="topright"),
-        center=center,
-        zoom=zoom,
-        returned_objects=["last_active_drawing"],
-    )
+    with map_col:
+        result = st_folium(
+            base,
+            key="explorer_map",
+            height=620,
+            use_container_width=True,
+            feature_group_to_add=groups,
+            layer_control=mapbuild.LayerControl(collapsed=True, position="topright"),
+            center=center,
+            zoom=zoom,
+            returned_objects=["last_active_drawing"],
+        )
     _state.take_click(result, frames)
 
 with side_col:

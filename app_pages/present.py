@@ -199,16 +199,17 @@ st.markdown(f"### {present.md_escape(scene.title)}")
 st.markdown(present.md_body(scene.text))
 st.caption(present.md_escape(view.description))
 
-st_folium(
-    _maps.base_map("bundled"),
-    key="present_map",
-    height=600,
-    use_container_width=True,
-    feature_group_to_add=export.map_groups(view, frames),
-    center=view.view.center,
-    zoom=view.view.zoom,
-    returned_objects=[],
-)
+if _maps.can_draw():
+    st_folium(
+        _maps.base_map("bundled"),
+        key="present_map",
+        height=600,
+        use_container_width=True,
+        feature_group_to_add=export.map_groups(view, frames),
+        center=view.view.center,
+        zoom=view.view.zoom,
+        returned_objects=[],
+    )
 _extra(scene.show, view)
 st.caption(f"Link to this scene: `{briefing.scene_query(b, scene)}`")
 _downloads(b, view, frames)

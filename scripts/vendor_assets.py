@@ -15,6 +15,7 @@ files under ``static/vendor`` that the table no longer lists, and writes
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.metadata
 import re
 import shutil
@@ -31,6 +32,9 @@ sys.path.insert(0, str(REPO / "src"))
 from corridormap.assets import ASSETS, vendor_root  # noqa: E402
 
 README = "README.md"
+#: sha256 of every vendored file (``sha256sum -c`` format): the app checks the map's files
+#: against it, so a corrupted or truncated asset is named instead of leaving maps blank.
+SUMS = "SHA256SUMS"
 
 
 def npm_pack(spec: str, workdir: Path) -> Path:
@@ -183,6 +187,15 @@ def readme(files: dict[str, bytes]) -> bytes:
     return "\n".join(rows).encode("utf-8")
 
 
+def sha256sums(files: dict[str, bytes]) -> bytes:
+    lines = [
+        f"{hashlib.sha256(files[path]).hexdigest()}  {path}\n"
+        for path in sorted(files)
+        if path not in (README, SUMS)
+    ]
+    return "".join(lines).encode("ascii")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
@@ -193,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="vendor-assets-") as tmp:
         files = build(Path(tmp))
     files[README] = readme(files)
+    files[SUMS] = sha256sums(files)
 
     changed: list[str] = []
     for rel, content in sorted(files.items()):

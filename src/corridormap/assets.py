@@ -20,6 +20,7 @@ The core package never imports streamlit.
 from __future__ import annotations
 
 import base64
+import hashlib
 import importlib
 import mimetypes
 import re
@@ -379,6 +380,43 @@ def local_path(name: str, root: Path | None = None) -> Path:
         if name == vf.dest:
             return vendor_root(root) / vf.dest
     raise KeyError(f"no vendored asset named {name!r}")
+
+
+#: The checksums of the vendored files (written by ``scripts/vendor_assets.py``).
+SUMS_FILE: Final = "SHA256SUMS"
+
+
+def check_files(names: Iterable[str], root: Path | None = None) -> list[str]:
+    """What is wrong with the vendored files of the assets ``names`` (and the fonts and images
+    they refer to): missing, unreadable, or not the bytes ``SHA256SUMS`` lists. Empty when all
+    is well. A map whose Leaflet is truncated stays blank without a word in the browser; this
+    names the file on the server instead."""
+    vroot = vendor_root(root)
+    try:
+        lines = (vroot / SUMS_FILE).read_text(encoding="ascii").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"static/vendor/{SUMS_FILE} cannot be read ({exc.__class__.__name__})"]
+    sums: dict[str, str] = {}
+    for line in lines:
+        digest, _, dest = line.partition("  ")
+        sums[dest] = digest
+    wanted = [vf.dest for a in ASSETS if a.name in set(names) for vf in a.files]
+    problems = []
+    for dest in dict.fromkeys(wanted):
+        path = vroot / dest
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            problems.append(f"static/vendor/{dest} is missing")
+            continue
+        except OSError as exc:
+            problems.append(f"static/vendor/{dest} cannot be read ({exc.strerror})")
+            continue
+        if sums.get(dest) != digest:
+            problems.append(
+                f"static/vendor/{dest} is corrupted (its sha256 differs from {SUMS_FILE})"
+            )
+    return problems
 
 
 def asset_for_url(url: str) -> Asset | None:

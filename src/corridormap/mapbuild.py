@@ -7,9 +7,11 @@ registry, not a chain of if/elif on layer names, decides how a layer looks.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final
 
 import folium
@@ -313,7 +315,17 @@ class FetchedGeoJson(SinglePass):
                 }).addTo({{ this.get_name() }});
                 {{ this.get_name() }}.bringToBack();
             })
-            .catch(function (err) { console.error("corridormap: " + err); });
+            .catch(function (err) {
+                console.error("corridormap: " + err);
+                var note = L.control({position: "bottomleft"});
+                note.onAdd = function () {
+                    var div = L.DomUtil.create("div", "cm-map-note");
+                    div.textContent = "The basemap's land could not be loaded; "
+                        + "the map shows the overlays only.";
+                    return div;
+                };
+                note.addTo({{ this._parent.get_name() }});
+            });
         {% endmacro %}
         """
     )
@@ -329,6 +341,21 @@ class FetchedGeoJson(SinglePass):
 #: relative to streamlit-folium's iframe so that ``--server.baseUrlPath`` works too.
 LAND_STATIC_FILE: Final = "data/land.json"
 LAND_URL: Final = "../../app/static/" + LAND_STATIC_FILE
+
+
+def land_file_problem(path: Path) -> str | None:
+    """Why the served land file cannot be the basemap (missing, truncated, not a collection
+    of features), or None. The app then carries the land inline and says so."""
+    try:
+        doc = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return f"{path.name} is missing"
+    except (OSError, ValueError) as exc:
+        return f"{path.name} cannot be read ({str(exc)[:80]})"
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list) or not features:
+        return f"{path.name} holds no land features"
+    return None
 
 
 class FastGeoJson(SinglePass):
@@ -435,6 +462,8 @@ _CSS: Final = f"""
 .cm-flow {{ animation: cm-flow 1.4s linear infinite; }}
 @keyframes cm-flow {{ to {{ stroke-dashoffset: -{style.FLOW_DASH_PERIOD}; }} }}
 .cm-dot {{ width: 8px; height: 8px; margin: 5px; box-shadow: 0 0 0 1.5px #fff; }}
+.cm-map-note {{ background: #fff3cd; color: #5c4400; padding: 4px 8px; border-radius: 4px;
+  font: 12px/1.35 {style.FONT_STACK}; box-shadow: 0 1px 3px rgba(0,0,0,.3); }}
 .cm-selected {{ background: transparent; box-shadow: 0 0 0 4px #000; width: 28px; height: 28px; }}
 """
 
@@ -618,6 +647,15 @@ class LeanMap(folium.Map, SinglePass):
         _folium_default(folium.folium._default_css, "leaflet_css"),
         _folium_default(folium.folium._default_css, "awesome_markers_font_css"),
     ]
+
+
+#: The vendored assets every map loads (folium's link names).
+MAP_ASSETS: Final = tuple(n for n, _ in (*LeanMap.default_js, *LeanMap.default_css))
+
+
+def asset_problems() -> list[str]:
+    """What keeps maps from drawing in the browser: vendored files missing or corrupted."""
+    return assets.check_files(MAP_ASSETS)
 
 
 def base_map(
