@@ -82,7 +82,32 @@ _XML_PROLOG: Final = re.compile(
 _KML_COORDS: Final = re.compile(
     r"<(?:[\w.-]+:)?coordinates\b[^>]*>(.*?)</(?:[\w.-]+:)?coordinates\s*>", re.DOTALL
 )
+#: What in a KML would pull content from elsewhere (which the KML driver does not follow, so
+#: the layer would silently lack it): network links, XInclude, and file: or absolute-path hrefs.
+_KML_OUTSIDE: Final = re.compile(
+    r"<(?:[\w.-]+:)?NetworkLink\b|<(?:[\w.-]+:)?include\b"
+    r"|<(?:[\w.-]+:)?(?:href|styleUrl)\b[^>]*>\s*(?:file:|/|[A-Za-z]:\\)",
+    re.I,
+)
 _NUMBER: Final = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+_EXTERNAL: Final = re.compile(
+    # a grid other than PROJ's built-in @null (which Web Mercator's WKT names), a grid-shift
+    # step, a URL or a GDAL virtual file system path
+    r"(?:nadgrids|geoidgrids)\s*=\s*(?!@null\b)|[hv]gridshift|\b(?:https?|ftp|file):|/vsi",
+    re.I,
+)
+
+
+def check_crs_text(text: str, where: str) -> None:
+    """A CRS definition that refers to no grid, file or URL (PROJ would try to load it)."""
+    match = _EXTERNAL.search(text)
+    if match:
+        raise GdalReadError(
+            f"the CRS definition in {where} refers to an external grid or file "
+            f"({match.group(0)}...); give the CRS by its EPSG code"
+        )
 
 
 def check_gpkg(path: Path, limits: Limits) -> None:
@@ -126,6 +151,16 @@ def _gpkg_tables(path: Path) -> list[tuple[str, int, int | None]]:
             )
         ]
         kinds = dict(con.execute("SELECT name, type FROM sqlite_master"))
+        for (name,) in con.execute(
+            "SELECT name FROM sqlite_master WHERE sql LIKE '%load_extension%' "
+            "OR sql LIKE '%VirtualOGR%'"
+        ):
+            raise GdalReadError(f"{name!r} in the GeoPackage loads code (load_extension)")
+        for (definition,) in con.execute(
+            "SELECT definition FROM gpkg_spatial_ref_sys WHERE srs_id IN "
+            "(SELECT srs_id FROM gpkg_geometry_columns)"
+        ):
+            check_crs_text(str(definition), "gpkg_spatial_ref_sys")
         declared: dict[str, int] = {}
         if "gpkg_ogr_contents" in kinds:
             declared = {
@@ -161,6 +196,10 @@ def check_shapefile(folder: Path, limits: Limits) -> None:
             raise GdalReadError(f"the {name[-4:]} file is not a shapefile (no shapefile header)")
     if not dbf or dbf[0] not in _DBF_VERSIONS:
         raise GdalReadError("the .dbf file is not a dBASE table")
+    prj = folder / "layer.prj"
+    if prj.is_file():
+        check_crs_text(prj.read_text(encoding="latin-1"), "the .prj file")
+    header_type = struct.unpack("<i", shp[32:36])[0]
     records, vertices = 0, 0
     pos = 100
     while pos < len(shp):
@@ -170,6 +209,12 @@ def check_shapefile(folder: Path, limits: Limits) -> None:
         content = shp[pos + 8 : pos + 8 + length]
         if length < 4 or len(content) < length:
             raise GdalReadError(f"the .shp file is truncated or corrupt (record {records + 1})")
+        record_type = struct.unpack("<i", content[:4])[0]
+        if record_type not in (0, header_type):
+            raise GdalReadError(
+                f"record {records + 1} of the .shp file is of shape type {record_type}; the "
+                f"file's header says {header_type}"
+            )
         vertices += _shp_vertices(content)
         records += 1
         if records > limits.features:
@@ -206,6 +251,12 @@ def check_kml(text: str) -> None:
         ElementTree.fromstring(text)  # noqa: S314
     except ElementTree.ParseError as exc:
         raise GdalReadError(f"the KML is not well-formed XML ({exc})") from None
+    reference = _KML_OUTSIDE.search(text)
+    if reference:
+        raise GdalReadError(
+            f"the KML refers to content outside the file ({reference.group(0)[:60]}); "
+            "only self-contained KML is read"
+        )
     for n, match in enumerate(_KML_COORDS.finditer(text), start=1):
         for token in match.group(1).split():
             parts = token.split(",")
@@ -288,12 +339,20 @@ def _features(src: Any, limits: Limits) -> tuple[list[dict[str, Any]], list[Any]
     rows: list[dict[str, Any]] = []
     geometries: list[dict[str, Any] | None] = []
     vertices = 0
+    declared = str(src.schema.get("geometry") or "Unknown").removeprefix("3D ")
     for feature in src:
         if len(rows) >= limits.features:
             raise GdalReadError(f"more than {limits.features:,} features; the limit is that")
         geometry = feature.geometry
         if geometry is not None:
             geometry = geometry.__geo_interface__
+            kind = str(geometry.get("type"))
+            if declared not in ("Unknown", "Any", "Geometry") and kind.removeprefix(
+                "Multi"
+            ) != declared.removeprefix("Multi"):
+                raise GdalReadError(
+                    f"the layer declares {declared} geometries but feature #{len(rows)} is a {kind}"
+                )
             vertices += _count(geometry.get("coordinates"), geometry.get("geometries"))
             if vertices > limits.vertices:
                 raise GdalReadError(

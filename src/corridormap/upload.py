@@ -70,6 +70,7 @@ LON_NAMES: Final = ("longitude", "lon", "lng", "long", "x")
 LABEL_NAMES: Final = ("name", "title", "label")
 _COMMON: Final = {p.name for p in catalog.COMMON_PROPERTIES}
 _SHP_PARTS: Final = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+_ARCHIVES: Final = frozenset({".zip", ".gz", ".tgz", ".tar", ".7z", ".rar", ".bz2", ".xz", ".kmz"})
 _INT_RE: Final = re.compile(r"-?(0|[1-9]\d{0,17})")
 _FLOAT_RE: Final = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 _MAX_TITLE: Final = 80
@@ -319,6 +320,13 @@ def _read_geojson(raw: bytes, ctx: _Context) -> _Table:
         if depth > limit:
             raise ctx.fail(f"JSON nested {depth} levels deep (limit {limit})")
     doc = load.parse_geojson_bytes(raw, ctx.source)
+    try:  # "\ud800" is valid JSON but not Unicode text: nothing could show or save it
+        json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start : exc.end].encode("unicode_escape").decode()
+        raise ctx.fail(
+            f"a string holds a lone UTF-16 surrogate ({bad}): not Unicode text"
+        ) from None
     features = _features_of(doc, ctx)
     _geojson_crs(doc.get("crs"), ctx)
     _check_count(len(features), ctx)
@@ -391,7 +399,10 @@ def _geojson_crs(crs: Any, ctx: _Context) -> None:
 def _declare_crs(text: str, ctx: _Context) -> None:
     """The file's CRS (a name, an EPSG code or WKT): known, and one a map can be drawn from."""
     try:
+        gdalread.check_crs_text(text, "the file")
         parsed = CRS.from_user_input(text)
+    except gdalread.GdalReadError as exc:
+        raise ctx.fail(str(exc), field="crs") from None
     except (CRSError, ProjError, ValueError, TypeError):
         raise ctx.fail("unknown CRS", field="crs", got=_short(text)) from None
     if parsed.is_geocentric or not (parsed.is_geographic or parsed.is_projected):
@@ -594,7 +605,7 @@ def _csv_column(values: list[str]) -> list[Any]:
     present = [v.strip() for v in values if v.strip()]
     if present and all(_INT_RE.fullmatch(v) for v in present):
         return [int(v) if v.strip() else None for v in values]
-    if present and all(_FLOAT_RE.fullmatch(v) for v in present):
+    if present and all(_FLOAT_RE.fullmatch(v) and _finite(float(v)) for v in present):
         return [float(v) if v.strip() else None for v in values]
     return [v if v.strip() else None for v in values]
 
@@ -652,6 +663,13 @@ def _read_zip(raw: bytes, ctx: _Context) -> _Table:
                 f"{s.max_unzipped_mb:g} MB (refused before extracting)"
             )
         for i in members:
+            if (i.external_attr >> 16) & 0o170000 == 0o120000:
+                raise ctx.fail(f"{_short(i.filename)} is a symbolic link, not a file")
+            if PurePath(i.filename).suffix.lower() in _ARCHIVES:
+                raise ctx.fail(
+                    f"{_short(i.filename)} is an archive inside the archive; zip the "
+                    "shapefile's own files"
+                )
             ratio = i.file_size / max(i.compress_size, 1)
             if i.file_size > 1_000_000 and ratio > s.max_zip_ratio:
                 raise ctx.fail(
@@ -717,6 +735,10 @@ def _read_with_gdal(path: Path, ctx: _Context) -> _Table:
         label = f"#{i}"
         geom: BaseGeometry | None = None
         if geometry is not None:
+            problem = _gdal_shape_problem(geometry)
+            if problem:
+                ctx.drop(label, problem)
+                continue
             try:
                 geom = shape(geometry)
             except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
@@ -726,6 +748,26 @@ def _read_with_gdal(path: Path, ctx: _Context) -> _Table:
         table.geoms.append(geom)
         table.labels.append(label)
     return table
+
+
+def _gdal_shape_problem(geometry: dict[str, Any]) -> str | None:
+    """What ``_shape_problem`` says of a geometry GDAL read (rings closed, 4 positions...)."""
+    gtype = str(geometry.get("type"))
+    if gtype not in GEOMETRY_TYPES:
+        return f"{gtype} is not supported"
+    coords = _lists(geometry.get("coordinates"))
+    if not coords:
+        return "empty geometry"
+    return _shape_problem(gtype, coords)
+
+
+def _lists(coords: Any) -> Any:
+    """Coordinates as nested lists (GDAL gives tuples)."""
+    if isinstance(coords, tuple | list):
+        if coords and isinstance(coords[0], int | float):
+            return list(coords)
+        return [_lists(c) for c in coords]
+    return coords
 
 
 def _plain(value: Any) -> Any:
@@ -830,8 +872,18 @@ def _reproject(
     except (CRSError, ProjError, ValueError, shapely.errors.ShapelyError) as exc:
         raise ctx.fail(f"cannot reproject from {ctx.crs} to EPSG:4326: {str(exc)[:120]}") from None
     dropped: set[int] = set()
-    for i, (before, after) in enumerate(zip(series, back, strict=True)):
-        if before is None or after is None:
+    area = _area_of_use(parsed)
+    for i, (before, after, lonlat) in enumerate(zip(series, back, out, strict=True)):
+        if before is None or after is None or lonlat is None:
+            continue
+        if area is not None and not shapely.box(*area).contains(lonlat):
+            ctx.drop(
+                labels[i],
+                f"lies outside the area where {ctx.crs} is defined "
+                f"({area[0]:g}..{area[2]:g}°E, {area[1]:g}..{area[3]:g}°N, with a margin): "
+                "is the CRS right?",
+            )
+            dropped.add(i)
             continue
         a = shapely.get_coordinates(before)
         b = shapely.get_coordinates(after)
@@ -842,6 +894,25 @@ def _reproject(
             )
             dropped.add(i)
     return list(out), dropped
+
+
+#: Degrees a feature may lie beyond its CRS's area of use (zones are used a little beyond).
+_AREA_MARGIN: Final = 10.0
+
+
+def _area_of_use(crs: CRS) -> tuple[float, float, float, float] | None:
+    """The CRS's area of use in lon/lat, widened by ``_AREA_MARGIN`` (None when it has none or
+    crosses the antimeridian)."""
+    area = crs.area_of_use
+    if area is None or area.west > area.east:
+        return None
+    m = _AREA_MARGIN
+    return (
+        max(-180.0, area.west - m),
+        max(-90.0, area.south - m),
+        min(180.0, area.east + m),
+        min(90.0, area.north + m),
+    )
 
 
 def _check_geometry(
@@ -941,13 +1012,13 @@ def _column_names(rows: Sequence[dict[str, Any]], ctx: _Context) -> dict[str, st
 
 def _kind_and_values(values: list[Any]) -> tuple[Kind, list[Any]]:
     present = [v for v in values if v is not None]
-    if present and all(
-        isinstance(v, int) and not isinstance(v, bool) and _INT64[0] <= v <= _INT64[1]
+    if any(
+        isinstance(v, int) and not isinstance(v, bool) and not _INT64[0] <= v <= _INT64[1]
         for v in present
     ):
+        return Kind.STR, [_text(v) for v in values]  # no number type holds it: kept as written
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
         return Kind.INT, values
-    if any(isinstance(v, int) and not _finite(v) for v in present):
-        return Kind.STR, [_text(v) for v in values]  # a number no float holds stays as written
     if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
         return Kind.FLOAT, [None if v is None or not math.isfinite(v) else float(v) for v in values]
     return Kind.STR, [_text(v) for v in values]
