@@ -26,7 +26,7 @@ table = _data.leg_table()
 profile = analysis.country_profile(
     iso3,
     frames,
-    table if table is not None else analysis.leg_table(countries.iloc[0:0], countries),
+    table if table is not None else analysis.empty_leg_table(),
     _data.crossings(),
 )
 

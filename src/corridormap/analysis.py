@@ -55,10 +55,35 @@ def leg_table(legs: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> pd.DataFra
                 "km_by_country": crossed,
             }
         )
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=list(LEG_COLUMNS))
     if frame.empty:
         return frame
     return frame.sort_values(["corridor", "route", "seq"]).reset_index(drop=True)
+
+
+#: The columns of ``leg_table`` (also of an empty one, when the corridor layer is missing).
+LEG_COLUMNS: Final = (
+    "segment_id",
+    "corridor",
+    "route",
+    "seq",
+    "name",
+    "mode",
+    "status",
+    "opened",
+    "expected",
+    "published_km",
+    "section",
+    "section_km",
+    "computed_km",
+    "countries",
+    "km_by_country",
+)
+
+
+def empty_leg_table() -> pd.DataFrame:
+    """The leg table of no legs (a page whose corridor layer could not be loaded)."""
+    return pd.DataFrame(columns=list(LEG_COLUMNS))
 
 
 @dataclass
