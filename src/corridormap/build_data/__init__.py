@@ -18,7 +18,6 @@ from __future__ import annotations
 from corridormap.build_data.build import build_all
 from corridormap.build_data.corridors import build_corridors, build_nodes
 from corridormap.build_data.countries import (
-    _drop_small_parts,
     build_countries,
     extract_region_sources,
     load_region_countries,
@@ -33,7 +32,6 @@ __all__ = [
     "REFERENCE_COMPILED",
     "BuildError",
     "SourceDates",
-    "_drop_small_parts",
     "build_all",
     "build_annotations",
     "build_corridors",
