@@ -461,9 +461,7 @@ def _rows_ots() -> list[str]:
 
 
 def _rows_corridors() -> list[str]:
-    return [
-        f"{line_swatch_svg(e.color, None)}{html_text(e.label)}" for e in style.CORRIDOR_STYLES
-    ]
+    return [f"{line_swatch_svg(e.color, None)}{html_text(e.label)}" for e in style.CORRIDOR_STYLES]
 
 
 def _rows_status() -> list[str]:
