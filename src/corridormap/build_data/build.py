@@ -11,8 +11,9 @@ import hashlib
 import io
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from corridormap import catalog, load
 from corridormap.build_data.corridors import build_corridors, build_nodes
@@ -21,6 +22,7 @@ from corridormap.build_data.countries import (
     MIN_PART_AREA,
     NE_URL_10M,
     NE_URL_50M,
+    OTS_PARTICIPANT_COLUMNS,
     REGION_FILE,
     REGION_FRAME,
     SIMPLIFY_TOLERANCE,
@@ -115,23 +117,124 @@ def write_land_display(data_dir: Path, static_dir: Path) -> Path:
     return path
 
 
+#: The columns of layers/sources.csv, the source register.
+REGISTER_COLUMNS: Final = ("url", "date", "date_precision", "note")
+
+
 def sources_rows(path: Path) -> list[dict[str, str]]:
     """The source register's rows (url, date, date_precision, note), sorted by URL."""
-    rows = [
-        {k: (row.get(k) or "").strip() for k in ("url", "date", "date_precision", "note")}
-        for row in _read_csv(path)
-    ]
+    rows = [{k: (row.get(k) or "").strip() for k in REGISTER_COLUMNS} for row in _read_csv(path)]
     return sorted(rows, key=lambda r: r["url"])
 
 
 def source_register_csv(rows: list[dict[str, str]]) -> bytes:
     buf = io.StringIO()
-    writer = csv.DictWriter(
-        buf, fieldnames=["url", "date", "date_precision", "note"], lineterminator="\n"
-    )
+    writer = csv.DictWriter(buf, fieldnames=list(REGISTER_COLUMNS), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue().encode("utf-8")
+
+
+def _register(
+    data_dir: Path,
+    layers: Mapping[str, Sequence[Mapping[str, Any]]],
+    export_rows: list[dict[str, str]],
+) -> bytes:
+    """layers/sources.csv: source_dates.csv, plus every URL cited but not listed there."""
+    rows = sources_rows(data_dir / "sources" / "source_dates.csv")
+    listed = {r["url"] for r in rows}
+    cited = {u for feats in layers.values() for f in feats for u in f["properties"]["source_url"]}
+    cited |= {u for row in export_rows for u in json.loads(row["source_url"])}
+    rows += [
+        {"url": u, "date": "", "date_precision": "", "note": "reference page with no date"}
+        for u in sorted(cited - listed)
+    ]
+    return source_register_csv(sorted(rows, key=lambda r: r["url"]))
+
+
+#: The tables written beside the layers, as layers/<key>.csv: title, description, sources.
+_TABLES: Mapping[str, tuple[str, str, tuple[str, ...]]] = {
+    "ots_participants": (
+        "OTS members and observers",
+        "Non-spatial table of OTS members and observers (states and the "
+        "Economic Cooperation Organization); countries.geojson's OTS columns derive from it.",
+        ("data/sources/curated.yaml (ots_participants)",),
+    ),
+    "gas_exports": (
+        "Azerbaijan's gas exports by year",
+        "Total exports, Europe, Türkiye (of which via TANAP), Georgia and "
+        "Syria by year, as reported from Ministry of Energy figures; Europe's share "
+        "computed. Blank means not published.",
+        ("data/sources/gas_exports.csv (from the reference fact sheet, §3.1)",),
+    ),
+    "sources": (
+        "Source register",
+        "Every source URL the layers cite, with the date of the page (and "
+        "its precision); the app shows each source link with its own date.",
+        ("data/sources/source_dates.csv",),
+    ),
+}
+
+
+@dataclass
+class _Output:
+    """The files ``build_all`` has written, in order, and their manifest entries."""
+
+    data_dir: Path
+    written: list[Path] = field(default_factory=list)
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(
+        self,
+        key: str,
+        file: str,
+        data: bytes,
+        *,
+        title: str,
+        description: str,
+        sources: Sequence[str],
+        newest_as_of: str,
+        count: int,
+        geometry_types: Sequence[str] = (),
+        properties: Sequence[str],
+    ) -> None:
+        """Write ``data`` to ``data_dir/file`` and describe it in the manifest."""
+        path = self.data_dir / file
+        path.write_bytes(data)
+        self.written.append(path)
+        self.entries.append(
+            {
+                "key": key,
+                "file": file,
+                "title": title,
+                "description": description,
+                "sources": list(sources),
+                "licence": _LICENCE,
+                "retrieval_date": REFERENCE_COMPILED,
+                "newest_as_of": newest_as_of,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "bytes": len(data),
+                "feature_count": count,
+                "geometry_types": list(geometry_types),
+                "properties": list(properties),
+            }
+        )
+
+    def add_table(
+        self, key: str, data: bytes, *, newest_as_of: str, count: int, properties: Sequence[str]
+    ) -> None:
+        title, description, sources = _TABLES[key]
+        self.add(
+            key,
+            f"layers/{key}.csv",
+            data,
+            title=title,
+            description=description,
+            sources=sources,
+            newest_as_of=newest_as_of,
+            count=count,
+            properties=properties,
+        )
 
 
 def build_all(data_dir: Path, static_dir: Path | None = None) -> list[Path]:
@@ -157,119 +260,47 @@ def build_all(data_dir: Path, static_dir: Path | None = None) -> list[Path]:
         "summits": build_summits(src),
         "annotations": build_annotations(src),
     }
-    written: list[Path] = []
-    entries: list[dict[str, Any]] = []
+    out = _Output(data_dir)
     descriptions = _descriptions()
     all_dates = [d for d in src.dates.dates.values() if d]
     for spec in catalog.LAYERS:
         feats = layers[spec.key]
-        data = dumps_collection(feats)
-        path = spec.path(data_dir)
-        path.write_bytes(data)
-        written.append(path)
-        as_ofs = [f["properties"]["as_of"] for f in feats]
-        entries.append(
-            {
-                "key": spec.key,
-                "file": f"layers/{spec.file}",
-                "title": spec.title,
-                "description": descriptions[spec.key],
-                "sources": list(_LAYER_SOURCES[spec.key]),
-                "licence": _LICENCE,
-                "retrieval_date": REFERENCE_COMPILED,
-                "newest_as_of": max(as_ofs),
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "bytes": len(data),
-                "feature_count": len(feats),
-                "geometry_types": _geom_types(feats),
-                "properties": [p.name for p in spec.all_properties],
-            }
+        out.add(
+            spec.key,
+            f"layers/{spec.file}",
+            dumps_collection(feats),
+            title=spec.title,
+            description=descriptions[spec.key],
+            sources=_LAYER_SOURCES[spec.key],
+            newest_as_of=max(f["properties"]["as_of"] for f in feats),
+            count=len(feats),
+            geometry_types=_geom_types(feats),
+            properties=[p.name for p in spec.all_properties],
         )
-    table = ots_participants_csv(participants)
-    table_path = layers_dir / "ots_participants.csv"
-    table_path.write_bytes(table)
-    written.append(table_path)
-    entries.append(
-        {
-            "key": "ots_participants",
-            "file": "layers/ots_participants.csv",
-            "title": "OTS members and observers",
-            "description": "Non-spatial table of OTS members and observers (states and the "
-            "Economic Cooperation Organization); countries.geojson's OTS columns derive from it.",
-            "sources": ["data/sources/curated.yaml (ots_participants)"],
-            "licence": _LICENCE,
-            "retrieval_date": REFERENCE_COMPILED,
-            "newest_as_of": max(r["as_of"] for r in participants),
-            "sha256": hashlib.sha256(table).hexdigest(),
-            "bytes": len(table),
-            "feature_count": len(participants),
-            "geometry_types": [],
-            "properties": [
-                "name",
-                "iso3",
-                "kind",
-                "ots_status",
-                "ots_joined",
-                "source_url",
-                "as_of",
-                "confidence",
-                "note",
-            ],
-        }
+    out.add_table(
+        "ots_participants",
+        ots_participants_csv(participants),
+        newest_as_of=max(r["as_of"] for r in participants),
+        count=len(participants),
+        properties=OTS_PARTICIPANT_COLUMNS,
     )
     exports, export_rows = gas_exports_csv(data_dir / "sources" / "gas_exports.csv", src.dates)
-    exports_path = layers_dir / "gas_exports.csv"
-    exports_path.write_bytes(exports)
-    written.append(exports_path)
-    entries.append(
-        {
-            "key": "gas_exports",
-            "file": "layers/gas_exports.csv",
-            "title": "Azerbaijan's gas exports by year",
-            "description": "Total exports, Europe, Türkiye (of which via TANAP), Georgia and "
-            "Syria by year, as reported from Ministry of Energy figures; Europe's share "
-            "computed. Blank means not published.",
-            "sources": ["data/sources/gas_exports.csv (from the reference fact sheet, §3.1)"],
-            "licence": _LICENCE,
-            "retrieval_date": REFERENCE_COMPILED,
-            "newest_as_of": max(r["as_of"] for r in export_rows),
-            "sha256": hashlib.sha256(exports).hexdigest(),
-            "bytes": len(exports),
-            "feature_count": len(export_rows),
-            "geometry_types": [],
-            "properties": list(GAS_EXPORT_COLUMNS),
-        }
+    out.add_table(
+        "gas_exports",
+        exports,
+        newest_as_of=max(r["as_of"] for r in export_rows),
+        count=len(export_rows),
+        properties=GAS_EXPORT_COLUMNS,
     )
-    rows = sources_rows(data_dir / "sources" / "source_dates.csv")
-    listed = {r["url"] for r in rows}
-    cited = {u for feats in layers.values() for f in feats for u in f["properties"]["source_url"]}
-    cited |= {u for row in export_rows for u in json.loads(row["source_url"])}
-    rows += [
-        {"url": u, "date": "", "date_precision": "", "note": "reference page with no date"}
-        for u in sorted(cited - listed)
-    ]
-    register = source_register_csv(sorted(rows, key=lambda r: r["url"]))
-    register_path = layers_dir / "sources.csv"
-    register_path.write_bytes(register)
-    written.append(register_path)
-    entries.append(
-        {
-            "key": "sources",
-            "file": "layers/sources.csv",
-            "title": "Source register",
-            "description": "Every source URL the layers cite, with the date of the page (and "
-            "its precision); the app shows each source link with its own date.",
-            "sources": ["data/sources/source_dates.csv"],
-            "licence": _LICENCE,
-            "retrieval_date": REFERENCE_COMPILED,
-            "newest_as_of": max(all_dates),
-            "sha256": hashlib.sha256(register).hexdigest(),
-            "bytes": len(register),
-            "feature_count": register.count(b"\n") - 1,
-            "geometry_types": [],
-            "properties": ["url", "date", "date_precision", "note"],
-        }
+    register = _register(data_dir, layers, export_rows)
+    out.add_table(
+        "sources",
+        register,
+        newest_as_of=max(all_dates),
+        count=register.count(b"\n") - 1,
+        properties=REGISTER_COLUMNS,
     )
+    written = out.written
     if static_dir is not None:
         written.append(write_land_display(data_dir, static_dir))
     manifest = {
@@ -288,7 +319,7 @@ def build_all(data_dir: Path, static_dir: Path | None = None) -> list[Path]:
             "simplify_tolerance_deg": SIMPLIFY_TOLERANCE,
             "min_part_area_sq_deg": MIN_PART_AREA,
         },
-        "layers": entries,
+        "layers": out.entries,
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     mpath = data_dir / "manifest.json"

@@ -13,7 +13,7 @@ import json
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, box, shape
@@ -233,10 +233,23 @@ def ots_participants(src: Sources) -> list[dict[str, Any]]:
     return rows
 
 
+#: The columns of layers/ots_participants.csv.
+OTS_PARTICIPANT_COLUMNS: Final = (
+    "name",
+    "iso3",
+    "kind",
+    "ots_status",
+    "ots_joined",
+    "source_url",
+    "as_of",
+    "confidence",
+    "note",
+)
+
+
 def ots_participants_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
     buf = io.StringIO()
-    cols = ["name", "iso3", "kind", "ots_status", "ots_joined", "source_url", "as_of"]
-    cols += ["confidence", "note"]
+    cols = OTS_PARTICIPANT_COLUMNS
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(cols)
     for r in rows:
