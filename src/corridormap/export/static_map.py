@@ -216,7 +216,7 @@ def _legend_items(style_key: str) -> list[tuple[str, list[tuple[Any, str]]]]:
         "pipelines": [
             (
                 "Gas pipelines",
-                [(line(style.PIPELINE_COLOR, None, 3), "Pipeline (width: capacity)")],
+                [(line(style.PIPELINE_COLOR, None, 3), _PIPELINE_LABEL)],
             ),
             status,
         ],
@@ -224,7 +224,7 @@ def _legend_items(style_key: str) -> list[tuple[str, list[tuple[Any, str]]]]:
             (
                 "Azerbaijani gas destinations",
                 [
-                    (Patch(facecolor=e.color, edgecolor="#7f2704"), e.label)
+                    (Patch(facecolor=e.color, edgecolor=_GAS_EDGE), e.label)
                     for e in style.GAS_PERIODS
                 ],
             )
