@@ -62,10 +62,10 @@ def test_no_layer_name_branches_outside_the_catalog():
         "summits",
         "annotations",
     }
-    allowed = {"catalog.py", "build_data.py", "mapbuild.py"}  # mapbuild: style-key registry
+    allowed = {"catalog.py", "mapbuild.py"}  # mapbuild: style-key registry
     hits = []
     for path in CORE.rglob("*.py"):
-        if path.name in allowed:
+        if path.name in allowed or path.parent.name == "build_data":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Compare):

@@ -10,6 +10,7 @@ import pytest
 from shapely.geometry import LineString, MultiPolygon, Polygon
 
 from corridormap import build_data, catalog
+from corridormap.build_data.countries import _drop_small_parts
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -86,7 +87,7 @@ def test_simplify_countries_keeps_shared_borders() -> None:
 def test_drop_small_parts_keeps_the_largest() -> None:
     big = Polygon([(0, 0), (1, 0), (1, 1), (0, 1)])
     tiny = Polygon([(5, 5), (5.01, 5), (5.01, 5.01), (5, 5.01)])
-    out = build_data._drop_small_parts(MultiPolygon([tiny, big]), 0.001)
+    out = _drop_small_parts(MultiPolygon([tiny, big]), 0.001)
     assert out.equals(big)
 
 

@@ -17,7 +17,7 @@ import pytest
 import streamlit_folium as sf
 from clirun import run
 
-from corridormap import briefing, elements, export, filters, mapbuild, upload
+from corridormap import briefing, catalog, elements, export, filters, mapbuild, upload
 from corridormap.escape import html_text, script_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,7 +84,7 @@ def live_script(m: object, groups: list[elements.FeatureGroup], control: object)
 def test_every_element_of_every_map_renders_in_one_pass(frames, vocab):
     layer = user_layer(["plain"])
     all_frames = {**frames, layer.spec.key: layer.gdf}
-    specs = (*export.catalog.LAYERS, layer.spec)
+    specs = (*catalog.LAYERS, layer.spec)
     view = export.make_view(all_frames, filters.Filters(), specs=specs)
     b = briefing.load_briefing(ROOT / "data" / "briefings" / "gabala-2025.yaml", vocab)
     maps = {
@@ -107,7 +107,7 @@ def test_live_map_keeps_payloads_as_text(frames, canary):
     texts = payloads(canary)
     layer = user_layer(texts)
     all_frames = {**frames, layer.spec.key: layer.gdf}
-    specs = (*export.catalog.LAYERS, layer.spec)
+    specs = (*catalog.LAYERS, layer.spec)
     m = mapbuild.base_map(frames["countries"])
     m.add_child(mapbuild.Legend(mapbuild.legend_html(all_frames, specs=specs)))
     first = layer.gdf.index[0]
@@ -123,7 +123,7 @@ def test_html_view_export_keeps_payloads_as_text(frames, canary):
     texts = payloads(canary)
     layer = user_layer(texts)
     all_frames = {**frames, layer.spec.key: layer.gdf}
-    specs = (*export.catalog.LAYERS, layer.spec)
+    specs = (*catalog.LAYERS, layer.spec)
     view = export.make_view(
         all_frames,
         filters.Filters(),

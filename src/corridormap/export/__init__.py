@@ -1,0 +1,62 @@
+"""Exports that work offline: a self-contained interactive HTML, a PNG, a PDF briefing pack.
+
+Every export is built from one or more ``ExportView`` (``views``), so the app, the CLI and the
+tests make the same files. Colours, dashes and labels come from ``style`` (through the same
+renderers the live map uses); nothing here imports streamlit. One module per format:
+
+* ``html``: the folium map of ``mapbuild`` with everything inlined; opens from ``file://``.
+* ``png``: matplotlib on the server (Agg, DejaVu Sans), in Web Mercator like the live map.
+* ``pdf``: matplotlib's ``PdfPages`` with TrueType text (extractable): a title page, a page per
+  scene, a sources appendix.
+
+``static_map`` draws the map and legend that the PNG and the PDF share. This module re-exports
+the names the app, the CLI and the tests use.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from corridormap.export.html import briefing_map, html_briefing, html_view, map_groups, view_map
+from corridormap.export.pdf import appendix_refs, pdf_briefing
+from corridormap.export.png import PNG_SIZE_IN, png_briefing, png_view
+from corridormap.export.static_map import mpl_dashes
+from corridormap.export.views import (
+    ExportView,
+    SourceRef,
+    briefing_views,
+    make_view,
+    md_to_html,
+    md_to_plain,
+    scene_view,
+    sources,
+    state_view,
+    vocabulary,
+)
+
+FORMATS: Final = ("html", "png", "pdf")
+
+__all__ = [
+    "FORMATS",
+    "PNG_SIZE_IN",
+    "ExportView",
+    "SourceRef",
+    "appendix_refs",
+    "briefing_map",
+    "briefing_views",
+    "html_briefing",
+    "html_view",
+    "make_view",
+    "map_groups",
+    "md_to_html",
+    "md_to_plain",
+    "mpl_dashes",
+    "pdf_briefing",
+    "png_briefing",
+    "png_view",
+    "scene_view",
+    "sources",
+    "state_view",
+    "view_map",
+    "vocabulary",
+]

@@ -1,0 +1,282 @@
+"""The HTML export: a view's overlays as folium groups, and the self-contained page.
+
+The page is the folium map of ``mapbuild`` with every script, stylesheet, font and the data
+inlined (``assets.inline_html``), beside a panel with the title, caption, legend and sources; it
+opens from ``file://`` with no network request. A briefing is one map whose scenes are switched
+by a few lines of plain JS (``_SceneSwitcher``). ``map_groups`` also serves the app's live
+presentation map.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import folium
+import geopandas as gpd
+from branca.element import Figure
+from jinja2 import Template
+
+from corridormap import assets, briefing, catalog, filters, mapbuild, style
+from corridormap.elements import FeatureGroup, LayerControl, SinglePass, Verbatim
+from corridormap.escape import html_text, is_web_url
+from corridormap.export.views import (
+    ExportView,
+    SourceRef,
+    _as_of_text,
+    md_to_html,
+    newest_source,
+    sources,
+)
+from corridormap.mapbuild import MapView
+
+# ---------------------------------------------------------------------------------------------
+# The live map's overlays, for the app and the HTML export
+
+
+def _highlight_style(points: bool) -> mapbuild.StyleFn:
+    def _style(_props: Mapping[str, Any]) -> dict[str, Any]:
+        if points:
+            return {"html": "<div class='cm-pin cm-selected'></div>"}
+        return {"color": style.HIGHLIGHT, "weight": 6, "fillOpacity": 0.0, "opacity": 0.9}
+
+    return _style
+
+
+def map_groups(
+    view: ExportView, frames: Mapping[str, gpd.GeoDataFrame] | None = None
+) -> list[FeatureGroup]:
+    """The overlays of a view: one group per layer, then one outlining the highlights."""
+    groups = mapbuild.overlay_groups(view.shown, None, view.specs)
+    if view.highlights:
+        group = FeatureGroup(name="Highlighted", show=True, control=False)
+        for layer, fid in view.highlights:
+            source = view.shown if fid in view.shown.get(layer, _EMPTY).index else frames or {}
+            spec = next((s for s in view.specs if s.key == layer), None)
+            if spec is None or layer not in source or fid not in source[layer].index:
+                continue
+            points = mapbuild.renderer(spec.style_key).points
+            mapbuild.geojson_layer(
+                spec, source[layer].loc[[fid]], style_fn=_highlight_style(points)
+            ).add_to(group)
+        groups.append(group)
+    return groups
+
+
+_EMPTY: Final = gpd.GeoDataFrame()
+
+
+# ---------------------------------------------------------------------------------------------
+# The HTML page
+
+
+_PAGE_CSS: Final = f"""
+html, body {{ height: 100%; margin: 0; }}
+body {{ font: 14px/1.45 {style.FONT_STACK}; color: {style.TEXT}; }}
+.folium-map {{ position: absolute !important; left: 0; top: 0; bottom: 0;
+  width: 64% !important; height: 100% !important; }}
+.cm-panel {{ position: absolute; right: 0; top: 0; bottom: 0; width: 36%; overflow-y: auto;
+  box-sizing: border-box; padding: 14px 18px; background: #fff;
+  border-left: 1px solid #ddd; }}
+.cm-panel h1 {{ font-size: 19px; margin: 0 0 6px; }}
+.cm-panel h2 {{ font-size: 16px; margin: 10px 0 4px; }}
+.cm-panel h3 {{ font-size: 13px; margin: 14px 0 4px; text-transform: uppercase;
+  letter-spacing: .04em; color: #555; }}
+.cm-desc {{ color: #444; font-style: italic; margin: 6px 0; }}
+.cm-sources {{ font-size: 12px; padding-left: 20px; }}
+.cm-sources li {{ margin-bottom: 3px; overflow-wrap: anywhere; }}
+.cm-sources .cm-meta {{ color: #666; }}
+.cm-nav {{ display: flex; gap: 6px; align-items: center; margin: 8px 0; flex-wrap: wrap; }}
+.cm-nav button, .cm-nav select {{ font: inherit; padding: 3px 8px; }}
+.cm-progress {{ height: 4px; background: #eee; border-radius: 2px; margin: 4px 0 10px; }}
+.cm-progress > div {{ height: 4px; background: {style.OKABE_ITO["blue"]}; border-radius: 2px; }}
+.cm-panel .cm-legend {{ max-width: none; box-shadow: none; border: 1px solid #ddd; }}
+.cm-foot {{ font-size: 11px; color: #666; margin-top: 14px; }}
+@media (max-width: 800px) {{
+  .folium-map {{ position: relative !important; width: 100% !important;
+    height: 60vh !important; }}
+  .cm-panel {{ position: static; width: auto; border-left: none; }}
+}}
+"""
+
+
+def _shown_url(url: str, limit: int = 80) -> str:
+    parts = urlsplit(url)
+    text = (parts.netloc + parts.path).rstrip("/")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _sources_html(refs: Sequence[SourceRef]) -> str:
+    if not refs:
+        return "<p class='cm-meta'>No feature is shown.</p>"
+    items = []
+    for r in refs:
+        meta = f"as of {_as_of_text(r.as_of)} · {', '.join(r.layers)} ({r.features})"
+        if is_web_url(r.url):
+            ref = (
+                f"<a href='{html_text(r.url)}' rel='noreferrer noopener'>"
+                f"{html_text(_shown_url(r.url))}</a>"
+            )
+        else:  # a user's javascript:, data: or relative URL: text, never a link
+            ref = f"<span class='cm-nolink'>{html_text(r.url)} (not a web address)</span>"
+        items.append(f"<li>{ref} <span class='cm-meta'>{html_text(meta)}</span></li>")
+    return f"<ol class='cm-sources'>{''.join(items)}</ol>"
+
+
+def _counts_attr(view: ExportView) -> str:
+    return html_text(json.dumps(view.counts(), sort_keys=True))
+
+
+def _scene_html(view: ExportView, *, heading: str = "h2") -> str:
+    text = f"<p>{md_to_html(view.text)}</p>" if view.text else ""
+    return (
+        f"<{heading}>{html_text(view.title)}</{heading}>"
+        f"{text}<p class='cm-desc'>{html_text(view.description)}</p>"
+        f"{mapbuild.legend_html(view.shown, specs=view.specs)}"
+        f"<h3>Sources of the features shown</h3>{_sources_html(sources(view))}"
+    )
+
+
+def _footer(views: Sequence[ExportView]) -> str:
+    return (
+        "<p class='cm-foot'>corridormap export · "
+        f"made {html_text(filters.format_date(date.today()))} · newest source used "
+        f"{html_text(newest_source(views))} · basemap: Natural Earth (public domain). "
+        "Corridor and pipeline lines are schematic.</p>"
+    )
+
+
+def _page(m: folium.Map, panel: str) -> str:
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    root.header.add_child(Verbatim(f"<style>{_PAGE_CSS}</style>"), name="cm_page_css")
+    root.html.add_child(Verbatim(panel), name="cm_panel")
+    return assets.inline_html(root.render(), assets.static_root())
+
+
+def view_map(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> folium.Map:
+    """The map of one view's HTML export (before the page around it)."""
+    land = frames.get(catalog.COUNTRIES.key)
+    m = mapbuild.base_map(land, view=view.view)
+    for group in map_groups(view, frames):
+        group.add_to(m)
+    m.add_child(mapbuild.Legend(mapbuild.legend_html(view.shown, specs=view.specs)))
+    LayerControl(collapsed=True, position="topright").add_to(m)
+    return m
+
+
+def html_view(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> str:
+    """One view as a self-contained HTML page: map, legend, caption, description, sources."""
+    m = view_map(view, frames)
+    panel = (
+        f"<aside class='cm-panel' data-counts='{_counts_attr(view)}'>"
+        f"{_scene_html(view, heading='h1')}{_footer([view])}</aside>"
+    )
+    return _page(m, panel)
+
+
+class _SceneSwitcher(SinglePass):
+    """Plain JS: show one scene's overlays and caption at a time (buttons, list, arrow keys)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var scenes = [{% for s in this.scenes %}
+                {group: {{ s.group }}, center: {{ s.center }}, zoom: {{ s.zoom }}},{% endfor %}
+            ];
+            var current = -1;
+            function show(i) {
+                i = Math.max(0, Math.min(scenes.length - 1, i));
+                scenes.forEach(function(s, j) {
+                    if (j !== i && map.hasLayer(s.group)) { map.removeLayer(s.group); }
+                });
+                if (!map.hasLayer(scenes[i].group)) { scenes[i].group.addTo(map); }
+                map.setView(scenes[i].center, scenes[i].zoom);
+                document.querySelectorAll('.cm-scene').forEach(function(el, j) {
+                    el.hidden = (j !== i);
+                });
+                document.getElementById('cm-counter').textContent =
+                    'Scene ' + (i + 1) + ' of ' + scenes.length;
+                document.getElementById('cm-bar').style.width =
+                    (100 * (i + 1) / scenes.length) + '%';
+                document.getElementById('cm-select').value = String(i);
+                document.body.setAttribute('data-scene', String(i + 1));
+                current = i;
+            }
+            document.getElementById('cm-prev').onclick = function() { show(current - 1); };
+            document.getElementById('cm-next').onclick = function() { show(current + 1); };
+            document.getElementById('cm-select').onchange = function(e) {
+                show(parseInt(e.target.value, 10));
+            };
+            document.addEventListener('keydown', function(e) {
+                var tag = (e.target && e.target.tagName) || '';
+                if (tag === 'SELECT' || tag === 'INPUT' || tag === 'TEXTAREA') { return; }
+                if (e.key === 'ArrowRight') { show(current + 1); }
+                if (e.key === 'ArrowLeft') { show(current - 1); }
+            });
+            var start = parseInt((location.hash.match(/scene=(\\d+)/) || [0, 1])[1], 10) - 1;
+            show(isNaN(start) ? 0 : start);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, scenes: list[dict[str, str]]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "SceneSwitcher"
+        self.scenes = scenes
+
+
+def briefing_map(views: Sequence[ExportView], frames: Mapping[str, gpd.GeoDataFrame]) -> folium.Map:
+    """The one map of a briefing's HTML export: each scene's overlays in a group of its own."""
+    land = frames.get(catalog.COUNTRIES.key)
+    first = views[0].view if views else MapView()
+    m = mapbuild.base_map(land, view=first)
+    entries = []
+    for view in views:
+        scene_group = FeatureGroup(name=view.title, show=False, control=False)
+        for group in map_groups(view, frames):
+            group.add_to(scene_group)
+        scene_group.add_to(m)
+        entries.append(
+            {
+                "group": scene_group.get_name(),
+                "center": json.dumps([float(c) for c in view.view.center]),
+                "zoom": str(int(view.view.zoom)),
+            }
+        )
+    m.add_child(_SceneSwitcher(entries))
+    return m
+
+
+def html_briefing(
+    b: briefing.Briefing,
+    views: Sequence[ExportView],
+    frames: Mapping[str, gpd.GeoDataFrame],
+) -> str:
+    """A whole briefing as one self-contained HTML page: one map, a scene at a time."""
+    m = briefing_map(views, frames)
+    options = "".join(
+        f"<option value='{i}'>{i + 1}. {html_text(v.title)}</option>" for i, v in enumerate(views)
+    )
+    sections = "".join(
+        f"<section class='cm-scene' data-scene='{i + 1}' data-counts='{_counts_attr(v)}'"
+        f"{' hidden' if i else ''}>{_scene_html(v)}</section>"
+        for i, v in enumerate(views)
+    )
+    description = f"<p>{md_to_html(b.description)}</p>" if b.description else ""
+    panel = (
+        f"<aside class='cm-panel'><h1>{html_text(b.title)}</h1>{description}"
+        "<div class='cm-nav'><button id='cm-prev' type='button'>◀ Previous</button>"
+        "<button id='cm-next' type='button'>Next ▶</button>"
+        f"<select id='cm-select' aria-label='Scene'>{options}</select>"
+        "<span id='cm-counter'></span></div>"
+        "<div class='cm-progress'><div id='cm-bar'></div></div>"
+        f"{sections}{_footer(views)}</aside>"
+    )
+    return _page(m, panel)

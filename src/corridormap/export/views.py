@@ -1,0 +1,266 @@
+"""What an export shows: ``ExportView`` and how views are made, framed and cited.
+
+A view holds the features shown, the filters and their English description, the map view, the
+caption and the highlights; every format (``html``, ``png``, ``pdf``) renders views, so the app,
+the CLI and the tests make the same files. Also here: the sources a view cites (with their
+as-of dates), the link vocabulary of a set of layers, and the markdown-lite (**bold**,
+*italic*) of captions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
+
+import geopandas as gpd
+
+from corridormap import briefing, catalog, filters, links, mapbuild, style
+from corridormap.catalog import LayerSpec
+from corridormap.escape import html_text
+from corridormap.filters import Filters
+from corridormap.mapbuild import MapView
+
+_EARTH_M: Final = 2 * math.pi * 6378137.0
+_FIT_PX: Final = (760.0, 480.0)  # the viewport "fit: features" fits into
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """One source URL of the features shown: its newest as-of date and what cites it."""
+
+    url: str
+    as_of: str  # YYYY-MM-DD, the newest as_of of the features citing it
+    layers: tuple[str, ...]  # layer titles
+    features: int
+
+
+@dataclass(frozen=True)
+class ExportView:
+    """One map to export: the features shown, how to frame them, and what to say about them."""
+
+    title: str
+    description: str  # filters.describe(...)
+    filters: Filters
+    shown: Mapping[str, gpd.GeoDataFrame]
+    view: MapView
+    text: str = ""  # short markdown (**bold**, *italic*)
+    highlights: tuple[tuple[str, str], ...] = ()
+    link: str = ""  # the query string that reproduces the view in the app
+    specs: Sequence[LayerSpec] = field(default=catalog.LAYERS)
+
+    def counts(self) -> dict[str, int]:
+        """Features drawn per layer (countries: the OTS states the overlay draws)."""
+        return {key: len(drawn(self.specs, key, gdf)) for key, gdf in self.shown.items()}
+
+
+def drawn(specs: Sequence[LayerSpec], key: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The features of a layer the map draws (the renderer may draw a subset)."""
+    spec = next((s for s in specs if s.key == key), None)
+    if spec is None:
+        return gdf
+    drawer = mapbuild.renderer(spec.style_key)
+    return drawer.draws(gdf) if drawer.draws is not None else gdf
+
+
+def names_of(frames: Mapping[str, gpd.GeoDataFrame]) -> filters.Names:
+    countries = frames.get(catalog.COUNTRIES.key)
+    if countries is None:
+        return filters.Names()
+    return filters.Names(dict(zip(countries["iso3"], countries["name"], strict=True)))
+
+
+def vocabulary(frames: Mapping[str, gpd.GeoDataFrame]) -> links.Vocabulary:
+    return links.Vocabulary.from_frames(frames, mapbuild.BASEMAP_KEYS, filters.latest_date(frames))
+
+
+def _highlighted(
+    frames: Mapping[str, gpd.GeoDataFrame], highlights: Iterable[tuple[str, str]]
+) -> list[gpd.GeoDataFrame]:
+    return [
+        frames[layer].loc[[fid]]
+        for layer, fid in highlights
+        if layer in frames and fid in frames[layer].index
+    ]
+
+
+def fit_view(
+    shown: Mapping[str, gpd.GeoDataFrame],
+    highlights: Sequence[tuple[str, str]] = (),
+    frames: Mapping[str, gpd.GeoDataFrame] | None = None,
+) -> MapView:
+    """A centre and the largest zoom that shows the features (not the country basemap)."""
+    parts = [gdf for key, gdf in shown.items() if key != catalog.COUNTRIES.key and len(gdf)]
+    parts += _highlighted(frames or shown, highlights)
+    bounds = [gdf.total_bounds for gdf in parts]
+    if not bounds:
+        return MapView()
+    minx = min(b[0] for b in bounds)
+    miny = min(b[1] for b in bounds)
+    maxx = max(b[2] for b in bounds)
+    maxy = max(b[3] for b in bounds)
+    x0, y0 = _merc(minx, miny)
+    x1, y1 = _merc(maxx, maxy)
+    lo, hi = links.ZOOM_RANGE
+    zoom = lo
+    for z in range(hi, lo - 1, -1):
+        mpp = _EARTH_M / (256 * 2**z)
+        if (x1 - x0) / mpp <= _FIT_PX[0] and (y1 - y0) / mpp <= _FIT_PX[1]:
+            zoom = z
+            break
+    lon, lat = _unmerc((x0 + x1) / 2, (y0 + y1) / 2)
+    return MapView((round(lat, 4), round(lon, 4)), zoom)
+
+
+def _merc(lon: float, lat: float) -> tuple[float, float]:
+    r = _EARTH_M / (2 * math.pi)
+    lat = max(-85.0, min(85.0, lat))
+    return r * math.radians(lon), r * math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _unmerc(x: float, y: float) -> tuple[float, float]:
+    r = _EARTH_M / (2 * math.pi)
+    return math.degrees(x / r), math.degrees(2 * math.atan(math.exp(y / r)) - math.pi / 2)
+
+
+def make_view(
+    frames: Mapping[str, gpd.GeoDataFrame],
+    f: Filters,
+    *,
+    title: str | None = None,
+    text: str = "",
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    fit: bool = False,
+    highlights: Sequence[tuple[str, str]] = (),
+    crossings: Mapping[str, Any] | None = None,
+    link: str = "",
+    specs: Sequence[LayerSpec] = catalog.LAYERS,
+) -> ExportView:
+    """The view of ``frames`` under ``f``; framed by centre/zoom, by the features, or default."""
+    shown = filters.apply(frames, f, crossings, specs)
+    description = filters.describe(f, names_of(frames))
+    if fit:
+        view = fit_view(shown, highlights, frames)
+    else:
+        view = MapView(
+            center if center is not None else style.DEFAULT_CENTER,
+            zoom if zoom is not None else style.DEFAULT_ZOOM,
+        )
+    return ExportView(
+        title=title or description,
+        description=description,
+        filters=f,
+        shown=shown,
+        view=view,
+        text=text,
+        highlights=tuple(highlights),
+        link=link,
+        specs=specs,
+    )
+
+
+def state_view(
+    frames: Mapping[str, gpd.GeoDataFrame],
+    state: links.ViewState,
+    *,
+    crossings: Mapping[str, Any] | None = None,
+    title: str | None = None,
+) -> ExportView:
+    """The view a link (or the explorer) describes; the selected feature is highlighted."""
+    sel = state.select.partition(":") if state.select else None
+    highlights = [(sel[0], sel[2])] if sel else []
+    center = (state.lat, state.lon) if state.lat is not None and state.lon is not None else None
+    return make_view(
+        frames,
+        state.filters,
+        title=title,
+        center=center,
+        zoom=state.zoom,
+        highlights=highlights,
+        crossings=crossings,
+        link=links.query_string(state),
+    )
+
+
+def scene_view(
+    frames: Mapping[str, gpd.GeoDataFrame],
+    b: briefing.Briefing,
+    scene: briefing.Scene,
+    vocab: links.Vocabulary,
+    *,
+    crossings: Mapping[str, Any] | None = None,
+) -> ExportView:
+    """One scene of a briefing as an export view."""
+    return make_view(
+        frames,
+        briefing.scene_filters(scene, vocab),
+        title=scene.title,
+        text=scene.text,
+        center=scene.view.center,
+        zoom=scene.view.zoom,
+        fit=scene.view.fit,
+        highlights=scene.highlights,
+        crossings=crossings,
+        link=briefing.scene_query(b, scene),
+    )
+
+
+def briefing_views(
+    frames: Mapping[str, gpd.GeoDataFrame],
+    b: briefing.Briefing,
+    vocab: links.Vocabulary | None = None,
+    *,
+    crossings: Mapping[str, Any] | None = None,
+) -> list[ExportView]:
+    vocab = vocab or vocabulary(frames)
+    return [scene_view(frames, b, s, vocab, crossings=crossings) for s in b.scenes]
+
+
+def sources(view: ExportView) -> list[SourceRef]:
+    """Every source URL of the features drawn, with its newest as-of date, in layer order."""
+    found: dict[str, dict[str, Any]] = {}
+    for spec in view.specs:
+        gdf = view.shown.get(spec.key)
+        if gdf is None or "source_url" not in gdf.columns or "as_of" not in gdf.columns:
+            continue
+        gdf = drawn(view.specs, spec.key, gdf)
+        for urls, as_of in zip(gdf["source_url"], gdf["as_of"], strict=True):
+            for url in urls or ():
+                entry = found.setdefault(str(url), {"as_of": "", "layers": [], "n": 0})
+                entry["as_of"] = max(entry["as_of"], str(as_of or ""))
+                if spec.title not in entry["layers"]:
+                    entry["layers"].append(spec.title)
+                entry["n"] += 1
+    return [SourceRef(url, e["as_of"], tuple(e["layers"]), e["n"]) for url, e in found.items()]
+
+
+def newest_source(views: Iterable[ExportView]) -> str:
+    dates = [s.as_of for v in views for s in sources(v) if s.as_of]
+    return filters.format_date(date.fromisoformat(max(dates))) if dates else "–"
+
+
+def _as_of_text(value: str) -> str:
+    return filters.format_date(date.fromisoformat(value)) if value else "–"
+
+
+# ---------------------------------------------------------------------------------------------
+# Markdown-lite: **bold** and *italic* only
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
+
+
+def md_to_html(text: str) -> str:
+    """Escaped HTML with **bold** and *italic* kept (nothing else is interpreted)."""
+    out = html_text(text)
+    out = _BOLD.sub(r"<b>\1</b>", out)
+    return _ITALIC.sub(r"<i>\1</i>", out)
+
+
+def md_to_plain(text: str) -> str:
+    return _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))
