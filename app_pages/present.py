@@ -165,6 +165,11 @@ if isinstance(item, DataValidationError):
     st.stop()
 
 b = item
+if b.skipped:
+    st.warning(
+        "Part of this briefing is not shown because a layer could not be loaded:\n\n"
+        + _data.problem_list(DataValidationError(list(b.skipped)))
+    )
 total = len(b.scenes)
 number = _scene_number(st.query_params.get("scene"), total)
 scene = b.scenes[number - 1]

@@ -77,6 +77,8 @@ class Briefing:
     description: str
     scenes: tuple[Scene, ...]
     source: str  # the file name
+    #: References left out because their layer did not load (the briefing still shows).
+    skipped: tuple[Problem, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,10 +120,24 @@ class _Collector:
     def __init__(self, source: str) -> None:
         self.source = source
         self.problems: list[Problem] = []
+        self.skipped: list[Problem] = []
 
     def add(self, where: str | None, field_name: str | None, problem: str) -> None:
         source = f"{self.source}, {where}" if where else self.source
         self.problems.append(Problem(source, problem, field=field_name))
+
+    def skip(self, where: str | None, field_name: str | None, what: str) -> None:
+        """A reference to a layer that did not load: left out and said, not a fault of the
+        briefing (the other scenes, and the rest of this one, still show)."""
+        source = f"{self.source}, {where}" if where else self.source
+        self.skipped.append(Problem(source, what, field=field_name))
+
+
+def _missing_layer(key: str, vocab: links.Vocabulary) -> str | None:
+    """The title of a shipped layer that is not loaded (so not in ``vocab``), or None."""
+    if key in catalog.layer_keys() and key not in vocab.feature_ids:
+        return catalog.get(key).title
+    return None
 
 
 def _str_field(
@@ -170,8 +186,16 @@ def _filters(
             continue
         params[name] = tuple(_text(v) for v in values)
     _, notices = links.parse({k: list(v) for k, v in params.items()}, vocab)
+    legs = _missing_layer(catalog.CORRIDOR_LEGS.key, vocab)
     for n in notices:
-        c.add(where, f"filters.{n.param}", f"{n.reason} (got {n.value!r})")
+        if n.param == "route" and legs is not None:
+            c.skip(
+                where,
+                "filters.route",
+                f"{n.value!r} is not applied: the {legs} layer is not loaded",
+            )
+        else:
+            c.add(where, f"filters.{n.param}", f"{n.reason} (got {n.value!r})")
     return params
 
 
@@ -221,7 +245,10 @@ def _highlight(c: _Collector, where: str, raw: Any, vocab: links.Vocabulary) -> 
             c.add(where, "highlight", f"not a feature id 'layer:id' (got {_short(v)})")
             continue
         resolved = links.resolve_select(text, vocab)
-        if resolved is None:
+        missing = _missing_layer(text.partition(":")[0], vocab)
+        if resolved is None and missing is not None:
+            c.skip(where, "highlight", f"{text!r} is not shown: the {missing} layer is not loaded")
+        elif resolved is None:
             c.add(where, "highlight", f"no feature {text!r} in the layers")
         elif resolved not in out:
             out.append(resolved)
@@ -290,7 +317,9 @@ def parse_briefing(text: str, source: str, vocab: links.Vocabulary, key: str = "
                 scenes.append(scene)
     if c.problems:
         raise DataValidationError(c.problems)
-    return Briefing(key or Path(source).stem, title, description, tuple(scenes), source)
+    return Briefing(
+        key or Path(source).stem, title, description, tuple(scenes), source, tuple(c.skipped)
+    )
 
 
 def load_briefing(path: Path, vocab: links.Vocabulary | None = None) -> Briefing:

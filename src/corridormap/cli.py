@@ -90,6 +90,8 @@ def _export_briefing(args: argparse.Namespace, data_dir: Path, frames: Any) -> b
     except DataValidationError as exc:
         known = ", ".join(briefing.list_briefings(briefing.briefings_dir(data_dir)))
         return f"{path}: {exc}\n(briefings: {known or 'none'})"
+    for skipped in b.skipped:
+        print(f"note {skipped} (left out)", file=sys.stderr)
     views = export.briefing_views(frames, b, vocab)
     if args.format == "pdf":
         return export.pdf_briefing(b, views, frames)
