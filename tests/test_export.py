@@ -249,3 +249,58 @@ def test_cli_unknown_briefing_and_pdf_of_a_view_exit_2(tmp_path):
     assert res.returncode == 2
     assert "needs --briefing" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+# -- users' own layers in a view export (--layer) ---------------------------------------------
+
+HUBS = "name,lat,lon,source_url\nMy hub,40.4,49.9,javascript:alert(1)\nTbilisi hub,41.7,44.8,https://example.org/hubs\n"
+
+
+def test_cli_exports_a_view_with_own_layers(tmp_path):
+    hubs = tmp_path / "hubs.csv"
+    hubs.write_text(HUBS, encoding="utf-8")
+    second = tmp_path / "hubs2.csv"
+    second.write_text(HUBS.replace("My hub", "Second hub"), encoding="utf-8")
+    out = tmp_path / "v.html"
+    result = run(
+        "export", "--params", "corridor=middle_corridor", "--layer", str(hubs),
+        "--layer", str(second), "--format", "html", "-o", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "My hub" in page  # both layers, on the map
+    assert "Second hub" in page
+    assert "hubs (2)" not in page  # titles from different files: hubs, hubs2
+    assert "javascript:" not in page  # the one URL policy, as in the app
+    assert "https://example.org/hubs" in page  # the sources list the user's web source
+    assert "'source_url' are not http(s)" in result.stderr  # and the change is reported
+    png = tmp_path / "v.png"
+    result = run("export", "--params", "", "--layer", str(hubs), "--format", "png", "-o", str(png))
+    assert result.returncode == 0, result.stderr
+
+
+def test_cli_export_refuses_a_bad_own_layer_by_name(tmp_path):
+    bad = tmp_path / "vrt.kml"
+    bad.write_text(
+        "<!-- <kml> --><OGRVRTDataSource><OGRVRTLayer name='x'><SrcDataSource>/etc/passwd"
+        "</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "v.html"
+    result = run("export", "--params", "", "--layer", str(bad), "--format", "html", "-o", str(out))
+    assert result.returncode == 2
+    assert "vrt.kml" in result.stderr
+    assert "not KML" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_cli_own_layers_go_with_a_view_not_a_briefing(tmp_path):
+    hubs = tmp_path / "hubs.csv"
+    hubs.write_text(HUBS, encoding="utf-8")
+    result = run(
+        "export", "--briefing", "gabala-2025", "--layer", str(hubs), "--format", "html",
+        "-o", str(tmp_path / "b.html"),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "--layer goes with --params" in result.stderr

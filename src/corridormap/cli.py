@@ -100,6 +100,29 @@ def _export_briefing(args: argparse.Namespace, data_dir: Path, frames: Any) -> b
     return export.png_briefing(views, frames, args.dpi)
 
 
+def _own_layers(paths: Sequence[Path]) -> list[Any] | str:
+    """Users' files for ``export --layer``, read exactly as the app reads an upload."""
+    from corridormap import settings, upload
+
+    limits = settings.load_settings()
+    layers: list[upload.UserLayer] = []
+    for i, path in enumerate(paths):
+        try:
+            layer = upload.read_user_file(
+                path,
+                settings=limits,
+                index=i,
+                taken=[x.spec.key for x in layers],
+                taken_titles=[x.spec.title for x in layers],
+            )
+        except DataValidationError as exc:
+            return f"--layer {path}: {exc}"
+        for problem in (*layer.report.dropped, *layer.report.changes()):
+            print(f"note --layer {path}: {problem}", file=sys.stderr)
+        layers.append(layer)
+    return layers
+
+
 def _export_view(args: argparse.Namespace, frames: Any) -> bytes | str:
     """The bytes of a one-view export from link parameters, or why there are none."""
     from urllib.parse import parse_qs
@@ -112,7 +135,10 @@ def _export_view(args: argparse.Namespace, frames: Any) -> bytes | str:
         return "--params:\n" + "\n".join(f"  - {n}" for n in notices)
     if args.format == "pdf":
         return "--format pdf needs --briefing (a PDF pack is made of scenes)"
-    view = export.state_view(frames, state)
+    own = _own_layers(args.layer or [])
+    if isinstance(own, str):
+        return own
+    view = export.state_view(frames, state, own=[layer.pair for layer in own])
     if args.format == "html":
         return export.html_view(view, frames).encode("utf-8")
     return export.png_view(view, frames, args.dpi)
@@ -125,7 +151,9 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
         for key, err in layers.errors.items():
             print(f"FAIL layer {key}: {err}", file=sys.stderr)
         return EXIT_INVALID
-    if args.briefing is not None:
+    if args.briefing is not None and args.layer:
+        result: bytes | str = "--layer goes with --params (a briefing shows the shipped layers)"
+    elif args.briefing is not None:
         result = _export_briefing(args, data_dir, layers.frames)
     else:
         result = _export_view(args, layers.frames)
@@ -272,6 +300,14 @@ def _export_parser(sub: Any) -> None:
     what.add_argument(
         "--params",
         help="link parameters of a view, e.g. 'corridor=middle_corridor&asof=2025-10-07'",
+    )
+    e.add_argument(
+        "--layer",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="a user's own layer (GeoJSON, GeoPackage, zipped Shapefile, KML, CSV) to show on "
+        "the view, read and checked as the app reads an upload; repeat for more",
     )
     e.add_argument("--format", required=True, choices=("pdf", "html", "png"))
     e.add_argument("-o", "--output", required=True, type=Path, help="the file to write")

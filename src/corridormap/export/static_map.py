@@ -185,7 +185,7 @@ def draw_map(
         side.set_linewidth(0.6)
 
 
-def _legend_items(style_key: str) -> list[tuple[str, list[tuple[Any, str]]]]:
+def _legend_items(spec: LayerSpec) -> list[tuple[str, list[tuple[Any, str]]]]:
     from matplotlib.lines import Line2D  # noqa: PLC0415
     from matplotlib.patches import Patch  # noqa: PLC0415
 
@@ -197,6 +197,10 @@ def _legend_items(style_key: str) -> list[tuple[str, list[tuple[Any, str]]]]:
             [], [], marker="o", linestyle="none", markersize=6, color=color, markeredgecolor="w"
         )
 
+    if spec.style_key.startswith(mapbuild.USER_STYLE_PREFIX):
+        _, _, index = spec.style_key.partition(":")
+        color = style.user_color(int(index) if index.isdigit() else 0)
+        return [("Your layers", [(dot(color), spec.title)])]
     status = ("Status", [(line(style.TEXT, e.dash, 1.5), e.label) for e in style.STATUS_STYLES])
     table: dict[str, list[tuple[str, list[tuple[Any, str]]]]] = {
         "countries": [
@@ -233,7 +237,7 @@ def _legend_items(style_key: str) -> list[tuple[str, list[tuple[Any, str]]]]:
         "summits": [("OTS summits", [(dot(e.color), e.label) for e in style.SUMMIT_STYLES])],
         "annotations": [("Gabala 2025", [(dot(e.color), e.label) for e in style.TOPIC_STYLES])],
     }
-    return table.get(style_key, [])
+    return table.get(spec.style_key, [])
 
 
 def draw_legend(ax: Axes, view: ExportView) -> None:
@@ -242,20 +246,22 @@ def draw_legend(ax: Axes, view: ExportView) -> None:
     handles: list[Any] = []
     labels: list[str] = []
     headings: set[int] = set()
-    done: set[str] = set()
+    sections: dict[str, list[tuple[Any, str]]] = {}  # a section shared by layers once
     for spec in view.specs:
         if spec.key not in view.shown:
             continue
-        for title, rows in _legend_items(spec.style_key):
-            if title in done:
-                continue
-            done.add(title)
-            headings.add(len(labels))
-            handles.append(Line2D([], [], linestyle="none"))
-            labels.append(title)
-            for handle, label in rows:
-                handles.append(handle)
-                labels.append(label)
+        for title, rows in _legend_items(spec):
+            if title not in sections:
+                sections[title] = list(rows)
+            elif title == "Your layers":  # one row per user layer
+                sections[title].extend(rows)
+    for title, rows in sections.items():
+        headings.add(len(labels))
+        handles.append(Line2D([], [], linestyle="none"))
+        labels.append(title)
+        for handle, label in rows:
+            handles.append(handle)
+            labels.append(label)
     if view.highlights:
         headings.add(len(labels))
         handles.append(Line2D([], [], linestyle="none"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Final
 
@@ -169,20 +169,29 @@ def state_view(
     *,
     crossings: Mapping[str, Any] | None = None,
     title: str | None = None,
+    own: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]] = (),
 ) -> ExportView:
-    """The view a link (or the explorer) describes; the selected feature is highlighted."""
+    """The view a link (or the explorer) describes; the selected feature is highlighted.
+
+    ``own``: users' layers (``upload.UserLayer.pair``) shown on top of the link's layers.
+    """
     sel = state.select.partition(":") if state.select else None
     highlights = [(sel[0], sel[2])] if sel else []
     center = (state.lat, state.lon) if state.lat is not None and state.lon is not None else None
+    f = state.filters
+    if own:
+        frames = {**frames, **{spec.key: gdf for spec, gdf in own}}
+        f = replace(f, layers=(*f.layers, *(spec.key for spec, _ in own)))
     return make_view(
         frames,
-        state.filters,
+        f,
         title=title,
         center=center,
         zoom=state.zoom,
         highlights=highlights,
         crossings=crossings,
         link=links.query_string(state),
+        specs=(*catalog.LAYERS, *(spec for spec, _ in own)),
     )
 
 
@@ -225,10 +234,11 @@ def sources(view: ExportView) -> list[SourceRef]:
     found: dict[str, dict[str, Any]] = {}
     for spec in view.specs:
         gdf = view.shown.get(spec.key)
-        if gdf is None or "source_url" not in gdf.columns or "as_of" not in gdf.columns:
+        if gdf is None or "source_url" not in gdf.columns:
             continue
         gdf = drawn(view.specs, spec.key, gdf)
-        for urls, as_of in zip(gdf["source_url"], gdf["as_of"], strict=True):
+        dates = gdf["as_of"] if "as_of" in gdf.columns else [None] * len(gdf)  # users' files
+        for urls, as_of in zip(gdf["source_url"], dates, strict=True):
             for url in urls or ():
                 entry = found.setdefault(str(url), {"as_of": "", "layers": [], "n": 0})
                 entry["as_of"] = max(entry["as_of"], str(as_of or ""))
