@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pypdf
 import pytest
 import streamlit_folium as sf
 from clirun import run
@@ -156,3 +157,25 @@ def test_cli_briefing_export_keeps_payloads_as_text(tmp_path, canary):
     page = out.read_text(encoding="utf-8")
     check_inert(page, canary)
     assert html_text(texts[2]) in page  # a scene title, as text
+
+
+def test_pdf_and_png_briefing_exports_keep_payloads_as_text(tmp_path, canary):
+    """matplotlib draws text, with mathtext off: a payload is printed as written."""
+    texts = [t for t in payloads(canary) if "\n" not in t][:8]
+    doc = {
+        "title": "Hostile briefing",
+        "scenes": [
+            {"title": text, "text": text, "view": {"center": [41, 48], "zoom": 5}}
+            for text in texts
+        ],
+    }
+    path = tmp_path / "hostile.yaml"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    for fmt in ("pdf", "png"):
+        out = tmp_path / f"out.{fmt}"
+        result = run("export", "--briefing", str(path), "--format", fmt, "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        assert not canary.exists()
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "out.pdf").pages)
+    check_inert(text, canary)
+    assert "{{ 987654321*3 }}" in text  # printed as written

@@ -406,9 +406,15 @@ def _declare_crs(text: str, ctx: _Context) -> None:
     except (CRSError, ProjError, ValueError, TypeError):
         raise ctx.fail("unknown CRS", field="crs", got=_short(text)) from None
     if parsed.is_geocentric or not (parsed.is_geographic or parsed.is_projected):
+        epsg = parsed.to_epsg()
+        named = f"{parsed.name!r}" + (f" (EPSG:{epsg})" if epsg else "")
+        kind = (
+            "geocentric (x, y, z from the earth's centre)"
+            if parsed.is_geocentric
+            else ("neither geographic nor projected")
+        )
         raise ctx.fail(
-            f"the CRS {parsed.name!r} is neither geographic nor projected (geocentric or "
-            "engineering coordinates cannot be placed on a map)",
+            f"the CRS {named} is {kind}: its coordinates cannot be placed on a map",
             field="crs",
         )
     ctx.crs_declared = True
