@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from clirun import run
@@ -101,3 +102,40 @@ def test_stats_table():
     assert out.returncode == 0, out.stderr
     assert "Zangezur corridor" in out.stdout
     assert "published: Horadiz – Aghband 110.4 km" in out.stdout
+
+
+def test_validate_refuses_devices_fifos_and_huge_sparse_files_without_reading(tmp_path):
+    fifo = tmp_path / "corridors.geojson"  # named like a shipped layer, and a FIFO
+    os.mkfifo(fifo)
+    sparse = tmp_path / "big.geojson"
+    with sparse.open("wb") as fh:
+        fh.truncate(3 * 1024**3)  # 3 GB of nothing: refused from its size, never read
+    result = run("validate", "/dev/zero", str(fifo), str(sparse))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "zero: not a regular file" in result.stderr
+    assert "corridors.geojson: not a regular file" in result.stderr
+    assert "big.geojson: the file is 3072.0 MB; the upload limit is 20.0 MB" in result.stderr
+
+
+def test_validate_prints_every_change_and_strict_makes_them_errors(tmp_path):
+    bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]]}
+    doc = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "id": "b1", "properties": {}, "geometry": bowtie}],
+    }
+    path = tmp_path / "bowtie.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    plain = run("validate", str(path))
+    assert plain.returncode == 2  # dropped, and named, without --repair
+    assert "repair" in plain.stderr
+    repaired = run("validate", "--repair", str(path))
+    assert repaired.returncode == 0, repaired.stderr
+    assert "changed: bowtie.geojson, feature #0 (id 'b1'): invalid geometry repaired" in (
+        repaired.stdout
+    )
+    strict = run("validate", "--repair", "--strict", str(path))
+    assert strict.returncode == 2
+    assert "--strict: bowtie.geojson, feature #0 (id 'b1'): invalid geometry repaired" in (
+        strict.stderr
+    )

@@ -165,8 +165,7 @@ def test_pdf_and_png_briefing_exports_keep_payloads_as_text(tmp_path, canary):
     doc = {
         "title": "Hostile briefing",
         "scenes": [
-            {"title": text, "text": text, "view": {"center": [41, 48], "zoom": 5}}
-            for text in texts
+            {"title": text, "text": text, "view": {"center": [41, 48], "zoom": 5}} for text in texts
         ],
     }
     path = tmp_path / "hostile.yaml"

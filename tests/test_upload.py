@@ -494,3 +494,29 @@ def test_env_overrides_file_and_bad_env_is_ignored(tmp_path):
     s = load_settings(toml, env={"CORRIDORMAP_UPLOAD_MAX_MB": "-1"})
     assert s.max_mb == 5
     assert load_settings(tmp_path / "missing.toml", env={}) == Settings()
+
+
+# -- one session's layers: a cap, and names that never collide ----------------------------------
+
+HUBS_CSV = "name,lat,lon\nBaku,40.4,49.9\n"
+
+
+def test_a_session_holds_at_most_max_layers():
+    taken = [f"user_l{i}" for i in range(3)]
+    msg = problems(HUBS_CSV, "hubs.csv", taken=taken, settings=Settings(max_layers=3))
+    assert "already holds 3 own layers; the limit is 3: remove one first" in msg
+    assert read(HUBS_CSV, "hubs.csv", taken=taken[:2], settings=Settings(max_layers=3))
+
+
+def test_layer_titles_never_collide_with_the_sessions_or_the_shipped_ones():
+    assert read(HUBS_CSV, "hubs.csv", taken_titles=["hubs"]).spec.title == "hubs (2)"
+    assert read(HUBS_CSV, "hubs.csv", taken_titles=["Hubs", "hubs (2)"]).spec.title == "hubs (3)"
+    assert read(HUBS_CSV, "Nodes.csv").spec.title == "Nodes (2)"  # a shipped layer's title
+
+
+def test_gdal_never_reaches_the_network_while_reading_users_files():
+    from corridormap import gdalread  # noqa: PLC0415
+
+    assert gdalread.GDAL_OPTIONS["CPL_VSIL_CURL_ALLOWED_EXTENSIONS"].startswith(".corridormap")
+    assert gdalread.GDAL_OPTIONS["PROJ_NETWORK"] == "OFF"
+    assert set(gdalread.DRIVERS.values()) == {"GPKG", "ESRI Shapefile", "KML"}
