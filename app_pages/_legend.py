@@ -24,6 +24,7 @@ def _flip(facet: str, value: str, values: tuple[str, ...]) -> None:
 def legend_filters() -> None:
     """The legend, which is also a filter: untick a corridor or a status to hide it."""
     st.caption("Legend · untick to filter the map, table and counts")
+    dated = bool(st.session_state.get("f_asof_on"))
     for facet, title, entries in _LEGEND_FACETS:
         values = tuple(e.value for e in entries)
         active = set(st.session_state.get(f"f_{facet}") or values)
@@ -39,8 +40,23 @@ def legend_filters() -> None:
                 key=key,
                 on_change=_flip,
                 args=(facet, e.value, values),
-                help=e.definition or None,
+                disabled=_why_fixed(facet, e.value, active, dated) is not None,
+                help=_why_fixed(facet, e.value, active, dated) or e.definition or None,
             )
+
+
+def _why_fixed(facet: str, value: str, active: set[str], dated: bool) -> str | None:
+    """Why a legend row cannot be unticked or ticked now (None when it can).
+
+    With a date, the map shows what was operational then, so the status rows do not apply.
+    The last ticked row stays: unticking it would mean "none", which a filter cannot say (an
+    empty filter means "all"); to hide every leg, switch the Corridor legs layer off.
+    """
+    if facet == "status" and dated:
+        return "A date is set: the map shows what was operational on that date."
+    if active == {value}:
+        return "The last one shown. To hide every leg, switch off the Corridor legs layer."
+    return None
 
 
 def status_definitions() -> None:

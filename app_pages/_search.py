@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
-from app_pages import _data, _user_layers
+from app_pages import _data, _state, _user_layers
 from corridormap import present
 
 
-def search_box(frames: dict[str, Any]) -> str | None:
-    """Search every named feature; returns ``layer:id`` of a newly chosen hit."""
-    del frames  # the shipped layers' index is cached per data folder
+def search_box() -> None:
+    """Search every named feature; a chosen hit is selected and the map moves to it.
+
+    The choice is taken in the widget's callback, which runs before the page: the view the
+    page then reads is already the chosen feature's (read before, the map would land on the
+    previous result).
+    """
     own = _user_layers.user_layers()
     hits = _index(_data.data_dir()) + present.search_index(
         {k: u.gdf for k, u in own.items()}, [u.spec for u in own.values()]
     )
     labels = {h.key: h.label for h in hits}
-    choice = st.selectbox(
+    st.selectbox(
         "Search",
         list(labels),
         index=None,
@@ -26,11 +28,14 @@ def search_box(frames: dict[str, Any]) -> str | None:
         format_func=lambda k: labels[k],
         placeholder="Search legs, nodes, pipelines, countries, summits…",
         label_visibility="collapsed",
+        on_change=_take_search,
     )
-    if choice and choice != st.session_state.get("_last_search"):
-        st.session_state["_last_search"] = choice
-        return str(choice)
-    return None
+
+
+def _take_search() -> None:
+    choice = st.session_state.get("search")
+    if choice:
+        _state.select(str(choice), _user_layers.all_frames())
 
 
 @st.cache_resource(show_spinner=False)

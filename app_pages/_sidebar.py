@@ -28,6 +28,7 @@ def sidebar() -> ViewState:
             help="Shows legs, pipelines and nodes that lie in or cross these countries "
             "(computed from the geometries), and these countries' own records.",
             placeholder="All countries",
+            select_all=False,  # typing "Iran" + Enter picks Iran, not every fuzzy match
         )
         st.multiselect(
             "Corridor",
@@ -35,6 +36,7 @@ def sidebar() -> ViewState:
             key="f_corridor",
             format_func=lambda v: style.label(style.CORRIDOR_STYLES, v),
             placeholder="All corridors",
+            select_all=False,
         )
         st.multiselect(
             "Route",
@@ -42,6 +44,7 @@ def sidebar() -> ViewState:
             key="f_route",
             format_func=style.route_label,
             placeholder="All routes",
+            select_all=False,
         )
         st.multiselect(
             "Mode",
@@ -49,13 +52,21 @@ def sidebar() -> ViewState:
             key="f_mode",
             format_func=lambda v: style.MODE_LABELS.get(v, v),
             placeholder="All modes",
+            select_all=False,
         )
+        dated = bool(st.session_state.get("f_asof_on"))
         st.multiselect(
             "Status",
             catalog.STATUS,
             key="f_status",
             format_func=lambda v: style.label(style.STATUS_STYLES, v),
-            placeholder="Any status",
+            placeholder="Operational on the date" if dated else "Any status",
+            select_all=False,
+            disabled=dated,
+            help="Not applied while a date is set: the map then shows what was operational "
+            "on that date."
+            if dated
+            else None,
         )
         st.toggle(
             "Show the map as of a date",
@@ -76,6 +87,7 @@ def sidebar() -> ViewState:
             catalog.layer_keys() + tuple(_user_layers.user_layers()),
             key="f_layers",
             format_func=lambda k: _user_layers.spec(k).title,
+            select_all=False,
         )
         st.selectbox(
             "Basemap",

@@ -15,12 +15,21 @@ if countries is None:
 names = _data.country_names()
 options = sorted(names, key=lambda c: names[c])
 chosen = st.session_state.get("f_countries") or ["AZE"]
+
+
+def _choose() -> None:
+    # The profile's country is the shared country filter: the link says ?country=…, and the
+    # map and the other pages follow it.
+    st.session_state["f_countries"] = [st.session_state["profile_country"]]
+
+
+st.session_state["profile_country"] = chosen[0] if chosen[0] in options else options[0]
 iso3 = st.selectbox(
     "Country",
     options,
-    index=options.index(chosen[0]) if chosen[0] in options else 0,
     format_func=lambda c: f"{names[c]} ({c})",
     key="profile_country",
+    on_change=_choose,
 )
 table = _data.leg_table()
 profile = analysis.country_profile(

@@ -30,9 +30,7 @@ _cards.counts(shown)
 map_col, side_col = st.columns([3, 1.15], gap="medium")
 
 with side_col:
-    hit = _search.search_box(frames)
-    if hit is not None:
-        _state.select(hit, frames)
+    _search.search_box()
     _legend.legend_filters()
 
 selected = _state.selected_feature(frames)

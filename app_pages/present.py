@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import _data, _maps, _tables
-from corridormap import analysis, briefing, catalog, charts, export, present
+from corridormap import analysis, briefing, catalog, charts, export, mapbuild, present
 from corridormap._errors import DataValidationError
 
 _HIDE_SIDEBAR = (
@@ -205,8 +205,10 @@ st.markdown(present.md_body(scene.text))
 st.caption(present.md_escape(view.description))
 
 if _maps.can_draw():
+    present_map = _maps.base_map("bundled")
+    present_map.add_child(mapbuild.ForwardKeys(("ArrowLeft", "ArrowRight")))
     st_folium(
-        _maps.base_map("bundled"),
+        present_map,
         key="present_map",
         height=600,
         use_container_width=True,

@@ -22,7 +22,14 @@ if notes is not None:
         format_func=lambda t: style.label(style.TOPIC_STYLES, t),
         key="summit_topics",
     )
-    chosen = notes[filters.facet_mask(catalog.ANNOTATIONS, notes, "topic", topics or ())]
+    # No topic chosen means none shown (a filter's empty "all" would show every topic).
+    chosen = (
+        notes[filters.facet_mask(catalog.ANNOTATIONS, notes, "topic", topics)]
+        if topics
+        else notes.iloc[0:0]
+    )
+    if not topics:
+        st.caption("No topic chosen: pick one or more topics to see their annotations.")
     left, right = st.columns([3, 2])
     with left:
         _maps.small_map({catalog.ANNOTATIONS.key: chosen}, key="summit_notes_map")

@@ -217,7 +217,7 @@ NAMES = Names(countries={"GEO": "Georgia", "AZE": "Azerbaijan"})
         ),
         (
             Filters(status=("planned", "under_construction")),
-            "All planned or under construction legs, including planned projects",
+            "All planned or under construction legs",
         ),
         (
             Filters(corridor=("zangezur", "north_south"), mode=("rail",)),
@@ -238,7 +238,7 @@ NAMES = Names(countries={"GEO": "Georgia", "AZE": "Azerbaijan"})
         ),
         (
             Filters(layers=("countries", "corridors")),
-            "All corridors and layers, including planned projects (hidden: Gas destinations, "
+            "All corridors, including planned projects (hidden: Gas destinations, "
             "Gas pipelines, Nodes, OTS summits and Gabala 2025 annotations)",
         ),
     ],
@@ -250,3 +250,76 @@ def test_describe(flt, text):
 def test_with_facet_rejects_unknown_facets():
     with pytest.raises(KeyError, match="unknown facet"):
         Filters().with_facet("colour", ["red"])
+
+
+# -- the description never contradicts the filters (property test) ----------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from corridormap import style  # noqa: E402
+
+NAMES = Names({"GEO": "Georgia", "AZE": "Azerbaijan", "IRN": "Iran"})
+FILTERS = st.builds(
+    Filters,
+    countries=st.lists(st.sampled_from(sorted(NAMES.countries)), unique=True).map(tuple),
+    corridor=st.lists(st.sampled_from(catalog.CORRIDORS), unique=True).map(tuple),
+    mode=st.lists(st.sampled_from(catalog.MODES), unique=True).map(tuple),
+    status=st.lists(st.sampled_from(catalog.STATUS), unique=True).map(tuple),
+    asof=st.one_of(st.none(), st.dates(date(2006, 1, 1), date(2026, 11, 1))),
+    layers=st.lists(st.sampled_from(catalog.layer_keys()), unique=True).map(
+        lambda keys: tuple(k for k in catalog.layer_keys() if k in keys)
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(FILTERS)
+def test_the_description_says_what_the_filters_do_and_nothing_else(f):
+    text = filters.describe(f, NAMES)
+    legs = catalog.CORRIDOR_LEGS.key in f.layers
+    status_layers = {catalog.CORRIDOR_LEGS.key, catalog.PIPELINES.key} & set(f.layers)
+    # legs are talked about only when they are on the map
+    assert (" legs" in text or text.startswith("All legs")) <= legs
+    # planned projects: only when no date and no status filter, and something with a status shows
+    assert ("including planned projects" in text) == (
+        f.asof is None and not f.status and bool(status_layers)
+    )
+    # a date is named exactly when set, and then no status is (the map shows what operated)
+    assert ("as of " in text) == (f.asof is not None)
+    if f.asof is not None:
+        for s in catalog.STATUS:
+            if s != "operational":
+                assert style.label(style.STATUS_STYLES, s).lower() not in text
+    for code in f.countries:
+        assert NAMES.countries[code] in text
+    if legs:
+        for c in f.corridor:
+            assert style.label(style.CORRIDOR_STYLES, c) in text
+    hidden = [s.title for s in catalog.LAYERS if s.key not in f.layers]
+    assert ("(hidden: " in text) == (
+        legs and bool(hidden) and set(f.layers) != set(filters.DEFAULT_LAYERS)
+    )
+
+
+def test_with_a_date_the_status_filter_does_not_apply(frames):
+    dated = Filters(asof=date(2025, 10, 7))
+    planned = replace(dated, status=("planned",))
+    assert filters.effective(planned, "status") == ()
+    shown = filters.apply(frames, planned)
+    assert len(shown["corridors"]) == len(filters.apply(frames, dated)["corridors"])
+
+
+def test_nodes_stand_on_legs_the_date_allows():
+    from corridormap import load  # noqa: PLC0415
+
+    shipped = load.load_all().frames
+    legs, nodes = shipped["corridors"], shipped["nodes"]
+    named = set(legs["from_node"]) | set(legs["to_node"])
+    everything = filters.apply(shipped, Filters())
+    then = filters.apply(shipped, Filters(asof=date(2018, 1, 1)))
+    live = set(then["corridors"]["from_node"]) | set(then["corridors"]["to_node"])
+    shown = set(then["nodes"]["node_id"])
+    assert shown <= live | (set(nodes["node_id"]) - named)
+    assert len(then["nodes"]) < len(everything["nodes"])  # stations of lines not yet built
+    assert "meghri" in set(everything["nodes"]["node_id"]) - shown  # Zangezur: not built

@@ -178,11 +178,40 @@ def apply(
         gdf = frames[spec.key]
         mask = asof_mask(spec, gdf, filters.asof)
         for facet in FACETS:
-            mask &= facet_mask(spec, gdf, facet, filters.facet(facet))
+            mask &= facet_mask(spec, gdf, facet, effective(filters, facet))
+        if spec.key == catalog.NODES.key:
+            mask &= node_mask(gdf, frames.get(catalog.CORRIDOR_LEGS.key), filters)
         if filters.countries:
             mask &= country_mask(spec, gdf, filters.countries, countries, crossings)
         out[spec.key] = asof_reset(spec, gdf[mask], filters.asof)
     return out
+
+
+def effective(filters: Filters, facet: str) -> tuple[str, ...]:
+    """The values of a facet that can apply: with a date, every leg shown is operational on
+    that date, so the status facet cannot narrow anything and is not applied (the sidebar
+    disables it and says why)."""
+    if facet == "status" and filters.asof is not None:
+        return ()
+    return filters.facet(facet)
+
+
+def node_mask(
+    nodes: gpd.GeoDataFrame, legs: gpd.GeoDataFrame | None, filters: Filters
+) -> pd.Series:
+    """Nodes that stand on a leg the date and status allow (a station of a line not yet built
+    on that date is not shown alone); nodes no leg names are kept."""
+    keep = pd.Series(True, index=nodes.index)
+    if legs is None or (filters.asof is None and not filters.status):
+        return keep
+    spec = catalog.CORRIDOR_LEGS
+    live = asof_mask(spec, legs, filters.asof) & facet_mask(
+        spec, legs, "status", effective(filters, "status")
+    )
+    on_live = set(legs.loc[live, "from_node"]) | set(legs.loc[live, "to_node"])
+    named = set(legs["from_node"]) | set(legs["to_node"])
+    ids: pd.Series = nodes[catalog.NODES.id_property]
+    return (ids.isin(on_live) | ~ids.isin(named)).astype(bool)
 
 
 def country_mask(
@@ -227,40 +256,55 @@ class Names:
     countries: Mapping[str, str] = field(default_factory=dict)
 
 
-def describe(filters: Filters, names: Names | None = None) -> str:
-    """One English line for the active filters, e.g.
-    "Middle Corridor, operational legs in Georgia, as of 7 Oct 2025"."""
-    names = names or Names()
+def _legs_phrase(filters: Filters, status: tuple[str, ...], statuses: str) -> tuple[list[str], str]:
+    """The head (corridors, routes) and the legs clause of a description."""
     head: list[str] = []
     if filters.corridor:
         head.append(_join([style.label(style.CORRIDOR_STYLES, c) for c in filters.corridor]))
     if filters.route:
         head.append(_join([style.route_label(r) for r in filters.route], "or"))
-
     legs = "legs"
     if filters.mode:
         legs = _join(list(filters.mode), "or") + " " + legs
-    if filters.status:
-        legs = (
-            _join([style.label(style.STATUS_STYLES, s).lower() for s in filters.status], "or")
-            + " "
-            + legs
-        )
+    if status:
+        legs = f"{statuses} {legs}"
     elif filters.asof is not None:
         legs = "operational " + legs
-    clause = legs if (filters.status or filters.mode or filters.asof) else ""
+    clause = legs if (status or filters.mode or filters.asof) else ""
     if not head and clause:
         clause = "All " + clause
     if not head and not clause:
-        head.append("All corridors and layers")
+        everything = set(DEFAULT_LAYERS) <= set(filters.layers)
+        head.append("All corridors and layers" if everything else "All corridors")
+    return head, clause
+
+
+def describe(filters: Filters, names: Names | None = None) -> str:
+    """One English line for what the filters show, e.g.
+    "Middle Corridor, operational legs in Georgia, as of 7 Oct 2025".
+
+    It never says more than the map shows: legs are named only when the corridor layer is on
+    (otherwise the line names the layers that are), planned projects only when they can be on
+    the map, and a status only when it applies (a date shows what was operational then).
+    """
+    names = names or Names()
+    status = effective(filters, "status")
+    legs_shown = catalog.CORRIDOR_LEGS.key in filters.layers
+    statuses = _join([style.label(style.STATUS_STYLES, s).lower() for s in status], "or")
+    if legs_shown:
+        head, clause = _legs_phrase(filters, status, statuses)
+    else:
+        shown = [s.title for s in catalog.LAYERS if s.key in filters.layers]
+        head, clause = [_join(shown) if shown else "No layer"], f"{statuses} only" if status else ""
     text = ", ".join([*head, clause]) if clause else ", ".join(head)
     if filters.countries:
         text += " in " + _join([names.countries.get(c, c) for c in filters.countries], "or")
-    if filters.asof is None:
-        text += ", including planned projects"
-    else:
+    with_status = {catalog.CORRIDOR_LEGS.key, catalog.PIPELINES.key} & set(filters.layers)
+    if filters.asof is not None:
         text += f", as of {format_date(filters.asof)}"
+    elif not status and with_status:
+        text += ", including planned projects"
     hidden = [s.title for s in catalog.LAYERS if s.key not in filters.layers]
-    if hidden and set(filters.layers) != set(DEFAULT_LAYERS):
+    if legs_shown and hidden and set(filters.layers) != set(DEFAULT_LAYERS):
         text += f" (hidden: {_join(hidden)})"
     return text[0].upper() + text[1:]

@@ -604,6 +604,44 @@ class Legend(SinglePass):
         self.legend_json = script_json(legend)
 
 
+class ForwardKeys(SinglePass):
+    """Hands the given keys to the page around the map's frame.
+
+    A click on the map moves the keyboard focus into streamlit-folium's iframe, where the
+    page's own shortcuts (the presentation's arrow keys) no longer hear a key. The keys are
+    re-sent to the parent document (same origin) and kept from the map, which would
+    otherwise pan with them.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var keys = {{ this.keys_json }};
+            var codes = {ArrowLeft: 37, ArrowUp: 38, ArrowRight: 39, ArrowDown: 40};
+            function forward(e) {
+                if (keys.indexOf(e.key) < 0 || window.parent === window) { return; }
+                e.preventDefault();
+                e.stopPropagation();
+                // keyup too: the page's shortcut handler tracks which keys are held
+                window.parent.document.dispatchEvent(new KeyboardEvent(e.type, {
+                    key: e.key, code: e.code, keyCode: codes[e.key] || e.keyCode,
+                    which: codes[e.key] || e.which, bubbles: true, cancelable: true
+                }));
+            }
+            document.addEventListener('keydown', forward, true);
+            document.addEventListener('keyup', forward, true);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "ForwardKeys"
+        self.keys_json = script_json(list(keys))
+
+
 class _Css(SinglePass):
     _template = Template(
         """
