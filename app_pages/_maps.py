@@ -51,6 +51,20 @@ def _asset_problems() -> list[str]:
     return problems
 
 
+def _use_bundled() -> None:
+    st.session_state["f_basemap"] = "bundled"
+
+
+def online_basemap_note() -> None:
+    """Under a map with an online basemap: it needs a network, and one click goes back."""
+    note, button = st.columns([3, 1], vertical_alignment="center")
+    note.caption(
+        "This basemap is fetched from the internet; without a network the map says so and "
+        "shows the bundled land."
+    )
+    button.button("Use the bundled basemap", on_click=_use_bundled, icon=":material/map:")
+
+
 def can_draw() -> bool:
     """Whether maps can be drawn; if not, or if the land file is broken, say so here."""
     problems = _asset_problems()

@@ -59,6 +59,8 @@ if drawable:
             returned_objects=["last_active_drawing"],
         )
     _state.take_click(result, frames)
+    if state.basemap != "bundled":
+        _maps.online_basemap_note()
 
 with side_col:
     _cards.detail_card(frames, _state.selected_feature(frames))

@@ -272,13 +272,20 @@ def to_params(state: ViewState) -> dict[str, str]:
     if state.select:
         out["select"] = state.select
     if state.lat is not None and state.lon is not None:
-        out["lat"] = f"{state.lat:.4f}"
-        out["lon"] = f"{state.lon:.4f}"
+        out["lat"] = _coordinate(state.lat)
+        out["lon"] = _coordinate(state.lon)
     if state.zoom is not None:
         out["zoom"] = str(state.zoom)
     if state.basemap != DEFAULT_BASEMAP:
         out["basemap"] = state.basemap
     return out
+
+
+def _coordinate(value: float) -> str:
+    """A map centre coordinate as a link writes it: 4 decimals (about 10 m), no trailing zeros
+    (so ``lat=39.3`` comes back as ``39.3``, not ``39.3000``)."""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 def query_string(state: ViewState) -> str:

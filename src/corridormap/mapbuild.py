@@ -604,6 +604,50 @@ class Legend(SinglePass):
         self.legend_json = script_json(legend)
 
 
+class TileFallback(SinglePass):
+    """When an online basemap's tiles fail (no network), say so on the map and draw the
+    bundled land instead, so the map never turns silently blank."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var tiles = {{ this.tiles_name }};
+            var landUrl = {{ this.land_url_json }};
+            var failed = false;
+            tiles.on('tileerror', function () {
+                if (failed) { return; }
+                failed = true;
+                var note = L.control({position: 'bottomleft'});
+                note.onAdd = function () {
+                    var div = L.DomUtil.create('div', 'cm-map-note cm-tile-failed');
+                    div.textContent = 'The online basemap cannot be loaded (no network?). '
+                        + 'Showing the bundled land; choose the bundled basemap to '
+                        + 'switch back.';
+                    return div;
+                };
+                note.addTo(map);
+                if (!landUrl) { return; }
+                fetch(landUrl).then(function (r) { return r.json(); }).then(function (data) {
+                    L.geoJson(data, {
+                        style: function (f) { return f.properties.style; },
+                        interactive: false
+                    }).addTo(map).bringToBack();
+                }).catch(function (err) { console.error('corridormap: ' + err); });
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, tiles: TileLayer, land_url: str | None) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "TileFallback"
+        self.tiles_name = tiles.get_name()
+        self.land_url_json = script_json(land_url) if land_url else "null"
+
+
 class ForwardKeys(SinglePass):
     """Hands the given keys to the page around the map's frame.
 
@@ -728,9 +772,11 @@ def base_map(
     assert isinstance(root, Figure)
     root.header.add_child(_Css(_CSS))
     if bm.online and bm.tiles:
-        TileLayer(
+        tiles = TileLayer(
             bm.tiles, attr=bm.attribution, name=bm.label, overlay=False, control=False
-        ).add_to(m)
+        )
+        tiles.add_to(m)
+        m.add_child(TileFallback(tiles, land_url))
     elif land_url is not None:
         FetchedGeoJson(land_url, attribution="Basemap: Natural Earth").add_to(m)
     elif land is not None and len(land):

@@ -110,3 +110,109 @@ def test_a_bad_link_names_what_it_dropped_and_still_draws(
         Filters(countries=("GEO",)), "corridors"
     )
     probe.assert_clean()
+
+
+def map_center(frame: Any) -> tuple[float, float]:
+    lat, lon = frame.evaluate(
+        "() => { const c = window.map_div.getCenter(); return [c.lat, c.lng]; }"
+    )
+    return float(lat), float(lon)
+
+
+def search_for(page: Any, text: str, option: str) -> None:
+    page.locator(".st-key-search input").click()
+    page.keyboard.type(text)
+    page.get_by_role("option", name=option).click()
+    page.get_by_text("Sources (as of", exact=False).wait_for(timeout=20_000)
+
+
+def test_each_search_moves_the_map_to_its_own_hit(
+    page: Any, probe: PageProbe, server: StreamlitServer
+) -> None:
+    nodes = load.load_all().frames["nodes"].set_index("name", drop=False)
+    frame = open_map(page, probe, server)
+    for name in ("Kars", "Aktau"):
+        point = nodes.loc[name].geometry
+        node_id = nodes.loc[name, "node_id"]
+        search_for(page, name, f"{name} (Nodes)")
+        page.wait_for_function(
+            f"() => decodeURIComponent(window.location.search).includes('nodes:{node_id}')"
+        )
+        frame = wait_for_map(page, probe=probe)
+        probe.wait_quiet(page)
+        lat, lon = map_center(frame)
+        assert abs(lat - point.y) < 0.5, (name, lat, point.y)
+        assert abs(lon - point.x) < 0.5, (name, lon, point.x)
+    probe.assert_clean()
+
+
+def test_typing_a_country_and_enter_picks_that_country_only(
+    page: Any, probe: PageProbe, server: StreamlitServer
+) -> None:
+    open_map(page, probe, server)
+    box = page.locator(".st-key-f_countries input")
+    box.click()
+    page.keyboard.type("Iran")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('country=')")
+    assert "country=IRN" in page.url
+    assert "%2C" not in page.url.split("country=")[1].split("&")[0]
+    assert "," not in page.url.split("country=")[1].split("&")[0]
+    probe.assert_clean()
+
+
+LINKS = (
+    "?country=GEO&corridor=middle_corridor&asof=2025-10-07",
+    "?corridor=zangezur&select=corridors%3AZNG_RAIL-01&lat=39.3&lon=45.5&zoom=7",
+    "?mode=rail&status=planned&layers=countries%2Ccorridors",
+    "country?country=KAZ",
+    "present?briefing=gabala-2025&scene=4",
+)
+
+
+@pytest.mark.parametrize("link", LINKS)
+def test_a_link_reproduces_its_view_and_stays_in_the_address_bar(
+    page: Any, probe: PageProbe, server: StreamlitServer, link: str
+) -> None:
+    page.goto(server.url + link, wait_until="domcontentloaded")
+    wait_for_map(page, probe=probe)
+    probe.wait_quiet(page)
+    from urllib.parse import parse_qs, urlsplit  # noqa: PLC0415
+
+    asked = parse_qs(urlsplit(link).query)
+    now = parse_qs(urlsplit(page.url).query)
+    assert now == asked
+    assert probe.blocked == []
+
+
+def test_the_profile_writes_its_country_into_the_link(
+    page: Any, probe: PageProbe, server: StreamlitServer
+) -> None:
+    page.goto(server.url + "country", wait_until="domcontentloaded")
+    wait_for_map(page, probe=probe)
+    page.locator(".st-key-profile_country").click()
+    page.keyboard.type("Georgia")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('country=GEO')")
+    assert "/country?" in page.url
+    page.goto(page.url, wait_until="domcontentloaded")  # the link reproduces the profile
+    wait_for_map(page, probe=probe)
+    assert page.locator("h4").filter(has_text="Georgia").count() >= 1
+    assert probe.blocked == []
+
+
+def test_an_online_basemap_without_network_says_so_and_goes_back_in_one_click(
+    page: Any, probe: PageProbe, server: StreamlitServer
+) -> None:
+    frame = open_map(page, probe, server, "?basemap=osm")
+    note = frame.locator(".cm-tile-failed")
+    note.wait_for(timeout=20_000)
+    assert "cannot be loaded" in note.inner_text()
+    land = frame.locator(f'path[fill="{style.LAND}" i]')
+    land.first.wait_for(state="attached", timeout=20_000)  # the bundled land, instead of blank
+    assert probe.blocked, "the tiles were asked for and blocked"
+    assert all("openstreetmap" in url for url in probe.blocked)
+    page.get_by_role("button", name="Use the bundled basemap").click()
+    page.wait_for_function("() => !window.location.search.includes('basemap=')")
+    frame = wait_for_map(page, probe=probe)
+    assert frame.locator(".cm-tile-failed").count() == 0
