@@ -166,6 +166,8 @@ LINKS = (
     "?corridor=zangezur&select=corridors%3AZNG_RAIL-01&lat=39.3&lon=45.5&zoom=7",
     "?mode=rail&status=planned&layers=countries%2Ccorridors",
     "country?country=KAZ",
+    "gas?country=TUR&asof=2025-10-07",
+    "summit?asof=2024-01-01",
     "present?briefing=gabala-2025&scene=4",
 )
 
