@@ -18,7 +18,6 @@ import folium
 import geopandas as gpd
 import shapely
 import xyzservices.providers as xyz
-from branca.element import Figure
 from jinja2 import Template
 
 from corridormap import assets, catalog, style
@@ -686,6 +685,26 @@ class ForwardKeys(SinglePass):
         self.keys_json = script_json(list(keys))
 
 
+class _AttributionPrefix(SinglePass):
+    """"Leaflet", plainly: Leaflet 1.9's default prefix carries a national flag, which on a map
+    of this subject reads as a statement the product does not make."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if ({{ this._parent.get_name() }}.attributionControl) {
+            {{ this._parent.get_name() }}.attributionControl.setPrefix(
+                '<a href="https://leafletjs.com" rel="noreferrer">Leaflet</a>');
+        }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "AttributionPrefix"
+
+
 class _Css(SinglePass):
     _template = Template(
         """
@@ -768,9 +787,10 @@ def base_map(
         max_zoom=bm.max_zoom if bm.online else 12,
         height=height,
     )
-    root = m.get_root()
-    assert isinstance(root, Figure)
-    root.header.add_child(_Css(_CSS))
+    # A child of the map (not of the page's header), so that rendering the map puts the CSS
+    # in the header: in the app (streamlit-folium) and in the HTML export alike.
+    m.add_child(_Css(_CSS))
+    m.add_child(_AttributionPrefix())
     if bm.online and bm.tiles:
         tiles = TileLayer(
             bm.tiles, attr=bm.attribution, name=bm.label, overlay=False, control=False

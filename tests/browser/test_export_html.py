@@ -60,7 +60,9 @@ def test_view_export_opens_offline_and_draws_the_filtered_legs(
     assert want["middle_corridor"] > 20
     assert corridor_paths(page) == want
     assert page.locator(".cm-panel .cm-sources li").count() == len(export.sources(view))
-    assert page.locator(".leaflet-control .cm-legend").count() == 1
+    assert page.locator(".cm-legend").count() == 1  # one legend, in the panel
+    assert page.locator(".cm-panel .cm-legend").count() == 1
+    assert page.title().startswith("Middle Corridor (TITR), operational legs")
     assert "as of 7 Oct 2025" in page.locator(".cm-panel").inner_text()
     assert page.evaluate("document.fonts.check('900 16px \"Font Awesome 6 Free\"')")
     assert_no_network(probe)
@@ -90,3 +92,42 @@ def test_briefing_export_switches_scenes_offline(
     page.keyboard.press("ArrowLeft")
     assert page.locator("body").get_attribute("data-scene") == "3"
     assert_no_network(probe)
+
+
+#: Computed styles that make the map look as it does: the sea, an icon marker, a junction dot.
+STYLE_PROBES = {
+    ".leaflet-container": ("background-color", "font-family"),
+    ".leaflet-marker-pane .cm-pin:not(.cm-dot)": ("width", "height", "border-radius", "color", "box-shadow"),
+    ".leaflet-marker-pane .cm-pin.cm-dot": ("width", "height", "border-radius", "box-shadow"),
+    ".leaflet-control-attribution": ("font-size",),
+}
+
+
+def computed(frame: Any) -> dict[str, dict[str, str]]:
+    out = {}
+    for selector, props in STYLE_PROBES.items():
+        out[selector] = frame.locator(selector).first.evaluate(
+            "(el, props) => { const s = getComputedStyle(el);"
+            " return Object.fromEntries(props.map(p => [p, s.getPropertyValue(p)])); }",
+            list(props),
+        )
+    return out
+
+
+def test_the_export_looks_like_the_live_map(
+    page: Any, probe: PageProbe, frames: dict[str, Any], tmp_path: Path, streamlit_server: Any
+) -> None:
+    from harness import wait_for_map  # noqa: PLC0415
+
+    view = export.state_view(frames, links.ViewState(Filters()))
+    out = tmp_path / "view.html"
+    out.write_text(export.html_view(view, frames), encoding="utf-8")
+    open_offline(page, out)
+    exported = computed(page)
+    assert page.locator(".leaflet-control-attribution").inner_text().startswith("Leaflet")
+    assert page.locator(".leaflet-control-attribution svg").count() == 0  # no flag
+    if streamlit_server.url.rstrip("/").endswith("corridormap"):
+        return  # one comparison is enough; the live map is the same under a base path
+    page.goto(streamlit_server.url, wait_until="domcontentloaded")
+    live = computed(wait_for_map(page, probe=probe))
+    assert exported == live

@@ -149,9 +149,10 @@ def _footer(views: Sequence[ExportView]) -> str:
     )
 
 
-def _page(m: folium.Map, panel: str) -> str:
+def _page(m: folium.Map, panel: str, title: str) -> str:
     root = m.get_root()
     assert isinstance(root, Figure)
+    root.header.add_child(Verbatim(f"<title>{html_text(title)}</title>"), name="cm_title")
     root.header.add_child(Verbatim(f"<style>{_PAGE_CSS}</style>"), name="cm_page_css")
     root.html.add_child(Verbatim(panel), name="cm_panel")
     return assets.inline_html(root.render(), assets.static_root())
@@ -163,7 +164,7 @@ def view_map(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> folium
     m = mapbuild.base_map(land, view=view.view)
     for group in map_groups(view, frames):
         group.add_to(m)
-    m.add_child(mapbuild.Legend(mapbuild.legend_html(view.shown, specs=view.specs)))
+    # The legend is in the panel beside the map (one legend, as in the app).
     LayerControl(collapsed=True, position="topright").add_to(m)
     return m
 
@@ -175,7 +176,7 @@ def html_view(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> str:
         f"<aside class='cm-panel' data-counts='{_counts_attr(view)}'>"
         f"{_scene_html(view, heading='h1')}{_footer([view])}</aside>"
     )
-    return _page(m, panel)
+    return _page(m, panel, f"{view.title} · corridormap")
 
 
 class _SceneSwitcher(SinglePass):
@@ -279,4 +280,4 @@ def html_briefing(
         "<div class='cm-progress'><div id='cm-bar'></div></div>"
         f"{sections}{_footer(views)}</aside>"
     )
-    return _page(m, panel)
+    return _page(m, panel, f"{b.title} · corridormap")
