@@ -693,8 +693,7 @@ class _AttributionPrefix(SinglePass):
         """
         {% macro script(this, kwargs) %}
         if ({{ this._parent.get_name() }}.attributionControl) {
-            {{ this._parent.get_name() }}.attributionControl.setPrefix(
-                '<a href="https://leafletjs.com" rel="noreferrer">Leaflet</a>');
+            {{ this._parent.get_name() }}.attributionControl.setPrefix('Leaflet');
         }
         {% endmacro %}
         """
