@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _data, _user_layers
-from corridormap import catalog, geodesy, present, style
+from corridormap import catalog, geodesy, present, review, style
 
 
 def counts(shown: dict[str, Any]) -> None:
@@ -37,8 +37,17 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
     spec = _user_layers.spec(layer)
     row = frames[layer].loc[fid].to_dict()
     c = present.card(spec, row, _data.source_register())
+    due = review.items_for(_data.review_items(), layer, fid)
     with st.container(border=True):
         st.markdown(f"**{present.md_escape(c.title)}**  \n{present.md_escape(spec.title)}")
+        if due:
+            st.caption(
+                ":material/schedule: **Due for review** – check before presenting as current: "
+                + "; ".join(
+                    f"{present.md_escape(i.what)} (due {present.md_escape(i.due.isoformat())})"
+                    for i in due
+                )
+            )
         if c.confidence and c.confidence != "high":
             st.warning(
                 "Confidence: "

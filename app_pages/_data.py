@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from corridormap import analysis, catalog, filters, links, load, mapbuild, present
+from corridormap import analysis, catalog, filters, links, load, mapbuild, present, review
 from corridormap.filters import Filters
 
 
@@ -193,6 +193,21 @@ def _gas_exports(folder: str) -> Any:
         return load.load_gas_exports(Path(folder))
     except load.DataValidationError as exc:
         return exc
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _review_items(folder: str, today: str) -> list[review.ReviewItem]:
+    try:
+        expectations = review.expectations_from_rows(load.load_expectations(Path(folder)))
+    except load.DataValidationError:
+        expectations = []
+    rows = review.feature_rows(_layers(folder).frames)
+    return review.review_queue(rows, expectations, date.fromisoformat(today), review.load_policy())
+
+
+def review_items() -> list[review.ReviewItem]:
+    """Facts due for review today (``corridormap review``), once per data folder and day."""
+    return _review_items(data_dir(), date.today().isoformat())
 
 
 def gas_exports() -> Any:

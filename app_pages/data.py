@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _data
-from corridormap import catalog, present, settings
+from corridormap import catalog, present, review, settings
 
 st.markdown("#### Data and sources")
 st.caption(
@@ -27,6 +27,34 @@ for spec in catalog.LAYERS:
             "**Properties:** "
             + ", ".join(f"`{p.name}` ({p.kind.value})" for p in spec.all_properties)
         )
+
+st.markdown("##### Due for review")
+st.caption(
+    "Facts whose expectation has fallen due (an expected year or date has come, a planned event "
+    "is not marked held) or whose newest source is older than its kind allows, as "
+    "`corridormap review` lists them. Check them before presenting them as current."
+)
+_due = _data.review_items()
+if _due:
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "due": i.due.isoformat(),
+                    "feature": i.id,
+                    "title": i.title,
+                    "why": i.what,
+                    "as of": i.as_of or "–",
+                }
+                for i in _due
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.caption("Nothing is due for review today.")
+st.table(pd.DataFrame(review.describe_policy(review.load_policy())))
 
 st.markdown("##### Limits for your own layers")
 st.caption(

@@ -86,3 +86,19 @@ def test_card_shows_each_source_with_its_own_date():
     body = text(at).replace("\\", "")
     assert "trend.az/business/4076517.html) (2 Aug 2025)" in body
     assert "trend.az/business/energy/4142236.html) (16 Jan 2026)" in body
+
+
+def test_a_card_due_for_review_says_so_and_the_data_page_lists_it():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["select"] = "corridors:ZNG_RAIL-01"  # Horadiz–Aghband, expected in 2026
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = "\n".join(c.value for c in at.caption)
+    assert "Due for review" in captions
+    assert "expected 2026" in captions
+    at.switch_page("app_pages/data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    (frame,) = [d.value for d in at.dataframe if "feature" in d.value.columns]
+    assert "corridors:ZNG_RAIL-01" in set(frame["feature"])
+    (policy,) = [t.value for t in at.table if "kind" in t.value.columns]
+    assert list(policy["kind"]) == ["in_progress", "current", "record"]

@@ -96,12 +96,16 @@ def test_source_dates_reject_unknown_urls() -> None:
     assert dates.as_of(["https://a.example/x"]) == "2024-01-02"
     with pytest.raises(build_data.BuildError):
         dates.as_of(["https://unknown.example/"])
-    as_of, note = build_data.SourceDates({"https://u.example/": None}).as_of_and_note(
-        ["https://u.example/"], None
+    # an undated page gives no date, and nothing stands in for one (not the copy date)
+    undated = build_data.SourceDates(
+        {"https://u.example/": None, "https://d.example/": "2020-05-01"}
     )
-    assert as_of == build_data.REFERENCE_COMPILED
-    assert note
-    assert "undated" in note
+    with pytest.raises(build_data.BuildError, match="no dated source"):
+        undated.as_of_and_note(["https://u.example/"], None)
+    assert undated.as_of_and_note(["https://u.example/", "https://d.example/"], "n") == (
+        "2020-05-01",
+        "n",
+    )
 
 
 def test_shipped_layers_pass_the_shared_validator() -> None:

@@ -139,3 +139,47 @@ def test_validate_prints_every_change_and_strict_makes_them_errors(tmp_path):
     assert "--strict: bowtie.geojson, feature #0 (id 'b1'): invalid geometry repaired" in (
         strict.stderr
     )
+
+
+def test_review_json_lists_what_fell_due():
+    out = run("review", "--today", "2026-11-29", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    items = json.loads(out.stdout)
+    assert items
+    for item in items:
+        assert {"id", "layer", "what", "due", "as_of", "sources"} <= set(item)
+        assert item["id"].startswith(item["layer"] + ":")
+        assert item["due"] <= "2026-11-29"
+    ids = {i["id"] for i in items}
+    # the expectations the audit found overdue on that day
+    assert {
+        "corridors:ZNG_RAIL-01",  # Horadiz–Aghband, expected 2026
+        "corridors:INSTC_WEST-11",  # Rasht–Astara construction start, 2026
+        "corridors:ZNG_RAIL-02",  # TRIPP construction, second half of 2026
+        "summits:ots-13-turkiye-2026",  # the 13th summit, second half of 2026
+        "annotations:gabala-2025-joint-exercise",  # the OTS exercise, 2026
+    } <= ids
+
+
+def test_review_before_and_options():
+    early = json.loads(run("review", "--today", "2025-10-07", "--format", "json").stdout)
+    assert "summits:ots-13-turkiye-2026" not in {i["id"] for i in early}
+    off = run(
+        "review",
+        "--today",
+        "2026-11-29",
+        "--max-age",
+        "current=off",
+        "--max-age",
+        "in_progress=off",
+    )
+    assert off.returncode == 0, off.stderr
+    assert "older than" not in off.stdout
+    assert "item(s) due for review" in off.stdout
+
+
+def test_review_refuses_a_bad_date_or_age_without_a_traceback():
+    for args in (("--today", "29.11.2026"), ("--max-age", "soon=3")):
+        out = run("review", *args)
+        assert out.returncode == 2
+        assert "Traceback" not in out.stderr

@@ -226,8 +226,27 @@ def test_published_leg_facts() -> None:
     assert by_name["GE–TR border tunnel (Kartsakhi) – Kars"]["opened"] == "2017-10-30"
     assert by_name["Aktau – Port of Baku at Alat"]["mode"] == "sea"
     cku = [p for p in legs.values() if (p["section"] or "").startswith("China–Kyrgyzstan")]
-    assert len(cku) == 4
+    assert [p["segment_id"] for p in sorted(cku, key=lambda p: p["seq"])] == [
+        "MC_SOUTH-01",
+        "MC_SOUTH-02",
+        "MC_SOUTH-03",
+    ]  # the new line: Kashgar–Torugart–Kazarman–Jalal-Abad
     assert all(p["section_length_km"] == 523 and p["confidence"] == "medium" for p in cku)
+    assert all(p["status"] == "under_construction" and p["expected"] == 2030 for p in cku)
+    existing = legs["MC_SOUTH-04"]  # Jalal-Abad – Andijan: the existing line into Uzbekistan
+    assert (existing["name"], existing["status"], existing["expected"]) == (
+        "Jalal-Abad – Andijan",
+        "operational",
+        None,
+    )
+    assert existing["section"] is None
+    # Kuryk–Alat and Aktau–Alat are treated alike: no opening date for either ferry leg
+    assert by_name["Kuryk – Port of Baku at Alat"]["opened"] is None
+    assert by_name["Aktau – Port of Baku at Alat"]["opened"] is None
+    rasht = by_name["Astara (Iran) – Rasht"]
+    assert rasht["confidence"] == "low"
+    assert "2026 military operations" not in rasht["note"]
+    assert "~7 km" not in (legs["ZNG_RAIL-07"]["note"] or "")
     kars = [p for p in legs.values() if (p["section"] or "").startswith("Kars–Iğdır")]
     assert {p["section_length_km"] for p in kars} == {224}
     assert all(p["expected"] == 2029 for p in kars)
@@ -278,8 +297,9 @@ def test_pipeline_figures() -> None:
     assert (p["TAP"]["length_km"], p["TAP"]["capacity_bcm_y"], p["TAP"]["opened"]) == (
         878,
         10,
-        "2020-12-31",
+        "2020-11-15",  # commercial operation; the first gas for Europe flowed on 31 Dec 2020
     )
+    assert p["KILIS_ALEPPO"]["capacity_bcm_y"] == 2.0  # ~6 mcm/d; 1.2 is the first-phase supply
     assert (p["TANAP"]["length_km"], p["TANAP"]["opened"]) == (1850, "2018-06-30")
     assert p["IGB"]["opened"] == "2022-10-01"
     assert p["KILIS_ALEPPO"]["opened"] == "2025-08-02"
@@ -318,7 +338,10 @@ def test_annotations() -> None:
     body = a["gabala-2025-exercises-with-turkiye"]["body"]
     assert "more than **25 bilateral and multinational**" in body
     assert "16" in a["gabala-2025-gas-14"]["body"]
-    assert a["gabala-2025-orban"]["confidence"] in ("medium", "low")
+    orban = a["gabala-2025-orban"]
+    assert orban["topic"] == "security"
+    assert "energy" not in orban["title"].lower()
+    assert a["gabala-2025-szijjarto"]["topic"] == "energy"
     for p in a.values():
         assert len(p["body"]) <= 450, p["annotation_id"]
 
@@ -365,6 +388,7 @@ def test_manifest_matches_files() -> None:
         "ots_participants",
         "sources",
         "gas_exports",
+        "expectations",
     }
     for e in entries.values():
         data = (DATA / e["file"]).read_bytes()
@@ -384,3 +408,73 @@ def test_every_cited_source_is_in_the_register() -> None:
         for url in feature["properties"]["source_url"]
     }
     assert cited <= listed, sorted(cited - listed)
+
+
+# --- as_of: the date of the newest dated source, never later ------------------------------
+
+
+def _register_dates() -> dict[str, str]:
+    with (DATA / "layers" / "sources.csv").open(encoding="utf-8", newline="") as fh:
+        return {r["url"]: r["date"] for r in csv.DictReader(fh) if r["date"]}
+
+
+@pytest.mark.parametrize("key", [s.key for s in catalog.LAYERS])
+def test_as_of_is_the_newest_dated_source(key: str) -> None:
+    """An undated page gives no date, and no other day (the day the sources were copied, the
+    build day) stands in: as_of is exactly the newest dated source of the feature."""
+    from corridormap.build_data.countries import NE_10M_DATE  # noqa: PLC0415
+
+    dates = _register_dates()
+    spec = catalog.get(key)
+    for p in _props(key):
+        dated = [dates[u] for u in p["source_url"] if u in dates]
+        who = p[spec.id_property]
+        if not dated:
+            # only a country drawn from Natural Earth alone: as_of is that dataset's version date
+            assert key == "countries", f"{key}:{who} has no dated source"
+            assert p["as_of"] == NE_10M_DATE, who
+            continue
+        assert p["as_of"] == max(dated), (who, p["as_of"], max(dated))
+
+
+def test_tables_as_of_is_the_newest_dated_source() -> None:
+    dates = _register_dates()
+    for name in ("gas_exports.csv", "expectations.csv", "ots_participants.csv"):
+        with (DATA / "layers" / name).open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                urls = json.loads(row["source_url"])
+                assert row["as_of"] == max(dates[u] for u in urls if u in dates), (name, row)
+
+
+def test_held_summits_rest_on_a_source_from_the_event_or_after() -> None:
+    """A summit marked held needs a source that reports it held, not only an announcement."""
+    for p in _props("summits"):
+        if p["held"] and p["date"]:
+            assert p["as_of"] >= p["date"], p["summit_id"]
+
+
+def test_summit_dates_are_the_heads_of_state_day() -> None:
+    s = {p["summit_id"]: p for p in _props("summits")}
+    assert s["ots-founding-nakhchivan-2009"]["date"] == "2009-10-03"
+    assert s["ots-istanbul-2010"]["date"] == "2010-09-16"  # the Council became operational
+    assert s["ots-1-almaty-2011"]["date"] == "2011-10-21"
+    assert s["ots-2-bishkek-2012"]["date"] == "2012-08-23"
+    assert s["ots-3-gabala-2013"]["date"] == "2013-08-16"
+    assert s["ots-13-turkiye-2026"]["city"] != "Ankara"  # the venue is not announced
+
+
+MIRRORS = (
+    "azureedge.net",
+    "owiki.org",
+    "piglix.com",
+    "qwertyu.wiki",
+    "datana.cloud",
+    "sitefabrikasi",
+)
+
+
+@pytest.mark.parametrize("key", [s.key for s in catalog.LAYERS])
+def test_no_feature_cites_a_mirror_or_demo_site(key: str) -> None:
+    for p in _props(key):
+        for url in p["source_url"]:
+            assert not any(m in url for m in MIRRORS), url

@@ -1,4 +1,5 @@
-"""The ``corridormap`` command line: validate data and briefings, rebuild the layers, export.
+"""The ``corridormap`` command line: validate, rebuild the layers, statistics, the review
+queue, exports.
 
 Exit codes: 0 success, 2 invalid input (with a message naming the file, feature and problem),
 never a traceback for bad input.
@@ -10,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -248,6 +250,52 @@ def _stats(fmt: str, data_dir: Path) -> int:
     return EXIT_OK
 
 
+def _today(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _max_age(text: str) -> tuple[str, str]:
+    from corridormap import review
+
+    kind, sep, days = text.partition("=")
+    if not sep or kind not in review.KINDS:
+        raise argparse.ArgumentTypeError(
+            f"expected KIND=DAYS with KIND one of {', '.join(review.KINDS)}: {text!r}"
+        )
+    if isinstance(review.parse_age(days), str):
+        raise argparse.ArgumentTypeError(f"not a number of days (or 'off'): {days!r}")
+    return kind, days
+
+
+def _review(args: argparse.Namespace, data_dir: Path) -> int:
+    """Facts due for review on ``--today``: expectations fallen due, sources grown old."""
+    from corridormap import review
+
+    layers = load.load_all(data_dir)
+    for key, err in layers.errors.items():
+        print(f"note layer {key} not reviewed: {err}", file=sys.stderr)
+    try:
+        expectations = review.expectations_from_rows(load.load_expectations(data_dir))
+    except DataValidationError as exc:
+        print(f"note expectations not reviewed: {exc}", file=sys.stderr)
+        expectations = []
+    policy = review.load_policy(overrides=dict(args.max_age or []))
+    for kind, origin in policy.sources.items():
+        if "ignored" in origin:
+            print(f"note {kind}: {origin}", file=sys.stderr)
+    today: date = args.today or date.today()
+    items = review.review_queue(review.feature_rows(layers.frames), expectations, today, policy)
+    if args.format == "json":
+        print(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=2))
+    else:
+        print(f"due for review on {today.isoformat()}")
+        print(review.table_text(items))
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="corridormap",
@@ -287,6 +335,22 @@ def parser() -> argparse.ArgumentParser:
         help="per corridor and route: computed and published km, km by status, mode and country",
     )
     st.add_argument("--format", choices=("table", "json"), default="table")
+    rv = sub.add_parser(
+        "review",
+        help="facts due for review: expectations fallen due, sources older than their kind allows",
+    )
+    rv.add_argument(
+        "--today", type=_today, default=None, help="the day to review for (default: today)"
+    )
+    rv.add_argument("--format", choices=("table", "json"), default="table")
+    rv.add_argument(
+        "--max-age",
+        type=_max_age,
+        action="append",
+        metavar="KIND=DAYS",
+        help="maximum source age for a kind of fact (in_progress, current, record); "
+        "0 or 'off' turns it off; overrides [review] in .streamlit/corridormap.toml",
+    )
     _export_parser(sub)
     return p
 
@@ -327,6 +391,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _stats(args.format, data_dir)
     if args.command == "export":
         return _export(args, data_dir)
+    if args.command == "review":
+        return _review(args, data_dir)
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 

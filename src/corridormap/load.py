@@ -531,3 +531,37 @@ def load_gas_exports(data_dir: Path | None = None) -> pd.DataFrame:
     out["year"] = out["year"].astype(int)
     out["source_url"] = out["source_url"].map(json.loads)
     return out
+
+
+EXPECTATIONS_FILE = "expectations.csv"
+
+
+def load_expectations(data_dir: Path | None = None) -> list[dict[str, Any]]:
+    """What the sources expect for features, with the day each falls due (``review``).
+
+    Rows as mappings, ``source_url`` parsed; a bad row is an error naming it, like every table.
+    """
+    from corridormap import review  # noqa: PLC0415 - review imports nothing heavy
+
+    frame = _read_table(data_dir, EXPECTATIONS_FILE, review.EXPECTATION_COLUMNS)
+    ids = [str(i) for i in frame["id"]]
+    problems = _sources_and_dates(
+        EXPECTATIONS_FILE, zip(ids, frame["source_url"], frame["as_of"], strict=True)
+    )
+    problems += [
+        Problem(EXPECTATIONS_FILE, "not a date YYYY-MM-DD", feature=i, field="due", got=d)
+        for i, d in zip(ids, frame["due"], strict=True)
+        if not _is_iso_date(d)
+    ]
+    known = set(catalog.layer_keys())
+    problems += [
+        Problem(EXPECTATIONS_FILE, "unknown layer", feature=i, field="layer", got=k)
+        for i, k in zip(ids, frame["layer"], strict=True)
+        if k not in known
+    ]
+    if problems:
+        raise DataValidationError(problems)
+    rows = [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+    for row in rows:
+        row["source_url"] = json.loads(row["source_url"])
+    return rows

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from corridormap import catalog, load
+from corridormap import catalog, load, review
 from corridormap.build_data.corridors import build_corridors, build_nodes
 from corridormap.build_data.countries import (
     CYN_FILE,
@@ -30,6 +30,7 @@ from corridormap.build_data.countries import (
     ots_participants,
     ots_participants_csv,
 )
+from corridormap.build_data.expectations import build_expectations, expectations_csv
 from corridormap.build_data.gas import (
     GAS_EXPORT_COLUMNS,
     build_gas_destinations,
@@ -138,13 +139,13 @@ def source_register_csv(rows: list[dict[str, str]]) -> bytes:
 def _register(
     data_dir: Path,
     layers: Mapping[str, Sequence[Mapping[str, Any]]],
-    export_rows: list[dict[str, str]],
+    table_rows: Sequence[Mapping[str, str]],
 ) -> bytes:
     """layers/sources.csv: source_dates.csv, plus every URL cited but not listed there."""
     rows = sources_rows(data_dir / "sources" / "source_dates.csv")
     listed = {r["url"] for r in rows}
     cited = {u for feats in layers.values() for f in feats for u in f["properties"]["source_url"]}
-    cited |= {u for row in export_rows for u in json.loads(row["source_url"])}
+    cited |= {u for row in table_rows for u in json.loads(row["source_url"])}
     rows += [
         {"url": u, "date": "", "date_precision": "", "note": "reference page with no date"}
         for u in sorted(cited - listed)
@@ -166,6 +167,13 @@ _TABLES: Mapping[str, tuple[str, str, tuple[str, ...]]] = {
         "Syria by year, as reported from Ministry of Energy figures; Europe's share "
         "computed. Blank means not published.",
         ("data/sources/gas_exports.csv (from the reference fact sheet, §3.1)",),
+    ),
+    "expectations": (
+        "Expectations that fall due",
+        "What the sources expect for a feature (a start of construction, a summit, an "
+        "exercise), the period as they give it and the day it falls due; `corridormap review` "
+        "lists those whose day has come.",
+        ("data/sources/expectations.yaml",),
     ),
     "sources": (
         "Source register",
@@ -292,7 +300,15 @@ def build_all(data_dir: Path, static_dir: Path | None = None) -> list[Path]:
         count=len(export_rows),
         properties=GAS_EXPORT_COLUMNS,
     )
-    register = _register(data_dir, layers, export_rows)
+    expectation_rows = build_expectations(src, layers)
+    out.add_table(
+        "expectations",
+        expectations_csv(expectation_rows),
+        newest_as_of=max(r["as_of"] for r in expectation_rows),
+        count=len(expectation_rows),
+        properties=review.EXPECTATION_COLUMNS,
+    )
+    register = _register(data_dir, layers, [*export_rows, *expectation_rows])
     out.add_table(
         "sources",
         register,

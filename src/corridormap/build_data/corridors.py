@@ -57,11 +57,19 @@ class Node:
     iso3: str
 
 
+def _node_latlon(n: Mapping[str, str]) -> tuple[float, float]:
+    """Where a node is drawn: its ``point`` column when set (a better-sourced point than the
+    reference waypoint, e.g. a port off its city), else the waypoint itself."""
+    text = (n.get("point") or "").strip() or n["waypoint"]
+    lat, lon = (float(v) for v in text.split(","))
+    return lat, lon
+
+
 def node_table(src: Sources) -> dict[str, Node]:
     """Waypoint key ('lat,lon' as in waypoints.csv) -> node."""
     out: dict[str, Node] = {}
     for n in src.nodes:
-        lat, lon = (float(v) for v in n["waypoint"].split(","))
+        lat, lon = _node_latlon(n)
         out[n["waypoint"]] = Node(n["node_id"], n["name"], Point(_r(lon), _r(lat)), n["iso3"])
     return out
 
@@ -147,8 +155,11 @@ def build_nodes(src: Sources) -> list[dict[str, Any]]:
             raise BuildError(f"node {n['node_id']} matches no waypoint")
         corridor_rows = by_key.get(key, [])
         q = src.coord_quality[(used[0]["feature_id"], used[0]["seq"])]
-        urls = _unique(u for r in used for u in _urls(r["source_url"]))
-        lat, lon = (float(v) for v in key.split(","))
+        extra = [u.strip() for u in (n.get("source_url") or "").split("|") if u.strip()]
+        urls = _unique([*(u for r in used for u in _urls(r["source_url"])), *extra])
+        lat, lon = _node_latlon(n)
+        quality = (n.get("coord_quality") or "").strip() or _coord_quality(q["coord_quality"])
+        coord_source = (n.get("coord_source") or "").strip() or q["coord_source"] or None
         props = {
             "node_id": n["node_id"],
             "name": n["name"],
@@ -156,8 +167,8 @@ def build_nodes(src: Sources) -> list[dict[str, Any]]:
             "iso3": n["iso3"],
             "corridors": _unique(r["layer"] for r in corridor_rows),
             "routes": _unique(r["feature_id"] for r in corridor_rows),
-            "coord_quality": _coord_quality(q["coord_quality"]),
-            "coord_source": q["coord_source"] or None,
+            "coord_quality": quality,
+            "coord_source": coord_source,
             "border_point": n["border_point"] == "true",
             "source_url": urls,
             "as_of": "",

@@ -12,6 +12,8 @@ from typing import Any
 import yaml
 
 #: the date the reference material was copied into this repository (retrieval/compilation).
+#: It is the manifest's retrieval date, never a feature's ``as_of``: a page gives the date it
+#: carries, and an undated page gives none.
 REFERENCE_COMPILED = "2026-11-28"
 
 
@@ -43,8 +45,9 @@ class SourceDates:
             out[url] = row["date"].strip() or None
         return cls(out)
 
-    def as_of(self, urls: Iterable[str], fallback: str | None = None) -> str:
+    def as_of(self, urls: Iterable[str]) -> str:
         """The newest date among ``urls``; every URL must be listed in source_dates.csv."""
+        urls = list(urls)
         found: list[str] = []
         for url in urls:
             if url not in self.dates:
@@ -54,17 +57,18 @@ class SourceDates:
                 found.append(d)
         if found:
             return max(found)
-        if fallback is not None:
-            return fallback
-        raise BuildError(f"no dated source among {list(urls)}")
+        raise BuildError(
+            f"no dated source among {list(urls)}: every feature needs one (an undated page "
+            "gives no date); add a dated source or the page's date to source_dates.csv"
+        )
 
     def as_of_and_note(self, urls: Sequence[str], note: str | None) -> tuple[str, str | None]:
-        """as_of, falling back (with a note saying so) when every source is undated."""
-        if any(self.dates.get(u) for u in urls):
-            return self.as_of(urls), note
-        self.as_of(urls, fallback=REFERENCE_COMPILED)  # checks that every URL is listed
-        extra = f"sources undated; as_of is the date of the reference copy ({REFERENCE_COMPILED})"
-        return REFERENCE_COMPILED, _join_note(note, extra)
+        """as_of (the newest dated source) and the note, unchanged.
+
+        Every feature needs at least one dated source: an undated page gives no date, and no
+        other date (the day the sources were copied, the build day) stands in for one.
+        """
+        return self.as_of(urls), note
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -104,16 +108,49 @@ class Sources:
         quality = {
             (r["feature_id"], r["seq"]): r for r in _read_csv(ref / "waypoints_coord_quality.csv")
         }
+        curated = _read_yaml(sources_dir / "curated.yaml")
         return cls(
             dir=sources_dir,
             dates=SourceDates.load(sources_dir / "source_dates.csv"),
-            curated=_read_yaml(sources_dir / "curated.yaml"),
+            curated=curated,
             annotations=_read_yaml(sources_dir / "annotations.yaml")["annotations"],
-            waypoints=_read_csv(ref / "waypoints.csv"),
+            waypoints=_apply_waypoint_overrides(
+                _read_csv(ref / "waypoints.csv"), curated.get("waypoint_overrides") or {}
+            ),
             coord_quality=quality,
             nodes=_read_csv(sources_dir / "nodes.csv"),
             places={r["place_id"]: r for r in _read_csv(sources_dir / "places.csv")},
         )
+
+
+#: The waypoints.csv columns curated.yaml's ``waypoint_overrides`` may replace.
+WAYPOINT_OVERRIDABLE = ("status_to_next", "expected_year", "source_url")
+
+
+def _apply_waypoint_overrides(
+    rows: Sequence[Mapping[str, str]], overrides: Mapping[str, Mapping[int, Mapping[str, Any]]]
+) -> list[dict[str, str]]:
+    """The reference waypoints with curated corrections applied (the copy stays unchanged).
+
+    ``overrides`` is ``{route: {seq: {column: value}}}``; ``source_url`` is a list of URLs that
+    replaces the row's sources, ``expected_year`` may be null. An override naming a row or a
+    column that does not exist is an error, so a correction can never silently miss.
+    """
+    out: list[dict[str, str]] = [dict(r) for r in rows]
+    index = {(r["feature_id"], int(r["seq"])): r for r in out}
+    for route, by_seq in overrides.items():
+        for seq, fields in by_seq.items():
+            row = index.get((route, int(seq)))
+            if row is None:
+                raise BuildError(f"waypoint_overrides: no waypoint {route} {seq}")
+            for key, value in fields.items():
+                if key not in WAYPOINT_OVERRIDABLE:
+                    raise BuildError(f"waypoint_overrides {route} {seq}: cannot override {key}")
+                if key == "source_url":
+                    row[key] = " ; ".join(value)
+                else:
+                    row[key] = "" if value is None else str(value)
+    return out
 
 
 def _routes(src: Sources, pipelines: bool) -> dict[str, list[Mapping[str, str]]]:
