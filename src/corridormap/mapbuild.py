@@ -686,7 +686,7 @@ class ForwardKeys(SinglePass):
 
 
 class _AttributionPrefix(SinglePass):
-    """"Leaflet", plainly: Leaflet 1.9's default prefix carries a national flag, which on a map
+    """ "Leaflet", plainly: Leaflet 1.9's default prefix carries a national flag, which on a map
     of this subject reads as a statement the product does not make."""
 
     _template = Template(

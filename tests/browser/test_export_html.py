@@ -97,7 +97,13 @@ def test_briefing_export_switches_scenes_offline(
 #: Computed styles that make the map look as it does: the sea, an icon marker, a junction dot.
 STYLE_PROBES = {
     ".leaflet-container": ("background-color", "font-family"),
-    ".leaflet-marker-pane .cm-pin:not(.cm-dot)": ("width", "height", "border-radius", "color", "box-shadow"),
+    ".leaflet-marker-pane .cm-pin:not(.cm-dot)": (
+        "width",
+        "height",
+        "border-radius",
+        "color",
+        "box-shadow",
+    ),
     ".leaflet-marker-pane .cm-pin.cm-dot": ("width", "height", "border-radius", "box-shadow"),
     ".leaflet-control-attribution": ("font-size",),
 }
