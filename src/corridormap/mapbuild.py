@@ -140,6 +140,14 @@ def _summit_style(props: Mapping[str, Any]) -> dict[str, Any]:
     return {"html": _icon_html(e.icon or "landmark", e.color)}
 
 
+def _summit_label(props: Mapping[str, Any]) -> str | None:
+    """A summit by its city and year ("Gabala 2025"): short enough for the map."""
+    city, when = props.get("city"), props.get("date")
+    if not city:
+        return None
+    return f"{city} {str(when)[:4]}" if isinstance(when, str) and when else str(city)
+
+
 def _annotation_style(props: Mapping[str, Any]) -> dict[str, Any]:
     e = style.entry(style.TOPIC_STYLES, str(props["topic"]))
     return {"html": _icon_html(e.icon or "circle-info", e.color)}
@@ -178,6 +186,10 @@ class Renderer:
     # since every country is already on the basemap.
     draws: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None
     group_title: str | None = None
+    # How important a point is for labels and decluttering (``style.NODE_RANK`` etc.).
+    rank: Callable[[Mapping[str, Any]], int] | None = None
+    # The short name a point is labelled with on the map (default: the layer's label).
+    label: Callable[[Mapping[str, Any]], str | None] | None = None
 
 
 def _ots_states(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -199,7 +211,7 @@ def _user_renderer(style_key: str) -> Renderer:
             "html": _icon_html("location-dot", color),
         }
 
-    return Renderer(lambda _gdf: _style, points=True)
+    return Renderer(lambda _gdf: _style, points=True, rank=lambda _p: style.USER_RANK)
 
 
 def renderer(style_key: str) -> Renderer:
@@ -218,9 +230,20 @@ _RENDERERS: Final[dict[str, Renderer]] = {
     "gas_destinations": Renderer(lambda _gdf: _gas_style),
     "pipelines": Renderer(_pipeline_style_factory),
     "corridors": Renderer(lambda _gdf: _line_style),
-    "nodes": Renderer(lambda _gdf: _node_style, points=True),
-    "summits": Renderer(lambda _gdf: _summit_style, points=True),
-    "annotations": Renderer(lambda _gdf: _annotation_style, points=True),
+    "nodes": Renderer(
+        lambda _gdf: _node_style,
+        points=True,
+        rank=lambda p: style.NODE_RANK.get(str(p.get("kind")), 1),
+    ),
+    "summits": Renderer(
+        lambda _gdf: _summit_style,
+        points=True,
+        rank=lambda _p: style.SUMMIT_RANK,
+        label=_summit_label,
+    ),
+    "annotations": Renderer(
+        lambda _gdf: _annotation_style, points=True, rank=lambda _p: style.ANNOTATION_RANK
+    ),
 }
 
 
@@ -245,13 +268,16 @@ def feature_collection(
     gdf: gpd.GeoDataFrame,
     style_fn: StyleFn | None = None,
     decimals: int = DISPLAY_DECIMALS,
+    *,
+    highlighted: bool = False,
 ) -> dict[str, Any]:
     """The GeoJSON sent to the browser: only what the map needs (id, style inputs, tooltip).
 
     Cards and tables read the full properties server-side, so the browser payload stays small
     and every string in it is escaped once, here.
     """
-    fn = style_fn or renderer(spec.style_key).style_factory(gdf)
+    drawer = renderer(spec.style_key)
+    fn = style_fn or drawer.style_factory(gdf)
     features = []
     for fid, row, geom in zip(
         gdf[spec.id_property],
@@ -268,6 +294,7 @@ def feature_collection(
                     "layer": spec.key,
                     "tip": _tooltip_html(spec, row),
                     "style": fn(row),
+                    **_place(spec, drawer, row, highlighted=highlighted),
                 },
                 "geometry": geom.__geo_interface__,
             }
@@ -275,14 +302,35 @@ def feature_collection(
     return {"type": "FeatureCollection", "features": features}
 
 
+def _place(
+    spec: LayerSpec, drawer: Renderer, row: Mapping[str, Any], *, highlighted: bool
+) -> dict[str, Any]:
+    """A point's plain-text name and rank, for the map's labels and decluttering (the browser
+    sets them as text, never as HTML)."""
+    if drawer.rank is None and not highlighted:
+        return {}
+    name = (drawer.label(row) if drawer.label else None) or row.get(spec.label_property)
+    text = str(name or row.get(spec.id_property))
+    if len(text) > _LABEL_MAX:
+        text = text[: _LABEL_MAX - 1].rstrip() + "…"
+    rank = style.HIGHLIGHT_RANK if highlighted else (drawer.rank(row) if drawer.rank else 1)
+    return {"label": text, "rank": rank}
+
+
+#: Longest label on the map (the card has the full name).
+_LABEL_MAX: Final = 34
+
+
 def collection_json(
     spec: LayerSpec,
     gdf: gpd.GeoDataFrame,
     style_fn: StyleFn | None = None,
     decimals: int = DISPLAY_DECIMALS,
+    *,
+    highlighted: bool = False,
 ) -> str:
     """The browser payload of a layer, serialised once (callers cache it)."""
-    return script_json(feature_collection(spec, gdf, style_fn, decimals))
+    return script_json(feature_collection(spec, gdf, style_fn, decimals, highlighted=highlighted))
 
 
 class FetchedGeoJson(SinglePass):
@@ -426,13 +474,17 @@ def geojson_layer(
     style_fn: StyleFn | None = None,
     data_json: str | None = None,
     attribution: str | None = None,
+    highlighted: bool = False,
 ) -> FastGeoJson:
     """One layer, styled from the style module, with escaped tooltips.
 
     ``data_json``: the layer's ``collection_json``, when the caller has it cached.
+    ``highlighted``: the features a view singles out (labelled and kept above all others).
     """
     return FastGeoJson(
-        data_json if data_json is not None else collection_json(spec, gdf, style_fn),
+        data_json
+        if data_json is not None
+        else collection_json(spec, gdf, style_fn, highlighted=highlighted),
         name=name or spec.title,
         highlight=style_fn is None,
         attribution=attribution,
@@ -463,6 +515,15 @@ _CSS: Final = f"""
 .cm-dot {{ width: 8px; height: 8px; margin: 5px; box-shadow: 0 0 0 1.5px #fff; }}
 .cm-map-note {{ background: #fff3cd; color: #5c4400; padding: 4px 8px; border-radius: 4px;
   font: 12px/1.35 {style.FONT_STACK}; box-shadow: 0 1px 3px rgba(0,0,0,.3); }}
+.cm-hidden {{ display: none !important; }}
+.leaflet-marker-icon[data-more]::after {{ content: attr(data-more); position: absolute;
+  left: 14px; top: -8px; font: 600 9px/1 {style.FONT_STACK}; color: {style.TEXT};
+  background: #fff; border-radius: 6px; padding: 1px 3px; box-shadow: 0 0 0 1px #999; }}
+.cm-label {{ position: absolute; white-space: nowrap; font: 600 12px/15px {style.FONT_STACK};
+  color: #1f1f1f; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }}
+.cm-label.cm-label-strong {{ font-size: 13px; color: #000; }}
+.cm-label.cm-country {{ font: 500 11px/14px {style.FONT_STACK}; color: #5a5a5a;
+  letter-spacing: .06em; }}
 .cm-selected {{ background: transparent; box-shadow: 0 0 0 4px #000; width: 28px; height: 28px; }}
 """
 
@@ -601,6 +662,184 @@ class Legend(SinglePass):
         self._name = "Legend"
         # JSON-encode so that no quote or backslash in the HTML can break the script.
         self.legend_json = script_json(legend)
+
+
+class Declutter(SinglePass):
+    """Labels and decluttering, redone after every zoom, pan or change of overlays.
+
+    Point markers are taken from the most important (``rank`` in their properties: a view's
+    highlights first, then ports, crossings and summits, then the rest) down; a marker whose
+    box would overlap one already kept is hidden, and the one it lost to shows "+N". Kept
+    markers are then labelled, by rank and as far as the zoom allows (``style.LABEL_RANKS``),
+    at the first of four positions (right, left, above, below) free of other markers and
+    labels; country names go last, in the space that is left. Names are set as text, never as
+    HTML. ``window.cmOverlap()`` measures the share of visible icons and labels that overlap
+    another (the tests hold it at 10 % or less).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var countries = {{ this.countries_json }};
+            var labelRanks = {{ this.label_ranks_json }};
+            var countryZoom = {{ this.country_zoom }};
+            var pane = map.getPane('cmLabels') || map.createPane('cmLabels');
+            pane.style.zIndex = 650;
+            pane.style.pointerEvents = 'none';
+            var ctx = document.createElement('canvas').getContext('2d');
+            function textWidth(text, font) { ctx.font = font; return ctx.measureText(text).width; }
+            function overlaps(a, list) {
+                for (var i = 0; i < list.length; i++) {
+                    var b = list[i];
+                    if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) { return true; }
+                }
+                return false;
+            }
+            function minRank(zoom) {
+                var r = 99;
+                labelRanks.forEach(function (z) { if (zoom >= z[0]) { r = z[1]; } });
+                return r;
+            }
+            function markers() {
+                var out = [];
+                map.eachLayer(function (layer) {
+                    var f = layer.feature;
+                    if (!layer._icon || !f || !f.properties || f.properties.rank === undefined) {
+                        return;
+                    }
+                    out.push(layer);
+                });
+                return out;
+            }
+            var timer = null;
+            function schedule() {
+                if (timer) { clearTimeout(timer); }
+                timer = setTimeout(layout, 60);
+            }
+            function layout() {
+                timer = null;
+                pane.innerHTML = '';
+                var zoom = map.getZoom();
+                var size = map.getSize();
+                var kept = [], boxes = [], taken = [];
+                var all = markers().map(function (layer) {
+                    return {layer: layer, rank: layer.feature.properties.rank || 0,
+                            p: map.latLngToContainerPoint(layer.getLatLng())};
+                });
+                all.sort(function (a, b) { return b.rank - a.rank; });
+                all.forEach(function (m) {
+                    var icon = m.layer._icon;
+                    var half = icon.querySelector('.cm-dot') ? 5 : 10;
+                    var box = {x1: m.p.x - half, y1: m.p.y - half,
+                               x2: m.p.x + half, y2: m.p.y + half};
+                    icon.removeAttribute('data-more');
+                    var winner = null;
+                    for (var i = 0; i < kept.length; i++) {
+                        if (overlaps(box, [kept[i].box])) { winner = kept[i]; break; }
+                    }
+                    if (winner && m.rank < 10) {
+                        L.DomUtil.addClass(icon, 'cm-hidden');
+                        winner.more += 1;
+                        return;
+                    }
+                    L.DomUtil.removeClass(icon, 'cm-hidden');
+                    icon.style.zIndex = 1000 + m.rank * 100;
+                    m.box = box; m.more = 0;
+                    kept.push(m); boxes.push(box);
+                });
+                kept.forEach(function (m) {
+                    if (m.more) { m.layer._icon.setAttribute('data-more', '+' + m.more); }
+                });
+                taken = boxes.slice();
+                var threshold = minRank(zoom);
+                var font = '600 12px ' + getComputedStyle(map.getContainer()).fontFamily;
+                kept.forEach(function (m) {
+                    var name = m.layer.feature.properties.label;
+                    var visible = m.p.x > -50 && m.p.y > -20 &&
+                                  m.p.x < size.x + 50 && m.p.y < size.y + 20;
+                    if (!name || !visible || (m.rank < threshold && m.rank < 10)) { return; }
+                    var w = textWidth(name, font) + 4, h = 15, g = 12;
+                    var spots = [[g, -h / 2], [-g - w, -h / 2], [-w / 2, -g - h], [-w / 2, g]];
+                    for (var i = 0; i < spots.length; i++) {
+                        var x = m.p.x + spots[i][0], y = m.p.y + spots[i][1];
+                        var box = {x1: x, y1: y, x2: x + w, y2: y + h};
+                        var inside = x >= 2 && y >= 2 && x + w <= size.x - 2 &&
+                                     y + h <= size.y - 2;
+                        if (!inside || overlaps(box, taken)) { continue; }
+                        taken.push(box);
+                        var div = L.DomUtil.create('div', 'cm-label' +
+                            (m.rank >= 10 ? ' cm-label-strong' : ''), pane);
+                        div.textContent = name;
+                        L.DomUtil.setPosition(div, map.containerPointToLayerPoint([x, y]));
+                        return;
+                    }
+                });
+                if (zoom < countryZoom) { return; }
+                var cfont = '500 11px ' + getComputedStyle(map.getContainer()).fontFamily;
+                countries.forEach(function (c) {
+                    if (zoom < countryZoom + (c[3] ? 0 : 1)) { return; }
+                    var p = map.latLngToContainerPoint([c[1], c[2]]);
+                    if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) { return; }
+                    var text = c[0].toUpperCase();
+                    var w = textWidth(text, cfont) * 1.08 + 4, h = 14;
+                    var box = {x1: p.x - w / 2, y1: p.y - h / 2, x2: p.x + w / 2, y2: p.y + h / 2};
+                    if (overlaps(box, taken)) { return; }
+                    taken.push(box);
+                    var div = L.DomUtil.create('div', 'cm-label cm-country', pane);
+                    div.textContent = text;
+                    L.DomUtil.setPosition(div, map.containerPointToLayerPoint([box.x1, box.y1]));
+                });
+            }
+            map.on('zoomend moveend layeradd layerremove resize', schedule);
+            schedule();
+            window.cmOverlap = function () {
+                var rects = [];
+                var root = map.getContainer();
+                root.querySelectorAll('.leaflet-marker-icon:not(.cm-hidden) .cm-pin, .cm-label')
+                    .forEach(function (el) {
+                        var r = el.getBoundingClientRect();
+                        if (r.width && r.height) { rects.push(r); }
+                    });
+                var hit = 0;
+                rects.forEach(function (a, i) {
+                    for (var j = 0; j < rects.length; j++) {
+                        var b = rects[j];
+                        if (i !== j && a.left < b.right - 1 && b.left < a.right - 1 &&
+                            a.top < b.bottom - 1 && b.top < a.bottom - 1) { hit++; return; }
+                    }
+                });
+                return {items: rects.length, overlapping: hit};
+            };
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, countries: Sequence[tuple[str, float, float, bool]] = ()) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Declutter"
+        self.countries_json = script_json([list(c) for c in countries])
+        self.label_ranks_json = script_json([list(r) for r in style.LABEL_RANKS])
+        self.country_zoom = int(style.COUNTRY_LABEL_ZOOM)
+
+
+def country_labels(land: gpd.GeoDataFrame | None) -> list[tuple[str, float, float, bool]]:
+    """(name, lat, lon, large) for each country: a point inside it, larger countries first
+    (they are named from ``style.COUNTRY_LABEL_ZOOM``, the others a zoom later)."""
+    if land is None or not len(land) or "name" not in land.columns:
+        return []
+    geoms = land.geometry.to_numpy()
+    areas = shapely.area(geoms)  # square degrees: enough to rank by size
+    points = shapely.point_on_surface(geoms)
+    big = float(sorted(areas)[int(len(areas) * 0.75)])
+    names = [str(n) for n in land["name"]]
+    order = sorted(range(len(names)), key=lambda i: -areas[i])
+    return [
+        (names[i], round(points[i].y, 2), round(points[i].x, 2), bool(areas[i] >= big))
+        for i in order
+    ]
 
 
 class TileFallback(SinglePass):
@@ -790,6 +1029,7 @@ def base_map(
     # in the header: in the app (streamlit-folium) and in the HTML export alike.
     m.add_child(_Css(_CSS))
     m.add_child(_AttributionPrefix())
+    m.add_child(Declutter(country_labels(land)))
     if bm.online and bm.tiles:
         tiles = TileLayer(
             bm.tiles, attr=bm.attribution, name=bm.label, overlay=False, control=False
@@ -876,7 +1116,9 @@ def overlay_groups(
         if gdf is not None and chosen is not None and fid in gdf.index:
             spec = chosen
             group = FeatureGroup(name="Selected feature", show=True, control=False)
-            geojson_layer(spec, gdf.loc[[fid]], style_fn=_highlight_style(spec)).add_to(group)
+            geojson_layer(
+                spec, gdf.loc[[fid]], style_fn=_highlight_style(spec), highlighted=True
+            ).add_to(group)
             groups.append(group)
     return groups
 

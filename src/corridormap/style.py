@@ -106,6 +106,20 @@ NODE_STYLES: Final = (
 #: Node kinds drawn as small dots rather than icon pins (towns and junctions along a line).
 MINOR_NODE_KINDS: Final = ("city", "junction")
 
+# Labels and decluttering. Where icons or labels would overlap, the higher rank wins; the
+# others are hidden (the winner shows "+N"). A feature a view highlights ranks above all.
+#: Rank of a node by its kind.
+NODE_RANK: Final = {"port": 3, "border_crossing": 3, "terminal": 2, "junction": 1, "city": 1}
+SUMMIT_RANK: Final = 3
+ANNOTATION_RANK: Final = 2
+USER_RANK: Final = 2
+HIGHLIGHT_RANK: Final = 10
+#: (from zoom, lowest rank labelled): at zoom 3-4 only ports, crossings and summits are
+#: named, from zoom 5 terminals and notes too, from zoom 7 every place.
+LABEL_RANKS: Final = ((0, 3), (5, 2), (7, 0))
+#: Country names: shown from this zoom, larger countries (by area) first.
+COUNTRY_LABEL_ZOOM: Final = 4
+
 PIPELINE_COLOR: Final = OKABE_ITO["orange"]
 #: The gas route to a destination, drawn as a moving dashed line along its pipelines.
 FLOW_COLOR: Final = OKABE_ITO["vermillion"]

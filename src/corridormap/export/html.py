@@ -60,7 +60,7 @@ def map_groups(
                 continue
             points = mapbuild.renderer(spec.style_key).points
             mapbuild.geojson_layer(
-                spec, source[layer].loc[[fid]], style_fn=_highlight_style(points)
+                spec, source[layer].loc[[fid]], style_fn=_highlight_style(points), highlighted=True
             ).add_to(group)
         groups.append(group)
     return groups
