@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -270,6 +270,7 @@ def feature_collection(
     decimals: int = DISPLAY_DECIMALS,
     *,
     highlighted: bool = False,
+    named: Collection[str] = (),
 ) -> dict[str, Any]:
     """The GeoJSON sent to the browser: only what the map needs (id, style inputs, tooltip).
 
@@ -294,7 +295,7 @@ def feature_collection(
                     "layer": spec.key,
                     "tip": _tooltip_html(spec, row),
                     "style": fn(row),
-                    **_place(spec, drawer, row, highlighted=highlighted),
+                    **_place(spec, drawer, row, highlighted=highlighted, named=named),
                 },
                 "geometry": geom.__geo_interface__,
             }
@@ -303,10 +304,16 @@ def feature_collection(
 
 
 def _place(
-    spec: LayerSpec, drawer: Renderer, row: Mapping[str, Any], *, highlighted: bool
+    spec: LayerSpec,
+    drawer: Renderer,
+    row: Mapping[str, Any],
+    *,
+    highlighted: bool,
+    named: Collection[str] = (),
 ) -> dict[str, Any]:
     """A point's plain-text name and rank, for the map's labels and decluttering (the browser
-    sets them as text, never as HTML)."""
+    sets them as text, never as HTML). A place in ``named`` (the places a scene's text names)
+    ranks just below the highlights, so it is always shown and labelled."""
     if drawer.rank is None and not highlighted:
         return {}
     name = (drawer.label(row) if drawer.label else None) or row.get(spec.label_property)
@@ -314,6 +321,8 @@ def _place(
     if len(text) > _LABEL_MAX:
         text = text[: _LABEL_MAX - 1].rstrip() + "…"
     rank = style.HIGHLIGHT_RANK if highlighted else (drawer.rank(row) if drawer.rank else 1)
+    if not highlighted and named and str(row.get(spec.label_property)) in named:
+        rank = style.NAMED_RANK
     return {"label": text, "rank": rank}
 
 
@@ -328,9 +337,12 @@ def collection_json(
     decimals: int = DISPLAY_DECIMALS,
     *,
     highlighted: bool = False,
+    named: Collection[str] = (),
 ) -> str:
     """The browser payload of a layer, serialised once (callers cache it)."""
-    return script_json(feature_collection(spec, gdf, style_fn, decimals, highlighted=highlighted))
+    return script_json(
+        feature_collection(spec, gdf, style_fn, decimals, highlighted=highlighted, named=named)
+    )
 
 
 class FetchedGeoJson(SinglePass):
@@ -475,6 +487,7 @@ def geojson_layer(
     data_json: str | None = None,
     attribution: str | None = None,
     highlighted: bool = False,
+    named: Collection[str] = (),
 ) -> FastGeoJson:
     """One layer, styled from the style module, with escaped tooltips.
 
@@ -484,7 +497,7 @@ def geojson_layer(
     return FastGeoJson(
         data_json
         if data_json is not None
-        else collection_json(spec, gdf, style_fn, highlighted=highlighted),
+        else collection_json(spec, gdf, style_fn, highlighted=highlighted, named=named),
         name=name or spec.title,
         highlight=style_fn is None,
         attribution=attribution,
@@ -718,63 +731,125 @@ class Declutter(SinglePass):
                 if (timer) { clearTimeout(timer); }
                 timer = setTimeout(layout, 60);
             }
+            function labelAt(m, taken, size, font, force) {
+                // The first of four positions (right, left, above, below) inside the map and
+                // free of the boxes taken; with force, the first inside the map.
+                var name = m.layer.feature.properties.label;
+                var w = textWidth(name, font) + 4, h = 15, g = 12;
+                var spots = [[g, -h / 2], [-g - w, -h / 2], [-w / 2, -g - h], [-w / 2, g]];
+                var first = null;
+                for (var i = 0; i < spots.length; i++) {
+                    var x = m.p.x + spots[i][0], y = m.p.y + spots[i][1];
+                    var box = {x1: x, y1: y, x2: x + w, y2: y + h};
+                    var inside = x >= 2 && y >= 2 && x + w <= size.x - 2 && y + h <= size.y - 2;
+                    if (!inside) { continue; }
+                    if (!overlaps(box, taken)) { return box; }
+                    if (first === null) { first = box; }
+                }
+                return force ? first : null;
+            }
+            function draw(m, box) {
+                var div = L.DomUtil.create('div', 'cm-label' +
+                    (m.rank >= 9 ? ' cm-label-strong' : ''), pane);
+                div.textContent = m.layer.feature.properties.label;
+                L.DomUtil.setPosition(div, map.containerPointToLayerPoint([box.x1, box.y1]));
+            }
             function layout() {
                 timer = null;
                 pane.innerHTML = '';
                 var zoom = map.getZoom();
                 var size = map.getSize();
-                var kept = [], boxes = [], taken = [];
-                var all = markers().map(function (layer) {
-                    return {layer: layer, rank: layer.feature.properties.rank || 0,
-                            p: map.latLngToContainerPoint(layer.getLatLng())};
+                var font = '600 12px ' + getComputedStyle(map.getContainer()).fontFamily;
+                var kept = [], taken = [], halos = [];
+                var all = [];
+                markers().forEach(function (layer) {
+                    var m = {layer: layer, rank: layer.feature.properties.rank || 0,
+                             p: map.latLngToContainerPoint(layer.getLatLng())};
+                    // A highlight ring is drawn around its feature's own marker: it takes no
+                    // room of its own, and it lifts that marker above all others.
+                    if (layer._icon.querySelector('.cm-selected')) { halos.push(m); } else {
+                        all.push(m);
+                    }
+                });
+                all.forEach(function (m) {
+                    var f = m.layer.feature.properties;
+                    halos.forEach(function (h) {
+                        var g = h.layer.feature.properties;
+                        if (g.layer === f.layer && g.id === f.id) {
+                            m.rank = Math.max(m.rank, h.rank);
+                            m.halo = h;
+                        }
+                    });
+                });
+                // Highlights standing on one spot (several notes at one city) are fanned out
+                // around it, so that each can be seen and named.
+                var stacks = {};
+                all.forEach(function (m) {
+                    m.dx = 0; m.dy = 0;
+                    if (m.rank < 9) { return; }
+                    var k = Math.round(m.p.x / 4) + ':' + Math.round(m.p.y / 4);
+                    (stacks[k] = stacks[k] || []).push(m);
+                });
+                Object.keys(stacks).forEach(function (k) {
+                    var stack = stacks[k];
+                    if (stack.length < 2) { return; }
+                    var r = 11 + 3 * stack.length;
+                    stack.forEach(function (m, i) {
+                        var a = 2 * Math.PI * i / stack.length - Math.PI / 2;
+                        m.dx = Math.round(r * Math.cos(a)); m.dy = Math.round(r * Math.sin(a));
+                    });
+                });
+                all.forEach(function (m) {
+                    var icons = [m.layer._icon].concat(m.halo ? [m.halo.layer._icon] : []);
+                    icons.forEach(function (icon) {  // a ring moves with its marker
+                        icon.style.marginLeft = (m.dx - 9) + 'px';
+                        icon.style.marginTop = (m.dy - 9) + 'px';
+                    });
+                    m.p = L.point(m.p.x + m.dx, m.p.y + m.dy);
                 });
                 all.sort(function (a, b) { return b.rank - a.rank; });
+                var threshold = minRank(zoom);
                 all.forEach(function (m) {
                     var icon = m.layer._icon;
                     var half = icon.querySelector('.cm-dot') ? 5 : 10;
-                    var box = {x1: m.p.x - half, y1: m.p.y - half,
-                               x2: m.p.x + half, y2: m.p.y + half};
+                    m.box = {x1: m.p.x - half, y1: m.p.y - half,
+                             x2: m.p.x + half, y2: m.p.y + half};
                     icon.removeAttribute('data-more');
                     var winner = null;
-                    for (var i = 0; i < kept.length; i++) {
-                        if (overlaps(box, [kept[i].box])) { winner = kept[i]; break; }
+                    for (var i = 0; i < taken.length; i++) {
+                        if (overlaps(m.box, [taken[i].box])) { winner = taken[i]; break; }
                     }
-                    if (winner && m.rank < 10) {
+                    if (winner && m.rank < 9) {  // highlights and named places always stay
                         L.DomUtil.addClass(icon, 'cm-hidden');
-                        winner.more += 1;
+                        if (winner.owner) { winner.owner.more += 1; }
                         return;
                     }
                     L.DomUtil.removeClass(icon, 'cm-hidden');
                     icon.style.zIndex = 1000 + m.rank * 100;
-                    m.box = box; m.more = 0;
-                    kept.push(m); boxes.push(box);
+                    m.more = 0;
+                    kept.push(m);
+                    taken.push({box: m.box, owner: m});
+                    // An important place claims room for its name before lesser icons come.
+                    if (m.rank >= 9 && m.layer.feature.properties.label) {
+                        var box = labelAt(m, taken.map(function (t) { return t.box; }), size,
+                                          font, true);
+                        if (box) { m.label = box; taken.push({box: box, owner: m}); }
+                    }
                 });
+                halos.forEach(function (h) { L.DomUtil.removeClass(h.layer._icon, 'cm-hidden'); });
                 kept.forEach(function (m) {
                     if (m.more) { m.layer._icon.setAttribute('data-more', '+' + m.more); }
                 });
-                taken = boxes.slice();
-                var threshold = minRank(zoom);
-                var font = '600 12px ' + getComputedStyle(map.getContainer()).fontFamily;
+                var boxes = taken.map(function (t) { return t.box; });
                 kept.forEach(function (m) {
-                    var name = m.layer.feature.properties.label;
+                    if (m.label) { draw(m, m.label); return; }
                     var visible = m.p.x > -50 && m.p.y > -20 &&
                                   m.p.x < size.x + 50 && m.p.y < size.y + 20;
-                    if (!name || !visible || (m.rank < threshold && m.rank < 10)) { return; }
-                    var w = textWidth(name, font) + 4, h = 15, g = 12;
-                    var spots = [[g, -h / 2], [-g - w, -h / 2], [-w / 2, -g - h], [-w / 2, g]];
-                    for (var i = 0; i < spots.length; i++) {
-                        var x = m.p.x + spots[i][0], y = m.p.y + spots[i][1];
-                        var box = {x1: x, y1: y, x2: x + w, y2: y + h};
-                        var inside = x >= 2 && y >= 2 && x + w <= size.x - 2 &&
-                                     y + h <= size.y - 2;
-                        if (!inside || overlaps(box, taken)) { continue; }
-                        taken.push(box);
-                        var div = L.DomUtil.create('div', 'cm-label' +
-                            (m.rank >= 10 ? ' cm-label-strong' : ''), pane);
-                        div.textContent = name;
-                        L.DomUtil.setPosition(div, map.containerPointToLayerPoint([x, y]));
+                    if (!m.layer.feature.properties.label || !visible || m.rank < threshold) {
                         return;
                     }
+                    var box = labelAt(m, boxes, size, font, false);
+                    if (box) { boxes.push(box); draw(m, box); }
                 });
                 if (zoom < countryZoom) { return; }
                 var cfont = '500 11px ' + getComputedStyle(map.getContainer()).fontFamily;
@@ -785,8 +860,8 @@ class Declutter(SinglePass):
                     var text = c[0].toUpperCase();
                     var w = textWidth(text, cfont) * 1.08 + 4, h = 14;
                     var box = {x1: p.x - w / 2, y1: p.y - h / 2, x2: p.x + w / 2, y2: p.y + h / 2};
-                    if (overlaps(box, taken)) { return; }
-                    taken.push(box);
+                    if (overlaps(box, boxes)) { return; }
+                    boxes.push(box);
                     var div = L.DomUtil.create('div', 'cm-label cm-country', pane);
                     div.textContent = text;
                     L.DomUtil.setPosition(div, map.containerPointToLayerPoint([box.x1, box.y1]));
@@ -797,7 +872,8 @@ class Declutter(SinglePass):
             window.cmOverlap = function () {
                 var rects = [];
                 var root = map.getContainer();
-                root.querySelectorAll('.leaflet-marker-icon:not(.cm-hidden) .cm-pin, .cm-label')
+                root.querySelectorAll(
+                    '.leaflet-marker-icon:not(.cm-hidden) .cm-pin:not(.cm-selected), .cm-label')
                     .forEach(function (el) {
                         var r = el.getBoundingClientRect();
                         if (r.width && r.height) { rects.push(r); }
@@ -1089,6 +1165,7 @@ def overlay_groups(
     selected: tuple[str, str] | None = None,
     specs: Sequence[LayerSpec] = catalog.LAYERS,
     collections: Mapping[str, str] | None = None,
+    named: Collection[str] = (),
 ) -> list[FeatureGroup]:
     """One feature group per layer in ``frames`` (catalog order), then the selection outline.
 
@@ -1107,7 +1184,7 @@ def overlay_groups(
         group = FeatureGroup(name=html_text(drawer.group_title or spec.title), show=True)
         if len(gdf):
             cached = (collections or {}).get(spec.key)
-            geojson_layer(spec, gdf, data_json=cached).add_to(group)
+            geojson_layer(spec, gdf, data_json=cached, named=named).add_to(group)
         groups.append(group)
     if selected is not None:
         layer, fid = selected

@@ -114,6 +114,8 @@ SUMMIT_RANK: Final = 3
 ANNOTATION_RANK: Final = 2
 USER_RANK: Final = 2
 HIGHLIGHT_RANK: Final = 10
+#: A place the text of a briefing scene names: always shown and labelled in that scene.
+NAMED_RANK: Final = 9
 #: (from zoom, lowest rank labelled): at zoom 3-4 only ports, crossings and summits are
 #: named, from zoom 5 terminals and notes too, from zoom 7 every place.
 LABEL_RANKS: Final = ((0, 3), (5, 2), (7, 0))

@@ -28,6 +28,7 @@ from corridormap.export.views import (
     SourceRef,
     _as_of_text,
     md_to_html,
+    named_places,
     newest_source,
     sources,
 )
@@ -49,8 +50,9 @@ def _highlight_style(points: bool) -> mapbuild.StyleFn:
 def map_groups(
     view: ExportView, frames: Mapping[str, gpd.GeoDataFrame] | None = None
 ) -> list[FeatureGroup]:
-    """The overlays of a view: one group per layer, then one outlining the highlights."""
-    groups = mapbuild.overlay_groups(view.shown, None, view.specs)
+    """The overlays of a view: one group per layer, then one outlining the highlights. The
+    places the view's text names are always shown and labelled."""
+    groups = mapbuild.overlay_groups(view.shown, None, view.specs, named=named_places(view))
     if view.highlights:
         group = FeatureGroup(name="Highlighted", show=True, control=False)
         for layer, fid in view.highlights:

@@ -274,3 +274,22 @@ def md_to_html(text: str) -> str:
 
 def md_to_plain(text: str) -> str:
     return _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))
+
+
+def named_places(view: ExportView) -> frozenset[str]:
+    """The names of the points shown that the view's text names (a scene that talks about
+    Meghri and Kars labels Meghri and Kars)."""
+    if not view.text:
+        return frozenset()
+    text = md_to_plain(view.text)
+    found: set[str] = set()
+    for spec in view.specs:
+        gdf = view.shown.get(spec.key)
+        if gdf is None or not len(gdf) or spec.label_property not in gdf.columns:
+            continue
+        if not mapbuild.renderer(spec.style_key).points:
+            continue
+        for name in gdf[spec.label_property].dropna().astype(str):
+            if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+                found.add(name)
+    return frozenset(found)
