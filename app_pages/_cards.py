@@ -36,7 +36,7 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
     layer, fid = selected
     spec = _user_layers.spec(layer)
     row = frames[layer].loc[fid].to_dict()
-    c = present.card(spec, row, _data.source_register())
+    c = present.card(spec, row, _data.source_register(), _data.feature_names())
     with st.container(border=True):
         st.markdown(f"**{present.md_escape(c.title)}**  \n{present.md_escape(spec.title)}")
         if c.confidence and c.confidence != "high":
@@ -48,27 +48,34 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
         if c.note:
             st.markdown(f"*Note:* {present.md_escape(c.note)}")
         lines = [
-            f"- **{present.md_escape(r.label)}:** {present.md_escape(r.text)}"
+            f"- **{present.md_escape(r.label)}:** {r.md}"
             for r in c.rows
-            if r.text != "–"
+            if r.text != present.MISSING
         ]
         st.markdown("\n".join(lines))
-        st.markdown(
-            f"**Sources** (as of {present.md_escape(c.as_of)}):\n"
-            + "\n".join(
-                f"- {present.md_link(u)}" + (f" ({d})" if d else " (undated page)")
-                for u, d in zip(c.sources, c.source_dates, strict=True)
-            )
-        )
+        st.markdown(_sources_block(c))
         if st.button("Clear selection", key="clear_selection"):
             st.session_state["selected"] = None
             st.rerun()
 
 
-def _sources_line(urls: Any, as_of: Any) -> str:
-    return " ".join(present.md_link(str(u)) for u in (urls or ())) + (
-        f" (as of {present.md_escape(str(as_of))})" if as_of else ""
+def _sources_block(c: present.Card) -> str:
+    """The card's sources, each with its own date; a feature without any (a user's file may
+    have none) says so."""
+    if not c.sources:
+        return "**Sources:** No source given in the file."
+    when = "no date given" if c.as_of == present.MISSING else present.md_escape(c.as_of)
+    sep = ": " if c.as_of == present.MISSING else " "
+    return f"**Sources** (as of{sep}{when}):\n" + "\n".join(
+        f"- {present.md_link(u)}" + (f" ({d})" if d else " (undated page)")
+        for u, d in zip(c.sources, c.source_dates, strict=True)
     )
+
+
+def _sources_line(urls: Any, as_of: Any) -> str:
+    links = " ".join(present.md_link(str(u)) for u in (urls or ()))
+    day = present.date_text(as_of)
+    return links + ("" if day == present.MISSING else f" (as of {present.md_escape(day)})")
 
 
 def annotation_list(notes: Any) -> None:
@@ -79,10 +86,11 @@ def annotation_list(notes: Any) -> None:
             continue
         st.markdown(f"**{entry.label}**")
         for _, row in group.iterrows():
+            confidence = row["confidence"]
             flag = (
                 ""
-                if row["confidence"] in (None, "high")
-                else f" *(confidence: {row['confidence']})*"
+                if present.is_missing(confidence) or confidence == "high"
+                else f" *(confidence: {present.code_text('confidence', confidence).lower()})*"
             )
             st.markdown(
                 f"- **{present.md_escape(str(row['title']))}**{flag}: "

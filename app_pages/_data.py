@@ -85,6 +85,16 @@ def manifest() -> dict[str, Any]:
     return _manifest(data_dir())
 
 
+@st.cache_resource(show_spinner=False)
+def _feature_names(folder: str) -> present.Names:
+    return present.names_of(_layers(folder).frames)
+
+
+def feature_names() -> present.Names:
+    """The names of the countries, nodes and pipelines that codes in the data stand for."""
+    return _feature_names(data_dir())
+
+
 def asof_max() -> date:
     """The end of the as-of range: the latest dated event in the data."""
     return filters.latest_date(layers().frames)

@@ -10,7 +10,6 @@ as-of dates), the link vocabulary of a set of layers, and the markdown-lite (**b
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -18,7 +17,7 @@ from typing import Any, Final
 
 import geopandas as gpd
 
-from corridormap import briefing, catalog, filters, links, mapbuild, style
+from corridormap import briefing, catalog, filters, links, mapbuild, present, style
 from corridormap.catalog import LayerSpec
 from corridormap.escape import html_text
 from corridormap.filters import Filters
@@ -261,8 +260,8 @@ def _as_of_text(value: str) -> str:
 # Markdown-lite: **bold** and *italic* only
 
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
+_BOLD = present._BOLD
+_ITALIC = present._ITALIC
 
 
 def md_to_html(text: str) -> str:
@@ -273,4 +272,4 @@ def md_to_html(text: str) -> str:
 
 
 def md_to_plain(text: str) -> str:
-    return _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))
+    return present.md_plain(text)
