@@ -3,6 +3,7 @@ country's summary metrics and the list of annotations with their sources."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
@@ -11,21 +12,40 @@ from app_pages import _data, _user_layers
 from corridormap import catalog, geodesy, present, style
 
 
+def metrics(items: Sequence[present.Metric]) -> None:
+    """Metrics in rows of as many columns as let every label and value show uncut."""
+    per_row = present.metrics_per_row(items)
+    for start in range(0, len(items), per_row):
+        row = items[start : start + per_row]
+        cols = st.columns(per_row)
+        for col, m in zip(cols, row, strict=False):
+            col.metric(
+                present.md_escape(m.label),
+                m.value,
+                m.delta,
+                delta_color="off",
+                delta_arrow="off",
+                help=m.help,
+            )
+
+
 def counts(shown: dict[str, Any]) -> None:
     """One metric per visible layer: features shown (and km for line layers)."""
     specs = [s for s in _user_layers.all_specs() if s.key in shown]
     if not specs:
         st.info("No layer is switched on: choose layers in the sidebar.")
         return
-    cols = st.columns(len(specs))
-    for col, spec in zip(cols, specs, strict=True):
+    items = []
+    for spec in specs:
         gdf = shown[spec.key]
         km = (
             f"{sum(geodesy.lengths_km(gdf)):,.0f} km (geodesic, schematic lines)"
             if "LineString" in spec.geometry_types and len(gdf)
             else None
         )
-        col.metric(present.md_escape(spec.title), f"{len(gdf):,}", help=km)
+        full = spec.title if spec.short != spec.title else None  # the label is short
+        items.append(present.Metric(spec.short, f"{len(gdf):,}", help=km or full))
+    metrics(items)
 
 
 def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> None:
@@ -99,16 +119,26 @@ def annotation_list(notes: Any) -> None:
             )
 
 
-def country_summary(profile: Any, ots_text: str) -> None:
-    cols = st.columns(4)
-    cols[0].metric("OTS", ots_text)
-    cols[1].metric("Corridor legs crossing", len(profile.legs))
+def country_summary(profile: Any) -> None:
+    """The country's OTS status (short, with since when beneath), legs, km and gas."""
+    since = present.date_text(profile.ots_joined)
     km = sum(profile.km_by_status.values())
-    cols[2].metric("Corridor km inside", f"{km:,.0f}")
     gas = profile.frames.get(catalog.GAS_DESTINATIONS.key)
-    start = "–"
+    start = present.MISSING
     if gas is not None and len(gas):
         start = present.format_value(
             catalog.GAS_DESTINATIONS.prop("supply_start"), gas.iloc[0]["supply_start"]
         )
-    cols[3].metric("Azerbaijani gas since", start)
+    metrics(
+        [
+            present.Metric(
+                "OTS",
+                style.short_label(style.OTS_STYLES, profile.ots_status),
+                None if since == present.MISSING else f"since {since}",
+                help=style.label(style.OTS_STYLES, profile.ots_status),
+            ),
+            present.Metric("Corridor legs crossing", f"{len(profile.legs):,}"),
+            present.Metric("Corridor km inside", f"{km:,.0f}"),
+            present.Metric("Azerbaijani gas since", start),
+        ]
+    )

@@ -73,6 +73,12 @@ class LayerSpec:
     # used instead of locating the ends in the simplified polygons (see ``overlay``).
     end_country_properties: tuple[str, str] | None = None
     searchable: tuple[str, ...] = field(default=())
+    # Where space is tight (the counts above the map): the title when empty.
+    short_title: str = ""
+
+    @property
+    def short(self) -> str:
+        return self.short_title or self.title
 
     @property
     def all_properties(self) -> tuple[PropertySpec, ...]:
@@ -348,6 +354,7 @@ ANNOTATIONS = LayerSpec(
     style_key="annotations",
     asof_property="date",
     searchable=("title", "body"),
+    short_title="Gabala 2025",
 )
 
 #: The registry, in drawing order (bottom to top).

@@ -432,6 +432,48 @@ def to_csv_bytes(spec: LayerSpec, gdf: gpd.GeoDataFrame) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
+# Metrics laid out so that nothing is cut
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """One figure: its label, its value, a short line beneath (``delta``), a tooltip."""
+
+    label: str
+    value: str
+    delta: str | None = None
+    help: str | None = None
+
+
+#: The width (px) metrics share on a 1280 px screen in the wide layout with the sidebar open,
+#: the gap between columns, the help icon, and the average width of a character of a metric's
+#: label (14 px text), value (36 px) and delta line (14 px) in Streamlit's font. Streamlit
+#: cuts what does not fit with "…".
+METRIC_ROW_PX: Final = 784
+_GAP_PX: Final = 16
+_HELP_PX: Final = 22
+_LABEL_CHAR_PX: Final = 7.2
+_VALUE_CHAR_PX: Final = 18.0
+_DELTA_CHAR_PX: Final = 7.2
+
+
+def metric_fits(m: Metric, per_row: int) -> bool:
+    """Whether a metric's label, value and delta show uncut in a row of ``per_row``."""
+    width = (METRIC_ROW_PX - _GAP_PX * (per_row - 1)) / per_row
+    label = len(m.label) * _LABEL_CHAR_PX + (_HELP_PX if m.help else 0)
+    delta = len(m.delta or "") * _DELTA_CHAR_PX
+    return max(label, len(m.value) * _VALUE_CHAR_PX, delta) <= width
+
+
+def metrics_per_row(items: Sequence[Metric], most: int = 6) -> int:
+    """The most metrics per row (at most ``most``) that let every one show uncut."""
+    for n in range(max(1, min(most, len(items))), 1, -1):
+        if all(metric_fits(m, n) for m in items):
+            return n
+    return 1
+
+
+# ---------------------------------------------------------------------------------------------
 # Search
 
 

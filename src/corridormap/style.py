@@ -39,6 +39,7 @@ class Entry:
     dash: str | None = None
     icon: str | None = None  # Font Awesome 6 icon name (without the fa- prefix)
     definition: str = ""
+    short: str = ""  # where space is tight (a metric's value); the label when empty
 
 
 CORRIDOR_STYLES: Final = (
@@ -89,9 +90,9 @@ ROUTE_LABELS: Final = {
 }
 
 OTS_STYLES: Final = (
-    Entry("member", "OTS member", OKABE_ITO["reddish_purple"]),
-    Entry("observer", "OTS observer", OKABE_ITO["yellow"]),
-    Entry("none", "Other country", LAND),
+    Entry("member", "OTS member", OKABE_ITO["reddish_purple"], short="Member"),
+    Entry("observer", "OTS observer", OKABE_ITO["yellow"], short="Observer"),
+    Entry("none", "Not an OTS member or observer", LAND, short="Non-member"),
 )
 OTS_FILL_OPACITY: Final = {"member": 0.55, "observer": 0.6, "none": 1.0}
 
@@ -232,6 +233,15 @@ def label(entries: tuple[Entry, ...], value: str) -> str:
         return entry(entries, value).label
     except KeyError:
         return value
+
+
+def short_label(entries: tuple[Entry, ...], value: str) -> str:
+    """The short label of ``value`` (where space is tight), else its label."""
+    try:
+        e = entry(entries, value)
+    except KeyError:
+        return value
+    return e.short or e.label
 
 
 def route_label(route: str) -> str:
