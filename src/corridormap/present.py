@@ -3,7 +3,8 @@
 The one formatting layer: every value people read (cards, tables, captions, exports) is
 formatted here (dates, integers, km, bcm/y, lists, codes by their label from ``style`` or by
 the name of the feature they stand for, markdown rendered or stripped, unknowns as "–"), so
-that the card, the table and the exports say the same thing.
+that the card, the table and the exports say the same thing. Also here: the newest source date
+of what is shown, which the app's footer and every export state.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from corridormap import catalog, overlay, style
+from corridormap import catalog, mapbuild, overlay, style
 from corridormap.catalog import Kind, LayerSpec, PropertySpec
 from corridormap.escape import is_web_url
 from corridormap.filters import format_date
@@ -471,6 +472,49 @@ def metrics_per_row(items: Sequence[Metric], most: int = 6) -> int:
         if all(metric_fits(m, n) for m in items):
             return n
     return 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The newest source date of what is shown
+
+
+def newest_source_date(
+    shown: Mapping[str, gpd.GeoDataFrame],
+    register: Mapping[str, str],
+    specs: Sequence[LayerSpec] = catalog.LAYERS,
+) -> date | None:
+    """The newest date among the sources of the features drawn: the one date the footer and
+    every export state.
+
+    A shipped layer's source is dated by the source register (URL -> the page's date;
+    undated pages are left out, so the date a reference copy was made never counts). A
+    user's layer has no register: its features' own ``as_of`` dates their sources.
+    """
+    shipped = set(catalog.layer_keys())
+    newest: str | None = None
+    for spec in specs:
+        gdf = shown.get(spec.key)
+        if gdf is None or "source_url" not in gdf.columns or not len(gdf):
+            continue
+        drawer = mapbuild.renderer(spec.style_key)
+        gdf = drawer.draws(gdf) if drawer.draws is not None else gdf
+        dates = gdf["as_of"] if "as_of" in gdf.columns else [None] * len(gdf)
+        for urls, as_of in zip(gdf["source_url"], dates, strict=True):
+            for url in urls if isinstance(urls, list | tuple) else ():
+                day = register.get(str(url))
+                if day is None and spec.key not in shipped and not is_missing(as_of):
+                    day = str(as_of)
+                if day and (newest is None or day > newest):
+                    newest = day
+    try:
+        return date.fromisoformat(newest) if newest else None
+    except ValueError:
+        return None
+
+
+def newest_source_text(day: date | None) -> str:
+    """The newest source date as people read it; "–" when nothing shown is dated."""
+    return format_date(day) if day else MISSING
 
 
 # ---------------------------------------------------------------------------------------------
