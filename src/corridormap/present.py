@@ -429,7 +429,8 @@ def to_csv_bytes(spec: LayerSpec, gdf: gpd.GeoDataFrame) -> bytes:
         }
     )
     frame["geometry_wkt"] = [g.wkt for g in gdf.geometry]
-    return frame.to_csv(index=False).encode("utf-8")
+    # UTF-8 with a byte-order mark, so that Excel reads "–", "ü" and "ğ" as they are.
+    return frame.to_csv(index=False).encode("utf-8-sig")
 
 
 # ---------------------------------------------------------------------------------------------
