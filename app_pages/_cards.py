@@ -3,6 +3,7 @@ country's summary metrics and the list of annotations with their sources."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
@@ -11,21 +12,40 @@ from app_pages import _data, _user_layers
 from corridormap import catalog, geodesy, present, review, style
 
 
+def metrics(items: Sequence[present.Metric]) -> None:
+    """Metrics in rows of as many columns as let every label and value show uncut."""
+    per_row = present.metrics_per_row(items)
+    for start in range(0, len(items), per_row):
+        row = items[start : start + per_row]
+        cols = st.columns(per_row)
+        for col, m in zip(cols, row, strict=False):
+            col.metric(
+                present.md_escape(m.label),
+                m.value,
+                m.delta,
+                delta_color="off",
+                delta_arrow="off",
+                help=m.help,
+            )
+
+
 def counts(shown: dict[str, Any]) -> None:
     """One metric per visible layer: features shown (and km for line layers)."""
     specs = [s for s in _user_layers.all_specs() if s.key in shown]
     if not specs:
         st.info("No layer is switched on: choose layers in the sidebar.")
         return
-    cols = st.columns(len(specs))
-    for col, spec in zip(cols, specs, strict=True):
+    items = []
+    for spec in specs:
         gdf = shown[spec.key]
         km = (
             f"{sum(geodesy.lengths_km(gdf)):,.0f} km (geodesic, schematic lines)"
             if "LineString" in spec.geometry_types and len(gdf)
             else None
         )
-        col.metric(present.md_escape(spec.title), f"{len(gdf):,}", help=km)
+        full = spec.title if spec.short != spec.title else None  # the label is short
+        items.append(present.Metric(spec.short, f"{len(gdf):,}", help=km or full))
+    metrics(items)
 
 
 def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> None:
@@ -36,7 +56,7 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
     layer, fid = selected
     spec = _user_layers.spec(layer)
     row = frames[layer].loc[fid].to_dict()
-    c = present.card(spec, row, _data.source_register())
+    c = present.card(spec, row, _data.source_register(), _data.feature_names())
     due = review.items_for(_data.review_items(), layer, fid)
     with st.container(border=True):
         st.markdown(f"**{present.md_escape(c.title)}**  \n{present.md_escape(spec.title)}")
@@ -57,27 +77,34 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
         if c.note:
             st.markdown(f"*Note:* {present.md_escape(c.note)}")
         lines = [
-            f"- **{present.md_escape(r.label)}:** {present.md_escape(r.text)}"
+            f"- **{present.md_escape(r.label)}:** {r.md}"
             for r in c.rows
-            if r.text != "–"
+            if r.text != present.MISSING
         ]
         st.markdown("\n".join(lines))
-        st.markdown(
-            f"**Sources** (as of {present.md_escape(c.as_of)}):\n"
-            + "\n".join(
-                f"- {present.md_link(u)}" + (f" ({d})" if d else " (undated page)")
-                for u, d in zip(c.sources, c.source_dates, strict=True)
-            )
-        )
+        st.markdown(_sources_block(c))
         if st.button("Clear selection", key="clear_selection"):
             st.session_state["selected"] = None
             st.rerun()
 
 
-def _sources_line(urls: Any, as_of: Any) -> str:
-    return " ".join(present.md_link(str(u)) for u in (urls or ())) + (
-        f" (as of {present.md_escape(str(as_of))})" if as_of else ""
+def _sources_block(c: present.Card) -> str:
+    """The card's sources, each with its own date; a feature without any (a user's file may
+    have none) says so."""
+    if not c.sources:
+        return "**Sources:** No source given in the file."
+    when = "no date given" if c.as_of == present.MISSING else present.md_escape(c.as_of)
+    sep = ": " if c.as_of == present.MISSING else " "
+    return f"**Sources** (as of{sep}{when}):\n" + "\n".join(
+        f"- {present.md_link(u)}" + (f" ({d})" if d else " (undated page)")
+        for u, d in zip(c.sources, c.source_dates, strict=True)
     )
+
+
+def _sources_line(urls: Any, as_of: Any) -> str:
+    links = " ".join(present.md_link(str(u)) for u in (urls or ()))
+    day = present.date_text(as_of)
+    return links + ("" if day == present.MISSING else f" (as of {present.md_escape(day)})")
 
 
 def annotation_list(notes: Any) -> None:
@@ -88,10 +115,11 @@ def annotation_list(notes: Any) -> None:
             continue
         st.markdown(f"**{entry.label}**")
         for _, row in group.iterrows():
+            confidence = row["confidence"]
             flag = (
                 ""
-                if row["confidence"] in (None, "high")
-                else f" *(confidence: {row['confidence']})*"
+                if present.is_missing(confidence) or confidence == "high"
+                else f" *(confidence: {present.code_text('confidence', confidence).lower()})*"
             )
             st.markdown(
                 f"- **{present.md_escape(str(row['title']))}**{flag}: "
@@ -100,16 +128,26 @@ def annotation_list(notes: Any) -> None:
             )
 
 
-def country_summary(profile: Any, ots_text: str) -> None:
-    cols = st.columns(4)
-    cols[0].metric("OTS", ots_text)
-    cols[1].metric("Corridor legs crossing", len(profile.legs))
+def country_summary(profile: Any) -> None:
+    """The country's OTS status (short, with since when beneath), legs, km and gas."""
+    since = present.date_text(profile.ots_joined)
     km = sum(profile.km_by_status.values())
-    cols[2].metric("Corridor km inside", f"{km:,.0f}")
     gas = profile.frames.get(catalog.GAS_DESTINATIONS.key)
-    start = "–"
+    start = present.MISSING
     if gas is not None and len(gas):
         start = present.format_value(
             catalog.GAS_DESTINATIONS.prop("supply_start"), gas.iloc[0]["supply_start"]
         )
-    cols[3].metric("Azerbaijani gas since", start)
+    metrics(
+        [
+            present.Metric(
+                "OTS",
+                style.short_label(style.OTS_STYLES, profile.ots_status),
+                None if since == present.MISSING else f"since {since}",
+                help=style.label(style.OTS_STYLES, profile.ots_status),
+            ),
+            present.Metric("Corridor legs crossing", f"{len(profile.legs):,}"),
+            present.Metric("Corridor km inside", f"{km:,.0f}"),
+            present.Metric("Azerbaijani gas since", start),
+        ]
+    )

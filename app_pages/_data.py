@@ -85,6 +85,26 @@ def manifest() -> dict[str, Any]:
     return _manifest(data_dir())
 
 
+@st.cache_resource(show_spinner=False)
+def _feature_names(folder: str) -> present.Names:
+    return present.names_of(_layers(folder).frames)
+
+
+def feature_names() -> present.Names:
+    """The names of the countries, nodes and pipelines that codes in the data stand for."""
+    return _feature_names(data_dir())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _newest_source(f: Filters, folder: str) -> date | None:
+    return present.newest_source_date(_filtered(f, folder), _source_register(folder))
+
+
+def newest_source(f: Filters) -> date | None:
+    """The newest source date of the shipped features ``f`` shows (cached per filter set)."""
+    return _newest_source(f, data_dir())
+
+
 def asof_max() -> date:
     """The end of the as-of range: the latest dated event in the data."""
     return filters.latest_date(layers().frames)

@@ -24,6 +24,7 @@ def export_buttons(state: Any, shown: dict[str, Any]) -> None:
         highlights=(selected,) if selected else (),
         link=links.query_string(state),
         specs=tuple(_user_layers.all_specs()),
+        register=_data.source_register(),
     )
     frames = _data.layers().frames
     st.caption("Export this view · works offline: every script, font and feature inside")

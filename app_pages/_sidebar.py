@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _data, _state, _user_layers
-from corridormap import catalog, filters, mapbuild, style
+from corridormap import catalog, filters, mapbuild, present, style
 from corridormap.links import ViewState
 
 
@@ -106,12 +106,25 @@ def sidebar() -> ViewState:
 
 
 def sources_footer() -> None:
-    info = _data.manifest()
+    """The sources line under every page, with the newest source date of the features the
+    filters show: the same date (the same function) as the exports of the view."""
+    f = _state.current_state().filters
+    own = _user_layers.user_filtered(f)
+    days = [
+        _data.newest_source(f),
+        present.newest_source_date(
+            own, _data.source_register(), [s for s in _user_layers.all_specs() if s.key in own]
+        ),
+    ]
+    newest = max((d for d in days if d), default=None)
     st.divider()
-    newest = info.get("reference", {}).get("newest_dated_source")
     st.caption(
         "Every feature carries its own dated sources: click it for its card. "
         "Basemap: Natural Earth (public domain). Boundary policy: see the README"
         " (Crimea is shown as part of Ukraine; Northern Cyprus and Kosovo separately)."
-        + (f" Newest dated source: {newest}." if newest else "")
+        + (
+            f" Newest source date of the features shown: {present.newest_source_text(newest)}."
+            if newest
+            else ""
+        )
     )

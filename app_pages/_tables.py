@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import _user_layers
+from app_pages import _data, _user_layers
 from corridormap import catalog, present, style
 
 
@@ -33,7 +33,13 @@ def tables(shown: dict[str, Any], *, key: str) -> None:
     for spec in [specs[choice]] if choice in specs else []:
         gdf = shown[spec.key]
         with st.container():
-            st.dataframe(_table(spec, gdf), width="stretch", height=300)
+            st.dataframe(
+                _table(spec, gdf),
+                width="stretch",
+                height=300,
+                hide_index=True,
+                placeholder=present.MISSING,
+            )
             a, b, _ = st.columns([1, 1, 4])
             a.download_button(
                 "CSV",
@@ -56,61 +62,26 @@ def tables(shown: dict[str, Any], *, key: str) -> None:
 
 
 def _table(spec: Any, gdf: Any) -> Any:
-    return present.table(spec, gdf)
+    return present.table(spec, gdf, _data.feature_names())
 
 
 def leg_rows(table: Any) -> None:
     """Legs with published and computed lengths, and the countries crossed (km in each)."""
-    frame = table.assign(
-        Mode=table["mode"].map(lambda m: style.MODE_LABELS.get(m, m)),
-        Status=table["status"].map(lambda s: style.label(style.STATUS_STYLES, s)),
-        Crossed=table["km_by_country"].map(
-            lambda d: ", ".join(f"{k} {v:,.0f}" for k, v in d.items())
-        ),
-    )[
-        [
-            "name",
-            "Mode",
-            "Status",
-            "opened",
-            "expected",
-            "published_km",
-            "section",
-            "section_km",
-            "computed_km",
-            "Crossed",
-        ]
-    ]
     st.dataframe(
-        frame.rename(
-            columns={
-                "name": "Leg",
-                "opened": "Opened",
-                "expected": "Expected",
-                "published_km": "Published km",
-                "section": "Published section",
-                "section_km": "Section km",
-                "computed_km": "Computed km",
-                "Crossed": "km by country",
-            }
-        ),
+        present.leg_rows(table, _data.feature_names()),
         hide_index=True,
         width="stretch",
+        placeholder=present.MISSING,
     )
 
 
 def participants_table(members: Any) -> None:
-    frame = members[["name", "iso3", "kind", "ots_status", "ots_joined", "note"]].rename(
-        columns={
-            "name": "Name",
-            "iso3": "ISO3",
-            "kind": "Kind",
-            "ots_status": "Status",
-            "ots_joined": "Since",
-            "note": "Note",
-        }
+    st.dataframe(
+        present.participant_rows(members),
+        hide_index=True,
+        width="stretch",
+        placeholder=present.MISSING,
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def profile_sections(profile: Any) -> None:
@@ -133,44 +104,11 @@ def profile_sections(profile: Any) -> None:
 
 
 def gas_exports_table(exports: Any) -> None:
-    """The yearly figures with their sources and dates (blank: not published)."""
-    frame = exports.assign(
-        europe_share=(exports["europe_share"] * 100).round(1),
-        sources=exports["source_url"].map(" ".join),
-    )[
-        [
-            "year",
-            "total_bcm",
-            "europe_bcm",
-            "europe_share",
-            "turkiye_bcm",
-            "turkiye_tanap_bcm",
-            "georgia_bcm",
-            "syria_bcm",
-            "as_of",
-            "confidence",
-            "note",
-            "sources",
-        ]
-    ]
+    """The yearly figures with their sources and dates ("–": not published)."""
     st.dataframe(
-        frame.rename(
-            columns={
-                "year": "Year",
-                "total_bcm": "Total bcm",
-                "europe_bcm": "Europe bcm",
-                "europe_share": "Europe %",
-                "turkiye_bcm": "Türkiye bcm",
-                "turkiye_tanap_bcm": "of which TANAP",
-                "georgia_bcm": "Georgia bcm",
-                "syria_bcm": "Syria bcm",
-                "as_of": "As of",
-                "confidence": "Confidence",
-                "note": "Note",
-                "sources": "Sources",
-            }
-        ),
+        present.gas_export_rows(exports),
         hide_index=True,
+        placeholder=present.MISSING,
         width="stretch",
         column_config={"Sources": st.column_config.TextColumn(width="large")},
     )

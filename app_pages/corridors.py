@@ -24,14 +24,14 @@ left, right = st.columns(2)
 left.altair_chart(charts.km_by_status(table), use_container_width=True)
 right.altair_chart(charts.timeline(table), use_container_width=True)
 
+names = _data.feature_names()
 for r in analysis.route_stats(table):
     title = f"{style.label(style.CORRIDOR_STYLES, r.corridor)} · {style.route_label(r.route)}"
-    with st.expander(f"{title} — {r.legs} legs, {r.computed_km:,.0f} km computed", expanded=False):
+    legs_text = f"{r.legs} leg" + ("" if r.legs == 1 else "s")
+    with st.expander(f"{title} — {legs_text}, {r.computed_km:,.0f} km computed", expanded=False):
+        km = analysis.summarise_km(r.km_by_country.items())
         st.markdown(
-            "**km by country:** "
-            + ", ".join(
-                f"{k} {v:,.0f}" for k, v in analysis.summarise_km(r.km_by_country.items()).items()
-            )
+            "**km by country:** " + present.md_escape(present.km_by_country_text(km, names))
         )
         _tables.leg_rows(table[table["route"] == r.route])
 
@@ -40,16 +40,14 @@ st.caption("Every leg that is not yet operational, with the sources behind its s
 frames = _data.layers().frames
 for seg in table[table["status"] != "operational"]["segment_id"]:
     row = frames[catalog.CORRIDOR_LEGS.key].loc[seg]
-    card = present.card(catalog.CORRIDOR_LEGS, row.to_dict())
-    status = style.label(style.STATUS_STYLES, str(row["status"]))
-    expected = (
-        f", expected {int(row['expected'])}"
-        if row["expected"] == row["expected"] and row["expected"] is not None
-        else ""
-    )
+    card = present.card(catalog.CORRIDOR_LEGS, row.to_dict(), names=names)
+    status = present.format_value(catalog.CORRIDOR_LEGS.prop("status"), row["status"])
+    expected = present.format_value(catalog.CORRIDOR_LEGS.prop("expected"), row["expected"])
     st.markdown(
-        f"- **{present.md_escape(card.title)}** ({status}{expected}). "
+        f"- **{present.md_escape(card.title)}** ({status}"
+        + ("" if expected == present.MISSING else f", expected {expected}")
+        + "). "
         + (f"{present.md_escape(card.note)} " if card.note else "")
         + " ".join(present.md_link(u) for u in card.sources)
-        + f" (as of {card.as_of})"
+        + ("" if card.as_of == present.MISSING else f" (as of {card.as_of})")
     )

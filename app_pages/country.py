@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _cards, _data, _maps, _tables
-from corridormap import analysis, catalog, present, style
+from corridormap import analysis, catalog, present
 
 frames = _data.layers().frames
 countries = frames.get(catalog.COUNTRIES.key)
@@ -40,12 +40,6 @@ profile = analysis.country_profile(
 )
 
 st.markdown(f"#### {present.md_escape(profile.name)}")
-ots = style.label(style.OTS_STYLES, profile.ots_status)
-since = (
-    f" since {present.format_value(catalog.COUNTRIES.prop('ots_joined'), profile.ots_joined)}"
-    if profile.ots_joined
-    else ""
-)
-_cards.country_summary(profile, ots + since)
+_cards.country_summary(profile)
 _maps.small_map(profile.frames, key=f"country_map_{iso3}", height=420)
 _tables.profile_sections(profile)

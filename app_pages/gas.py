@@ -48,9 +48,14 @@ _maps.small_map(
 )
 if route_to is not None:
     route = gas_all.set_index("iso3").loc[route_to]
+    text = present.format_value(catalog.GAS_DESTINATIONS.prop("route_text"), route["route_text"])
+    if text == present.MISSING:  # the pipelines by name
+        text = present.format_value(
+            catalog.GAS_DESTINATIONS.prop("route"), route["route"], _data.feature_names()
+        )
     st.caption(
         f"Route to {present.md_escape(names[route_to])}: "
-        + present.md_escape(str(route["route_text"] or ", ".join(route["route"]) or "not stated"))
+        + present.md_escape("not stated" if text == present.MISSING else text)
     )
 
 left, right = st.columns(2)

@@ -46,7 +46,7 @@ def test_country_profile_follows_the_country_filter():
     assert at.selectbox(key="profile_country").value == "GEO"
     assert "#### Georgia" in text(at)
     labels = {m.label: m.value for m in at.metric}
-    assert labels["OTS"] == "Other country"
+    assert labels["OTS"] == "Non-member"  # not "Other country" (issue #13)
     assert int(labels["Corridor legs crossing"]) > 3
 
 

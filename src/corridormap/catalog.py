@@ -39,6 +39,10 @@ class PropertySpec:
     unit: str | None = None  # shown after numbers in cards and tables: "km", "bcm/y"
     facet: str | None = None  # the sidebar filter (and URL parameter) this property answers to
     help: str = ""
+    # The values are codes, shown by their label: a vocabulary of ``style.CODE_LABELS``, or
+    # one of ``NAMED_CODES`` (codes that name features, named from the data).
+    codes: str | None = None
+    markdown: bool = False  # short markdown (**bold**, *italic*): rendered or stripped, never raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,12 @@ class LayerSpec:
     # used instead of locating the ends in the simplified polygons (see ``overlay``).
     end_country_properties: tuple[str, str] | None = None
     searchable: tuple[str, ...] = field(default=())
+    # Where space is tight (the counts above the map): the title when empty.
+    short_title: str = ""
+
+    @property
+    def short(self) -> str:
+        return self.short_title or self.title
 
     @property
     def all_properties(self) -> tuple[PropertySpec, ...]:
@@ -99,7 +109,10 @@ TOPICS: Final = ("security", "connectivity", "energy", "history", "institutions"
 SUMMIT_KINDS: Final = ("formal", "extraordinary", "informal")
 NODE_KINDS: Final = ("port", "junction", "border_crossing", "terminal", "city")
 COORD_QUALITY: Final = ("published_point", "town_point", "approximate")
+GEOMETRY_QUALITY: Final = ("schematic", "surveyed")
 DATE_PRECISION: Final = ("day", "month", "quarter", "year")
+#: Codes that name features of a layer: shown by the feature's name (``present.Names``).
+NAMED_CODES: Final = ("country", "node", "pipeline")
 
 #: Every feature of every layer carries these: where the facts come from and how sure they are.
 COMMON_PROPERTIES: Final = (
@@ -114,6 +127,7 @@ COMMON_PROPERTIES: Final = (
         nullable=True,
         allowed=CONFIDENCE,
         help="set where sources disagree or a value is approximate",
+        codes="confidence",
     ),
     PropertySpec("note", Kind.STR, "Note", nullable=True),
 )
@@ -131,7 +145,14 @@ COUNTRIES = LayerSpec(
     properties=(
         _P("iso3", Kind.STR, "ISO3"),
         _P("name", Kind.STR, "Name"),
-        _P("ots_status", Kind.STR, "OTS status", allowed=OTS_STATUS, facet="ots_status"),
+        _P(
+            "ots_status",
+            Kind.STR,
+            "OTS status",
+            allowed=OTS_STATUS,
+            facet="ots_status",
+            codes="ots_status",
+        ),
         _P("ots_joined", Kind.DATE, "OTS since", nullable=True),
     ),
     style_key="countries",
@@ -152,16 +173,23 @@ CORRIDOR_LEGS = LayerSpec(
     label_property="name",
     properties=(
         _P("segment_id", Kind.STR, "Segment"),
-        _P("corridor", Kind.STR, "Corridor", allowed=CORRIDORS, facet="corridor"),
-        _P("route", Kind.STR, "Route", facet="route"),
+        _P(
+            "corridor",
+            Kind.STR,
+            "Corridor",
+            allowed=CORRIDORS,
+            facet="corridor",
+            codes="corridor",
+        ),
+        _P("route", Kind.STR, "Route", facet="route", codes="route"),
         _P("seq", Kind.INT, "Order in route"),
         _P("name", Kind.STR, "Name"),
-        _P("from_node", Kind.STR, "From"),
-        _P("to_node", Kind.STR, "To"),
-        _P("from_iso3", Kind.STR, "From country"),
-        _P("to_iso3", Kind.STR, "To country"),
-        _P("mode", Kind.STR, "Mode", allowed=MODES, facet="mode"),
-        _P("status", Kind.STR, "Status", allowed=STATUS, facet="status"),
+        _P("from_node", Kind.STR, "From", codes="node"),
+        _P("to_node", Kind.STR, "To", codes="node"),
+        _P("from_iso3", Kind.STR, "From country", codes="country"),
+        _P("to_iso3", Kind.STR, "To country", codes="country"),
+        _P("mode", Kind.STR, "Mode", allowed=MODES, facet="mode", codes="mode"),
+        _P("status", Kind.STR, "Status", allowed=STATUS, facet="status", codes="status"),
         _P("opened", Kind.DATE, "Opened", nullable=True),
         _P("expected", Kind.YEAR, "Expected", nullable=True),
         _P("length_km", Kind.FLOAT, "Published length", nullable=True, unit="km"),
@@ -173,7 +201,13 @@ CORRIDOR_LEGS = LayerSpec(
             help="the named section (of one or more legs) a published length refers to",
         ),
         _P("section_length_km", Kind.FLOAT, "Section length", nullable=True, unit="km"),
-        _P("geometry_quality", Kind.STR, "Geometry", allowed=("schematic", "surveyed")),
+        _P(
+            "geometry_quality",
+            Kind.STR,
+            "Geometry",
+            allowed=GEOMETRY_QUALITY,
+            codes="geometry_quality",
+        ),
     ),
     style_key="corridors",
     asof_property="opened",
@@ -192,11 +226,17 @@ NODES = LayerSpec(
     properties=(
         _P("node_id", Kind.STR, "Node"),
         _P("name", Kind.STR, "Name"),
-        _P("kind", Kind.STR, "Kind", allowed=NODE_KINDS),
-        _P("iso3", Kind.STR, "Country"),
-        _P("corridors", Kind.STR_LIST, "Corridors", facet="corridor"),
-        _P("routes", Kind.STR_LIST, "Routes", facet="route"),
-        _P("coord_quality", Kind.STR, "Coordinate", allowed=COORD_QUALITY),
+        _P("kind", Kind.STR, "Kind", allowed=NODE_KINDS, codes="node_kind"),
+        _P("iso3", Kind.STR, "Country", codes="country"),
+        _P("corridors", Kind.STR_LIST, "Corridors", facet="corridor", codes="corridor"),
+        _P("routes", Kind.STR_LIST, "Routes", facet="route", codes="route"),
+        _P(
+            "coord_quality",
+            Kind.STR,
+            "Coordinate",
+            allowed=COORD_QUALITY,
+            codes="coord_quality",
+        ),
         _P("coord_source", Kind.STR, "Coordinate source", nullable=True),
         _P("border_point", Kind.BOOL, "Border or coastal point"),
     ),
@@ -218,10 +258,16 @@ PIPELINES = LayerSpec(
         _P("capacity_bcm_y", Kind.FLOAT, "Capacity", nullable=True, unit="bcm/y"),
         _P("length_km", Kind.FLOAT, "Published length", nullable=True, unit="km"),
         _P("opened", Kind.DATE, "Opened", nullable=True),
-        _P("status", Kind.STR, "Status", allowed=STATUS, facet="status"),
-        _P("from_iso3", Kind.STR, "From country"),
-        _P("to_iso3", Kind.STR, "To country"),
-        _P("geometry_quality", Kind.STR, "Geometry", allowed=("schematic", "surveyed")),
+        _P("status", Kind.STR, "Status", allowed=STATUS, facet="status", codes="status"),
+        _P("from_iso3", Kind.STR, "From country", codes="country"),
+        _P("to_iso3", Kind.STR, "To country", codes="country"),
+        _P(
+            "geometry_quality",
+            Kind.STR,
+            "Geometry",
+            allowed=GEOMETRY_QUALITY,
+            codes="geometry_quality",
+        ),
     ),
     style_key="pipelines",
     end_country_properties=("from_iso3", "to_iso3"),
@@ -248,8 +294,9 @@ GAS_DESTINATIONS = LayerSpec(
             "Start known to the",
             allowed=DATE_PRECISION,
             help="supply_start is the first day of this period",
+            codes="date_precision",
         ),
-        _P("route", Kind.STR_LIST, "Route (pipelines)"),
+        _P("route", Kind.STR_LIST, "Route (pipelines)", codes="pipeline"),
         _P("route_text", Kind.STR, "Route", nullable=True),
         _P("volume_bcm", Kind.YEAR_VALUES, "Volume", nullable=True, unit="bcm"),
     ),
@@ -271,10 +318,10 @@ SUMMITS = LayerSpec(
     properties=(
         _P("summit_id", Kind.STR, "Summit"),
         _P("title", Kind.STR, "Title"),
-        _P("kind", Kind.STR, "Kind", allowed=SUMMIT_KINDS),
+        _P("kind", Kind.STR, "Kind", allowed=SUMMIT_KINDS, codes="summit_kind"),
         _P("number", Kind.INT, "Number", nullable=True),
         _P("city", Kind.STR, "City"),
-        _P("iso3", Kind.STR, "Country"),
+        _P("iso3", Kind.STR, "Country", codes="country"),
         _P("date", Kind.DATE, "Date", nullable=True),
         _P("date_text", Kind.STR, "When"),
         _P("held", Kind.BOOL, "Held"),
@@ -299,14 +346,15 @@ ANNOTATIONS = LayerSpec(
     properties=(
         _P("annotation_id", Kind.STR, "Annotation"),
         _P("title", Kind.STR, "Title"),
-        _P("body", Kind.STR, "Text"),
-        _P("topic", Kind.STR, "Topic", allowed=TOPICS, facet="topic"),
+        _P("body", Kind.STR, "Text", markdown=True),
+        _P("topic", Kind.STR, "Topic", allowed=TOPICS, facet="topic", codes="topic"),
         _P("date", Kind.DATE, "Date"),
         _P("place", Kind.STR, "Anchored at"),
     ),
     style_key="annotations",
     asof_property="date",
     searchable=("title", "body"),
+    short_title="Gabala 2025",
 )
 
 #: The registry, in drawing order (bottom to top).

@@ -94,7 +94,7 @@ def _export_briefing(args: argparse.Namespace, data_dir: Path, frames: Any) -> b
         return f"{path}: {exc}\n(briefings: {known or 'none'})"
     for skipped in b.skipped:
         print(f"note {skipped} (left out)", file=sys.stderr)
-    views = export.briefing_views(frames, b, vocab)
+    views = export.briefing_views(frames, b, vocab, register=load.load_source_register(data_dir))
     if args.format == "pdf":
         return export.pdf_briefing(b, views, frames)
     if args.format == "html":
@@ -125,7 +125,7 @@ def _own_layers(paths: Sequence[Path]) -> list[Any] | str:
     return layers
 
 
-def _export_view(args: argparse.Namespace, frames: Any) -> bytes | str:
+def _export_view(args: argparse.Namespace, data_dir: Path, frames: Any) -> bytes | str:
     """The bytes of a one-view export from link parameters, or why there are none."""
     from urllib.parse import parse_qs
 
@@ -140,7 +140,12 @@ def _export_view(args: argparse.Namespace, frames: Any) -> bytes | str:
     own = _own_layers(args.layer or [])
     if isinstance(own, str):
         return own
-    view = export.state_view(frames, state, own=[layer.pair for layer in own])
+    view = export.state_view(
+        frames,
+        state,
+        own=[layer.pair for layer in own],
+        register=load.load_source_register(data_dir),
+    )
     if args.format == "html":
         return export.html_view(view, frames).encode("utf-8")
     return export.png_view(view, frames, args.dpi)
@@ -158,7 +163,7 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
     elif args.briefing is not None:
         result = _export_briefing(args, data_dir, layers.frames)
     else:
-        result = _export_view(args, layers.frames)
+        result = _export_view(args, data_dir, layers.frames)
     if isinstance(result, str):
         print(f"FAIL {result}", file=sys.stderr)
         return EXIT_INVALID

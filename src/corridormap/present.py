@@ -1,7 +1,10 @@
 """Features for people: cards, tables, downloads and search, driven by the catalog.
 
-Values are formatted here once (dates, km, bcm/y, lists, sources with their dates) so that the
-card, the table and the exports say the same thing.
+The one formatting layer: every value people read (cards, tables, captions, exports) is
+formatted here (dates, integers, km, bcm/y, lists, codes by their label from ``style`` or by
+the name of the feature they stand for, markdown rendered or stripped, unknowns as "–"), so
+that the card, the table and the exports say the same thing. Also here: the newest source date
+of what is shown, which the app's footer and every export state.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 from urllib.parse import quote, urlsplit
@@ -20,50 +23,142 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from corridormap import catalog, style
+from corridormap import catalog, mapbuild, overlay, style
 from corridormap.catalog import Kind, LayerSpec, PropertySpec
 from corridormap.escape import is_web_url
 from corridormap.filters import format_date
 
-#: Properties whose codes are shown by their label from the style module.
-_VALUE_LABELS: Final[dict[str, tuple[style.Entry, ...]]] = {
-    "corridor": style.CORRIDOR_STYLES,
-    "status": style.STATUS_STYLES,
-    "ots_status": style.OTS_STYLES,
-    "topic": style.TOPIC_STYLES,
-    "kind": style.NODE_STYLES + style.SUMMIT_STYLES,
-}
+#: What people read for a value that is not known.
+MISSING: Final = "–"
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None:
+def is_missing(value: Any) -> bool:
+    """None, NaN, pandas' NA/NaT, or an empty string: nothing to show."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return True
-    return isinstance(value, float) and math.isnan(value)
+    if isinstance(value, list | tuple | dict):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
-def format_value(prop: PropertySpec, value: Any) -> str:
-    """A property value as people read it; "–" for unknown."""
-    if _is_missing(value):
-        return "–"
+def _is_null(value: Any) -> bool:
+    """None or NaN: a value the downloads write as null."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """The names of the features that codes stand for: countries by ISO3 code, nodes and
+    pipelines by id (``catalog.NAMED_CODES``)."""
+
+    countries: Mapping[str, str] = field(default_factory=dict)
+    nodes: Mapping[str, str] = field(default_factory=dict)
+    pipelines: Mapping[str, str] = field(default_factory=dict)
+
+    def of(self, codes: str, code: str) -> str:
+        """The name ``code`` stands for; the code itself when the data does not name it."""
+        table = {"country": self.countries, "node": self.nodes, "pipeline": self.pipelines}
+        return str(table.get(codes, {}).get(code) or code)
+
+
+def _name_map(gdf: gpd.GeoDataFrame | None, key: str, name: str) -> dict[str, str]:
+    if gdf is None or key not in gdf.columns or name not in gdf.columns:
+        return {}
+    return {str(k): str(v) for k, v in zip(gdf[key], gdf[name], strict=True) if not is_missing(v)}
+
+
+def names_of(frames: Mapping[str, gpd.GeoDataFrame]) -> Names:
+    """The names of countries, nodes and pipelines in these layers."""
+    countries = _name_map(frames.get(catalog.GAS_DESTINATIONS.key), "iso3", "name")
+    countries.update(_name_map(frames.get(catalog.COUNTRIES.key), "iso3", "name"))
+    return Names(
+        countries=countries,
+        nodes=_name_map(frames.get(catalog.NODES.key), "node_id", "name"),
+        pipelines=_name_map(frames.get(catalog.PIPELINES.key), "pipeline_id", "name"),
+    )
+
+
+def code_text(codes: str, code: Any, names: Names | None = None) -> str:
+    """A code as people read it: its label in ``style.CODE_LABELS``, or the name of the
+    feature it stands for (a country, a node, a pipeline)."""
+    text = str(code)
+    if codes in catalog.NAMED_CODES:
+        return (names or Names()).of(codes, text)
+    return style.code_label(codes, text)
+
+
+def integer_text(value: Any) -> str:
+    """A whole number as a whole number ("12", never "12.0"); other values as they are."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return str(int(number)) if number.is_integer() else str(value)
+
+
+def number_text(value: Any, unit: str | None = None, decimals: int = 1) -> str:
+    """A number with thousands separators and at most ``decimals`` decimals ("1,273.1",
+    "29", "0.5"); "–" when unknown."""
+    if is_missing(value):
+        return MISSING
+    number = f"{float(value):,.{decimals}f}"
+    if decimals:
+        number = number.rstrip("0").rstrip(".")
+    return f"{number} {unit}" if unit else number
+
+
+def date_text(value: Any) -> str:
+    """An ISO date (YYYY-MM-DD) as people read it ("7 Oct 2025"); "–" when unknown."""
+    if is_missing(value):
+        return MISSING
+    try:
+        return format_date(date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return str(value)
+
+
+_BOLD: Final = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC: Final = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
+
+
+def md_plain(text: str) -> str:
+    """Markdown-lite (**bold**, *italic*) as plain text: the marks stripped."""
+    return _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))
+
+
+def format_value(prop: PropertySpec, value: Any, names: Names | None = None) -> str:
+    """A property value as people read it, as plain text; "–" for unknown.
+
+    Codes are shown by their label (``prop.codes``), whole numbers as whole numbers, markdown
+    with its marks stripped (``card`` keeps it for rendering).
+    """
+    if is_missing(value):
+        return MISSING
     kind = prop.kind
     if kind is Kind.DATE:
-        return format_date(date.fromisoformat(str(value)))
+        return date_text(value)
     if kind is Kind.BOOL:
         return "yes" if value else "no"
+    if kind in (Kind.INT, Kind.YEAR):
+        return integer_text(value)
     if kind is Kind.FLOAT:
-        number = f"{float(value):,.1f}".rstrip("0").rstrip(".")
-        return f"{number} {prop.unit}" if prop.unit else number
+        return number_text(value, prop.unit)
     if kind in (Kind.STR_LIST, Kind.URL_LIST):
-        return ", ".join(str(v) for v in value)
+        items = [v for v in value if not is_missing(v)]
+        if prop.codes:
+            return ", ".join(code_text(prop.codes, v, names) for v in items) or MISSING
+        return ", ".join(str(v) for v in items) or MISSING
     if kind is Kind.YEAR_VALUES:
         unit = f" {prop.unit}" if prop.unit else ""
-        return "; ".join(f"{y}: {v:g}{unit}" for y, v in sorted(dict(value).items()))
-    text = str(value)
-    if prop.name == "route":
-        return style.route_label(text)
-    if prop.name in _VALUE_LABELS:
-        return style.label(_VALUE_LABELS[prop.name], text)
-    return text
+        pairs = sorted(dict(value).items())
+        return "; ".join(f"{y}: {v:g}{unit}" for y, v in pairs) or MISSING
+    if prop.codes:
+        return code_text(prop.codes, value, names)
+    text = integer_text(value) if isinstance(value, float) else str(value)
+    return md_plain(text) if prop.markdown else text
 
 
 def _date_text(value: str | None) -> str | None:
@@ -76,8 +171,15 @@ def _date_text(value: str | None) -> str | None:
 @dataclass(frozen=True, slots=True)
 class CardRow:
     label: str
-    text: str
+    text: str  # plain text
     help: str = ""
+    markdown: str | None = None  # the value's own markdown-lite, for rendering (``md``)
+
+    @property
+    def md(self) -> str:
+        """The value as safe Streamlit markdown: its **bold** and *italic* rendered, or its
+        text escaped."""
+        return md_body(self.markdown) if self.markdown is not None else md_escape(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +192,7 @@ class Card:
     rows: tuple[CardRow, ...]
     sources: tuple[str, ...]
     source_dates: tuple[str | None, ...]  # each source's own date, people-formatted, if known
-    as_of: str
+    as_of: str  # "–" when not known
     confidence: str | None
     note: str | None
 
@@ -98,32 +200,60 @@ class Card:
 _CARD_SKIP: Final = frozenset({"source_url", "as_of", "confidence", "note"})
 
 
+def feature_title(spec: LayerSpec, row: Mapping[str, Any]) -> str:
+    """A feature's name; a feature without one (a user's file) is named by its layer's id
+    label and id ("Feature 3"), never by the bare id."""
+    name = row.get(spec.label_property)
+    fid = row.get(spec.id_property)
+    if spec.label_property != spec.id_property and not is_missing(name):
+        return str(name)
+    return f"{spec.prop(spec.id_property).label} {integer_text(fid)}"
+
+
+def shown_properties(spec: LayerSpec) -> tuple[PropertySpec, ...]:
+    """The properties a card and a table show: all but the id, which names nothing people
+    read (it stays in links and downloads), unless the feature has no other name."""
+    return tuple(
+        p
+        for p in spec.all_properties
+        if p.name != spec.id_property or spec.label_property == spec.id_property
+    )
+
+
 def card(
-    spec: LayerSpec, row: Mapping[str, Any], register: Mapping[str, str] | None = None
+    spec: LayerSpec,
+    row: Mapping[str, Any],
+    register: Mapping[str, str] | None = None,
+    names: Names | None = None,
 ) -> Card:
     """The detail card of one feature: every property, formatted, plus sources and certainty.
 
     ``register``: source URL -> ISO date of that page (``load.load_source_register``).
+    ``names``: the names of the countries, nodes and pipelines its codes stand for.
     """
     rows = tuple(
-        CardRow(p.label, format_value(p, row.get(p.name)), p.help)
-        for p in spec.all_properties
+        CardRow(
+            p.label,
+            format_value(p, row.get(p.name), names),
+            p.help,
+            str(row[p.name]) if p.markdown and not is_missing(row.get(p.name)) else None,
+        )
+        for p in shown_properties(spec)
         if p.name not in _CARD_SKIP
     )
     confidence = row.get("confidence")
     note = row.get("note")
+    urls = [u for u in (row.get("source_url") or ()) if not is_missing(u)]
     return Card(
         layer=spec,
         feature_id=str(row[spec.id_property]),
-        title=str(row.get(spec.label_property) or row[spec.id_property]),
+        title=feature_title(spec, row),
         rows=rows,
-        sources=tuple(str(u) for u in (row.get("source_url") or ())),
-        source_dates=tuple(
-            _date_text((register or {}).get(str(u))) for u in (row.get("source_url") or ())
-        ),
-        as_of=format_value(spec.prop("as_of"), row.get("as_of")),
-        confidence=None if _is_missing(confidence) else str(confidence),
-        note=None if _is_missing(note) else str(note),
+        sources=tuple(str(u) for u in urls),
+        source_dates=tuple(_date_text((register or {}).get(str(u))) for u in urls),
+        as_of=date_text(row.get("as_of")),
+        confidence=None if is_missing(confidence) else str(confidence),
+        note=None if is_missing(note) else str(note),
     )
 
 
@@ -131,18 +261,134 @@ def card(
 # Tables and downloads
 
 
-def table(spec: LayerSpec, gdf: gpd.GeoDataFrame) -> pd.DataFrame:
-    """The features as a table with people's column names and formatted values."""
+def table(spec: LayerSpec, gdf: gpd.GeoDataFrame, names: Names | None = None) -> pd.DataFrame:
+    """The features as a table with people's column names and formatted values (text, "–"
+    for unknown). The index holds the feature ids, for code: pages do not show it."""
     data = {
-        p.label: [format_value(p, v) for v in gdf[p.name]]
-        for p in spec.all_properties
+        p.label: [format_value(p, v, names) for v in gdf[p.name]]
+        for p in shown_properties(spec)
         if p.name in gdf.columns
     }
     return pd.DataFrame(data, index=pd.Index(gdf.index, name=spec.prop(spec.id_property).label))
 
 
+def km_by_country_text(km: Mapping[str, float], names: Names | None = None) -> str:
+    """Km per country by country name ("Azerbaijan 91, Türkiye 30"), in the given order."""
+    return ", ".join(
+        f"{code_text('country', k, names) if k != overlay.OUTSIDE else k} {v:,.0f}"
+        for k, v in km.items()
+    )
+
+
+def text_or_none(value: Any) -> str | None:
+    """A text cell of a typed table: None when unknown (the page shows ``MISSING``)."""
+    return None if is_missing(value) else str(value)
+
+
+def number_or_none(value: Any, decimals: int = 1) -> float | None:
+    """A number cell of a typed table, rounded; None when unknown."""
+    return None if is_missing(value) else round(float(value), decimals)
+
+
+def integers(values: pd.Series) -> pd.Series:
+    """Whole numbers as whole numbers (pandas' nullable Int64: never "2026.0"), None when
+    unknown."""
+    return pd.Series(
+        [None if is_missing(v) else int(float(v)) for v in values],
+        index=values.index,
+        dtype="Int64",
+    )
+
+
+def _none_if_missing(text: str) -> str | None:
+    return None if text == MISSING else text
+
+
+def leg_rows(table: pd.DataFrame, names: Names | None = None) -> pd.DataFrame:
+    """``analysis.leg_table`` rows as people read them: labels, dates, whole years, and km as
+    numbers (so that the table sorts by them). Unknown cells are None: the page shows them
+    as ``MISSING`` (``st.dataframe(placeholder=...)``)."""
+    legs = catalog.CORRIDOR_LEGS
+    frame = pd.DataFrame(
+        {
+            "Leg": [text_or_none(v) for v in table["name"]],
+            "Mode": [_none_if_missing(format_value(legs.prop("mode"), v)) for v in table["mode"]],
+            "Status": [
+                _none_if_missing(format_value(legs.prop("status"), v)) for v in table["status"]
+            ],
+            "Opened": [_none_if_missing(date_text(v)) for v in table["opened"]],
+            "Expected": integers(table["expected"]),
+            "Published km": [number_or_none(v) for v in table["published_km"]],
+            "Published section": [text_or_none(v) for v in table["section"]],
+            "Section km": [number_or_none(v) for v in table["section_km"]],
+            "Computed km": [number_or_none(v) for v in table["computed_km"]],
+            "km by country": [
+                text_or_none(km_by_country_text(dict(d), names)) for d in table["km_by_country"]
+            ],
+        },
+        index=table.index,
+    )
+    for col in ("Published km", "Section km", "Computed km"):
+        frame[col] = frame[col].astype("Float64")
+    return frame
+
+
+def participant_rows(members: pd.DataFrame) -> pd.DataFrame:
+    """The OTS members and observers as people read them: the country or organization by
+    name (with its code in brackets), kind, status, since when, note."""
+    return pd.DataFrame(
+        {
+            "Name": [
+                str(n) if is_missing(c) else f"{n} ({c})"
+                for n, c in zip(members["name"], members["iso3"], strict=True)
+            ],
+            "Kind": [code_text("participant_kind", k) for k in members["kind"]],
+            "Status": [code_text("ots_status", s) for s in members["ots_status"]],
+            "Since": [_none_if_missing(date_text(d)) for d in members["ots_joined"]],
+            "Note": [text_or_none(n) for n in members["note"]],
+        },
+        index=members.index,
+    )
+
+
+#: The gas-exports table's number columns as shown (bcm).
+_GAS_EXPORT_NUMBERS: Final = (
+    ("total_bcm", "Total bcm"),
+    ("europe_bcm", "Europe bcm"),
+    ("turkiye_bcm", "Türkiye bcm"),
+    ("turkiye_tanap_bcm", "of which TANAP"),
+    ("georgia_bcm", "Georgia bcm"),
+    ("syria_bcm", "Syria bcm"),
+)
+
+
+def gas_export_rows(exports: pd.DataFrame) -> pd.DataFrame:
+    """The yearly gas exports as people read them: whole years, bcm and Europe's share in %
+    as numbers, dates, confidence by its label; None where a figure is not published (the
+    page shows ``MISSING``)."""
+    data: dict[str, Any] = {"Year": integers(exports["year"])}
+    for col, label in _GAS_EXPORT_NUMBERS[:2]:
+        data[label] = [number_or_none(v) for v in exports[col]]
+    data["Europe %"] = [
+        None if is_missing(v) else round(float(v) * 100, 1) for v in exports["europe_share"]
+    ]
+    for col, label in _GAS_EXPORT_NUMBERS[2:]:
+        data[label] = [number_or_none(v) for v in exports[col]]
+    data["As of"] = [_none_if_missing(date_text(v)) for v in exports["as_of"]]
+    data["Confidence"] = [
+        None if is_missing(v) else code_text("confidence", v) for v in exports["confidence"]
+    ]
+    data["Note"] = [text_or_none(v) for v in exports["note"]]
+    data["Sources"] = [" ".join(map(str, urls or ())) or None for urls in exports["source_url"]]
+    frame = pd.DataFrame(data, index=exports.index)
+    for _, label in _GAS_EXPORT_NUMBERS:
+        frame[label] = frame[label].astype("Float64")
+    frame["Europe %"] = frame["Europe %"].astype("Float64")
+    return frame
+
+
 def _json_value(value: Any) -> Any:
-    if _is_missing(value):
+    if _is_null(value):
         return None
     if isinstance(value, tuple):
         return list(value)
@@ -183,7 +429,93 @@ def to_csv_bytes(spec: LayerSpec, gdf: gpd.GeoDataFrame) -> bytes:
         }
     )
     frame["geometry_wkt"] = [g.wkt for g in gdf.geometry]
-    return frame.to_csv(index=False).encode("utf-8")
+    # UTF-8 with a byte-order mark, so that Excel reads "–", "ü" and "ğ" as they are.
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+# ---------------------------------------------------------------------------------------------
+# Metrics laid out so that nothing is cut
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """One figure: its label, its value, a short line beneath (``delta``), a tooltip."""
+
+    label: str
+    value: str
+    delta: str | None = None
+    help: str | None = None
+
+
+#: The width (px) metrics share on a 1280 px screen in the wide layout with the sidebar open,
+#: the gap between columns, the help icon, and the average width of a character of a metric's
+#: label (14 px text), value (36 px) and delta line (14 px) in Streamlit's font. Streamlit
+#: cuts what does not fit with "…".
+METRIC_ROW_PX: Final = 784
+_GAP_PX: Final = 16
+_HELP_PX: Final = 22
+_LABEL_CHAR_PX: Final = 7.2
+_VALUE_CHAR_PX: Final = 18.0
+_DELTA_CHAR_PX: Final = 7.2
+
+
+def metric_fits(m: Metric, per_row: int) -> bool:
+    """Whether a metric's label, value and delta show uncut in a row of ``per_row``."""
+    width = (METRIC_ROW_PX - _GAP_PX * (per_row - 1)) / per_row
+    label = len(m.label) * _LABEL_CHAR_PX + (_HELP_PX if m.help else 0)
+    delta = len(m.delta or "") * _DELTA_CHAR_PX
+    return max(label, len(m.value) * _VALUE_CHAR_PX, delta) <= width
+
+
+def metrics_per_row(items: Sequence[Metric], most: int = 6) -> int:
+    """The most metrics per row (at most ``most``) that let every one show uncut."""
+    for n in range(max(1, min(most, len(items))), 1, -1):
+        if all(metric_fits(m, n) for m in items):
+            return n
+    return 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The newest source date of what is shown
+
+
+def newest_source_date(
+    shown: Mapping[str, gpd.GeoDataFrame],
+    register: Mapping[str, str],
+    specs: Sequence[LayerSpec] = catalog.LAYERS,
+) -> date | None:
+    """The newest date among the sources of the features drawn: the one date the footer and
+    every export state.
+
+    A shipped layer's source is dated by the source register (URL -> the page's date;
+    undated pages are left out, so the date a reference copy was made never counts). A
+    user's layer has no register: its features' own ``as_of`` dates their sources.
+    """
+    shipped = set(catalog.layer_keys())
+    newest: str | None = None
+    for spec in specs:
+        gdf = shown.get(spec.key)
+        if gdf is None or "source_url" not in gdf.columns or not len(gdf):
+            continue
+        drawer = mapbuild.renderer(spec.style_key)
+        gdf = drawer.draws(gdf) if drawer.draws is not None else gdf
+        dates = gdf["as_of"] if "as_of" in gdf.columns else [None] * len(gdf)
+        for urls, as_of in zip(gdf["source_url"], dates, strict=True):
+            for url in urls if isinstance(urls, list | tuple) else ():
+                day = register.get(str(url))
+                if day is None and spec.key not in shipped and not is_missing(as_of):
+                    day = str(as_of)
+                if day and (newest is None or day > newest):
+                    newest = day
+    try:
+        return date.fromisoformat(newest) if newest else None
+    except ValueError:
+        return None
+
+
+def newest_source_text(day: date | None) -> str:
+    """The newest source date as people read it; "–" when nothing shown is dated."""
+    return format_date(day) if day else MISSING
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,7 +543,7 @@ def search_index(
         if gdf is None or not spec.searchable:
             continue
         for fid, name in zip(gdf[spec.id_property], gdf[spec.label_property], strict=True):
-            shown = name if isinstance(name, str) and name else fid
+            shown = feature_title(spec, {spec.id_property: fid, spec.label_property: name})
             hits.append(SearchHit(f"{shown} ({spec.title})", spec.key, str(fid)))
     return tuple(sorted(hits, key=lambda h: h.label.casefold()))
 

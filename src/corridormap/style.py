@@ -39,6 +39,7 @@ class Entry:
     dash: str | None = None
     icon: str | None = None  # Font Awesome 6 icon name (without the fa- prefix)
     definition: str = ""
+    short: str = ""  # where space is tight (a metric's value); the label when empty
 
 
 CORRIDOR_STYLES: Final = (
@@ -89,9 +90,9 @@ ROUTE_LABELS: Final = {
 }
 
 OTS_STYLES: Final = (
-    Entry("member", "OTS member", OKABE_ITO["reddish_purple"]),
-    Entry("observer", "OTS observer", OKABE_ITO["yellow"]),
-    Entry("none", "Other country", LAND),
+    Entry("member", "OTS member", OKABE_ITO["reddish_purple"], short="Member"),
+    Entry("observer", "OTS observer", OKABE_ITO["yellow"], short="Observer"),
+    Entry("none", "Not an OTS member or observer", LAND, short="Non-member"),
 )
 OTS_FILL_OPACITY: Final = {"member": 0.55, "observer": 0.6, "none": 1.0}
 
@@ -171,6 +172,62 @@ CONFIDENCE_LABELS: Final = {
     "low": "Low: approximate or unconfirmed",
 }
 
+#: How a node's point was placed (``coord_quality``).
+COORD_QUALITY_LABELS: Final = {
+    "published_point": "Published coordinates of the site",
+    "town_point": "Town point standing in for the site",
+    "approximate": "Approximate",
+}
+
+#: How a line was drawn (``geometry_quality``).
+GEOMETRY_QUALITY_LABELS: Final = {
+    "schematic": "Schematic (straight between points)",
+    "surveyed": "Surveyed",
+}
+
+#: The period a date is known to (``supply_start_precision``): it is the period's first day.
+DATE_PRECISION_LABELS: Final = {
+    "day": "day",
+    "month": "month",
+    "quarter": "quarter",
+    "year": "year",
+}
+
+#: What an OTS participant is (the participants table's ``kind``).
+PARTICIPANT_KIND_LABELS: Final = {
+    "state": "State",
+    "organization": "International organization",
+}
+
+
+def _labels(entries: tuple[Entry, ...]) -> dict[str, str]:
+    return {e.value: e.label for e in entries}
+
+
+#: Every vocabulary of codes the data uses, by name, with the label people read for each code.
+#: A property names its vocabulary in the catalog (``PropertySpec.codes``); codes that name
+#: features (countries, nodes, pipelines) are named from the data instead (``present.Names``).
+CODE_LABELS: Final[dict[str, dict[str, str]]] = {
+    "corridor": _labels(CORRIDOR_STYLES),
+    "status": _labels(STATUS_STYLES),
+    "ots_status": _labels(OTS_STYLES),
+    "topic": _labels(TOPIC_STYLES),
+    "node_kind": _labels(NODE_STYLES),
+    "summit_kind": _labels(SUMMIT_STYLES),
+    "mode": MODE_LABELS,
+    "route": ROUTE_LABELS,
+    "coord_quality": COORD_QUALITY_LABELS,
+    "geometry_quality": GEOMETRY_QUALITY_LABELS,
+    "date_precision": DATE_PRECISION_LABELS,
+    "confidence": {"high": "High", "medium": "Medium", "low": "Low"},
+    "participant_kind": PARTICIPANT_KIND_LABELS,
+}
+
+
+def code_label(vocabulary: str, code: str) -> str:
+    """The label of ``code`` in a vocabulary of ``CODE_LABELS``; the code itself if unknown."""
+    return CODE_LABELS.get(vocabulary, {}).get(code, code)
+
 
 def entry(entries: tuple[Entry, ...], value: str) -> Entry:
     for e in entries:
@@ -192,6 +249,15 @@ def label(entries: tuple[Entry, ...], value: str) -> str:
         return entry(entries, value).label
     except KeyError:
         return value
+
+
+def short_label(entries: tuple[Entry, ...], value: str) -> str:
+    """The short label of ``value`` (where space is tight), else its label."""
+    try:
+        e = entry(entries, value)
+    except KeyError:
+        return value
+    return e.short or e.label
 
 
 def route_label(route: str) -> str:

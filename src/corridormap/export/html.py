@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -20,13 +19,14 @@ import geopandas as gpd
 from branca.element import Figure
 from jinja2 import Template
 
-from corridormap import assets, briefing, catalog, filters, mapbuild, style
+from corridormap import assets, briefing, catalog, mapbuild, style
 from corridormap.elements import FeatureGroup, LayerControl, SinglePass, Verbatim
 from corridormap.escape import html_text, is_web_url
 from corridormap.export.views import (
     ExportView,
     SourceRef,
     _as_of_text,
+    made_text,
     md_to_html,
     named_places,
     newest_source,
@@ -145,8 +145,8 @@ def _scene_html(view: ExportView, *, heading: str = "h2") -> str:
 def _footer(views: Sequence[ExportView]) -> str:
     return (
         "<p class='cm-foot'>corridormap export · "
-        f"made {html_text(filters.format_date(date.today()))} · newest source used "
-        f"{html_text(newest_source(views))} · basemap: Natural Earth (public domain). "
+        f"newest source date {html_text(newest_source(views))} · {html_text(made_text())} · "
+        "basemap: Natural Earth (public domain). "
         "Corridor and pipeline lines are schematic.</p>"
     )
 

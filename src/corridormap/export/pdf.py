@@ -8,18 +8,18 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 
-from corridormap import briefing, filters
+from corridormap import briefing
 from corridormap.escape import is_web_url
 from corridormap.export.static_map import _figure, _rc, draw_legend, draw_map
 from corridormap.export.views import (
     ExportView,
     SourceRef,
     _as_of_text,
+    made_text,
     md_to_plain,
     newest_source,
     sources,
@@ -74,8 +74,8 @@ def _title_page(b: briefing.Briefing, views: Sequence[ExportView]) -> MplFigure:
         0.08,
         0.1,
         [
-            f"corridormap briefing pack · made {filters.format_date(date.today())} · "
-            f"newest source used {newest_source(views)}",
+            f"corridormap briefing pack · newest source date {newest_source(views)} · "
+            f"{made_text()}",
             "Every feature carries dated sources: each page lists those of its map; "
             "the appendix lists them all.",
         ],

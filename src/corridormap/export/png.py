@@ -5,16 +5,14 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Final
 from urllib.parse import urlsplit
 
 import geopandas as gpd
 
-from corridormap import filters
 from corridormap.escape import is_web_url
 from corridormap.export.static_map import _figure, _rc, draw_legend, draw_map
-from corridormap.export.views import ExportView, _as_of_text, sources
+from corridormap.export.views import ExportView, made_text, newest_source, sources
 
 #: PNG size in inches: 1500 x 900 px at 150 dpi, 3000 x 1800 px at 300 dpi.
 PNG_SIZE_IN: Final = (10.0, 6.0)
@@ -34,10 +32,9 @@ def _source_line(view: ExportView, limit: int = 8) -> str:
     shown = ", ".join(hosts[:limit]) + (
         f" and {len(hosts) - limit} more" if len(hosts) > limit else ""
     )
-    newest = _as_of_text(max((r.as_of for r in refs), default=""))
     return (
-        f"Sources: {len(refs)} dated references ({shown or 'none'}); newest {newest}. "
-        "Basemap: Natural Earth. Lines are schematic."
+        f"Sources: {len(refs)} references ({shown or 'none'}); newest source date "
+        f"{newest_source([view])}. Basemap: Natural Earth. Lines are schematic."
     )
 
 
@@ -61,7 +58,7 @@ def png_view(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame], dpi: int 
         draw_map(ax, view, frames, (w * map_rect[2], h * map_rect[3]))
         legend_ax = fig.add_axes((0.77, 0.09, 0.22, 0.79))
         draw_legend(legend_ax, view)
-        footer = f"{_source_line(view)}\ncorridormap · made {filters.format_date(date.today())}"
+        footer = f"{_source_line(view)}\ncorridormap · {made_text()}"
         fig.text(0.015, 0.075, _wrap(footer, 180), fontsize=6.5, va="top",
                  color="#444444", parse_math=False, linespacing=1.5)  # fmt: skip
         buf = io.BytesIO()

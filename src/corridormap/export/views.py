@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import geopandas as gpd
 
-from corridormap import briefing, catalog, filters, links, mapbuild, style
+from corridormap import briefing, catalog, filters, links, load, mapbuild, present, style
 from corridormap.catalog import LayerSpec
 from corridormap.escape import html_text
 from corridormap.filters import Filters
@@ -51,6 +51,9 @@ class ExportView:
     highlights: tuple[tuple[str, str], ...] = ()
     link: str = ""  # the query string that reproduces the view in the app
     specs: Sequence[LayerSpec] = field(default=catalog.LAYERS)
+    # Source URL -> the page's date (``load.load_source_register``); None: the register of
+    # the default data folder, read when an export states its newest source date.
+    register: Mapping[str, str] | None = None
 
     def counts(self) -> dict[str, int]:
         """Features drawn per layer (countries: the OTS states the overlay draws)."""
@@ -139,6 +142,7 @@ def make_view(
     crossings: Mapping[str, Any] | None = None,
     link: str = "",
     specs: Sequence[LayerSpec] = catalog.LAYERS,
+    register: Mapping[str, str] | None = None,
 ) -> ExportView:
     """The view of ``frames`` under ``f``; framed by centre/zoom, by the features, or default."""
     shown = filters.apply(frames, f, crossings, specs)
@@ -160,6 +164,7 @@ def make_view(
         highlights=tuple(highlights),
         link=link,
         specs=specs,
+        register=register,
     )
 
 
@@ -170,6 +175,7 @@ def state_view(
     crossings: Mapping[str, Any] | None = None,
     title: str | None = None,
     own: Sequence[tuple[LayerSpec, gpd.GeoDataFrame]] = (),
+    register: Mapping[str, str] | None = None,
 ) -> ExportView:
     """The view a link (or the explorer) describes; the selected feature is highlighted.
 
@@ -192,6 +198,7 @@ def state_view(
         crossings=crossings,
         link=links.query_string(state),
         specs=(*catalog.LAYERS, *(spec for spec, _ in own)),
+        register=register,
     )
 
 
@@ -202,6 +209,7 @@ def scene_view(
     vocab: links.Vocabulary,
     *,
     crossings: Mapping[str, Any] | None = None,
+    register: Mapping[str, str] | None = None,
 ) -> ExportView:
     """One scene of a briefing as an export view."""
     return make_view(
@@ -215,6 +223,7 @@ def scene_view(
         highlights=scene.highlights,
         crossings=crossings,
         link=briefing.scene_query(b, scene),
+        register=register,
     )
 
 
@@ -224,9 +233,12 @@ def briefing_views(
     vocab: links.Vocabulary | None = None,
     *,
     crossings: Mapping[str, Any] | None = None,
+    register: Mapping[str, str] | None = None,
 ) -> list[ExportView]:
     vocab = vocab or vocabulary(frames)
-    return [scene_view(frames, b, s, vocab, crossings=crossings) for s in b.scenes]
+    return [
+        scene_view(frames, b, s, vocab, crossings=crossings, register=register) for s in b.scenes
+    ]
 
 
 def sources(view: ExportView) -> list[SourceRef]:
@@ -249,8 +261,27 @@ def sources(view: ExportView) -> list[SourceRef]:
 
 
 def newest_source(views: Iterable[ExportView]) -> str:
-    dates = [s.as_of for v in views for s in sources(v) if s.as_of]
-    return filters.format_date(date.fromisoformat(max(dates))) if dates else "–"
+    """The newest source date of what the views show, as people read it ("–": none dated).
+
+    The same function as the app's footer (``present.newest_source_date``): sources dated by
+    the source register, never by the date a reference copy was made.
+    """
+    days = [
+        present.newest_source_date(
+            v.shown, v.register if v.register is not None else _default_register(), v.specs
+        )
+        for v in views
+    ]
+    return present.newest_source_text(max((d for d in days if d), default=None))
+
+
+def _default_register() -> Mapping[str, str]:
+    return load.load_source_register()
+
+
+def made_text() -> str:
+    """The date the export file is made, labelled as such (not a date of the data)."""
+    return f"file made {filters.format_date(date.today())}"
 
 
 def _as_of_text(value: str) -> str:
@@ -261,8 +292,8 @@ def _as_of_text(value: str) -> str:
 # Markdown-lite: **bold** and *italic* only
 
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
+_BOLD = present._BOLD
+_ITALIC = present._ITALIC
 
 
 def md_to_html(text: str) -> str:
@@ -273,7 +304,7 @@ def md_to_html(text: str) -> str:
 
 
 def md_to_plain(text: str) -> str:
-    return _ITALIC.sub(r"\1", _BOLD.sub(r"\1", text))
+    return present.md_plain(text)
 
 
 def named_places(view: ExportView) -> frozenset[str]:
