@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from app_pages import _data
-from corridormap import catalog, present, review, settings
+from corridormap import catalog, filters, present, review, settings
 
 st.markdown("#### Data and sources")
 st.caption(
@@ -40,11 +42,13 @@ if _due:
         pd.DataFrame(
             [
                 {
-                    "due": i.due.isoformat(),
-                    "feature": i.id,
-                    "title": i.title,
+                    "due": filters.format_date(i.due),
+                    "layer": catalog.get(i.layer).title,
+                    "feature": i.title,
                     "why": i.what,
-                    "as of": i.as_of or "–",
+                    "newest source": (
+                        filters.format_date(date.fromisoformat(i.as_of)) if i.as_of else "–"
+                    ),
                 }
                 for i in _due
             ]

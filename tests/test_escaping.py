@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from corridormap import mapbuild, present, upload
+from corridormap.escape import script_json
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -162,7 +163,8 @@ def test_the_app_shows_payloads_as_text():
     # the layer is on the map and in the table
     (component,) = at.get("component_instance")
     args = json.loads(component.proto.json_args)
-    assert "&lt;img src=x onerror" in json.dumps(args)
+    sent = "".join(v for v in args.values() if isinstance(v, str))
+    assert script_json("&lt;img src=x onerror")[1:-1] in sent  # escaped, then JSON-escaped
     assert "<img src=x" not in args["feature_group"] if "feature_group" in args else True
     (tables,) = [b for b in at.button_group if b.key == "explorer_table"]
     labels = [str(o) for o in tables.options]

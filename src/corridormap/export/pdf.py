@@ -56,6 +56,7 @@ def _source_lines(refs: Sequence[SourceRef], width: int) -> list[str]:
                 width,
                 subsequent_indent="   ",
                 break_long_words=True,
+                break_on_hyphens=False,  # a URL breaks only where it must
             )
         )
     return out
@@ -149,19 +150,25 @@ def appendix_refs(views: Sequence[ExportView]) -> list[tuple[SourceRef, tuple[in
 
 
 def _appendix_pages(views: Sequence[ExportView]) -> list[MplFigure]:
-    lines: list[str] = []
+    entries: list[list[str]] = []
     for ref, scenes in appendix_refs(views):
         label = "scene" if len(scenes) == 1 else "scenes"
-        lines.extend(
+        entries.append(
             textwrap.wrap(
                 f"• {_url_text(ref.url)} — as of {_as_of_text(ref.as_of)}; {label} "
                 f"{', '.join(map(str, scenes))}",
                 150,
                 subsequent_indent="   ",
                 break_long_words=True,
+                break_on_hyphens=False,  # a URL breaks only where it must
             )
         )
-    chunks = [lines[i : i + _APPENDIX_LINES] for i in range(0, len(lines), _APPENDIX_LINES)]
+    # An entry's lines stay on one page, so no URL is cut in two by a page break.
+    chunks: list[list[str]] = []
+    for lines in entries:
+        if not chunks or len(chunks[-1]) + len(lines) > _APPENDIX_LINES:
+            chunks.append([])
+        chunks[-1].extend(lines)
     pages = []
     for i, chunk in enumerate(chunks or [["No sources."]], start=1):
         fig = _figure(PDF_PAGE_IN, 100)
