@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from corridormap import load
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("corridors", "gas", "summit", "country", "data")
 LINKS = (
@@ -99,6 +101,9 @@ def test_a_card_due_for_review_says_so_and_the_data_page_lists_it():
     at.switch_page("app_pages/data.py").run()
     assert not at.exception, [e.value for e in at.exception]
     (frame,) = [d.value for d in at.dataframe if "feature" in d.value.columns]
-    assert "corridors:ZNG_RAIL-01" in set(frame["feature"])
+    legs = load.load_all(keys=["corridors"]).frames["corridors"]
+    name = legs.loc["ZNG_RAIL-01", "name"]  # named, not by its id
+    assert name in set(frame["feature"])
+    assert "Corridor legs" in set(frame["layer"])
     (policy,) = [t.value for t in at.table if "kind" in t.value.columns]
     assert list(policy["kind"]) == ["in_progress", "current", "record"]

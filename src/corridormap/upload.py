@@ -563,7 +563,10 @@ def _read_csv(raw: bytes, ctx: _Context) -> _Table:
         raise ctx.fail(f"cannot read CSV: {str(exc).strip()[:200]}") from None
     columns = [str(c) for c in frame.columns]
     frame.columns = pd.Index(columns)
-    header = next(csv.reader([first.rstrip("\r")], delimiter=sep), [])
+    try:
+        header = next(csv.reader([first.rstrip("\r")], delimiter=sep), [])
+    except csv.Error as exc:
+        raise ctx.fail(f"cannot read the CSV header: {exc}") from None
     for names, what in ((LAT_NAMES, "latitude"), (LON_NAMES, "longitude")):
         found = [h.strip() for h in header if h.strip().lower() in names]
         if len(found) > 1:

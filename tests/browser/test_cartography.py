@@ -8,11 +8,13 @@ carries a label on the map.
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import PageProbe, StreamlitServer, wait_for_map
+from harness import APP, REPO, PageProbe, StreamlitServer, start_streamlit, wait_for_map
 
 from corridormap import briefing, export, load
 
@@ -23,6 +25,15 @@ FRAMES = load.load_all(ROOT / "data").frames
 VOCAB = export.vocabulary(FRAMES)
 GABALA = briefing.load_briefing(ROOT / "data" / "briefings" / "gabala-2025.yaml", VOCAB)
 MAX_OVERLAP = 0.10
+
+
+@pytest.fixture(scope="module")
+def server(_browser_ready: None) -> Iterator[StreamlitServer]:
+    """One server at the root: the layout does not depend on a base path."""
+    with tempfile.TemporaryDirectory() as tmp:
+        srv = start_streamlit(APP, cwd=REPO, log_dir=Path(tmp))
+        yield srv
+        srv.stop()
 
 
 def settled(page: Any, probe: PageProbe) -> Any:
@@ -43,19 +54,19 @@ def overlap_share(frame: Any) -> float:
     "query", ["", "?lat=40.5&lon=45.5&zoom=6", "?lat=41.5&lon=48&zoom=5", "?zoom=3"]
 )
 def test_the_explorer_has_no_pile_ups(
-    page: Any, probe: PageProbe, streamlit_server: StreamlitServer, query: str
+    page: Any, probe: PageProbe, server: StreamlitServer, query: str
 ) -> None:
-    page.goto(streamlit_server.url + query)
+    page.goto(server.url + query)
     assert overlap_share(settled(page, probe)) <= MAX_OVERLAP
     assert probe.blocked == []
 
 
 @pytest.mark.parametrize("scene", GABALA.scenes, ids=lambda s: f"scene{s.number}")
 def test_every_scene_names_its_places_without_pile_ups(
-    page: Any, probe: PageProbe, streamlit_server: StreamlitServer, scene: briefing.Scene
+    page: Any, probe: PageProbe, server: StreamlitServer, scene: briefing.Scene
 ) -> None:
     view = export.scene_view(FRAMES, GABALA, scene, VOCAB)
-    page.goto(streamlit_server.url + f"present?briefing={GABALA.key}&scene={scene.number}")
+    page.goto(server.url + f"present?briefing={GABALA.key}&scene={scene.number}")
     frame = settled(page, probe)
     assert overlap_share(frame) <= MAX_OVERLAP
     labels = set(frame.locator(".cm-label").all_inner_texts())
