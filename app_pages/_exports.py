@@ -20,7 +20,7 @@ def export_buttons(state: Any, shown: dict[str, Any]) -> None:
         description=filters.describe(state.filters, _data.names()),
         filters=state.filters,
         shown=shown,
-        view=mapbuild.MapView((float(center[0]), float(center[1])), int(zoom)),
+        view=mapbuild.MapView((float(center[0]), float(center[1])), float(zoom)),
         highlights=(selected,) if selected else (),
         link=links.query_string(state),
         specs=tuple(_user_layers.all_specs()),

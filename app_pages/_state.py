@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _data
-from corridormap import catalog, links, present, style
+from corridormap import catalog, links, mapbuild, present, style
 from corridormap.filters import Filters
 from corridormap.links import ViewState
 
@@ -120,14 +120,26 @@ def select(key: str, frames: dict[str, Any], *, move: bool = True) -> None:
         st.session_state["view"] = (round(lat, 4), round(lon, 4), zoom)
 
 
-def map_view(state: ViewState, frames: dict[str, Any]) -> tuple[list[float], int]:
-    del frames
-    center = (
-        [state.lat, state.lon]
-        if state.lat is not None and state.lon is not None
-        else list(style.DEFAULT_CENTER)
-    )
-    return center, state.zoom if state.zoom is not None else style.DEFAULT_ZOOM
+#: The explorer map's size at 1440x900 with the sidebar open (its column is about 640 px
+#: wide, 620 high): a fitted view aims a little small rather than cut a country off.
+EXPLORER_MAP_PX = (620.0, 600.0)
+
+
+def map_view(state: ViewState, frames: dict[str, Any]) -> tuple[list[float], float]:
+    """Where the map looks: the link's view, else the chosen countries fitted, else the
+    default. Choosing countries in the sidebar therefore moves the map to them."""
+    if state.lat is not None and state.lon is not None:
+        zoom = state.zoom if state.zoom is not None else style.DEFAULT_ZOOM
+        return [state.lat, state.lon], zoom
+    countries = frames.get(catalog.COUNTRIES.key)
+    if state.filters.countries and countries is not None:
+        chosen = countries[countries.index.isin(state.filters.countries)]
+        bounds = mapbuild.largest_part_bounds(chosen.geometry)
+        if bounds is not None:
+            view = mapbuild.fit_bounds(bounds, size_px=EXPLORER_MAP_PX)
+            return list(view.center), view.zoom
+    zoom = state.zoom if state.zoom is not None else style.DEFAULT_ZOOM
+    return list(style.DEFAULT_CENTER), zoom
 
 
 def take_click(result: dict[str, Any] | None, frames: dict[str, Any]) -> None:

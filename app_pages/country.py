@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _cards, _data, _maps, _tables
-from corridormap import analysis, catalog, present
+from corridormap import analysis, catalog, mapbuild, present
 
 frames = _data.layers().frames
 countries = frames.get(catalog.COUNTRIES.key)
@@ -41,5 +41,11 @@ profile = analysis.country_profile(
 
 st.markdown(f"#### {present.md_escape(profile.name)}")
 _cards.country_summary(profile)
-_maps.small_map(profile.frames, key=f"country_map_{iso3}", height=420)
+_bounds = mapbuild.largest_part_bounds(countries.loc[[iso3]].geometry)
+_maps.small_map(
+    profile.frames,
+    key=f"country_map_{iso3}",
+    height=420,
+    view=mapbuild.fit_bounds(_bounds, size_px=(900, 420)) if _bounds else mapbuild.MapView(),
+)
 _tables.profile_sections(profile)

@@ -8,6 +8,7 @@ registry, not a chain of if/elif on layer names, decides how a layer looks.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -1039,7 +1040,65 @@ class _Css(SinglePass):
 @dataclass(frozen=True, slots=True)
 class MapView:
     center: tuple[float, float] = style.DEFAULT_CENTER
-    zoom: int = style.DEFAULT_ZOOM
+    zoom: float = style.DEFAULT_ZOOM  # quarter steps (the maps' zoomSnap)
+
+
+#: Earth's circumference at the equator in Web Mercator metres.
+EARTH_M: Final = 2 * math.pi * 6378137.0
+#: The map size a fitted view fits into (CSS px): a presentation or explorer map at 1440x900.
+FIT_PX: Final = (900.0, 560.0)
+FIT_PADDING_PX: Final = 36.0
+ZOOM_SNAP: Final = 0.25
+
+
+def mercator(lon: float, lat: float) -> tuple[float, float]:
+    r = EARTH_M / (2 * math.pi)
+    lat = max(-85.0, min(85.0, lat))
+    return r * math.radians(lon), r * math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def unmercator(x: float, y: float) -> tuple[float, float]:
+    r = EARTH_M / (2 * math.pi)
+    return math.degrees(x / r), math.degrees(2 * math.atan(math.exp(y / r)) - math.pi / 2)
+
+
+def fit_bounds(
+    bounds: tuple[float, float, float, float],
+    size_px: tuple[float, float] = FIT_PX,
+    padding_px: float = FIT_PADDING_PX,
+    zoom_range: tuple[float, float] = (2.0, 11.0),
+) -> MapView:
+    """The centre and the largest zoom (in quarter steps) that shows ``bounds`` (lon/lat) in a
+    map of ``size_px`` with ``padding_px`` on every side."""
+    x0, y0 = mercator(bounds[0], bounds[1])
+    x1, y1 = mercator(bounds[2], bounds[3])
+    width = max(size_px[0] - 2 * padding_px, 1.0)
+    height = max(size_px[1] - 2 * padding_px, 1.0)
+    mpp = max((x1 - x0) / width, (y1 - y0) / height, 1e-9)  # metres per pixel needed
+    zoom = math.log2(EARTH_M / (256 * mpp))
+    zoom = math.floor(zoom / ZOOM_SNAP) * ZOOM_SNAP
+    zoom = min(max(zoom, zoom_range[0]), zoom_range[1])
+    lon, lat = unmercator((x0 + x1) / 2, (y0 + y1) / 2)
+    return MapView((round(lat, 4), round(lon, 4)), zoom)
+
+
+def largest_part_bounds(geometries: gpd.GeoSeries) -> tuple[float, float, float, float] | None:
+    """The bounds of each geometry's largest part, together (Russia's Chukotka, beyond the
+    antimeridian, would otherwise stretch a fit round the world)."""
+    parts = []
+    for geom in geometries:
+        if geom is None or geom.is_empty:
+            continue
+        pieces = list(getattr(geom, "geoms", [geom]))
+        parts.append(max(pieces, key=lambda g: g.area).bounds)
+    if not parts:
+        return None
+    return (
+        min(p[0] for p in parts),
+        min(p[1] for p in parts),
+        max(p[2] for p in parts),
+        max(p[3] for p in parts),
+    )
 
 
 def _folium_default(links: list[tuple[str, str]], name: str) -> tuple[str, str]:
@@ -1094,12 +1153,13 @@ def base_map(
     bm = basemap(basemap_key)
     m = LeanMap(
         location=list(view.center),
-        zoom_start=view.zoom,
+        zoom_start=view.zoom,  # type: ignore[arg-type]  # folium types it int; Leaflet takes 4.25
         tiles=None,
         control_scale=True,
         min_zoom=2,
         max_zoom=bm.max_zoom if bm.online else 12,
         height=height,
+        zoom_snap=ZOOM_SNAP,
     )
     # A child of the map (not of the page's header), so that rendering the map puts the CSS
     # in the header: in the app (streamlit-folium) and in the HTML export alike.

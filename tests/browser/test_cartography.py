@@ -74,3 +74,37 @@ def test_every_scene_names_its_places_without_pile_ups(
     for name in named:
         assert any(label.startswith(name[:30]) for label in labels), (name, sorted(labels))
     assert probe.blocked == []
+
+
+def map_state(frame: Any) -> dict[str, float]:
+    return frame.evaluate(
+        "() => { const m = window.map_div, c = m.getCenter(), b = m.getBounds();"
+        " return {lat: c.lat, lon: c.lng, zoom: m.getZoom(),"
+        " west: b.getWest(), east: b.getEast(), south: b.getSouth(), north: b.getNorth()}; }"
+    )
+
+
+def share_of_view(bounds: tuple[float, float, float, float], view: dict[str, float]) -> float:
+    """How much of the map's width or height the bounds fill (the larger of the two)."""
+    return max(
+        (bounds[2] - bounds[0]) / (view["east"] - view["west"]),
+        (bounds[3] - bounds[1]) / (view["north"] - view["south"]),
+    )
+
+
+@pytest.mark.parametrize(("iso3", "page_path"), [("GEO", ""), ("KAZ", ""), ("GEO", "country")])
+def test_a_chosen_country_fills_the_map(
+    page: Any, probe: PageProbe, server: StreamlitServer, iso3: str, page_path: str
+) -> None:
+    from corridormap import mapbuild  # noqa: PLC0415
+
+    page.goto(server.url + f"{page_path}?country={iso3}")
+    frame = settled(page, probe)
+    view = map_state(frame)
+    bounds = mapbuild.largest_part_bounds(FRAMES["countries"].loc[[iso3]].geometry)
+    assert bounds is not None
+    # the whole country is in view, and it fills most of the map's width or height
+    assert view["west"] <= bounds[0] and bounds[2] <= view["east"]
+    assert view["south"] <= bounds[1] and bounds[3] <= view["north"]
+    assert share_of_view(bounds, view) >= 0.5, (iso3, view)
+    assert probe.blocked == []

@@ -250,7 +250,7 @@ def briefing_map(views: Sequence[ExportView], frames: Mapping[str, gpd.GeoDataFr
             {
                 "group": scene_group.get_name(),
                 "center": json.dumps([float(c) for c in view.view.center]),
-                "zoom": str(int(view.view.zoom)),
+                "zoom": json.dumps(float(view.view.zoom)),
             }
         )
     m.add_child(_SceneSwitcher(entries))

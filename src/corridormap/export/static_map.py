@@ -16,7 +16,7 @@ import geopandas as gpd
 
 from corridormap import catalog, mapbuild, style
 from corridormap.catalog import LayerSpec
-from corridormap.export.views import _EARTH_M, ExportView, _highlighted, _merc
+from corridormap.export.views import ExportView, _highlighted
 from corridormap.mapbuild import MapView
 
 if TYPE_CHECKING:
@@ -64,8 +64,8 @@ def _rgba(color: str | None, alpha: float = 1.0) -> tuple[float, float, float, f
 
 def _view_extent(view: MapView, width_in: float, height_in: float) -> tuple[float, ...]:
     lat, lon = view.center
-    x, y = _merc(lon, lat)
-    mpp = _EARTH_M / (256 * 2**view.zoom)
+    x, y = mapbuild.mercator(lon, lat)
+    mpp = mapbuild.EARTH_M / (256 * 2**view.zoom)
     half_w = width_in * _PX_PER_IN / 2 * mpp
     half_h = height_in * _PX_PER_IN / 2 * mpp
     return x - half_w, x + half_w, y - half_h, y + half_h

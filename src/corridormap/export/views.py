@@ -9,12 +9,11 @@ as-of dates), the link vocabulary of a set of layers, and the markdown-lite (**b
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Final
+from typing import Any
 
 import geopandas as gpd
 
@@ -23,9 +22,6 @@ from corridormap.catalog import LayerSpec
 from corridormap.escape import html_text
 from corridormap.filters import Filters
 from corridormap.mapbuild import MapView
-
-_EARTH_M: Final = 2 * math.pi * 6378137.0
-_FIT_PX: Final = (760.0, 480.0)  # the viewport "fit: features" fits into
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,32 +97,14 @@ def fit_view(
     bounds = [gdf.total_bounds for gdf in parts]
     if not bounds:
         return MapView()
-    minx = min(b[0] for b in bounds)
-    miny = min(b[1] for b in bounds)
-    maxx = max(b[2] for b in bounds)
-    maxy = max(b[3] for b in bounds)
-    x0, y0 = _merc(minx, miny)
-    x1, y1 = _merc(maxx, maxy)
-    lo, hi = links.ZOOM_RANGE
-    zoom = lo
-    for z in range(hi, lo - 1, -1):
-        mpp = _EARTH_M / (256 * 2**z)
-        if (x1 - x0) / mpp <= _FIT_PX[0] and (y1 - y0) / mpp <= _FIT_PX[1]:
-            zoom = z
-            break
-    lon, lat = _unmerc((x0 + x1) / 2, (y0 + y1) / 2)
-    return MapView((round(lat, 4), round(lon, 4)), zoom)
-
-
-def _merc(lon: float, lat: float) -> tuple[float, float]:
-    r = _EARTH_M / (2 * math.pi)
-    lat = max(-85.0, min(85.0, lat))
-    return r * math.radians(lon), r * math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-
-def _unmerc(x: float, y: float) -> tuple[float, float]:
-    r = _EARTH_M / (2 * math.pi)
-    return math.degrees(x / r), math.degrees(2 * math.atan(math.exp(y / r)) - math.pi / 2)
+    return mapbuild.fit_bounds(
+        (
+            min(b[0] for b in bounds),
+            min(b[1] for b in bounds),
+            max(b[2] for b in bounds),
+            max(b[3] for b in bounds),
+        )
+    )
 
 
 def make_view(
