@@ -216,11 +216,13 @@ def test_an_online_basemap_without_network_says_so_and_goes_back_in_one_click(
     assert all("openstreetmap" in url for url in probe.blocked)
     page.get_by_role("button", name="Use the bundled basemap").click()
     page.wait_for_function("() => !window.location.search.includes('basemap=')")
-    # the map is rebuilt in a new frame: wait until the old one is gone, then look inside
+    # the map is rebuilt in a new frame (for a moment there are two): wait until the frames
+    # show the bundled land and none of them says the tiles failed
+    land = style.LAND
     page.wait_for_function(
-        "() => document.querySelectorAll('iframe[title=\"streamlit_folium.st_folium\"]')"
-        ".length === 1"
+        "() => { const docs = Array.from(document.querySelectorAll("
+        "'iframe[title=\"streamlit_folium.st_folium\"]')).map(f => f.contentDocument)"
+        ".filter(d => d);"
+        f" return docs.some(d => d.querySelector('path[fill=\"{land}\" i]'))"
+        " && docs.every(d => !d.querySelector('.cm-tile-failed')); }"
     )
-    live = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-    live.locator(f'path[fill="{style.LAND}" i]').first.wait_for(state="attached")
-    live.locator(".cm-tile-failed").wait_for(state="detached")
