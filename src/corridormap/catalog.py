@@ -163,6 +163,11 @@ COUNTRIES = LayerSpec(
     searchable=("name", "iso3"),
 )
 
+#: How a line's geometry was drawn (shared by corridor legs and pipelines).
+_GEOMETRY_QUALITY: Final = _P(
+    "geometry_quality", Kind.STR, "Geometry", allowed=GEOMETRY_QUALITY, codes="geometry_quality"
+)
+
 CORRIDOR_LEGS = LayerSpec(
     key="corridors",
     file="corridors.geojson",
@@ -201,13 +206,7 @@ CORRIDOR_LEGS = LayerSpec(
             help="the named section (of one or more legs) a published length refers to",
         ),
         _P("section_length_km", Kind.FLOAT, "Section length", nullable=True, unit="km"),
-        _P(
-            "geometry_quality",
-            Kind.STR,
-            "Geometry",
-            allowed=GEOMETRY_QUALITY,
-            codes="geometry_quality",
-        ),
+        _GEOMETRY_QUALITY,
     ),
     style_key="corridors",
     asof_property="opened",
@@ -261,13 +260,7 @@ PIPELINES = LayerSpec(
         _P("status", Kind.STR, "Status", allowed=STATUS, facet="status", codes="status"),
         _P("from_iso3", Kind.STR, "From country", codes="country"),
         _P("to_iso3", Kind.STR, "To country", codes="country"),
-        _P(
-            "geometry_quality",
-            Kind.STR,
-            "Geometry",
-            allowed=GEOMETRY_QUALITY,
-            codes="geometry_quality",
-        ),
+        _GEOMETRY_QUALITY,
     ),
     style_key="pipelines",
     end_country_properties=("from_iso3", "to_iso3"),
