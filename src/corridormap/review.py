@@ -51,6 +51,13 @@ KIND_HELP: Final[Mapping[str, str]] = {
     RECORD: "summits held and the Gabala 2025 annotations: records of past events",
 }
 
+#: How a kind is named in a sentence ("older than the 1825 days allowed for standing facts").
+KIND_NAMES: Final[Mapping[str, str]] = {
+    IN_PROGRESS: "work in progress",
+    CURRENT: "standing facts",
+    RECORD: "records",
+}
+
 ENV_PREFIX: Final = "CORRIDORMAP_REVIEW_"
 TOML_FILE: Final = Path(".streamlit") / "corridormap.toml"
 TOML_SECTION: Final = "review"
@@ -261,7 +268,10 @@ def _feature_items(
     if age is not None and as_of is not None:
         due = as_of + timedelta(days=age)
         if due <= today:
-            what = f"newest source {as_of.isoformat()}: older than {age} days ({kind})"
+            what = (
+                f"newest source {as_of.day} {as_of.strftime('%b')} {as_of.year}, older than the "
+                f"{age} days allowed for {KIND_NAMES[kind]}"
+            )
             out.append(item(STALE, what, due))
     return out
 
