@@ -1209,13 +1209,15 @@ def land_collection_json(land: gpd.GeoDataFrame) -> str:
     return collection_json(catalog.COUNTRIES, land, _land_style, LAND_DECIMALS)
 
 
-def _highlight_style(spec: LayerSpec) -> StyleFn:
+def highlight_style(spec: LayerSpec, weight: float = 5) -> StyleFn:
+    """How a singled-out feature is drawn: a ring around a point, an outline on a line or
+    area (the live selection at ``weight`` 5, an export's highlights at 6)."""
     points = renderer(spec.style_key).points
 
     def _style(_props: Mapping[str, Any]) -> dict[str, Any]:
         if points:
             return {"html": "<div class='cm-pin cm-selected'></div>"}
-        return {"color": style.HIGHLIGHT, "weight": 5, "fillOpacity": 0.0, "opacity": 0.9}
+        return {"color": style.HIGHLIGHT, "weight": weight, "fillOpacity": 0.0, "opacity": 0.9}
 
     return _style
 
@@ -1254,7 +1256,7 @@ def overlay_groups(
             spec = chosen
             group = FeatureGroup(name="Selected feature", show=True, control=False)
             geojson_layer(
-                spec, gdf.loc[[fid]], style_fn=_highlight_style(spec), highlighted=True
+                spec, gdf.loc[[fid]], style_fn=highlight_style(spec), highlighted=True
             ).add_to(group)
             groups.append(group)
     return groups

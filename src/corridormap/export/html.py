@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Final
 from urllib.parse import urlsplit
 
 import folium
@@ -38,15 +38,6 @@ from corridormap.mapbuild import MapView
 # The live map's overlays, for the app and the HTML export
 
 
-def _highlight_style(points: bool) -> mapbuild.StyleFn:
-    def _style(_props: Mapping[str, Any]) -> dict[str, Any]:
-        if points:
-            return {"html": "<div class='cm-pin cm-selected'></div>"}
-        return {"color": style.HIGHLIGHT, "weight": 6, "fillOpacity": 0.0, "opacity": 0.9}
-
-    return _style
-
-
 def map_groups(
     view: ExportView, frames: Mapping[str, gpd.GeoDataFrame] | None = None
 ) -> list[FeatureGroup]:
@@ -60,9 +51,11 @@ def map_groups(
             spec = next((s for s in view.specs if s.key == layer), None)
             if spec is None or layer not in source or fid not in source[layer].index:
                 continue
-            points = mapbuild.renderer(spec.style_key).points
             mapbuild.geojson_layer(
-                spec, source[layer].loc[[fid]], style_fn=_highlight_style(points), highlighted=True
+                spec,
+                source[layer].loc[[fid]],
+                style_fn=mapbuild.highlight_style(spec, weight=6),
+                highlighted=True,
             ).add_to(group)
         groups.append(group)
     return groups
