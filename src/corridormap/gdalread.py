@@ -65,7 +65,6 @@ class Read:
     rows: list[dict[str, Any]]
     geometries: list[dict[str, Any] | None]
     crs_wkt: str | None
-    driver: str
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,7 +331,7 @@ def _read(path: Path, driver: str, limits: Limits) -> Read:
             raise GdalReadError(f"{len(columns)} columns; the limit is {limits.columns}")
         crs_wkt = src.crs.to_wkt() if src.crs else None
         rows, geometries = _features(src, limits)
-        return Read(rows, geometries, crs_wkt or None, str(src.driver))
+        return Read(rows, geometries, crs_wkt or None)
 
 
 def _features(src: Any, limits: Limits) -> tuple[list[dict[str, Any]], list[Any]]:

@@ -629,8 +629,6 @@ def _decode(raw: bytes, ctx: _Context) -> str:
 
 
 def _read_gpkg(raw: bytes, ctx: _Context) -> _Table:
-    if not raw.startswith(b"SQLite format 3\x00"):
-        raise ctx.fail("not a GeoPackage (no SQLite header)")
     with tempfile.TemporaryDirectory(prefix="corridormap-upload-") as tmp:
         path = Path(tmp) / "upload.gpkg"
         path.write_bytes(raw)
