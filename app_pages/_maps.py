@@ -107,11 +107,29 @@ def base_map(basemap_key: str) -> Any:
     return m
 
 
-def small_map(frames: dict[str, Any], *, key: str, height: int = 460, **kwargs: Any) -> None:
-    """A whole map (basemap, these layers, legend) for a page section."""
+#: The width a section's map is fitted for before the browser refits it to its real width.
+SECTION_MAP_WIDTH_PX = 900
+
+
+def small_map(
+    frames: dict[str, Any],
+    *,
+    key: str,
+    height: int = 460,
+    fit: tuple[float, float, float, float] | None = None,
+    **kwargs: Any,
+) -> None:
+    """A whole map (basemap, these layers, legend) for a page section, fitted to ``fit``
+    (lon/lat bounds) when given."""
     if not can_draw():
         return
+    if fit is not None:
+        kwargs.setdefault("view", mapbuild.fit_bounds(fit, size_px=(SECTION_MAP_WIDTH_PX, height)))
     m = mapbuild.build_map(
-        frames, land=_data.layers().frames.get(catalog.COUNTRIES.key), land_url=land_url(), **kwargs
+        frames,
+        land=_data.layers().frames.get(catalog.COUNTRIES.key),
+        land_url=land_url(),
+        fit=fit,
+        **kwargs,
     )
     st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])

@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _data, _state, _tables
-from corridormap import analysis, catalog, charts, filters, present, style
+from app_pages import _data, _maps, _state, _tables
+from corridormap import analysis, catalog, charts, filters, mapbuild, present, style
 
 state = _state.current_state()
 table = _data.leg_table()
 st.markdown("#### Corridors: how long, where, how far along?")
 st.caption(filters.describe(state.filters, _data.names()))
 _data.show_layer_errors((catalog.CORRIDOR_LEGS.key, catalog.COUNTRIES.key))
-legs = _data.filtered(state.filters).get(catalog.CORRIDOR_LEGS.key)
+shown = _data.filtered(state.filters)
+legs = shown.get(catalog.CORRIDOR_LEGS.key)
 if table is None or legs is None:
     st.stop()
 table = table[table["segment_id"].isin(legs.index)]
 if table.empty:
     st.info("No corridor leg matches the filters.")
     st.stop()
+
+on_map = {k: shown[k] for k in (catalog.CORRIDOR_LEGS.key, catalog.NODES.key) if k in shown}
+_maps.small_map(
+    on_map,
+    key="corridors_map",
+    height=480,
+    by_status=True,
+    fit=mapbuild.content_bounds(on_map),
+)
 
 left, right = st.columns(2)
 left.altair_chart(charts.km_by_status(table), use_container_width=True)

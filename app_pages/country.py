@@ -46,6 +46,6 @@ _maps.small_map(
     profile.frames,
     key=f"country_map_{iso3}",
     height=420,
-    view=mapbuild.fit_bounds(_bounds, size_px=(900, 420)) if _bounds else mapbuild.MapView(),
+    fit=_bounds,
 )
 _tables.profile_sections(profile)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _data, _maps, _state, _tables
-from corridormap import analysis, catalog, charts, filters, mapbuild, present
+from corridormap import analysis, catalog, charts, filters, mapbuild, present, style
 from corridormap.filters import Filters
 
 state = _state.current_state()
@@ -35,23 +35,35 @@ route_to = st.selectbox(
     key="gas_route_to",
     help="Draws the pipeline chain that carries Azerbaijani gas to the destination.",
 )
-flows = analysis.route_pipelines(
-    shown[catalog.GAS_DESTINATIONS.key],
-    _data.layers().frames[catalog.PIPELINES.key],
-    None if route_to is None else [route_to],
-)
+pipelines = _data.layers().frames[catalog.PIPELINES.key]
+if route_to is None:
+    route = None
+    flows = analysis.route_pipelines(shown[catalog.GAS_DESTINATIONS.key], pipelines)
+    fit = mapbuild.content_bounds(shown)
+else:
+    route = analysis.gas_route(gas_all, pipelines, route_to)
+    flows = route.pipelines
+    fit = route.bounds
 _maps.small_map(
     shown,
-    key="gas_map",
-    extra_groups=[mapbuild.flow_group(flows, "Route of the gas")],
+    key=f"gas_map_{route_to or 'all'}",
+    extra_groups=[
+        mapbuild.flow_group(flows, style.FLOW_LABEL, None if route is None else route.onward)
+    ],
+    extra_legend=[
+        ("Gas route", mapbuild.flow_legend_rows(route is not None and route.onward is not None))
+    ]
+    if len(flows)
+    else [],
     selected=None if route_to is None else (catalog.GAS_DESTINATIONS.key, route_to),
+    fit=fit,
 )
 if route_to is not None:
-    route = gas_all.set_index("iso3").loc[route_to]
-    text = present.format_value(catalog.GAS_DESTINATIONS.prop("route_text"), route["route_text"])
+    dest = gas_all.set_index("iso3").loc[route_to]
+    text = present.format_value(catalog.GAS_DESTINATIONS.prop("route_text"), dest["route_text"])
     if text == present.MISSING:  # the pipelines by name
         text = present.format_value(
-            catalog.GAS_DESTINATIONS.prop("route"), route["route"], _data.feature_names()
+            catalog.GAS_DESTINATIONS.prop("route"), dest["route"], _data.feature_names()
         )
     st.caption(
         f"Route to {present.md_escape(names[route_to])}: "

@@ -213,3 +213,49 @@ def test_as_of_dates_on_the_shipped_legs(layers, asof, shown, hidden):
     legs = set(filters.apply(layers.frames, filters.Filters(asof=asof))["corridors"].index)
     assert shown <= legs
     assert not hidden & legs
+
+
+def _gas_route(layers, iso3):
+    f = layers.frames
+    return analysis.gas_route(f["gas_destinations"], f["pipelines"], iso3)
+
+
+def test_gas_route_to_germany_runs_on_from_the_end_of_tap(layers):
+    route = _gas_route(layers, "DEU")
+    assert set(route.pipelines["pipeline_id"]) == {"SCP", "TANAP", "TAP"}
+    assert route.onward is not None
+    tap = layers.frames["pipelines"].set_index("pipeline_id").loc["TAP"].geometry
+    start, end = route.onward.coords[0], route.onward.coords[-1]
+    assert start in list(tap.coords)  # leaves from a point of TAP
+    countries = layers.frames["countries"]
+    ita = countries.loc["ITA"].geometry
+    deu = countries.loc["DEU"].geometry
+    from shapely.geometry import Point  # noqa: PLC0415
+
+    assert ita.distance(Point(start)) < 0.1  # TAP's Italian end, not its Greek one
+    assert deu.contains(Point(end))
+    # the view holds the whole chain: from Sangachal (Azerbaijan) to Germany
+    x0, _y0, x1, y1 = route.bounds
+    dx0, _dy0, _dx1, _dy1 = deu.bounds
+    assert x0 <= dx0 + 0.5
+    assert x1 >= 49.4
+    assert y1 >= 54.0
+
+
+@pytest.mark.parametrize("iso3", ["ITA", "GRC", "TUR", "GEO", "BGR", "SYR"])
+def test_gas_route_reaching_the_destination_has_no_untraced_end(layers, iso3):
+    route = _gas_route(layers, iso3)
+    assert len(route.pipelines)
+    assert route.onward is None
+
+
+def test_gas_route_not_stated_draws_nothing(layers):
+    route = _gas_route(layers, "SVN")
+    assert route.pipelines.empty
+    assert route.onward is None
+    assert route.bounds is not None  # the destination alone
+
+
+def test_gas_route_unknown_destination(layers):
+    with pytest.raises(KeyError, match="XYZ"):
+        _gas_route(layers, "XYZ")

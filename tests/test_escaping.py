@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from corridormap import mapbuild, present, upload
+from corridormap import load, mapbuild, present, style, upload
 from corridormap.escape import script_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -170,3 +170,33 @@ def test_the_app_shows_payloads_as_text():
     labels = [str(o) for o in tables.options]
     assert any(o.startswith("\\<img src") for o in labels), labels  # the layer, escaped
     assert not any(re.search(r"(?<!\\)<img", o) for o in labels)
+
+
+def test_legend_lists_only_what_the_map_shows():
+    frames = load.load_all().frames
+    legs = frames["corridors"]
+    zng = legs[legs["corridor"] == "zangezur"]
+    legend = mapbuild.legend_html({"corridors": zng})
+    assert "Zangezur corridor" in legend
+    assert "Middle Corridor" not in legend
+    assert "North–South" not in legend
+    statuses = set(zng["status"])
+    for e in style.STATUS_STYLES:
+        assert (e.label in legend) == (e.value in statuses), e.label
+    gas = frames["gas_destinations"]
+    early = gas[gas["supply_start"] < "2011"]
+    legend = mapbuild.legend_html({"gas_destinations": early})
+    assert "Supplied since 2006–2010" in legend
+    assert "since 2026" not in legend
+    # a layer with nothing to show adds nothing; a map with nothing has no legend
+    assert mapbuild.legend_html({"corridors": legs.iloc[0:0]}) == ""
+    # given only keys, every row of those layers
+    assert "since 2026" in mapbuild.legend_html(["gas_destinations"])
+
+
+def test_legs_coloured_by_status_have_a_status_legend():
+    legs = load.load_all().frames["corridors"]
+    legend = mapbuild.legend_html({"corridors": legs}, by_status=True)
+    assert "Zangezur corridor" not in legend
+    for e in style.STATUS_STYLES:
+        assert f"stroke='{e.color}'" in legend

@@ -18,7 +18,7 @@ import pytest
 import streamlit_folium as sf
 from clirun import run
 
-from corridormap import briefing, catalog, elements, export, filters, mapbuild, upload
+from corridormap import analysis, briefing, catalog, elements, export, filters, mapbuild, upload
 from corridormap.escape import html_text, script_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,11 +88,20 @@ def test_every_element_of_every_map_renders_in_one_pass(frames, vocab):
     specs = (*catalog.LAYERS, layer.spec)
     view = export.make_view(all_frames, filters.Filters(), specs=specs)
     b = briefing.load_briefing(ROOT / "data" / "briefings" / "gabala-2025.yaml", vocab)
+    route = analysis.gas_route(frames["gas_destinations"], frames["pipelines"], "DEU")
+    assert route.onward is not None
     maps = {
         "build_map": mapbuild.build_map(all_frames, specs=specs, selected=(layer.spec.key, "1")),
         "view_map": export.view_map(view, all_frames),
         "briefing_map": export.briefing_map(export.briefing_views(frames, b, vocab), frames),
         "online base": mapbuild.base_map(None, basemap_key="osm"),
+        "corridors by status, fitted": mapbuild.build_map(
+            {k: frames[k] for k in ("corridors", "nodes")}, by_status=True, fit=(40, 35, 50, 45)
+        ),
+        "gas route with its untraced end": mapbuild.build_map(
+            {k: frames[k] for k in ("gas_destinations", "pipelines")},
+            extra_groups=[mapbuild.flow_group(route.pipelines, "route", route.onward)],
+        ),
     }
     for name, m in maps.items():
         m.get_root().render()

@@ -15,6 +15,9 @@ from typing import Any, Final
 
 import geopandas as gpd
 import pandas as pd
+import shapely
+from shapely.geometry import LineString, Point
+from shapely.geometry.base import BaseGeometry
 
 from corridormap import catalog, filters, geodesy, overlay, style
 
@@ -248,6 +251,59 @@ def route_pipelines(
     chosen = gas if iso3s is None else gas[gas["iso3"].isin(set(iso3s))]
     ids = {pid for route in chosen["route"] for pid in (route or ())}
     return pipelines[pipelines["pipeline_id"].isin(ids)]
+
+
+@dataclass(frozen=True, slots=True)
+class GasRoute:
+    """How Azerbaijani gas reaches one destination, as far as the data trace it."""
+
+    iso3: str
+    pipelines: gpd.GeoDataFrame  # the pipelines named on the route, in the data's order
+    #: From the last pipeline's end to the destination, when the route leaves the pipelines
+    #: before reaching the country (TAP ends in Italy; gas for Germany goes on through grids
+    #: the sources do not trace): a schematic straight line, drawn and labelled as such.
+    onward: LineString | None
+    bounds: tuple[float, float, float, float] | None  # the route and the destination
+
+
+#: A pipeline within this distance (degrees, about 10 km) of a destination reaches it.
+_REACHES_DEG: Final = 0.1
+
+
+def gas_route(gas: gpd.GeoDataFrame, pipelines: gpd.GeoDataFrame, iso3: str) -> GasRoute:
+    """The route to destination ``iso3``: its pipelines, the untraced onward stretch if any,
+    and the bounds that show it whole. A destination with no pipelines named has neither."""
+    row = gas[gas["iso3"] == iso3]
+    if row.empty:
+        raise KeyError(f"no gas destination {iso3!r}")
+    dest = row.iloc[0]
+    ids = list(dest["route"] or ())
+    on_route = pipelines[pipelines["pipeline_id"].isin(ids)]
+    shape = dest.geometry
+    if on_route.empty or shape is None or shape.is_empty:
+        return GasRoute(iso3, on_route, None, None if shape is None else _bounds([shape]))
+    onward = None
+    if not any(g.distance(shape) <= _REACHES_DEG for g in on_route.geometry):
+        last = (
+            on_route.set_index("pipeline_id")
+            .loc[[i for i in ids if i in set(on_route["pipeline_id"])][-1]]
+            .geometry
+        )
+        target = _largest_part(shape).representative_point()
+        ends = [Point(c) for part in getattr(last, "geoms", [last]) for c in part.coords]
+        start = min(ends, key=target.distance)
+        onward = LineString([start, target])
+    shapes = [*on_route.geometry, _largest_part(shape), *([onward] if onward else [])]
+    return GasRoute(iso3, on_route, onward, _bounds(shapes))
+
+
+def _largest_part(geom: BaseGeometry) -> BaseGeometry:
+    return max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+
+
+def _bounds(shapes: Iterable[BaseGeometry]) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = shapely.GeometryCollection([*shapes]).bounds
+    return (x0, y0, x1, y1)
 
 
 def ots_membership_timeline(participants: pd.DataFrame) -> pd.DataFrame:

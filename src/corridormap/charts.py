@@ -18,10 +18,7 @@ def km_by_status(table: pd.DataFrame) -> alt.Chart:
         corridor_label=table["corridor"].map(lambda c: style.label(style.CORRIDOR_STYLES, c)),
         status_label=table["status"].map(lambda s: style.label(style.STATUS_STYLES, s)),
         mode_label=table["mode"].map(lambda m: style.MODE_LABELS.get(m, m)),
-    )
-    status_colors = alt.Scale(
-        domain=[e.label for e in style.STATUS_STYLES],
-        range=[style.OKABE_ITO["bluish_green"], style.OKABE_ITO["orange"], "#9e9e9e"],
+        status_order=table["status"].map({e.value: i for i, e in enumerate(style.STATUS_STYLES)}),
     )
     chart: alt.Chart = (
         alt.Chart(frame)
@@ -29,7 +26,14 @@ def km_by_status(table: pd.DataFrame) -> alt.Chart:
         .encode(
             y=alt.Y("corridor_label:N", title=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X("sum(computed_km):Q", title="km (geodesic, schematic lines)"),
-            color=alt.Color("status_label:N", title="Status", scale=status_colors),
+            color=alt.Color(
+                "status_label:N",
+                title="Status",
+                scale=_scale(style.STATUS_STYLES),
+                sort=[e.label for e in style.STATUS_STYLES],
+                legend=alt.Legend(orient="top", direction="horizontal"),
+            ),
+            order=alt.Order("status_order:Q"),
             row=alt.Row("mode_label:N", title=None),
             tooltip=[
                 "corridor_label",

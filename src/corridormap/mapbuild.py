@@ -113,6 +113,18 @@ def _line_style(props: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def status_line_style(props: Mapping[str, Any]) -> dict[str, Any]:
+    """A corridor leg coloured by its status (and dashed by it, as everywhere)."""
+    status = style.entry(style.STATUS_STYLES, str(props["status"]))
+    return {
+        "color": status.color,
+        "weight": style.MODE_WEIGHTS[str(props["mode"])] + 0.5,
+        "dashArray": status.dash,
+        "opacity": 0.95,
+        "lineCap": "round",
+    }
+
+
 def _gas_style(props: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "fillColor": style.gas_period(str(props["supply_start"])).color,
@@ -555,38 +567,73 @@ def line_swatch_svg(color: str, dash: str | None, weight: float = 3.0) -> str:
     )
 
 
-def _rows_ots() -> list[str]:
+def _present(gdf: gpd.GeoDataFrame | None, column: str) -> Callable[[str], bool]:
+    """Whether a value is on the map: any value when the layer's rows are not given."""
+    if gdf is None:
+        return lambda _value: True
+    values = {str(v) for v in gdf[column].dropna()} if column in gdf else set()
+    return values.__contains__
+
+
+def _rows_ots(gdf: gpd.GeoDataFrame | None) -> list[str]:
+    shown = _present(gdf, "ots_status")
     return [
         f"{_swatch(e.color, style.OTS_FILL_OPACITY[e.value])}{html_text(e.label)}"
         for e in style.OTS_STYLES
-        if e.value != "none"
+        if e.value != "none" and shown(e.value)
     ]
 
 
-def _rows_corridors() -> list[str]:
-    return [f"{line_swatch_svg(e.color, None)}{html_text(e.label)}" for e in style.CORRIDOR_STYLES]
-
-
-def _rows_status() -> list[str]:
+def _rows_corridors(gdf: gpd.GeoDataFrame | None) -> list[str]:
+    shown = _present(gdf, "corridor")
     return [
-        f"{line_swatch_svg(style.TEXT, e.dash, 2)}"
+        f"{line_swatch_svg(e.color, None)}{html_text(e.label)}"
+        for e in style.CORRIDOR_STYLES
+        if shown(e.value)
+    ]
+
+
+def _rows_status(gdf: gpd.GeoDataFrame | None, *, colored: bool = False) -> list[str]:
+    """Status by dash (in the lines' own colours), or by colour and dash on a map whose lines
+    are coloured by status."""
+    shown = _present(gdf, "status")
+    return [
+        f"{line_swatch_svg(e.color if colored else style.TEXT, e.dash, 3 if colored else 2)}"
         f"<span title='{html_text(e.definition)}'>{html_text(e.label)}</span>"
         for e in style.STATUS_STYLES
+        if shown(e.value)
     ]
 
 
-def _rows_pipelines() -> list[str]:
+def _rows_pipelines(_gdf: gpd.GeoDataFrame | None) -> list[str]:
     return [f"{line_swatch_svg(style.PIPELINE_COLOR, None, 4)}Gas pipeline (width: capacity)"]
 
 
-def _rows_gas() -> list[str]:
-    return [f"{_swatch(e.color)}{html_text(e.label)}" for e in style.GAS_PERIODS]
+def _rows_gas(gdf: gpd.GeoDataFrame | None) -> list[str]:
+    periods = (
+        None
+        if gdf is None
+        else {style.gas_period(str(v)).value for v in gdf["supply_start"].dropna()}
+    )
+    return [
+        f"{_swatch(e.color)}{html_text(e.label)}"
+        for e in style.GAS_PERIODS
+        if periods is None or e.value in periods
+    ]
 
 
-def _rows_icons(entries: tuple[style.Entry, ...], dots: tuple[str, ...] = ()) -> list[str]:
+def _rows_icons(
+    gdf: gpd.GeoDataFrame | None,
+    column: str,
+    entries: tuple[style.Entry, ...],
+    dots: tuple[str, ...] = (),
+) -> list[str]:
     """Legend rows with each entry's icon pin (or a dot, for the kinds in ``dots``)."""
+    shown = _present(gdf, column)
     rows = []
     for e in entries:
+        if not shown(e.value):
+            continue
         if e.value in dots:
             pin = (
                 f"<span class='cm-pin' style='background:{e.color};width:8px;height:8px;"
@@ -601,54 +648,102 @@ def _rows_icons(entries: tuple[style.Entry, ...], dots: tuple[str, ...] = ()) ->
     return rows
 
 
-#: style_key -> the legend sections (title, rows) that layer contributes.
-_LEGENDS: Final[dict[str, tuple[tuple[str, Callable[[], list[str]]], ...]]] = {
+def flow_legend_rows(onward: bool) -> list[str]:
+    """The gas route's legend rows: the pipelines it runs through, and (when drawn) the
+    stretch to the destination that the sources do not trace."""
+    rows = [f"{line_swatch_svg(style.FLOW_COLOR, style.FLOW_DASH, 4)}{style.FLOW_LABEL}"]
+    if onward:
+        rows.append(
+            f"{line_swatch_svg(style.FLOW_COLOR, style.ONWARD_DASH, 3)}"
+            f"{html_text(style.ONWARD_LABEL)}"
+        )
+    return rows
+
+
+LegendRows = Callable[[gpd.GeoDataFrame | None], list[str]]
+
+#: style_key -> the legend sections (title, rows for the layer's features) it contributes.
+_LEGENDS: Final[dict[str, tuple[tuple[str, LegendRows], ...]]] = {
     "countries": (("Organization of Turkic States", _rows_ots),),
     "corridors": (("Corridors", _rows_corridors), ("Status", _rows_status)),
     "pipelines": (("Gas pipelines", _rows_pipelines), ("Status", _rows_status)),
     "gas_destinations": (("Azerbaijani gas destinations", _rows_gas),),
-    "nodes": (("Nodes", lambda: _rows_icons(style.NODE_STYLES, style.MINOR_NODE_KINDS)),),
-    "summits": (("OTS summits", lambda: _rows_icons(style.SUMMIT_STYLES)),),
-    "annotations": (("Gabala 2025", lambda: _rows_icons(style.TOPIC_STYLES)),),
+    "nodes": (
+        (
+            "Nodes",
+            lambda g: _rows_icons(g, "kind", style.NODE_STYLES, style.MINOR_NODE_KINDS),
+        ),
+    ),
+    "summits": (("OTS summits", lambda g: _rows_icons(g, "kind", style.SUMMIT_STYLES)),),
+    "annotations": (("Gabala 2025", lambda g: _rows_icons(g, "topic", style.TOPIC_STYLES)),),
 }
 
+#: The corridor legs' legend when their lines are coloured by status (``by_status``).
+_STATUS_LEGEND: Final[tuple[tuple[str, LegendRows], ...]] = (
+    ("Status", lambda g: _rows_status(g, colored=True)),
+)
 
-def _legend_sections(spec: LayerSpec) -> tuple[tuple[str, Callable[[], list[str]]], ...]:
+
+def _legend_sections(spec: LayerSpec, by_status: bool) -> tuple[tuple[str, LegendRows], ...]:
     if spec.style_key.startswith(USER_STYLE_PREFIX):
         _, _, index = spec.style_key.partition(":")
         color = style.user_color(int(index) if index.isdigit() else 0)
-        return (("Your layers", lambda: [f"{_swatch(color)}{html_text(spec.title)}"]),)
+        return (("Your layers", lambda _g: [f"{_swatch(color)}{html_text(spec.title)}"]),)
+    if by_status and spec.key == catalog.CORRIDOR_LEGS.key:
+        return _STATUS_LEGEND
     return _LEGENDS[spec.style_key]
 
 
 def legend_html(
-    layer_keys: Iterable[str],
+    layers: Mapping[str, gpd.GeoDataFrame] | Iterable[str],
     *,
     collapsed: bool = False,
     specs: Sequence[LayerSpec] = catalog.LAYERS,
+    extra: Sequence[tuple[str, list[str]]] = (),
+    by_status: bool = False,
 ) -> str:
     """The legend for the layers on the map, built from the style module (escaped text).
 
-    It is a ``<details>`` element: open in exports, folded in the app (which has its own).
+    ``layers``: the frames the map draws (a row for each kind of feature among them; a layer
+    with no features has none), or only their keys (every row of those layers). ``extra``:
+    sections of further rows (a route drawn on top). ``by_status``: the legs are coloured by
+    status. It is a ``<details>`` element: open unless ``collapsed``; the map folds it when
+    the map is small.
     """
-    keys = set(layer_keys)
+    frames = layers if isinstance(layers, Mapping) else dict.fromkeys(layers)
     sections: dict[str, list[str]] = {}  # title -> rows; a section shared by layers once
     for spec in specs:
-        if spec.key not in keys:
+        if spec.key not in frames:
             continue
-        for title, rows in _legend_sections(spec):
+        gdf = frames[spec.key]
+        draws = renderer(spec.style_key).draws
+        if gdf is not None:
+            gdf = draws(gdf) if draws is not None else gdf
+            if not len(gdf):
+                continue
+        for title, rows in _legend_sections(spec, by_status):
             known = sections.setdefault(title, [])
-            known.extend(r for r in rows() if r not in known)  # one row per user layer
+            known.extend(r for r in rows(gdf) if r not in known)  # one row per user layer
+    for title, rows_ in extra:
+        sections.setdefault(title, []).extend(rows_)
     parts: list[str] = []
     for title, rows_ in sections.items():
+        if not rows_:
+            continue
         parts.append(f"<h4>{html_text(title)}</h4>")
         parts.extend(f"<div class='cm-row'>{r}</div>" for r in rows_)
+    if not parts:
+        return ""
     state = "" if collapsed else " open"
     return (
         f"<details class='cm-legend'{state}><summary>Legend</summary>"
         + "".join(parts)
         + "</details>"
     )
+
+
+#: A map smaller than this (CSS px, width or height) opens with its legend folded.
+LEGEND_FOLD_PX: Final = (700, 500)
 
 
 class Legend(SinglePass):
@@ -659,13 +754,20 @@ class Legend(SinglePass):
         {% macro script(this, kwargs) %}
         (function() {
             var legend = L.control({position: 'bottomright'});
+            var map = {{ this._parent.get_name() }};
             legend.onAdd = function () {
                 var div = L.DomUtil.create('div', 'cm-legend-wrap');
                 div.innerHTML = {{ this.legend_json }};
                 L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                // On a small map the legend starts folded, so it covers no content.
+                var size = map.getSize(), details = div.querySelector('details');
+                if (details && (size.x < {{ this.fold_px[0] }} || size.y < {{ this.fold_px[1] }})) {
+                    details.open = false;
+                }
                 return div;
             };
-            legend.addTo({{ this._parent.get_name() }});
+            legend.addTo(map);
         })();
         {% endmacro %}
         """
@@ -674,6 +776,7 @@ class Legend(SinglePass):
     def __init__(self, legend: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
+        self.fold_px = LEGEND_FOLD_PX
         # JSON-encode so that no quote or backslash in the HTML can break the script.
         self.legend_json = script_json(legend)
 
@@ -1101,6 +1204,21 @@ def largest_part_bounds(geometries: gpd.GeoSeries) -> tuple[float, float, float,
     )
 
 
+def content_bounds(
+    frames: Mapping[str, gpd.GeoDataFrame],
+) -> tuple[float, float, float, float] | None:
+    """The bounds (lon/lat) of every feature in ``frames`` together; None when empty."""
+    bounds = [gdf.total_bounds for gdf in frames.values() if len(gdf)]
+    if not bounds:
+        return None
+    return (
+        float(min(b[0] for b in bounds)),
+        float(min(b[1] for b in bounds)),
+        float(max(b[2] for b in bounds)),
+        float(max(b[3] for b in bounds)),
+    )
+
+
 def _folium_default(links: list[tuple[str, str]], name: str) -> tuple[str, str]:
     return next((n, u) for n, u in links if n == name)
 
@@ -1196,11 +1314,77 @@ def _flow_style(_props: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def flow_group(pipelines: gpd.GeoDataFrame, name: str) -> FeatureGroup:
-    """Pipelines drawn as moving flow lines (the gas route to a destination)."""
+class FitView(SinglePass):
+    """Fits the map to bounds (lon/lat) in the browser, at the map's real size: a section's
+    map is as wide as the page, which the server does not know. Refitted while the frame
+    settles to its size, until someone moves the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var b = {{ this.bounds_json }}, moved = false;
+            function fit() {
+                if (moved) { return; }
+                map.fitBounds([[b[1], b[0]], [b[3], b[2]]],
+                              {padding: [{{ this.padding }}, {{ this.padding }}], animate: false});
+            }
+            fit();
+            map.on('resize', fit);
+            map.getContainer().addEventListener('pointerdown', function () { moved = true; });
+            map.getContainer().addEventListener('wheel', function () { moved = true; });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: tuple[float, float, float, float], padding_px: float) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FitView"
+        self.bounds_json = script_json([round(float(v), 4) for v in bounds])
+        self.padding = int(padding_px)
+
+
+class SchematicLine(SinglePass):
+    """A line that is no feature of a layer (the untraced end of a gas route), with a
+    plain-text tooltip."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.polyline({{ this.coords_json }}, {{ this.style_json }})
+            .bindTooltip({{ this.tip_json }}, {sticky: true})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, line: shapely.LineString, line_style: Mapping[str, Any], tip: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "SchematicLine"
+        self.coords_json = script_json([[round(y, 4), round(x, 4)] for x, y in line.coords])
+        self.style_json = script_json(dict(line_style))
+        self.tip_json = script_json(html_text(tip))
+
+
+def flow_group(
+    pipelines: gpd.GeoDataFrame, name: str, onward: shapely.LineString | None = None
+) -> FeatureGroup:
+    """Pipelines drawn as moving flow lines (the gas route to a destination), and the
+    untraced stretch beyond them, dotted, when the route leaves the pipelines short of it."""
     group = FeatureGroup(name=name, show=True)
     if len(pipelines):
         geojson_layer(catalog.PIPELINES, pipelines, name=name, style_fn=_flow_style).add_to(group)
+    if onward is not None:
+        onward_style = {
+            "color": style.FLOW_COLOR,
+            "weight": 3,
+            "opacity": 0.95,
+            "dashArray": style.ONWARD_DASH,
+            "lineCap": "round",
+        }
+        group.add_child(SchematicLine(onward, onward_style, style.ONWARD_LABEL))
     return group
 
 
@@ -1228,11 +1412,14 @@ def overlay_groups(
     specs: Sequence[LayerSpec] = catalog.LAYERS,
     collections: Mapping[str, str] | None = None,
     named: Collection[str] = (),
+    *,
+    by_status: bool = False,
 ) -> list[FeatureGroup]:
     """One feature group per layer in ``frames`` (catalog order), then the selection outline.
 
     ``collections``: each layer's ``overlay_json`` for these frames, when the caller has them
-    cached (the JSON is most of the work of building a group).
+    cached (the JSON is most of the work of building a group). ``by_status``: corridor legs
+    coloured by status rather than by corridor.
     """
     groups = []
     for spec in specs:
@@ -1245,8 +1432,11 @@ def overlay_groups(
         # Leaflet's layer control shows a group's name as HTML: escape it (users name layers).
         group = FeatureGroup(name=html_text(drawer.group_title or spec.title), show=True)
         if len(gdf):
-            cached = (collections or {}).get(spec.key)
-            geojson_layer(spec, gdf, data_json=cached, named=named).add_to(group)
+            if by_status and spec.key == catalog.CORRIDOR_LEGS.key:
+                geojson_layer(spec, gdf, style_fn=status_line_style).add_to(group)
+            else:
+                cached = (collections or {}).get(spec.key)
+                geojson_layer(spec, gdf, data_json=cached, named=named).add_to(group)
         groups.append(group)
     if selected is not None:
         layer, fid = selected
@@ -1272,14 +1462,25 @@ def build_map(
     height: str = "100%",
     specs: Sequence[LayerSpec] = catalog.LAYERS,
     extra_groups: Sequence[FeatureGroup] = (),
+    extra_legend: Sequence[tuple[str, list[str]]] = (),
     land_url: str | None = None,
+    by_status: bool = False,
+    fit: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
-    """A whole map in one object (for exports and tests): basemap, overlays, legend, control."""
+    """A whole map in one object (for exports and tests): basemap, overlays, legend, control.
+
+    ``extra_legend``: the legend sections of ``extra_groups``. ``by_status``: corridor legs
+    coloured by status (the legend says so). ``fit``: bounds the browser fits the map to
+    (``view`` is then where it starts, and what a server-side rendering shows)."""
     if land is None:
         land = frames.get(catalog.COUNTRIES.key)
     m = base_map(land, view=view, basemap_key=basemap_key, height=height, land_url=land_url)
-    for group in [*overlay_groups(frames, selected, specs), *extra_groups]:
+    for group in [*overlay_groups(frames, selected, specs, by_status=by_status), *extra_groups]:
         group.add_to(m)
-    m.add_child(Legend(legend_html(frames, specs=specs)))
+    if fit is not None:
+        m.add_child(FitView(fit, FIT_PADDING_PX))
+    legend = legend_html(frames, specs=specs, extra=extra_legend, by_status=by_status)
+    if legend:
+        m.add_child(Legend(legend))
     LayerControl(collapsed=True, position="topright").add_to(m)
     return m

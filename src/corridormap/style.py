@@ -1,8 +1,10 @@
 """The one styling module: every colour, dash pattern, icon and label the product shows.
 
-The palette is Okabe & Ito's (2008) colour-blind-safe set; status is carried by dash pattern as
-well as by name, so nothing depends on colour alone. The live map, the legend, the static PNG
-export and the tables all read from here.
+The palette is Okabe & Ito's (2008) colour-blind-safe set, with Paul Tol's wine for pipelines;
+status is carried by dash pattern as well as by name, so nothing depends on colour alone. The
+categories a map shows together differ by at least ``MIN_DELTA_E`` (CIEDE2000) in normal vision
+and ``MIN_DELTA_E_CVD`` under simulated protanopia, deuteranopia and tritanopia; tests hold it.
+The live map, the legend, the static PNG export and the tables all read from here.
 """
 
 from __future__ import annotations
@@ -48,26 +50,31 @@ CORRIDOR_STYLES: Final = (
     Entry("north_south", "North–South corridor (INSTC)", OKABE_ITO["bluish_green"]),
 )
 
+#: Status by shade, darkest for what runs (the Corridors page's map and chart; elsewhere a line
+#: keeps its corridor's colour and status shows as its dash). Neutral greys, so that no status
+#: reads as a corridor, each at least 3:1 against the land.
+STATUS_COLORS: Final = ("#000000", "#474d55", "#7d838a")
+
 #: Status meanings, defined once and shown in the app and in exports.
 STATUS_STYLES: Final = (
     Entry(
         "operational",
         "Operational",
-        TEXT,
+        STATUS_COLORS[0],
         dash=None,
         definition="In regular service on the as-of date (trains, ships or gas running).",
     ),
     Entry(
         "under_construction",
         "Under construction",
-        TEXT,
+        STATUS_COLORS[1],
         dash="10 7",
         definition="Works have started on the ground (groundbreaking held); not yet in service.",
     ),
     Entry(
         "planned",
         "Planned",
-        TEXT,
+        STATUS_COLORS[2],
         dash="2 7",
         definition="Agreed, announced or designed; no construction on the ground yet.",
     ),
@@ -123,9 +130,15 @@ LABEL_RANKS: Final = ((0, 3), (5, 2), (7, 0))
 #: Country names: shown from this zoom, larger countries (by area) first.
 COUNTRY_LABEL_ZOOM: Final = 4
 
-PIPELINE_COLOR: Final = OKABE_ITO["orange"]
+#: Paul Tol's wine: apart from the Zangezur vermillion (orange was not, for deuteranopes) and
+#: from the orange shades of the gas destinations the pipelines cross.
+PIPELINE_COLOR: Final = "#882255"
 #: The gas route to a destination, drawn as a moving dashed line along its pipelines.
-FLOW_COLOR: Final = OKABE_ITO["vermillion"]
+FLOW_COLOR: Final = OKABE_ITO["sky_blue"]
+FLOW_LABEL: Final = "Route of the gas"
+#: The stretch from the last pipeline to a destination, which the sources do not trace.
+ONWARD_DASH: Final = "1 6"
+ONWARD_LABEL: Final = "Onward to the destination: route not traced by the sources (schematic)"
 FLOW_DASH: Final = "10 6"
 FLOW_DASH_PERIOD: Final = 16  # the dash pattern's length, for the animation
 PIPELINE_WEIGHT_RANGE: Final = (2.0, 9.0)  # px, for the smallest and largest capacity
@@ -142,28 +155,58 @@ GAS_PERIODS: Final = (
 SUMMIT_STYLES: Final = (
     Entry("formal", "Formal summit", OKABE_ITO["reddish_purple"], icon="landmark"),
     Entry("extraordinary", "Extraordinary summit", OKABE_ITO["vermillion"], icon="landmark"),
-    Entry("informal", "Informal summit", OKABE_ITO["blue"], icon="landmark"),
+    Entry("informal", "Informal summit", OKABE_ITO["bluish_green"], icon="landmark"),
 )
 
 TOPIC_STYLES: Final = (
     Entry("security", "Security", OKABE_ITO["vermillion"], icon="shield-halved"),
     Entry("connectivity", "Connectivity", OKABE_ITO["blue"], icon="route"),
-    Entry("energy", "Energy", OKABE_ITO["orange"], icon="fire-flame-simple"),
+    Entry("energy", "Energy", PIPELINE_COLOR, icon="fire-flame-simple"),
     Entry("history", "History", OKABE_ITO["black"], icon="landmark-dome"),
-    Entry("institutions", "Institutions", OKABE_ITO["reddish_purple"], icon="building-columns"),
+    Entry("institutions", "Institutions", OKABE_ITO["bluish_green"], icon="building-columns"),
 )
 
-#: Colours for layers users add, in order (distinct from the corridor colours where possible).
-USER_COLORS: Final = (
-    OKABE_ITO["reddish_purple"],
-    OKABE_ITO["black"],
-    OKABE_ITO["sky_blue"],
-    OKABE_ITO["yellow"],
-)
+#: Colours for layers users add, in order: none is used by a shipped layer (chosen as the
+#: colours farthest from every shipped colour and from each other, in normal and simulated
+#: colour-blind vision, among those at 3:1 or more against the land; tests hold it).
+USER_COLORS: Final = ("#7550eb", "#0e0942", "#6c6c42")
+
+#: How far apart (CIEDE2000) categories shown together must be: normal vision, and each
+#: simulated colour-vision deficiency (tritanopia, far rarer, with a lower bar).
+MIN_DELTA_E: Final = 20.0
+MIN_DELTA_E_CVD: Final = {"protan": 15.0, "deutan": 15.0, "tritan": 10.0}
+#: Users' colours against every shipped colour and each other (their pin is a shape of its
+#: own, and the shipped colours leave little room): normal vision as above, and this under
+#: each simulated deficiency.
+USER_MIN_DELTA_E_CVD: Final = 8.0
 
 
 def user_color(index: int) -> str:
     return USER_COLORS[index % len(USER_COLORS)]
+
+
+def _colors(entries: tuple[Entry, ...]) -> dict[str, str]:
+    return {e.label: e.color for e in entries}
+
+
+def category_groups() -> dict[str, dict[str, str]]:
+    """The colours that stand for categories side by side on one map or chart, by group:
+    within a group, each must be told from every other (``MIN_DELTA_E``)."""
+    return {
+        "lines": {**_colors(CORRIDOR_STYLES), "Gas pipeline": PIPELINE_COLOR},
+        "gas route": {"Gas pipeline": PIPELINE_COLOR, FLOW_LABEL: FLOW_COLOR},
+        "OTS states": _colors(tuple(e for e in OTS_STYLES if e.value != "none")),
+        "summits": _colors(SUMMIT_STYLES),
+        "Gabala topics": _colors(TOPIC_STYLES),
+        "status": _colors(STATUS_STYLES),
+    }
+
+
+def shipped_colors() -> set[str]:
+    """Every colour a shipped layer is drawn in (users' layers take none of them)."""
+    out = {c.lower() for group in category_groups().values() for c in group.values()}
+    out |= {e.color.lower() for e in (*GAS_PERIODS, *NODE_STYLES)}
+    return out | {HIGHLIGHT.lower()}
 
 
 CONFIDENCE_LABELS: Final = {

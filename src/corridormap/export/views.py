@@ -92,19 +92,10 @@ def fit_view(
     frames: Mapping[str, gpd.GeoDataFrame] | None = None,
 ) -> MapView:
     """A centre and the largest zoom that shows the features (not the country basemap)."""
-    parts = [gdf for key, gdf in shown.items() if key != catalog.COUNTRIES.key and len(gdf)]
-    parts += _highlighted(frames or shown, highlights)
-    bounds = [gdf.total_bounds for gdf in parts]
-    if not bounds:
-        return MapView()
-    return mapbuild.fit_bounds(
-        (
-            min(b[0] for b in bounds),
-            min(b[1] for b in bounds),
-            max(b[2] for b in bounds),
-            max(b[3] for b in bounds),
-        )
-    )
+    parts = {key: gdf for key, gdf in shown.items() if key != catalog.COUNTRIES.key}
+    parts |= {f"highlight {i}": g for i, g in enumerate(_highlighted(frames or shown, highlights))}
+    bounds = mapbuild.content_bounds(parts)
+    return MapView() if bounds is None else mapbuild.fit_bounds(bounds)
 
 
 def make_view(
