@@ -4,6 +4,7 @@ whole small map (drawn with st_folium), and where the map fetches the land from.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +88,10 @@ def can_draw() -> bool:
     return True
 
 
-def base_map(basemap_key: str) -> Any:
-    """The stable base map (land, chrome, legend) that st_folium keeps across reruns.
+def base_map(basemap_key: str, legend: Mapping[str, Any] | None = None) -> Any:
+    """The stable base map (land, chrome) that st_folium keeps across reruns, with a legend
+    of ``legend`` (the frames the map shows) when given: the explorer has its own beside
+    the map.
 
     Rebuilt per run (st_folium adds the overlay groups to it), but from the cached land JSON.
     """
@@ -100,10 +103,10 @@ def base_map(basemap_key: str) -> Any:
         land_json=None if url else _data.land_json(),  # fetched from url, or inline
         land_url=url,
     )
-    keys = [*frames, *_user_layers.user_layers()]
-    m.add_child(
-        mapbuild.Legend(mapbuild.legend_html(keys, collapsed=True, specs=_user_layers.all_specs()))
-    )
+    if legend is not None:
+        html = mapbuild.legend_html(legend, specs=_user_layers.all_specs())
+        if html:
+            m.add_child(mapbuild.Legend(html))
     return m
 
 

@@ -22,10 +22,21 @@ from app_pages import _data, _maps, _tables
 from corridormap import analysis, briefing, catalog, charts, export, mapbuild, present
 from corridormap._errors import DataValidationError
 
-_HIDE_SIDEBAR = (
+#: The page's own CSS: no sidebar; little padding; the map's frame as tall as the screen below
+#: the controls (the map fills it: ``mapbuild.FillFrame``), on phones a fixed share of it.
+_PAGE_CSS = (
     "<style>section[data-testid='stSidebar'], div[data-testid='stSidebarCollapsedControl'],"
-    " [data-testid='stExpandSidebarButton'] { display: none !important; }</style>"
+    " [data-testid='stExpandSidebarButton'] { display: none !important; }"
+    " .block-container { padding: 3.6rem 1.5rem 2rem !important; max-width: none !important; }"
+    " .st-key-present_map_col iframe { height: calc(100vh - 8.5rem) !important;"
+    " min-height: 420px; }"
+    " @media (max-width: 640px) { .st-key-present_map_col iframe {"
+    " height: 62vh !important; min-height: 300px; } }</style>"
 )
+
+
+#: The map's height before the page's CSS sizes its frame to the screen.
+PRESENT_MAP_HEIGHT = 720
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -128,7 +139,7 @@ def _downloads(b: briefing.Briefing, view: export.ExportView, frames: Any) -> No
     )
 
 
-st.markdown(_HIDE_SIDEBAR, unsafe_allow_html=True)
+st.markdown(_PAGE_CSS, unsafe_allow_html=True)
 found = _loaded()
 if not found:
     st.info("No briefing found: add a YAML file to data/briefings (see the README).")
@@ -150,8 +161,12 @@ def _label(k: str) -> str:
     return item.title if isinstance(item, briefing.Briefing) else f"{k} (has errors)"
 
 
-pick_col, back_col = st.columns([5, 1], vertical_alignment="bottom")
-chosen = pick_col.selectbox("Briefing", keys, index=keys.index(key), format_func=_label)
+pick_col, prev_col, bar_col, next_col, back_col = st.columns(
+    [3.2, 1, 2.6, 1, 1.2], vertical_alignment="center"
+)
+chosen = pick_col.selectbox(
+    "Briefing", keys, index=keys.index(key), format_func=_label, label_visibility="collapsed"
+)
 back_col.page_link("app_pages/explorer.py", label="Back to the map", icon=":material/map:")
 if chosen != key:
     _go(str(chosen), 1)
@@ -176,7 +191,6 @@ scene = b.scenes[number - 1]
 frames = _data.layers().frames
 view = export.scene_view(frames, b, scene, _data.vocabulary(), crossings=_data.crossings())
 
-prev_col, bar_col, next_col = st.columns([1, 6, 1], vertical_alignment="center")
 prev_col.button(
     "Previous",
     key="present_prev",
@@ -200,23 +214,26 @@ next_col.button(
     width="stretch",
 )
 
-st.markdown(f"### {present.md_escape(scene.title)}")
-st.markdown(present.md_body(scene.text))
-st.caption(present.md_escape(view.description))
-
-if _maps.can_draw():
-    present_map = _maps.base_map("bundled")
-    present_map.add_child(mapbuild.ForwardKeys(("ArrowLeft", "ArrowRight")))
-    st_folium(
-        present_map,
-        key="present_map",
-        height=600,
-        use_container_width=True,
-        feature_group_to_add=export.map_groups(view, frames),
-        center=view.view.center,
-        zoom=view.view.zoom,
-        returned_objects=[],
-    )
+text_col, map_col = st.columns([1, 2.8], gap="medium")
+with text_col:
+    st.markdown(f"### {present.md_escape(scene.title)}")
+    st.markdown(present.md_body(scene.text))
+    st.caption(present.md_escape(view.description))
+with map_col.container(key="present_map_col"):
+    if _maps.can_draw():
+        present_map = _maps.base_map("bundled", legend=view.shown)
+        present_map.add_child(mapbuild.ForwardKeys(("ArrowLeft", "ArrowRight")))
+        present_map.add_child(mapbuild.FillFrame())
+        st_folium(
+            present_map,
+            key="present_map",
+            height=PRESENT_MAP_HEIGHT,
+            use_container_width=True,
+            feature_group_to_add=export.map_groups(view, frames),
+            center=view.view.center,
+            zoom=view.view.zoom,
+            returned_objects=[],
+        )
 _extra(scene.show, view)
 st.caption(f"Link to this scene: `{briefing.scene_query(b, scene)}`")
 _downloads(b, view, frames)

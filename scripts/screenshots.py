@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
                     probe = PageProbe().attach(context, page)
                     for name, query in wanted.items():
                         page.goto(server.url + query, wait_until="domcontentloaded")
-                        if name in ("corridors", "data"):
+                        if name == "data":
                             page.wait_for_timeout(3000)  # pages without a map
                         else:
                             wait_for_map(page, probe=probe)

@@ -1148,8 +1148,8 @@ class MapView:
 
 #: Earth's circumference at the equator in Web Mercator metres.
 EARTH_M: Final = 2 * math.pi * 6378137.0
-#: The map size a fitted view fits into (CSS px): a presentation or explorer map at 1440x900.
-FIT_PX: Final = (900.0, 560.0)
+#: The map size a fitted view fits into (CSS px): the presentation's map at 1440x900.
+FIT_PX: Final = (1000.0, 720.0)
 FIT_PADDING_PX: Final = 36.0
 ZOOM_SNAP: Final = 0.25
 
@@ -1284,6 +1284,8 @@ def base_map(
     m.add_child(_Css(_CSS))
     m.add_child(_AttributionPrefix())
     m.add_child(Declutter(country_labels(land)))
+    if not bm.online and land is not None and len(land):
+        m.add_child(LandFrame(land.total_bounds))  # the bundled land ends at its frame
     if bm.online and bm.tiles:
         tiles = TileLayer(
             bm.tiles, attr=bm.attribution, name=bm.label, overlay=False, control=False
@@ -1344,6 +1346,64 @@ class FitView(SinglePass):
         self._name = "FitView"
         self.bounds_json = script_json([round(float(v), 4) for v in bounds])
         self.padding = int(padding_px)
+
+
+class LandFrame(SinglePass):
+    """Keeps the view inside the bundled land's frame (``bounds``, lon/lat): no zooming out or
+    panning past the edge of the land the map carries, whatever the map's size."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var b = {{ this.bounds_json }};
+            var frame = L.latLngBounds([[b[1], b[0]], [b[3], b[2]]]);
+            map.options.maxBoundsViscosity = 1.0;
+            function clamp() {
+                map.setMinZoom(Math.max({{ this.min_zoom }}, map.getBoundsZoom(frame, true)));
+                map.setMaxBounds(frame);
+            }
+            clamp();
+            map.on('resize', clamp);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: Sequence[float], min_zoom: float = 2) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "LandFrame"
+        self.bounds_json = script_json([round(float(v), 4) for v in bounds])
+        self.min_zoom = float(min_zoom)
+
+
+class FillFrame(SinglePass):
+    """Makes the map as tall as the frame it is drawn in (the presentation sizes the frame
+    to the screen with CSS; streamlit-folium gives the map a fixed height)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            function fill() {
+                var h = window.innerHeight + 'px';
+                var outer = document.getElementById('map_div');
+                if (outer) { outer.style.height = h; }
+                map.getContainer().style.height = h;
+                map.invalidateSize({pan: false});
+            }
+            window.addEventListener('resize', fill);
+            fill();
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FillFrame"
 
 
 class SchematicLine(SinglePass):
