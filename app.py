@@ -15,7 +15,7 @@ st.set_page_config(
     page_title="corridormap",
     page_icon="static/favicon.png",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # open on a desktop, closed on a phone
 )
 
 page = st.navigation(

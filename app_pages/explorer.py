@@ -25,8 +25,6 @@ shown = {**_data.filtered(state.filters), **_user_layers.user_filtered(state.fil
 st.markdown(f"#### {filters.describe(state.filters, _data.names())}")
 _state.link_notices()
 _data.show_layer_errors()
-_cards.counts(shown)
-
 map_col, side_col = st.columns([3, 1.15], gap="medium")
 
 with side_col:
@@ -65,6 +63,7 @@ if drawable:
 with side_col:
     _cards.detail_card(frames, _state.selected_feature(frames))
 
+_cards.counts(shown)  # under the map, which comes first on a phone
 st.markdown("##### What the map shows")
 _tables.tables(shown, key="explorer")
 _exports.export_buttons(state, shown)

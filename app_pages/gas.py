@@ -22,10 +22,6 @@ st.caption(filters.describe(view, _data.names()))
 
 on_gabala = analysis.destinations_on(gas_all, analysis.GABALA_SUMMIT)
 latest = len(gas_all)
-a, b, c = st.columns(3)
-a.metric("Destinations shown", len(shown[catalog.GAS_DESTINATIONS.key]))
-b.metric("On 7 Oct 2025 (Gabala summit)", on_gabala)
-c.metric("All destinations in the data", latest)
 
 names = dict(zip(gas_all["iso3"], gas_all["name"], strict=True))
 route_to = st.selectbox(
@@ -69,6 +65,11 @@ if route_to is not None:
         f"Route to {present.md_escape(names[route_to])}: "
         + present.md_escape("not stated" if text == present.MISSING else text)
     )
+
+a, b, c = st.columns(3)  # under the map, which comes first on a phone
+a.metric("Destinations shown", len(shown[catalog.GAS_DESTINATIONS.key]))
+b.metric("On 7 Oct 2025 (Gabala summit)", on_gabala)
+c.metric("All destinations in the data", latest)
 
 left, right = st.columns(2)
 with left:

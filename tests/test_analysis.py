@@ -259,3 +259,17 @@ def test_gas_route_not_stated_draws_nothing(layers):
 def test_gas_route_unknown_destination(layers):
     with pytest.raises(KeyError, match="XYZ"):
         _gas_route(layers, "XYZ")
+
+
+def test_km_by_status_chart_has_its_own_colours_and_a_legend(table):
+    from corridormap import charts, style  # noqa: PLC0415
+
+    spec = charts.km_by_status(table).to_dict()
+    color = spec["encoding"]["color"]
+    assert color["scale"]["range"] == [e.color for e in style.STATUS_STYLES]
+    corridor_colors = {e.color for e in style.CORRIDOR_STYLES}
+    assert not corridor_colors & set(color["scale"]["range"])  # no status reads as a corridor
+    assert color["legend"] is not None
+    assert "row" not in spec["encoding"]  # one chart that takes the width it is given
+    labels = {r["bar_label"] for rows in spec["datasets"].values() for r in rows}
+    assert "Middle Corridor (TITR) · Rail" in labels

@@ -13,28 +13,31 @@ def _scale(entries: tuple[style.Entry, ...]) -> alt.Scale:
 
 
 def km_by_status(table: pd.DataFrame) -> alt.Chart:
-    """Computed km per corridor, stacked by status, one bar per mode."""
+    """Computed km per corridor and mode ("Middle Corridor (TITR) · Rail"), stacked by status.
+
+    One chart, not a facet per mode, so that it takes the width it is given (a phone's too).
+    """
     frame = table.assign(
         corridor_label=table["corridor"].map(lambda c: style.label(style.CORRIDOR_STYLES, c)),
         status_label=table["status"].map(lambda s: style.label(style.STATUS_STYLES, s)),
         mode_label=table["mode"].map(lambda m: style.MODE_LABELS.get(m, m)),
+        bar_label=lambda f: f["corridor_label"] + " · " + f["mode"].map(str.capitalize),
         status_order=table["status"].map({e.value: i for i, e in enumerate(style.STATUS_STYLES)}),
     )
     chart: alt.Chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            y=alt.Y("corridor_label:N", title=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("bar_label:N", title=None, axis=alt.Axis(labelLimit=220)),
             x=alt.X("sum(computed_km):Q", title="km (geodesic, schematic lines)"),
             color=alt.Color(
                 "status_label:N",
                 title="Status",
                 scale=_scale(style.STATUS_STYLES),
                 sort=[e.label for e in style.STATUS_STYLES],
-                legend=alt.Legend(orient="top", direction="horizontal"),
+                legend=alt.Legend(orient="top", direction="horizontal", title=None),
             ),
             order=alt.Order("status_order:Q"),
-            row=alt.Row("mode_label:N", title=None),
             tooltip=[
                 "corridor_label",
                 "mode_label",
@@ -63,7 +66,7 @@ def timeline(table: pd.DataFrame) -> alt.Chart:
         .mark_point(size=90, filled=True)
         .encode(
             x=alt.X("when:T", title=None),
-            y=alt.Y("corridor_label:N", title=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("bar_label:N", title=None, axis=alt.Axis(labelLimit=220)),
             color=alt.Color(
                 "corridor_label:N", title="Corridor", scale=_scale(style.CORRIDOR_STYLES)
             ),
