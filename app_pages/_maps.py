@@ -4,14 +4,13 @@ whole small map (drawn with st_folium), and where the map fetches the land from.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import _data, _user_layers
+from app_pages import _data
 from corridormap import assets, catalog, mapbuild, present
 
 _LAND_FILE = Path(__file__).resolve().parents[1] / "static" / mapbuild.LAND_STATIC_FILE
@@ -88,26 +87,20 @@ def can_draw() -> bool:
     return True
 
 
-def base_map(basemap_key: str, legend: Mapping[str, Any] | None = None) -> Any:
-    """The stable base map (land, chrome) that st_folium keeps across reruns, with a legend
-    of ``legend`` (the frames the map shows) when given: the explorer has its own beside
-    the map.
+def base_map(basemap_key: str) -> Any:
+    """The stable base map (land, chrome) that st_folium keeps across reruns; the overlays
+    (and a legend of them, ``mapbuild.legend_group``) are its feature groups.
 
     Rebuilt per run (st_folium adds the overlay groups to it), but from the cached land JSON.
     """
     frames = _data.layers().frames
     url = land_url()
-    m = mapbuild.base_map(
+    return mapbuild.base_map(
         frames.get(catalog.COUNTRIES.key),
         basemap_key=basemap_key,
         land_json=None if url else _data.land_json(),  # fetched from url, or inline
         land_url=url,
     )
-    if legend is not None:
-        html = mapbuild.legend_html(legend, specs=_user_layers.all_specs())
-        if html:
-            m.add_child(mapbuild.Legend(html))
-    return m
 
 
 #: The width a section's map is fitted for before the browser refits it to its real width.

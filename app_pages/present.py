@@ -221,7 +221,7 @@ with text_col:
     st.caption(present.md_escape(view.description))
 with map_col.container(key="present_map_col"):
     if _maps.can_draw():
-        present_map = _maps.base_map("bundled", legend=view.shown)
+        present_map = _maps.base_map("bundled")
         present_map.add_child(mapbuild.ForwardKeys(("ArrowLeft", "ArrowRight")))
         present_map.add_child(mapbuild.FillFrame())
         st_folium(
@@ -229,7 +229,10 @@ with map_col.container(key="present_map_col"):
             key="present_map",
             height=PRESENT_MAP_HEIGHT,
             use_container_width=True,
-            feature_group_to_add=export.map_groups(view, frames),
+            feature_group_to_add=[
+                *export.map_groups(view, frames),
+                mapbuild.legend_group(view.shown),
+            ],
             center=view.view.center,
             zoom=view.view.zoom,
             returned_objects=[],

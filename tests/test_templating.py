@@ -82,6 +82,12 @@ def live_script(m: object, groups: list[elements.FeatureGroup], control: object)
     return "\n".join(parts)
 
 
+def _with_groups(m, groups):
+    for group in groups:
+        group.add_to(m)
+    return m
+
+
 def test_every_element_of_every_map_renders_in_one_pass(frames, vocab):
     layer = user_layer(["plain"])
     all_frames = {**frames, layer.spec.key: layer.gdf}
@@ -97,6 +103,13 @@ def test_every_element_of_every_map_renders_in_one_pass(frames, vocab):
         "online base": mapbuild.base_map(None, basemap_key="osm"),
         "corridors by status, fitted": mapbuild.build_map(
             {k: frames[k] for k in ("corridors", "nodes")}, by_status=True, fit=(40, 35, 50, 45)
+        ),
+        "presentation, with its legend as a group": _with_groups(
+            mapbuild.base_map(frames["countries"]),
+            [
+                *export.map_groups(export.briefing_views(frames, b, vocab)[3], frames),
+                mapbuild.legend_group(frames),
+            ],
         ),
         "gas route with its untraced end": mapbuild.build_map(
             {k: frames[k] for k in ("gas_destinations", "pipelines")},

@@ -754,8 +754,8 @@ class Legend(SinglePass):
         {% macro script(this, kwargs) %}
         (function() {
             var legend = L.control({position: 'bottomright'});
-            var map = {{ this._parent.get_name() }};
-            legend.onAdd = function () {
+            var owner = {{ this._parent.get_name() }};
+            legend.onAdd = function (map) {
                 var div = L.DomUtil.create('div', 'cm-legend-wrap');
                 div.innerHTML = {{ this.legend_json }};
                 L.DomEvent.disableClickPropagation(div);
@@ -767,7 +767,15 @@ class Legend(SinglePass):
                 }
                 return div;
             };
-            legend.addTo(map);
+            if (owner instanceof L.Map) {
+                legend.addTo(owner);
+            } else {
+                // In a feature group: shown while the group is on a map (a live map swaps
+                // its groups, and their legend with them, when the view changes).
+                owner.on('add', function () { legend.addTo(owner._map); });
+                owner.on('remove', function () { legend.remove(); });
+                if (owner._map) { legend.addTo(owner._map); }
+            }
         })();
         {% endmacro %}
         """
@@ -1314,6 +1322,18 @@ def _flow_style(_props: Mapping[str, Any]) -> dict[str, Any]:
         "dashArray": style.FLOW_DASH,
         "className": "cm-flow",
     }
+
+
+def legend_group(
+    frames: Mapping[str, gpd.GeoDataFrame], specs: Sequence[LayerSpec] = catalog.LAYERS
+) -> FeatureGroup:
+    """The legend of what ``frames`` show, as a feature group a live map adds and removes
+    with its other groups (empty when nothing shows)."""
+    group = FeatureGroup(name="Legend", show=True, control=False)
+    html = legend_html(frames, specs=specs)
+    if html:
+        group.add_child(Legend(html))
+    return group
 
 
 class FitView(SinglePass):
