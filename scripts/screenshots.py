@@ -2,7 +2,7 @@
 
 Starts the app on a free loopback port, opens each view in headless Debian Chromium (every
 off-machine request blocked) at 1440x900 and 390x844, waits for the map and its labels, and
-writes PNGs to docs/screenshots/ (the explorer at 1440x900 is also docs/screenshot.png, which
+writes JPEGs to docs/screenshots/ (the explorer at 1440x900 also as docs/screenshot.png, which
 the README shows). Run from the repository root:
 
     .venv/bin/python scripts/screenshots.py [--only explorer] [--sizes 1440x900]
@@ -11,7 +11,6 @@ the README shows). Run from the repository root:
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -24,6 +23,9 @@ from harness import APP, PageProbe, launch_chromium, start_streamlit, wait_for_m
 from corridormap import briefing, export, load  # noqa: E402
 
 OUT = REPO / "docs" / "screenshots"
+README_SHOT = REPO / "docs" / "screenshot.png"
+#: The screenshots are committed: JPEG keeps the set near 3 MB (PNG would be 5).
+JPEG_QUALITY = 82
 SIZES = ((1440, 900), (390, 844))
 PAGES = {
     "explorer": "",
@@ -73,17 +75,16 @@ def main(argv: list[str] | None = None) -> int:
                             wait_for_map(page, probe=probe)
                             probe.wait_quiet(page)
                             page.wait_for_timeout(800)  # labels are laid out after a pause
-                        path = OUT / f"{name}-{width}x{height}.png"
-                        page.screenshot(path=str(path))
+                        path = OUT / f"{name}-{width}x{height}.jpg"
+                        page.screenshot(path=str(path), type="jpeg", quality=JPEG_QUALITY)
                         print(f"wrote {path.relative_to(REPO)}")
+                        if (name, width, height) == ("explorer", *SIZES[0]):
+                            page.screenshot(path=str(README_SHOT))  # lossless, for the README
                     blocked += probe.blocked
                     context.close()
                 chromium.close()
         finally:
             server.stop()
-    explorer = OUT / "explorer-1440x900.png"
-    if explorer.exists():
-        shutil.copyfile(explorer, REPO / "docs" / "screenshot.png")
     if blocked:
         print(f"blocked off-machine requests: {blocked}", file=sys.stderr)
         return 1

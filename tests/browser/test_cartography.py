@@ -110,3 +110,66 @@ def test_a_chosen_country_fills_the_map(
     assert bounds[3] <= view["north"]
     assert share_of_view(bounds, view) >= 0.5, (iso3, view)
     assert probe.blocked == []
+
+
+LAND = tuple(float(v) for v in FRAMES["countries"].total_bounds)
+
+
+def inside_land(view: dict[str, float]) -> bool:
+    """Whether the view shows nothing past the bundled land's frame (a pixel or two of
+    slack: Leaflet rounds the clamped view to whole pixels)."""
+    slack = 0.25
+    return (
+        view["west"] >= LAND[0] - slack
+        and view["east"] <= LAND[2] + slack
+        and view["south"] >= LAND[1] - slack
+        and view["north"] <= LAND[3] + slack
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["?zoom=2", "?lat=60&lon=110&zoom=3", "corridors", "present?briefing=gabala-2025&scene=4"],
+)
+def test_no_view_shows_the_edge_of_the_bundled_land(
+    page: Any, probe: PageProbe, server: StreamlitServer, path: str
+) -> None:
+    page.goto(server.url + path)
+    view = map_state(settled(page, probe))
+    assert inside_land(view), view
+    assert probe.blocked == []
+
+
+def test_the_gas_route_to_germany_is_drawn_whole_and_in_view(
+    page: Any, probe: PageProbe, server: StreamlitServer
+) -> None:
+    from corridormap import style  # noqa: PLC0415
+
+    page.goto(server.url + "gas")
+    settled(page, probe)
+    page.get_by_role("combobox", name="Route to").click()
+    page.keyboard.type("Germany")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Route to Germany:")
+    frame = settled(page, probe)
+    onward = frame.locator(
+        f'path[stroke="{style.FLOW_COLOR}"][stroke-dasharray="{style.ONWARD_DASH}"]'
+    )
+    onward.first.wait_for(state="attached")
+    assert onward.count() == 1  # the untraced stretch from TAP's end to Germany
+    legend = frame.locator(".cm-legend").text_content() or ""  # folded on this small map
+    assert legend.count(style.ONWARD_LABEL[:30]) == 1
+    view = map_state(frame)
+    deu = mapbuild_bounds("DEU")
+    assert view["west"] <= deu[0]
+    assert view["north"] >= deu[3]  # all of Germany
+    assert view["east"] >= 49.48  # and the route's start at Sangachal
+    assert probe.blocked == []
+
+
+def mapbuild_bounds(iso3: str) -> tuple[float, float, float, float]:
+    from corridormap import mapbuild  # noqa: PLC0415
+
+    bounds = mapbuild.largest_part_bounds(FRAMES["countries"].loc[[iso3]].geometry)
+    assert bounds is not None
+    return bounds
