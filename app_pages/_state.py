@@ -126,8 +126,9 @@ EXPLORER_MAP_PX = (620.0, 600.0)
 
 
 def map_view(state: ViewState, frames: dict[str, Any]) -> tuple[list[float], float]:
-    """Where the map looks: the link's view, else the chosen countries fitted, else the
-    default. Choosing countries in the sidebar therefore moves the map to them."""
+    """Where the map looks: the link's view, else the chosen countries fitted, else all the
+    features fitted (as far as the bundled land's frame lets the map zoom out). Choosing
+    countries in the sidebar therefore moves the map to them."""
     if state.lat is not None and state.lon is not None:
         zoom = state.zoom if state.zoom is not None else style.DEFAULT_ZOOM
         return [state.lat, state.lon], zoom
@@ -138,8 +139,14 @@ def map_view(state: ViewState, frames: dict[str, Any]) -> tuple[list[float], flo
         if bounds is not None:
             view = mapbuild.fit_bounds(bounds, size_px=EXPLORER_MAP_PX)
             return list(view.center), view.zoom
-    zoom = state.zoom if state.zoom is not None else style.DEFAULT_ZOOM
-    return list(style.DEFAULT_CENTER), zoom
+    content = {k: v for k, v in frames.items() if k != catalog.COUNTRIES.key}
+    bounds = mapbuild.content_bounds(content)
+    view = (
+        mapbuild.MapView()
+        if bounds is None
+        else mapbuild.fit_bounds(bounds, size_px=EXPLORER_MAP_PX)
+    )
+    return list(view.center), state.zoom if state.zoom is not None else view.zoom
 
 
 def take_click(result: dict[str, Any] | None, frames: dict[str, Any]) -> None:
