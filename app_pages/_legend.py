@@ -21,9 +21,25 @@ def _flip(facet: str, value: str, values: tuple[str, ...]) -> None:
     st.session_state[f"f_{facet}"] = [] if len(chosen) in (0, len(values)) else chosen
 
 
+#: Each row's line sample stays beside its checkbox on a phone too, where Streamlit would
+#: stack the two columns.
+_ROW_CSS = (
+    "<style>.st-key-legend_rows [data-testid='stHorizontalBlock'] { flex-wrap: nowrap; }"
+    " .st-key-legend_rows [data-testid='stColumn']:first-child {"
+    " flex: 0 0 2.4rem !important; width: 2.4rem !important; min-width: 2.4rem !important; }"
+    "</style>"
+)
+
+
 def legend_filters() -> None:
     """The legend, which is also a filter: untick a corridor or a status to hide it."""
     st.caption("Legend · untick to filter the map, table and counts")
+    with st.container(key="legend_rows"):
+        st.markdown(_ROW_CSS, unsafe_allow_html=True)
+        _rows()
+
+
+def _rows() -> None:
     dated = bool(st.session_state.get("f_asof_on"))
     for facet, title, entries in _LEGEND_FACETS:
         values = tuple(e.value for e in entries)
