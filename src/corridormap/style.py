@@ -78,6 +78,7 @@ MODE_LABELS: Final = {"rail": "Rail", "road": "Road", "sea": "Sea (ferry or ship
 
 ROUTE_LABELS: Final = {
     "ZNG_RAIL": "Horadiz–Aghband–Syunik–Nakhchivan–Kars railway",
+    "ZNG_LINK": "Alat–Horadiz line (existing link to the Baku network)",
     "MC_NORTH": "Northern branch (Kazakhstan–Caspian–Azerbaijan–Georgia–Türkiye)",
     "MC_KURYK": "Kuryk ferry variant",
     "MC_SOUTH": "Southern branch (China–Kyrgyzstan–Uzbekistan–Turkmenistan)",
