@@ -17,9 +17,8 @@ to the planner: "shortest" means fewest km on schematic lines.
 from __future__ import annotations
 
 import itertools
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Final
 
@@ -27,7 +26,7 @@ import geopandas as gpd
 import networkx as nx
 import pandas as pd
 
-from corridormap import analysis, catalog, filters, overlay, style
+from corridormap import analysis, catalog, filters, overlay, present, style
 
 #: The scenario word for "every leg, including planned and under construction".
 PLANNED: Final = "planned"
@@ -77,6 +76,7 @@ class Network:
     places: Mapping[str, Place]
     legs: Mapping[str, Leg]
     leg_frame: gpd.GeoDataFrame
+    node_frame: gpd.GeoDataFrame
     country_names: Mapping[str, str]
     latest: date
 
@@ -91,12 +91,16 @@ def _published(value: object) -> float | None:
     return float(str(value))
 
 
-def build_network(frames: Mapping[str, gpd.GeoDataFrame]) -> Network:
+def build_network(
+    frames: Mapping[str, gpd.GeoDataFrame], table: pd.DataFrame | None = None
+) -> Network:
     """The network of the corridor legs and nodes in ``frames`` (countries give the crossings;
-    every dated layer present counts for the newest date)."""
+    every dated layer present counts for the newest date). ``table``: the legs'
+    ``analysis.leg_table``, when the caller has it."""
     legs_gdf = frames[catalog.CORRIDOR_LEGS.key]
     countries = frames[catalog.COUNTRIES.key]
-    table = analysis.leg_table(legs_gdf, countries)
+    if table is None:
+        table = analysis.leg_table(legs_gdf, countries)
     legs: dict[str, Leg] = {}
     for row in table.to_dict("records"):
         sid = str(row["segment_id"])
@@ -128,7 +132,7 @@ def build_network(frames: Mapping[str, gpd.GeoDataFrame]) -> Network:
         )
     }
     names = {str(i): str(n) for i, n in zip(countries["iso3"], countries["name"], strict=True)}
-    return Network(places, legs, legs_gdf, names, filters.latest_date(frames))
+    return Network(places, legs, legs_gdf, nodes, names, filters.latest_date(frames))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,9 +140,8 @@ def build_network(frames: Mapping[str, gpd.GeoDataFrame]) -> Network:
 
 
 def _fold(text: str) -> str:
-    """Lower case, no accents, letters and digits only: "Xi'an" -> "xian", "Iğdır" -> "igdir"."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("ı", "i"))
-    return "".join(c for c in decomposed.casefold() if c.isalnum())
+    """A place name for matching: "Xi'an" -> "xian", "Iğdır" -> "igdir"."""
+    return "".join(c for c in present.fold(text) if c.isalnum())
 
 
 def resolve_place(network: Network, text: str) -> str:
@@ -544,3 +547,119 @@ def plan_text(network: Network, p: Plan) -> str:
         lines.append(f"alternative {i}: {_summary(r)}")
         lines.append("  via " + " – ".join(network.places[n].name for n in r.nodes))
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# What a page shows
+
+
+def route_title(network: Network, route: Route) -> str:
+    """ "Xi'an → Istanbul, 7,667 km"."""
+    if not route.steps:
+        return "no legs"
+    a, b = network.places[route.nodes[0]].name, network.places[route.nodes[-1]].name
+    return f"{a} → {b}, {route.km:,.0f} km"
+
+
+def route_features(network: Network, route: Route) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The route's legs (in the order travelled) and its labelled places: the ends and the
+    transfers."""
+    ids = [s.leg.segment_id for s in route.steps]
+    ends = (route.nodes[:1] + route.nodes[-1:]) if route.steps else ()
+    labelled = list(dict.fromkeys((*ends, *route.transfers)))
+    return network.leg_frame.loc[ids], network.node_frame.loc[labelled]
+
+
+def leg_rows(network: Network, route: Route) -> pd.DataFrame:
+    """The route's legs as a table, in the order travelled."""
+    rows = [
+        {
+            "Leg": s.leg.segment_id,
+            "From": network.places[s.start].name,
+            "To": network.places[s.end].name,
+            "Mode": style.MODE_LABELS.get(s.leg.mode, s.leg.mode),
+            "Status": style.label(style.STATUS_STYLES, s.leg.status),
+            "Opened": s.leg.opened,
+            "km": round(s.leg.km, 1),
+            "Length": "published" if s.leg.km_published else "computed (schematic)",
+            "Countries": ", ".join(s.leg.countries),
+        }
+        for s in route.steps
+    ]
+    return pd.DataFrame(rows, columns=list(LEG_ROW_COLUMNS))
+
+
+LEG_ROW_COLUMNS: Final = (
+    "Leg",
+    "From",
+    "To",
+    "Mode",
+    "Status",
+    "Opened",
+    "km",
+    "Length",
+    "Countries",
+)
+
+
+def comparison_rows(network: Network, plans: Sequence[tuple[str, Route | None]]) -> pd.DataFrame:
+    """Routes side by side: km, sea legs, border crossings, countries, transfers (a row per
+    route, None for "no route")."""
+    rows = []
+    for label, route in plans:
+        rows.append(
+            {
+                "Route": label,
+                "km": None if route is None else round(route.km, 1),
+                "Sea legs": None if route is None else route.sea_legs,
+                "Border crossings": None if route is None else route.border_crossings,
+                "Countries": "no route" if route is None else " → ".join(route.countries),
+                "Transfers": ""
+                if route is None
+                else ", ".join(network.places[n].name for n in route.transfers),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def map_routes(
+    network: Network, routes: Sequence[Route]
+) -> list[tuple[str, gpd.GeoDataFrame, gpd.GeoDataFrame]]:
+    """``(name, legs, places)`` of a route and its alternatives, for ``mapbuild.route_groups``."""
+    out = []
+    for i, route in enumerate(routes):
+        legs, places = route_features(network, route)
+        out.append((f"{route_label(i)}: {route_title(network, route)}", legs, places))
+    return out
+
+
+def route_label(index: int) -> str:
+    """ "Route" for the route (0), "Alternative n" for its n-th alternative."""
+    return style.ROUTE_LABEL if index == 0 else style.ROUTE_ALT_LABEL.format(n=index)
+
+
+def route_facts(network: Network, route: Route) -> str:
+    """One line of what a route crosses: countries, km by mode and by country, transfers."""
+    text = (
+        "Countries: "
+        + " → ".join(network.country(iso) for iso in route.countries)
+        + ". km by mode: "
+        + ", ".join(f"{m} {km:,.0f}" for m, km in route.km_by_mode.items())
+        + ". km by country: "
+        + ", ".join(f"{k} {km:,.0f}" for k, km in route.km_by_country.items())
+    )
+    if route.transfers:
+        names = ", ".join(network.places[n].name for n in route.transfers)
+        text += f". Transfers (change of mode): {names}"
+    return text
+
+
+def plan_routes(p: Plan) -> list[Route]:
+    """The route and its alternatives (none when there is no route)."""
+    return [] if p.route is None else [p.route, *p.alternatives]
+
+
+def today_and_planned(network: Network, query: Query) -> tuple[Plan, Plan]:
+    """The query on the newest date of the data and in the planned scenario (no alternatives)."""
+    base = replace(query, alternatives=0)
+    return plan(network, replace(base, when=None)), plan(network, replace(base, when=PLANNED))

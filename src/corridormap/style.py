@@ -129,6 +129,16 @@ PIPELINE_COLOR: Final = OKABE_ITO["orange"]
 FLOW_COLOR: Final = OKABE_ITO["vermillion"]
 FLOW_DASH: Final = "10 6"
 FLOW_DASH_PERIOD: Final = 16  # the dash pattern's length, for the animation
+#: A planned route (the Routes page, a briefing scene's route): drawn over the corridor legs,
+#: dashed by each leg's status like the legs; the alternatives in their own colours, thinner.
+ROUTE_COLOR: Final = OKABE_ITO["black"]
+ROUTE_WEIGHT: Final = 7.0
+ROUTE_OPACITY: Final = 0.75
+ROUTE_ALT_COLORS: Final = (OKABE_ITO["sky_blue"], OKABE_ITO["reddish_purple"], OKABE_ITO["orange"])
+ROUTE_ALT_WEIGHT: Final = 5.0
+#: How the page names a route and its alternatives.
+ROUTE_LABEL: Final = "Route"
+ROUTE_ALT_LABEL: Final = "Alternative {n}"
 PIPELINE_WEIGHT_RANGE: Final = (2.0, 9.0)  # px, for the smallest and largest capacity
 
 #: Gas destinations shaded by supply start: earlier supply, darker shade (sequential, CVD-safe).
