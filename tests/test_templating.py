@@ -18,7 +18,7 @@ import pytest
 import streamlit_folium as sf
 from clirun import run
 
-from corridormap import briefing, catalog, elements, export, filters, mapbuild, upload
+from corridormap import briefing, catalog, elements, export, filters, mapbuild, routing, upload
 from corridormap.escape import html_text, script_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,11 +88,17 @@ def test_every_element_of_every_map_renders_in_one_pass(frames, vocab):
     specs = (*catalog.LAYERS, layer.spec)
     view = export.make_view(all_frames, filters.Filters(), specs=specs)
     b = briefing.load_briefing(ROOT / "data" / "briefings" / "gabala-2025.yaml", vocab)
+    network = routing.build_network(frames)
+    plan = routing.plan(network, routing.Query("baku", "kars", routing.PLANNED, alternatives=2))
+    drawn = routing.map_routes(network, routing.plan_routes(plan))
     maps = {
         "build_map": mapbuild.build_map(all_frames, specs=specs, selected=(layer.spec.key, "1")),
         "view_map": export.view_map(view, all_frames),
         "briefing_map": export.briefing_map(export.briefing_views(frames, b, vocab), frames),
         "online base": mapbuild.base_map(None, basemap_key="osm"),
+        "routes_map": mapbuild.build_map(
+            frames, extra_groups=mapbuild.route_groups(drawn), view=mapbuild.route_view(drawn)
+        ),
     }
     for name, m in maps.items():
         m.get_root().render()

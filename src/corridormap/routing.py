@@ -663,3 +663,17 @@ def today_and_planned(network: Network, query: Query) -> tuple[Plan, Plan]:
     """The query on the newest date of the data and in the planned scenario (no alternatives)."""
     base = replace(query, alternatives=0)
     return plan(network, replace(base, when=None)), plan(network, replace(base, when=PLANNED))
+
+
+def scene_plan(network: Network, origin: str, destination: str, asof: date | None) -> Plan:
+    """A briefing scene's route: on the scene's date, or in the planned scenario when the scene
+    has none (as its map then shows every leg)."""
+    return plan(network, Query(origin, destination, asof if asof is not None else PLANNED))
+
+
+def plan_summary(network: Network, p: Plan) -> str:
+    """One line for a plan: the route's totals, or why there is none."""
+    a, b = network.places[p.query.origin].name, network.places[p.query.destination].name
+    if p.route is None:
+        return f"{a} → {b}, {p.scenario}: no route ({p.reason})"
+    return f"{a} → {b}, {p.scenario}: {_summary(p.route)}"
