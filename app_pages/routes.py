@@ -81,14 +81,6 @@ if query.avoid:
 routes = routing.plan_routes(plan)
 if plan.route is None:
     st.warning(f"**No route.** {present.md_escape(plan.reason or '')}", icon=":material/block:")
-else:
-    r = plan.route
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Length", f"{r.km:,.0f} km")
-    m2.metric("Border crossings", r.border_crossings)
-    m3.metric("Sea legs", r.sea_legs)
-    m4.metric("Countries", len(r.countries))
-    st.caption(present.md_escape(routing.route_facts(network, r)))
 
 shown = _data.filtered(
     Filters(
@@ -104,6 +96,17 @@ _maps.small_map(
     extra_groups=mapbuild.route_groups(drawn),
     view=mapbuild.route_view(drawn),
 )
+
+if plan.route is not None:
+    r = plan.route
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Length", f"{r.km:,.0f} km")
+    m2.metric("Border crossings", r.border_crossings)
+    m3.metric("Sea legs", r.sea_legs)
+    m4.metric("Countries", len(r.countries))
+    st.caption(present.md_escape(routing.route_facts(network, r)))
+    if len(plan.alternatives) < query.alternatives:
+        st.caption(routing.fewer_alternatives_note(plan))
 
 if plan.route is not None:
     st.markdown("##### Legs of the route")

@@ -148,6 +148,16 @@ def test_alternatives_are_distinct_and_no_shorter(net):
     assert len({r.nodes for r in routes}) == 4
     kms = [r.km for r in routes]
     assert kms == sorted(kms)
+    assert kms[-1] <= kms[0] * routing.ALTERNATIVE_MAX_RATIO
+
+
+def test_detours_round_the_network_are_not_alternatives(net):
+    """Baku to Kars avoiding Georgia: the next simple path runs round the Caspian by way of
+    Astrakhan and a ferry back to Alat, over three times as long; it is left out and said."""
+    p = routing.plan(net, Query("baku", "kars", when=PLANNED, avoid=("GEO",), alternatives=2))
+    assert p.route is not None
+    assert p.alternatives == ()
+    assert routing.fewer_alternatives_note(p).startswith("0 of the 2 alternatives asked")
 
 
 def test_the_network_is_connected(net):

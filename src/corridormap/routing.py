@@ -17,6 +17,7 @@ to the planner: "shortest" means fewest km on schematic lines.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -32,6 +33,9 @@ from corridormap import analysis, catalog, filters, overlay, present, style
 PLANNED: Final = "planned"
 #: The most alternatives a query may ask for.
 MAX_ALTERNATIVES: Final = 5
+#: An alternative is at most this many times as long as the shortest route: a longer one is a
+#: detour round the network (Baku to Kars by way of Astrakhan and a Caspian ferry), not a choice.
+ALTERNATIVE_MAX_RATIO: Final = 2.0
 #: The modes a leg can have (``catalog.CORRIDOR_LEGS``), in display order.
 MODES: Final = ("rail", "sea", "road")
 #: The key of the km outside any counted country (open sea, border zones).
@@ -348,9 +352,19 @@ def _route(g: nx.Graph, path: Sequence[str]) -> Route:
 
 
 def _paths(g: nx.Graph, a: str, b: str, k: int) -> list[list[str]]:
+    """The shortest path and up to ``k - 1`` next-shortest ones (no place twice), each at most
+    ``ALTERNATIVE_MAX_RATIO`` times as long as the shortest."""
     if a not in g or b not in g or not nx.has_path(g, a, b):
         return []
-    return list(itertools.islice(nx.shortest_simple_paths(g, a, b, weight="km"), k))
+    out: list[list[str]] = []
+    limit = math.inf
+    for path in nx.shortest_simple_paths(g, a, b, weight="km"):
+        km = nx.path_weight(g, path, weight="km")
+        if km > limit or len(out) >= k:
+            break
+        out.append(path)
+        limit = min(limit, km * ALTERNATIVE_MAX_RATIO)
+    return out
 
 
 def _shortest(
@@ -543,6 +557,8 @@ def plan_text(network: Network, p: Plan) -> str:
         "km by country: " + ", ".join(f"{k} {v:,.0f}" for k, v in p.route.km_by_country.items())
     )
     lines.append("* computed from the schematic line (no published length for the leg)")
+    if len(p.alternatives) < q.alternatives:
+        lines.append(fewer_alternatives_note(p))
     for i, r in enumerate(p.alternatives, start=1):
         lines.append(f"alternative {i}: {_summary(r)}")
         lines.append("  via " + " – ".join(network.places[n].name for n in r.nodes))
@@ -677,3 +693,12 @@ def plan_summary(network: Network, p: Plan) -> str:
     if p.route is None:
         return f"{a} → {b}, {p.scenario}: no route ({p.reason})"
     return f"{a} → {b}, {p.scenario}: {_summary(p.route)}"
+
+
+def fewer_alternatives_note(p: Plan) -> str:
+    """Why a plan lists fewer alternatives than asked."""
+    found = len(p.alternatives)
+    return (
+        f"{found} of the {p.query.alternatives} alternatives asked: no other route without a "
+        f"place twice is within {ALTERNATIVE_MAX_RATIO:g} times the length of the shortest."
+    )
