@@ -8,6 +8,10 @@ from app_pages import _data, _maps, _state
 from corridormap import catalog, filters, mapbuild, present, routing
 from corridormap.filters import Filters
 
+#: The map's size at 1440x900 with the sidebar open (about 940 x 520 px), a little small so
+#: that a fitted route is not cut at the edges.
+MAP_PX = (900.0, 500.0)
+
 st.markdown("#### Routes: from one place to another over the corridors")
 _data.show_layer_errors((catalog.CORRIDOR_LEGS.key, catalog.NODES.key, catalog.COUNTRIES.key))
 network = _data.network()
@@ -94,7 +98,8 @@ _maps.small_map(
     key="routes_map",
     height=520,
     extra_groups=mapbuild.route_groups(drawn),
-    view=mapbuild.route_view(drawn),
+    view=mapbuild.route_view(drawn, size_px=MAP_PX),
+    legend_collapsed=True,  # the legend would cover an end of the route
 )
 
 if plan.route is not None:

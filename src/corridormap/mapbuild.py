@@ -1341,6 +1341,7 @@ def build_map(
     specs: Sequence[LayerSpec] = catalog.LAYERS,
     extra_groups: Sequence[FeatureGroup] = (),
     land_url: str | None = None,
+    legend_collapsed: bool = False,
 ) -> folium.Map:
     """A whole map in one object (for exports and tests): basemap, overlays, legend, control."""
     if land is None:
@@ -1348,6 +1349,6 @@ def build_map(
     m = base_map(land, view=view, basemap_key=basemap_key, height=height, land_url=land_url)
     for group in [*overlay_groups(frames, selected, specs), *extra_groups]:
         group.add_to(m)
-    m.add_child(Legend(legend_html(frames, specs=specs)))
+    m.add_child(Legend(legend_html(frames, collapsed=legend_collapsed, specs=specs)))
     LayerControl(collapsed=True, position="topright").add_to(m)
     return m

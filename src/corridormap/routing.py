@@ -619,20 +619,30 @@ LEG_ROW_COLUMNS: Final = (
 
 
 def comparison_rows(network: Network, plans: Sequence[tuple[str, Route | None]]) -> pd.DataFrame:
-    """Routes side by side: km, sea legs, border crossings, countries, transfers (a row per
-    route, None for "no route")."""
+    """Routes side by side, as text to read: km, sea legs, border crossings, countries and
+    transfers (a row per route; "no route" where there is none)."""
     rows = []
     for label, route in plans:
+        if route is None:
+            rows.append(
+                {
+                    "Route": label,
+                    "km": "–",
+                    "Sea legs": "–",
+                    "Border crossings": "–",
+                    "Countries": "no route",
+                    "Transfers": "–",
+                }
+            )
+            continue
         rows.append(
             {
                 "Route": label,
-                "km": None if route is None else round(route.km, 1),
-                "Sea legs": None if route is None else route.sea_legs,
-                "Border crossings": None if route is None else route.border_crossings,
-                "Countries": "no route" if route is None else " → ".join(route.countries),
-                "Transfers": ""
-                if route is None
-                else ", ".join(network.places[n].name for n in route.transfers),
+                "km": f"{route.km:,.0f}",
+                "Sea legs": str(route.sea_legs),
+                "Border crossings": str(route.border_crossings),
+                "Countries": " → ".join(route.countries),
+                "Transfers": ", ".join(network.places[n].name for n in route.transfers) or "none",
             }
         )
     return pd.DataFrame(rows)

@@ -134,7 +134,8 @@ FLOW_DASH_PERIOD: Final = 16  # the dash pattern's length, for the animation
 ROUTE_COLOR: Final = OKABE_ITO["black"]
 ROUTE_WEIGHT: Final = 7.0
 ROUTE_OPACITY: Final = 0.75
-ROUTE_ALT_COLORS: Final = (OKABE_ITO["sky_blue"], OKABE_ITO["reddish_purple"], OKABE_ITO["orange"])
+#: (not the OTS fills' purple and yellow, which the lines would cross)
+ROUTE_ALT_COLORS: Final = (OKABE_ITO["sky_blue"], OKABE_ITO["orange"], "#7a7a7a")
 ROUTE_ALT_WEIGHT: Final = 5.0
 #: How the page names a route and its alternatives.
 ROUTE_LABEL: Final = "Route"
