@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import _data, _maps, _tables
-from corridormap import analysis, briefing, catalog, charts, export, mapbuild, present, routing
+from corridormap import analysis, briefing, catalog, charts, export, mapbuild, present
 from corridormap._errors import DataValidationError
 
 _HIDE_SIDEBAR = (
@@ -73,23 +73,10 @@ def _scene_number(raw: str | None, total: int) -> int:
     return number
 
 
-def _scene_plan(scene: briefing.Scene, view: export.ExportView) -> routing.Plan | None:
-    """The route a scene shows (``show: route:FROM-TO``), if any and if it can be planned."""
-    pair = briefing.scene_route(scene, _data.vocabulary())
-    network = _data.network()
-    if pair is None or network is None:
-        return None
-    return routing.scene_plan(network, *pair, view.filters.asof)
-
-
-def _extra(show: str | None, view: export.ExportView, plan: routing.Plan | None = None) -> None:
-    """What a scene shows under its map besides the caption: a table, a chart or a route."""
-    network = _data.network()
-    if plan is not None and network is not None:
-        st.markdown(present.md_escape(routing.plan_summary(network, plan)))
-        if plan.route is not None:
-            st.dataframe(routing.leg_rows(network, plan.route), hide_index=True, width="stretch")
-    elif show == "table":
+def _extra(show: str | None, view: export.ExportView) -> None:
+    """What a scene shows under its map besides the caption: a table or a chart (a route is
+    drawn on the map, its totals in the caption)."""
+    if show == "table":
         _tables.tables(dict(view.shown), key="present")
     elif show == "chart:destinations":
         gas = _data.layers().frames.get(catalog.GAS_DESTINATIONS.key)
@@ -110,7 +97,9 @@ def _downloads(b: briefing.Briefing, view: export.ExportView, frames: Any) -> No
     vocab = _data.vocabulary()
 
     def views() -> list[export.ExportView]:
-        return export.briefing_views(frames, b, vocab, crossings=_data.crossings())
+        return export.briefing_views(
+            frames, b, vocab, crossings=_data.crossings(), network=_data.network()
+        )
 
     a, c, d, _ = st.columns([1, 1, 1, 3])
     a.download_button(
@@ -188,7 +177,9 @@ total = len(b.scenes)
 number = _scene_number(st.query_params.get("scene"), total)
 scene = b.scenes[number - 1]
 frames = _data.layers().frames
-view = export.scene_view(frames, b, scene, _data.vocabulary(), crossings=_data.crossings())
+view = export.scene_view(
+    frames, b, scene, _data.vocabulary(), crossings=_data.crossings(), network=_data.network()
+)
 
 prev_col, bar_col, next_col = st.columns([1, 6, 1], vertical_alignment="center")
 prev_col.button(
@@ -218,13 +209,6 @@ st.markdown(f"### {present.md_escape(scene.title)}")
 st.markdown(present.md_body(scene.text))
 st.caption(present.md_escape(view.description))
 
-scene_plan = _scene_plan(scene, view)
-route_groups = []
-network = _data.network()
-if scene_plan is not None and network is not None:
-    route_groups = mapbuild.route_groups(
-        routing.map_routes(network, routing.plan_routes(scene_plan))
-    )
 if _maps.can_draw():
     present_map = _maps.base_map("bundled")
     present_map.add_child(mapbuild.ForwardKeys(("ArrowLeft", "ArrowRight")))
@@ -233,11 +217,11 @@ if _maps.can_draw():
         key="present_map",
         height=600,
         use_container_width=True,
-        feature_group_to_add=[*export.map_groups(view, frames), *route_groups],
+        feature_group_to_add=export.map_groups(view, frames),
         center=view.view.center,
         zoom=view.view.zoom,
         returned_objects=[],
     )
-_extra(scene.show, view, scene_plan)
+_extra(scene.show, view)
 st.caption(f"Link to this scene: `{briefing.scene_query(b, scene)}`")
 _downloads(b, view, frames)

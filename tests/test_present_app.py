@@ -8,7 +8,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from corridormap import style
+from corridormap import load, routing, style
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/present.py"
@@ -114,11 +114,12 @@ def test_a_scene_shows_a_route(tmp_path, monkeypatch):
     at = present({"briefing": "routes"})
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error
-    text = " ".join(m.value for m in at.main.markdown).replace("\\", "")
-    assert "Baku → Kars, planned: every leg" in text
-    assert "border crossing" in text
-    (legs,) = at.main.dataframe
-    assert legs.value["Leg"].iloc[0] == "INSTC_WEST-07"
+    caption = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Route: Baku → Kars, planned: every leg" in caption
+    assert "border crossing" in caption
+    network = routing.build_network(load.load_all(data).frames)
+    expected = routing.scene_plan(network, "baku", "kars", None)
+    assert expected.route is not None
     groups = map_args(at)["feature_group"]
     route_style = f'"color":"{style.ROUTE_COLOR}","weight":{style.ROUTE_WEIGHT}'
-    assert groups.count(route_style) == len(legs.value)  # the route drawn leg by leg
+    assert groups.count(route_style) == len(expected.route.steps)  # drawn leg by leg

@@ -1211,7 +1211,8 @@ def route_color(index: int) -> str:
     return style.ROUTE_ALT_COLORS[(index - 1) % len(style.ROUTE_ALT_COLORS)]
 
 
-def _route_style(index: int) -> StyleFn:
+def route_style(index: int) -> StyleFn:
+    """How a route (0) or its n-th alternative is drawn, each leg dashed by its status."""
     color = route_color(index)
     weight = style.ROUTE_WEIGHT if index == 0 else style.ROUTE_ALT_WEIGHT
 
@@ -1235,7 +1236,7 @@ def route_group(
     route, 1.. its alternatives."""
     group = FeatureGroup(name=html_text(name), show=True)
     if len(legs):
-        geojson_layer(catalog.CORRIDOR_LEGS, legs, name=name, style_fn=_route_style(index)).add_to(
+        geojson_layer(catalog.CORRIDOR_LEGS, legs, name=name, style_fn=route_style(index)).add_to(
             group
         )
     if len(places):
