@@ -20,6 +20,10 @@ if network is None:
 
 _state.seed_route_from_link()
 _state.route_notices()
+st.caption(
+    "The sidebar's filters do not apply here: a route has its own date or scenario, countries "
+    "to avoid and modes."
+)
 
 places = sorted(network.places, key=lambda n: present.fold(network.places[n].name))
 countries = sorted(network.country_names, key=lambda c: network.country_names[c])
