@@ -22,6 +22,7 @@ page = st.navigation(
     [
         st.Page("app_pages/explorer.py", title="Map", icon=":material/map:", default=True),
         st.Page("app_pages/corridors.py", title="Corridors", icon=":material/route:"),
+        st.Page("app_pages/routes.py", title="Routes", icon=":material/alt_route:"),
         st.Page("app_pages/gas.py", title="Gas exports", icon=":material/local_fire_department:"),
         st.Page("app_pages/summit.py", title="Gabala summit", icon=":material/groups:"),
         st.Page("app_pages/country.py", title="Country profile", icon=":material/flag:"),

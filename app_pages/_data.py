@@ -16,7 +16,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from corridormap import analysis, catalog, filters, links, load, mapbuild, present, review
+from corridormap import (
+    analysis,
+    catalog,
+    filters,
+    links,
+    load,
+    mapbuild,
+    present,
+    review,
+    routing,
+)
 from corridormap.filters import Filters
 
 
@@ -197,6 +207,20 @@ def _leg_table(folder: str) -> Any:
 def leg_table() -> Any:
     """Every leg with computed geodesic km and km per country (None if a layer is missing)."""
     return _leg_table(data_dir())
+
+
+@st.cache_resource(show_spinner=False)
+def _network(folder: str) -> routing.Network | None:
+    frames = _layers(folder).frames
+    needed = (catalog.CORRIDOR_LEGS.key, catalog.COUNTRIES.key, catalog.NODES.key)
+    if any(k not in frames for k in needed):
+        return None
+    return routing.build_network(frames, _leg_table(folder))
+
+
+def network() -> routing.Network | None:
+    """The route planner's network (None if the legs, nodes or countries did not load)."""
+    return _network(data_dir())
 
 
 @st.cache_resource(show_spinner=False)

@@ -163,3 +163,83 @@ def take_click(result: dict[str, Any] | None, frames: dict[str, Any]) -> None:
     if key != st.session_state.get("selected"):
         select(key, frames, move=False)
         st.rerun()
+
+
+# ---------------------------------------------------------------------------------------------
+# The Routes page: link -> widgets -> link
+
+#: The Routes page's widgets by what they hold.
+ROUTE_KEYS = {
+    "origin": "r_from",
+    "destination": "r_to",
+    "avoid": "r_avoid",
+    "modes": "r_modes",
+    "alternatives": "r_alt",
+    "compare": "r_compare",
+}
+#: The choices of the Routes page's "when" control.
+WHEN_NEWEST, WHEN_DATE, WHEN_PLANNED = "Newest date", "On a date", "Planned"
+#: A route shown when the link names none.
+DEFAULT_ROUTE = ("xian", "istanbul")
+
+
+def seed_route_from_link() -> None:
+    """On the Routes page's first run in a session, put the link's route into its widgets."""
+    if st.session_state.get("_route_seeded"):
+        return
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    state, notices = links.parse_route(query, _data.vocabulary())
+    ss = st.session_state
+    ss["r_from"] = state.origin or DEFAULT_ROUTE[0]
+    ss["r_to"] = state.destination or DEFAULT_ROUTE[1]
+    ss["r_avoid"] = list(state.avoid)
+    ss["r_modes"] = list(state.modes)
+    ss["r_alt"] = state.alternatives
+    ss["r_compare"] = state.compare
+    if isinstance(state.when, date):
+        ss["r_when"], ss["r_date"] = WHEN_DATE, state.when
+    else:
+        ss["r_when"] = WHEN_PLANNED if state.when == links.PLANNED else WHEN_NEWEST
+        ss["r_date"] = min(_data.asof_max(), date(2025, 10, 7))
+    ss["route_notices"] = [str(n) for n in notices]
+    ss["_route_seeded"] = True
+
+
+def route_state() -> links.RouteState:
+    """The route as the Routes page's widgets hold it now."""
+    ss = st.session_state
+    kind = ss.get("r_when") or WHEN_NEWEST
+    when: date | str | None = None
+    if kind == WHEN_PLANNED:
+        when = links.PLANNED
+    elif kind == WHEN_DATE:
+        when = ss.get("r_date")
+    return links.RouteState(
+        origin=ss.get("r_from"),
+        destination=ss.get("r_to"),
+        when=when,
+        avoid=tuple(ss.get("r_avoid", ())),
+        modes=tuple(ss.get("r_modes", ())),
+        alternatives=int(ss.get("r_alt") or 0),
+        compare=bool(ss.get("r_compare")),
+    )
+
+
+def sync_route_link(state: links.RouteState) -> None:
+    """Write the route into the address bar (the frame's ``sync_link`` keeps it there)."""
+    for key in links.ROUTE_PARAMS:
+        if key in st.query_params:
+            del st.query_params[key]
+    for key, value in links.route_params(state).items():
+        st.query_params[key] = value
+
+
+def route_notices() -> None:
+    """Route values dropped from the link this page was opened with, named one by one."""
+    notices = st.session_state.get("route_notices") or []
+    if notices:
+        st.warning(
+            "Some route parameters of the link could not be used and were dropped:\n\n"
+            + "\n".join(f"- {present.md_escape(n)}" for n in notices),
+            icon=":material/link_off:",
+        )

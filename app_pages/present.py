@@ -85,7 +85,8 @@ def _scene_number(raw: str | None, total: int) -> int:
 
 
 def _extra(show: str | None, view: export.ExportView) -> None:
-    """What a scene shows under its map besides the caption: a table or a chart."""
+    """What a scene shows under its map besides the caption: a table or a chart (a route is
+    drawn on the map, its totals in the caption)."""
     if show == "table":
         _tables.tables(dict(view.shown), key="present")
     elif show == "chart:destinations":
@@ -107,7 +108,9 @@ def _downloads(b: briefing.Briefing, view: export.ExportView, frames: Any) -> No
     vocab = _data.vocabulary()
 
     def views() -> list[export.ExportView]:
-        return export.briefing_views(frames, b, vocab, crossings=_data.crossings())
+        return export.briefing_views(
+            frames, b, vocab, crossings=_data.crossings(), network=_data.network()
+        )
 
     a, c, d, _ = st.columns([1, 1, 1, 3])
     a.download_button(
@@ -189,7 +192,9 @@ total = len(b.scenes)
 number = _scene_number(st.query_params.get("scene"), total)
 scene = b.scenes[number - 1]
 frames = _data.layers().frames
-view = export.scene_view(frames, b, scene, _data.vocabulary(), crossings=_data.crossings())
+view = export.scene_view(
+    frames, b, scene, _data.vocabulary(), crossings=_data.crossings(), network=_data.network()
+)
 
 prev_col.button(
     "Previous",

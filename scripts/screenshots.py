@@ -30,6 +30,7 @@ SIZES = ((1440, 900), (390, 844))
 PAGES = {
     "explorer": "",
     "corridors": "corridors",
+    "routes": "routes?from=baku&to=kars&when=planned&avoid=GEO&alt=1&compare=1",
     "gas": "gas",
     "summit": "summit",
     "country": "country?country=AZE",

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = (
     "app_pages/explorer.py",
     "app_pages/corridors.py",
+    "app_pages/routes.py",
     "app_pages/gas.py",
     "app_pages/summit.py",
     "app_pages/country.py",
@@ -117,6 +118,7 @@ def test_a_broken_layer_shows_an_error_and_the_rest_works(tmp_path, monkeypatch)
 
 BREAKS = {
     "app_pages/corridors.py": (catalog.CORRIDOR_LEGS.file, "Corridor legs"),
+    "app_pages/routes.py": (catalog.NODES.file, "Nodes"),
     "app_pages/gas.py": (catalog.GAS_DESTINATIONS.file, "Gas destinations"),
     "app_pages/summit.py": (catalog.ANNOTATIONS.file, "Gabala 2025 annotations"),
     "app_pages/country.py": (catalog.COUNTRIES.file, "Countries"),

@@ -206,3 +206,26 @@ def test_validate_with_no_paths_fails_on_a_broken_briefing(tmp_path, capsys):
     (data / "briefings" / "mine.yaml").write_text("title: [\n", encoding="utf-8")
     assert cli.main(["--data-dir", str(data), "validate"]) == 2
     assert "mine.yaml: invalid YAML at line" in capsys.readouterr().err
+
+
+def test_a_scene_may_show_a_route_between_two_nodes(tmp_path, vocab):
+    path = tmp_path / "ok.yaml"
+    path.write_text(
+        "title: T\nscenes:\n  - title: S\n    text: t\n    show: route:port-of-baku-alat-kars\n",
+        encoding="utf-8",
+    )
+    b = briefing.load_briefing(path, vocab)
+    (scene,) = b.scenes
+    assert scene.show == "route:port-of-baku-alat-kars"
+    assert briefing.scene_route(scene, vocab) == ("port-of-baku-alat", "kars")
+
+
+@pytest.mark.parametrize("show", ["route:baku-atlantis", "route:bakukars", "route:FROM-TO"])
+def test_a_bad_route_names_scene_and_field(tmp_path, vocab, show):
+    msgs = problems_of(
+        tmp_path, f"title: T\nscenes:\n  - title: S\n    text: t\n    show: {show}\n", vocab
+    )
+    assert msgs == [
+        f'bad.yaml, scene 1 "S", show: not route:FROM-TO with two node ids, e.g. '
+        f"route:baku-kars (got {show!r})"
+    ]

@@ -11,6 +11,7 @@ from shapely.geometry import LineString, MultiPolygon, Polygon
 
 from corridormap import build_data, catalog
 from corridormap.build_data.countries import _drop_small_parts
+from corridormap.build_data.sources import _connecting_rows
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -115,3 +116,36 @@ def test_shipped_layers_pass_the_shared_validator() -> None:
     if hasattr(load, "load_participants"):
         table = load.load_participants(DATA)
         assert len(table) == 9
+
+
+NODES = [
+    {"node_id": "alat", "waypoint": "39.9300,49.4100", "name": "Alat", "iso3": "AZE"},
+    {"node_id": "horadiz", "waypoint": "39.4502,47.3350", "name": "Horadiz", "iso3": "AZE"},
+]
+LEG = {"mode": "rail", "status": "operational", "sources": ["https://a.example/x"]}
+
+
+def test_connecting_lines_become_waypoint_rows() -> None:
+    rows = _connecting_rows(
+        {"LINK": {"layer": "zangezur", "nodes": ["alat", "horadiz"], "legs": {1: LEG}}}, NODES
+    )
+    assert [(r["feature_id"], r["seq"], r["lat"], r["lon"]) for r in rows] == [
+        ("LINK", "1", "39.9300", "49.4100"),
+        ("LINK", "2", "39.4502", "47.3350"),
+    ]
+    assert (rows[0]["mode_to_next"], rows[0]["status_to_next"]) == ("rail", "operational")
+    assert rows[0]["source_url"] == "https://a.example/x"
+    assert rows[1]["mode_to_next"] == ""
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ({"nodes": ["alat", "atlantis"], "legs": {1: LEG}}, "unknown node 'atlantis'"),
+        ({"nodes": ["alat", "horadiz"], "legs": {1: {**LEG, "sources": []}}}, "leg 1: no sources"),
+        ({"nodes": ["alat", "horadiz"], "legs": {2: LEG}}, "legs must be numbered 1..1"),
+    ],
+)
+def test_a_bad_connecting_line_is_named(line: dict, message: str) -> None:
+    with pytest.raises(build_data.BuildError, match=message):
+        _connecting_rows({"LINK": {"layer": "zangezur", **line}}, NODES)

@@ -183,3 +183,51 @@ def test_review_refuses_a_bad_date_or_age_without_a_traceback():
         out = run("review", *args)
         assert out.returncode == 2
         assert "Traceback" not in out.stderr
+
+
+# --- route ---------------------------------------------------------------------------------
+
+
+def test_route_json_today(capsys):
+    assert cli.main(["route", "xian", "Istanbul", "--format", "json", "--alternatives", "1"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["found"] is True
+    assert (doc["from"], doc["to"]) == ("xian", "istanbul")
+    assert doc["legs"][0]["segment_id"] == "MC_NORTH-01"
+    assert doc["legs"][-1]["segment_id"] == "MC_NORTH-20"
+    assert {leg["status"] for leg in doc["legs"]} == {"operational"}
+    assert doc["sea_legs"] == 1
+    assert doc["countries"] == ["CHN", "KAZ", "AZE", "GEO", "TUR"]
+    assert len(doc["alternatives"]) == 1
+
+
+def test_route_planned_avoiding_a_country(capsys):
+    args = ["route", "baku", "kars", "--asof", "planned", "--avoid", "GEO", "--format", "json"]
+    assert cli.main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["scenario"] == "planned"
+    assert "GEO" not in doc["countries"]
+    assert "planned" in {leg["status"] for leg in doc["legs"]}
+
+
+def test_route_no_route_is_an_answer_with_its_reason(capsys):
+    assert cli.main(["route", "baku", "kars", "--avoid", "GEO"]) == 0
+    out = capsys.readouterr().out
+    assert "no route: no route is in service on" in out
+    assert "the shortest one crosses Georgia (GEO)" in out
+
+
+def test_route_an_unknown_node_exits_2_naming_it():
+    out = run("route", "xian", "atlantis")
+    assert out.returncode == 2
+    assert "route: unknown place 'atlantis'" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_route_bad_options_exit_2_naming_them(capsys):
+    assert cli.main(["route", "xian", "kars", "--asof", "soon"]) == 2
+    assert "date 'soon' is neither an ISO date" in capsys.readouterr().err
+    assert cli.main(["route", "xian", "kars", "--avoid", "RUS,XYZ"]) == 2
+    assert "unknown country code 'XYZ'" in capsys.readouterr().err
+    assert cli.main(["route", "xian", "kars", "--modes", "rail,air"]) == 2
+    assert "unknown mode 'air'" in capsys.readouterr().err

@@ -199,7 +199,7 @@ def test_consecutive_legs_connect() -> None:
     by_route: dict[str, list[dict[str, Any]]] = {}
     for f in legs:
         by_route.setdefault(f["properties"]["route"], []).append(f)
-    assert len(by_route) == 10
+    assert len(by_route) == 11  # the ten reference routes and the Alat–Horadiz connecting line
     for route, fs in by_route.items():
         fs.sort(key=lambda f: f["properties"]["seq"])
         for a, b in itertools.pairwise(fs):
@@ -284,8 +284,20 @@ def test_nodes_are_deduplicated() -> None:
     coords = [tuple(f["geometry"]["coordinates"]) for f in _load("nodes")]
     assert len(set(coords)) == len(coords)
     alat = next(p for p in nodes if p["node_id"] == "port-of-baku-alat")
-    assert set(alat["routes"]) == {"MC_NORTH", "MC_KURYK", "MC_SOUTH", "INSTC_WEST"}
+    assert set(alat["routes"]) == {"MC_NORTH", "MC_KURYK", "MC_SOUTH", "INSTC_WEST", "ZNG_LINK"}
     assert alat["coord_quality"] == "approximate"
+
+
+def test_connecting_line_joins_zangezur_to_baku() -> None:
+    """The Zangezur line starts at Horadiz; the existing line from Alat joins it to the Baku
+    network, sourced and dated like every leg."""
+    link = next(p for p in _props("corridors") if p["route"] == "ZNG_LINK")
+    assert (link["from_node"], link["to_node"]) == ("port-of-baku-alat", "horadiz")
+    assert link["corridor"] == "zangezur"
+    assert (link["mode"], link["status"]) == ("rail", "operational")
+    assert link["source_url"]
+    assert link["as_of"] == "2025-09-05"
+    assert link["confidence"] == "low"
 
 
 # --- Pipelines, summits, annotations -----------------------------------------------------

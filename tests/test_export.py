@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -306,3 +307,36 @@ def test_cli_own_layers_go_with_a_view_not_a_briefing(tmp_path):
     )  # fmt: skip
     assert result.returncode == 2
     assert "--layer goes with --params" in result.stderr
+
+
+def test_a_scene_route_is_drawn_in_every_export(frames, vocab, tmp_path):
+    path = tmp_path / "routes.yaml"
+    path.write_text(
+        "title: Routes\nscenes:\n"
+        "  - title: Baku to Kars avoiding nothing, on the summit day\n    text: t\n"
+        "    filters: {asof: 2025-10-07, layers: [countries]}\n"
+        "    view: {center: [40.5, 46.0], zoom: 6}\n"
+        "    show: route:baku-kars\n",
+        encoding="utf-8",
+    )
+    b = briefing.load_briefing(path, vocab)
+    (view,) = export.briefing_views(frames, b, vocab)
+    assert "Route: Baku → Kars, legs in service on 7 Oct 2025" in view.description
+    (drawn,) = view.routes  # no alternatives
+    name, legs, places = drawn
+    assert name.startswith("Route: Baku → Kars")
+    assert "MC_NORTH-15" in legs.index  # by the Baku–Tbilisi–Kars railway
+    assert set(places.index) == {"baku", "kars"}
+    html = export.html_briefing(b, [view], frames)
+    route_style = f'"color":"{style.ROUTE_COLOR}","weight":{style.ROUTE_WEIGHT}'
+    assert html.count(route_style) == len(legs)
+    arr = np.asarray(Image.open(io.BytesIO(export.png_view(view, frames))).convert("RGB"))
+    map_part = arr[int(arr.shape[0] * 0.14) :, : int(arr.shape[1] * 0.72)]
+    # only countries are shown: the dark route is the one line on the map
+    plain = export.png_view(replace(view, routes=()), frames)
+    plain_arr = np.asarray(Image.open(io.BytesIO(plain)).convert("RGB"))
+    plain_part = plain_arr[int(arr.shape[0] * 0.14) :, : int(arr.shape[1] * 0.72)]
+    assert (
+        pixels_near(map_part, style.ROUTE_COLOR, 60)
+        > pixels_near(plain_part, style.ROUTE_COLOR, 60) + 200
+    )

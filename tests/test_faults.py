@@ -18,6 +18,7 @@ from corridormap import assets, catalog, mapbuild
 ROOT = Path(__file__).resolve().parents[1]
 MAP_PAGES = (
     "app_pages/explorer.py",
+    "app_pages/routes.py",
     "app_pages/gas.py",
     "app_pages/summit.py",
     "app_pages/country.py",
@@ -129,6 +130,7 @@ def half_corridors(tmp_path, monkeypatch):
 CORRIDOR_PAGES = (
     "app_pages/explorer.py",
     "app_pages/corridors.py",
+    "app_pages/routes.py",
     "app_pages/country.py",
     "app_pages/data.py",
     "app_pages/present.py",

@@ -187,3 +187,96 @@ def test_parse_never_raises_on_arbitrary_input(query):
     assert isinstance(state, ViewState)
     for n in notices:
         assert n.param in query
+
+
+# --- Routes page ----------------------------------------------------------------------------
+
+ROUTE_VOCAB = Vocabulary(
+    countries=frozenset({"AZE", "GEO", "TUR", "RUS", "IRN"}),
+    feature_ids={"nodes": frozenset({"baku", "kars", "xian", "astara-az", "astara-ir", "port"})},
+    asof_max=date(2026, 5, 15),
+)
+
+
+def test_a_full_route_link_parses():
+    state, notices = links.parse_route(
+        {
+            "from": ["baku"],
+            "to": ["kars"],
+            "when": ["planned"],
+            "avoid": ["geo,RUS"],
+            "modes": ["rail", "sea"],
+            "alt": ["2"],
+            "compare": ["1"],
+            "corridor": ["zangezur"],  # another page's: not the Routes page's business
+        },
+        ROUTE_VOCAB,
+    )
+    assert notices == []
+    assert state == links.RouteState(
+        "baku", "kars", links.PLANNED, ("GEO", "RUS"), ("rail", "sea"), 2, compare=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "reason"),
+    [
+        ({"from": ["atlantis"]}, "from", "not a node id (e.g. xian, baku, kars)"),
+        ({"to": ["Kars"]}, "to", "not a node id (e.g. xian, baku, kars)"),
+        ({"when": ["tomorrow"]}, "when", "not a date YYYY-MM-DD or 'planned'"),
+        ({"when": ["2030-01-01"]}, "when", "outside 2006-01-01..2026-05-15"),
+        ({"avoid": ["XXX"]}, "avoid", "not an ISO3 code of a country on the map"),
+        ({"modes": ["air"]}, "modes", "not a mode (rail, sea, road)"),
+        ({"alt": ["4"]}, "alt", "not a whole number from 0 to 3"),
+        ({"alt": ["-1"]}, "alt", "not a whole number from 0 to 3"),
+        ({"compare": ["yes"]}, "compare", "not 1 or 0"),
+    ],
+)
+def test_bad_route_values_are_dropped_with_a_notice(query, param, reason):
+    state, notices = links.parse_route(query, ROUTE_VOCAB)
+    assert state == links.RouteState()
+    assert [(n.param, n.reason) for n in notices] == [(param, reason)]
+
+
+def test_route_link_values_are_known_to_the_view_parser():
+    """A Routes link is not reported as unknown parameters by the shared sidebar's parser."""
+    _, notices = links.parse({"from": ["baku"], "to": ["kars"], "alt": ["1"]}, VOCAB)
+    assert notices == []
+
+
+route_states = st.builds(
+    links.RouteState,
+    origin=st.none() | st.sampled_from(sorted(ROUTE_VOCAB.feature_ids["nodes"])),
+    destination=st.none() | st.sampled_from(sorted(ROUTE_VOCAB.feature_ids["nodes"])),
+    when=st.none()
+    | st.just(links.PLANNED)
+    | st.dates(min_value=filters.ASOF_MIN, max_value=ROUTE_VOCAB.asof_max),
+    avoid=st.lists(st.sampled_from(sorted(ROUTE_VOCAB.countries)), unique=True).map(tuple),
+    modes=st.lists(st.sampled_from(["rail", "sea", "road"]), unique=True).map(tuple),
+    alternatives=st.integers(0, links.MAX_ROUTE_ALTERNATIVES),
+    compare=st.booleans(),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(route_states)
+def test_route_round_trip(state):
+    params = links.route_params(state)
+    again, notices = links.parse_route(links.listed(params), ROUTE_VOCAB)
+    assert notices == []
+    assert again == state
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        ("baku-kars", ("baku", "kars")),
+        ("astara-az-astara-ir", ("astara-az", "astara-ir")),
+        ("baku-astara-az", ("baku", "astara-az")),
+        ("baku-atlantis", None),
+        ("bakukars", None),
+        ("baku-", None),
+    ],
+)
+def test_split_route(text, pair):
+    assert links.split_route(text, ROUTE_VOCAB.feature_ids["nodes"]) == pair

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from corridormap import load, routing, style
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/present.py"
 
@@ -97,3 +99,27 @@ def test_a_malformed_briefing_shows_its_problems_and_the_others_stay(tmp_path, m
     choice.set_value("gabala-2025").run()
     assert not at.error
     assert headings(at) == ["### The 12th OTS Summit in Gabala"]
+
+
+def test_a_scene_shows_a_route(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "briefings" / "routes.yaml").write_text(
+        "title: Routes\nscenes:\n"
+        "  - title: Baku to Kars when the planned links open\n    text: t\n"
+        "    show: route:baku-kars\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CORRIDORMAP_DATA_DIR", str(data))
+    at = present({"briefing": "routes"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    caption = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Route: Baku → Kars, planned: every leg" in caption
+    assert "border crossing" in caption
+    network = routing.build_network(load.load_all(data).frames)
+    expected = routing.scene_plan(network, "baku", "kars", None)
+    assert expected.route is not None
+    groups = map_args(at)["feature_group"]
+    route_style = f'"color":"{style.ROUTE_COLOR}","weight":{style.ROUTE_WEIGHT}'
+    assert groups.count(route_style) == len(expected.route.steps)  # drawn leg by leg

@@ -18,7 +18,17 @@ import pytest
 import streamlit_folium as sf
 from clirun import run
 
-from corridormap import analysis, briefing, catalog, elements, export, filters, mapbuild, upload
+from corridormap import (
+    analysis,
+    briefing,
+    catalog,
+    elements,
+    export,
+    filters,
+    mapbuild,
+    routing,
+    upload,
+)
 from corridormap.escape import html_text, script_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,6 +106,9 @@ def test_every_element_of_every_map_renders_in_one_pass(frames, vocab):
     b = briefing.load_briefing(ROOT / "data" / "briefings" / "gabala-2025.yaml", vocab)
     route = analysis.gas_route(frames["gas_destinations"], frames["pipelines"], "DEU")
     assert route.onward is not None
+    network = routing.build_network(frames)
+    plan = routing.plan(network, routing.Query("baku", "kars", routing.PLANNED, alternatives=2))
+    drawn = routing.map_routes(network, routing.plan_routes(plan))
     maps = {
         "build_map": mapbuild.build_map(all_frames, specs=specs, selected=(layer.spec.key, "1")),
         "view_map": export.view_map(view, all_frames),
@@ -114,6 +127,9 @@ def test_every_element_of_every_map_renders_in_one_pass(frames, vocab):
         "gas route with its untraced end": mapbuild.build_map(
             {k: frames[k] for k in ("gas_destinations", "pipelines")},
             extra_groups=[mapbuild.flow_group(route.pipelines, "route", route.onward)],
+        ),
+        "routes_map": mapbuild.build_map(
+            frames, extra_groups=mapbuild.route_groups(drawn), view=mapbuild.route_view(drawn)
         ),
     }
     for name, m in maps.items():

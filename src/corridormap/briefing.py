@@ -38,7 +38,11 @@ SHOW: Final = {
     "table": "the features on the map, as a table",
     "chart:destinations": "Azerbaijani gas destinations over time",
     "chart:km_by_status": "corridor km by status",
+    "route:FROM-TO": "the shortest route between two nodes (node ids), drawn on the map with its "
+    "totals, on the scene's date (without one: in the planned scenario)",
 }
+#: The prefix of a ``show: route:FROM-TO`` value.
+ROUTE_SHOW: Final = "route:"
 FIT_FEATURES: Final = "features"
 _TOP_KEYS: Final = ("title", "description", "scenes")
 _SCENE_KEYS: Final = ("title", "text", "filters", "view", "highlight", "show")
@@ -267,11 +271,39 @@ def _scene(c: _Collector, number: int, raw: Any, vocab: links.Vocabulary) -> Sce
     params = _filters(c, where, raw.get("filters"), vocab)
     view = _view(c, where, raw.get("view"))
     highlight = _highlight(c, where, raw.get("highlight"), vocab)
-    show = raw.get("show")
-    if show is not None and show not in SHOW:
-        c.add(where, "show", f"not one of {', '.join(SHOW)} (got {_short(show)})")
-        show = None
+    show = _show(c, where, raw.get("show"), vocab)
     return Scene(number, title_s, text, params, view, highlight, show)
+
+
+def _show(c: _Collector, where: str, show: Any, vocab: links.Vocabulary) -> str | None:
+    if show is None:
+        return None
+    if isinstance(show, str) and show.startswith(ROUTE_SHOW):
+        missing = _missing_layer(catalog.NODES.key, vocab)
+        if missing is not None:
+            c.skip(where, "show", f"{show!r} is not shown: the {missing} layer is not loaded")
+            return None
+        nodes = vocab.feature_ids.get(catalog.NODES.key, frozenset())
+        if links.split_route(show.removeprefix(ROUTE_SHOW), nodes) is not None:
+            return show
+        c.add(
+            where,
+            "show",
+            f"not route:FROM-TO with two node ids, e.g. route:baku-kars (got {_short(show)})",
+        )
+        return None
+    if isinstance(show, str) and show in SHOW:
+        return show
+    c.add(where, "show", f"not one of {', '.join(SHOW)} (got {_short(show)})")
+    return None
+
+
+def scene_route(scene: Scene, vocab: links.Vocabulary) -> tuple[str, str] | None:
+    """The (from, to) node ids a scene's ``show: route:FROM-TO`` names, if any."""
+    if scene.show is None or not scene.show.startswith(ROUTE_SHOW):
+        return None
+    nodes = vocab.feature_ids.get(catalog.NODES.key, frozenset())
+    return links.split_route(scene.show.removeprefix(ROUTE_SHOW), nodes)
 
 
 class _Loader(yaml.SafeLoader):

@@ -1,5 +1,5 @@
 """The ``corridormap`` command line: validate, rebuild the layers, statistics, the review
-queue, exports.
+queue, exports, routes.
 
 Exit codes: 0 success, 2 invalid input (with a message naming the file, feature and problem),
 never a traceback for bad input.
@@ -255,6 +255,53 @@ def _stats(fmt: str, data_dir: Path) -> int:
     return EXIT_OK
 
 
+def _route(args: argparse.Namespace, data_dir: Path) -> int:
+    """The shortest route between two places (and its alternatives), or why there is none."""
+    from corridormap import routing  # heavy imports only for this command
+
+    layers = load.load_all(data_dir)
+    needed = (catalog.CORRIDOR_LEGS.key, catalog.COUNTRIES.key, catalog.NODES.key)
+    missing = [k for k in needed if k not in layers]
+    if missing:
+        for key in missing:
+            print(f"route needs the {key} layer: {layers.errors.get(key)}", file=sys.stderr)
+        return EXIT_INVALID
+    network = routing.build_network(layers.frames)
+    try:
+        query = routing.Query(
+            origin=routing.resolve_place(network, args.origin),
+            destination=routing.resolve_place(network, args.destination),
+            when=routing.parse_scenario(args.asof),
+            avoid=routing.parse_countries(_csv(args.avoid), network.country_names),
+            modes=routing.parse_modes(_csv(args.modes)),
+            alternatives=args.alternatives,
+        )
+        result = routing.plan(network, query)
+    except routing.RoutingError as exc:
+        print(f"route: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.format == "json":
+        print(json.dumps(routing.plan_json(network, result), ensure_ascii=False, indent=2))
+    else:
+        print(routing.plan_text(network, result))
+    return EXIT_OK
+
+
+def _csv(values: Sequence[str] | None) -> list[str]:
+    """Comma-separated option values (the option may also be repeated)."""
+    return [v for text in values or () for v in text.split(",") if v.strip()]
+
+
+def _alternatives(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 <= value <= 5:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 5, got {value}")
+    return value
+
+
 def _today(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -357,7 +404,45 @@ def parser() -> argparse.ArgumentParser:
         "0 or 'off' turns it off; overrides [review] in .streamlit/corridormap.toml",
     )
     _export_parser(sub)
+    _route_parser(sub)
     return p
+
+
+def _route_parser(sub: Any) -> None:
+    r = sub.add_parser(
+        "route",
+        help="the shortest route between two places over the corridor legs, by date or "
+        "scenario, avoiding countries",
+    )
+    r.add_argument("origin", metavar="FROM", help="a node id (e.g. xian) or a place name")
+    r.add_argument("destination", metavar="TO", help="a node id or a place name")
+    r.add_argument(
+        "--asof",
+        default=None,
+        metavar="DATE|planned",
+        help="legs in service on DATE (YYYY-MM-DD), or 'planned': every leg, including planned "
+        "and under construction (default: legs in service on the newest date of the data)",
+    )
+    r.add_argument(
+        "--avoid",
+        action="append",
+        metavar="ISO3,...",
+        help="countries the route must not cross (ISO3 codes, comma-separated)",
+    )
+    r.add_argument(
+        "--modes",
+        action="append",
+        metavar="MODE,...",
+        help="modes the route may use: rail, sea, road (default: all)",
+    )
+    r.add_argument(
+        "--alternatives",
+        type=_alternatives,
+        default=0,
+        metavar="K",
+        help="also list up to K next-shortest routes (0-5)",
+    )
+    r.add_argument("--format", choices=("table", "json"), default="table")
 
 
 def _export_parser(sub: Any) -> None:
@@ -398,6 +483,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _export(args, data_dir)
     if args.command == "review":
         return _review(args, data_dir)
+    if args.command == "route":
+        return _route(args, data_dir)
     raise AssertionError(f"unhandled command {args.command}")  # pragma: no cover
 
 

@@ -35,9 +35,21 @@ PARAMS: Final = (
     # read by the presentation page (which briefing, which scene); filters ignore them
     "briefing",
     "scene",
+    # read by the Routes page (``parse_route``); filters ignore them
+    "from",
+    "to",
+    "when",
+    "avoid",
+    "modes",
+    "alt",
+    "compare",
 )
+#: The Routes page's parameters.
+ROUTE_PARAMS: Final = ("from", "to", "when", "avoid", "modes", "alt", "compare")
 #: Parameters of one page that the shared sidebar keeps in the address bar.
-PAGE_PARAMS: Final = ("briefing", "scene")
+PAGE_PARAMS: Final = ("briefing", "scene", *ROUTE_PARAMS)
+#: The most alternatives a Routes link asks for.
+MAX_ROUTE_ALTERNATIVES: Final = 3
 PLANNED: Final = "planned"
 ZOOM_RANGE: Final = (2, 12)
 MAX_VALUE_LENGTH: Final = 200
@@ -194,10 +206,10 @@ def _parse_filters(r: _Reader, vocab: Vocabulary) -> Filters:
     return f
 
 
-def _known_country(r: _Reader, code: str, vocab: Vocabulary) -> bool:
+def _known_country(r: _Reader, code: str, vocab: Vocabulary, param: str = "country") -> bool:
     if code in vocab.countries:
         return True
-    r.drop("country", code, "not an ISO3 code of a country on the map")
+    r.drop(param, code, "not an ISO3 code of a country on the map")
     return False
 
 
@@ -243,6 +255,111 @@ def parse(query: Mapping[str, Sequence[str]], vocab: Vocabulary) -> tuple[ViewSt
         else:
             r.drop("basemap", v, f"not one of {', '.join(vocab.basemaps)}")
     return ViewState(f, select, lat, lon, zoom, bm), r.notices
+
+
+@dataclass(frozen=True, slots=True)
+class RouteState:
+    """What a Routes link asks: from, to (node ids), when (a date, ``"planned"``, or None for the
+    newest date of the data), countries to avoid, modes, alternatives, and whether to compare
+    today with the planned network."""
+
+    origin: str | None = None
+    destination: str | None = None
+    when: date | str | None = None
+    avoid: tuple[str, ...] = ()
+    modes: tuple[str, ...] = ()
+    alternatives: int = 0
+    compare: bool = False
+
+
+def _place(r: _Reader, name: str, vocab: Vocabulary) -> str | None:
+    v = r.last(name)
+    if v is None:
+        return None
+    if v in vocab.feature_ids.get(catalog.NODES.key, frozenset()):
+        return v
+    r.drop(name, v, "not a node id (e.g. xian, baku, kars)")
+    return None
+
+
+def _parse_when(r: _Reader, vocab: Vocabulary) -> date | str | None:
+    v = r.last("when")
+    if v is not None and v.lower() == PLANNED:
+        return PLANNED
+    if v is None:
+        return None
+    try:
+        d = date.fromisoformat(v)
+    except ValueError:
+        r.drop("when", v, "not a date YYYY-MM-DD or 'planned'")
+        return None
+    if not filters.ASOF_MIN <= d <= vocab.asof_max:
+        r.drop("when", v, f"outside {filters.ASOF_MIN.isoformat()}..{vocab.asof_max.isoformat()}")
+        return None
+    return d
+
+
+def parse_route(
+    query: Mapping[str, Sequence[str]], vocab: Vocabulary
+) -> tuple[RouteState, list[Notice]]:
+    """The Routes page's state from query parameters, plus a notice for every value dropped
+    (other pages' parameters are not its business and are not reported)."""
+    r = _Reader({k: v for k, v in query.items() if k in ROUTE_PARAMS})
+    origin, destination = _place(r, "from", vocab), _place(r, "to", vocab)
+    when = _parse_when(r, vocab)
+    avoid = tuple(
+        c for c in (v.upper() for v in r.values("avoid")) if _known_country(r, c, vocab, "avoid")
+    )
+    modes = r.members("modes", vocab.allowed("mode"), "not a mode (rail, sea, road)")
+    alternatives = 0
+    v = r.last("alt")
+    if v is not None:
+        if v.isdigit() and 0 <= int(v) <= MAX_ROUTE_ALTERNATIVES:
+            alternatives = int(v)
+        else:
+            r.drop("alt", v, f"not a whole number from 0 to {MAX_ROUTE_ALTERNATIVES}")
+    compare = False
+    v = r.last("compare")
+    if v is not None:
+        if v in ("1", "0"):
+            compare = v == "1"
+        else:
+            r.drop("compare", v, "not 1 or 0")
+    state = RouteState(origin, destination, when, avoid, modes, alternatives, compare)
+    return state, r.notices
+
+
+def route_params(state: RouteState) -> dict[str, str]:
+    """Query parameters for a Routes state: only what differs from the defaults."""
+    out: dict[str, str] = {}
+    if state.origin:
+        out["from"] = state.origin
+    if state.destination:
+        out["to"] = state.destination
+    if isinstance(state.when, date):
+        out["when"] = state.when.isoformat()
+    elif state.when == PLANNED:
+        out["when"] = PLANNED
+    if state.avoid:
+        out["avoid"] = ",".join(state.avoid)
+    if state.modes:
+        out["modes"] = ",".join(state.modes)
+    if state.alternatives:
+        out["alt"] = str(state.alternatives)
+    if state.compare:
+        out["compare"] = "1"
+    return out
+
+
+def split_route(text: str, node_ids: frozenset[str]) -> tuple[str, str] | None:
+    """``FROM-TO`` (node ids, which may hold hyphens themselves) as the pair of ids, when
+    exactly one split names two known nodes; else None."""
+    pairs = [
+        (text[:i], text[i + 1 :])
+        for i, c in enumerate(text)
+        if c == "-" and text[:i] in node_ids and text[i + 1 :] in node_ids
+    ]
+    return pairs[0] if len(pairs) == 1 else None
 
 
 def resolve_select(value: str, vocab: Vocabulary) -> str | None:

@@ -1468,6 +1468,75 @@ def flow_group(
     return group
 
 
+def route_color(index: int) -> str:
+    """The colour of a route (0) or of its n-th alternative (1, 2, ...)."""
+    if index == 0:
+        return style.ROUTE_COLOR
+    return style.ROUTE_ALT_COLORS[(index - 1) % len(style.ROUTE_ALT_COLORS)]
+
+
+def route_style(index: int) -> StyleFn:
+    """How a route (0) or its n-th alternative is drawn, each leg dashed by its status."""
+    color = route_color(index)
+    weight = style.ROUTE_WEIGHT if index == 0 else style.ROUTE_ALT_WEIGHT
+
+    def _style(props: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "color": color,
+            "weight": weight,
+            "opacity": style.ROUTE_OPACITY,
+            "dashArray": style.status_dash(str(props["status"])),
+            "lineCap": "round",
+        }
+
+    return _style
+
+
+def route_group(
+    legs: gpd.GeoDataFrame, places: gpd.GeoDataFrame, name: str, index: int = 0
+) -> FeatureGroup:
+    """A route drawn over the map: its legs (in the route's colour, dashed by status) and its
+    labelled places (ends and transfers), singled out like a highlight. ``index`` 0 is the
+    route, 1.. its alternatives."""
+    group = FeatureGroup(name=html_text(name), show=True)
+    if len(legs):
+        geojson_layer(catalog.CORRIDOR_LEGS, legs, name=name, style_fn=route_style(index)).add_to(
+            group
+        )
+    if len(places):
+        geojson_layer(
+            catalog.NODES,
+            places,
+            name=name,
+            style_fn=highlight_style(catalog.NODES),
+            highlighted=True,
+        ).add_to(group)
+    return group
+
+
+def route_groups(
+    routes: Sequence[tuple[str, gpd.GeoDataFrame, gpd.GeoDataFrame]],
+) -> list[FeatureGroup]:
+    """Routes as ``(name, legs, places)``, the route first and its alternatives after it: one
+    group each, the alternatives drawn first so that the route lies on top."""
+    groups = [route_group(legs, places, name, i) for i, (name, legs, places) in enumerate(routes)]
+    return groups[1:] + groups[:1]
+
+
+def route_view(
+    routes: Sequence[tuple[str, gpd.GeoDataFrame, gpd.GeoDataFrame]],
+    size_px: tuple[float, float] = FIT_PX,
+) -> MapView:
+    """The view that shows every leg of these routes (the default view when there is none)."""
+    legs = [legs for _, legs, _ in routes if len(legs)]
+    if not legs:
+        return MapView()
+    boxes = [[float(v) for v in g.total_bounds] for g in legs]
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    return fit_bounds((x0, y0, x1, y1), size_px=size_px)
+
+
 def land_collection_json(land: gpd.GeoDataFrame) -> str:
     """The basemap's land polygons as the browser receives them."""
     return collection_json(catalog.COUNTRIES, land, _land_style, LAND_DECIMALS)
@@ -1546,12 +1615,14 @@ def build_map(
     land_url: str | None = None,
     by_status: bool = False,
     fit: tuple[float, float, float, float] | None = None,
+    legend_collapsed: bool = False,
 ) -> folium.Map:
     """A whole map in one object (for exports and tests): basemap, overlays, legend, control.
 
     ``extra_legend``: the legend sections of ``extra_groups``. ``by_status``: corridor legs
     coloured by status (the legend says so). ``fit``: bounds the browser fits the map to
-    (``view`` is then where it starts, and what a server-side rendering shows)."""
+    (``view`` is then where it starts, and what a server-side rendering shows).
+    ``legend_collapsed``: the legend starts folded whatever the map's size."""
     if land is None:
         land = frames.get(catalog.COUNTRIES.key)
     m = base_map(land, view=view, basemap_key=basemap_key, height=height, land_url=land_url)
@@ -1559,7 +1630,13 @@ def build_map(
         group.add_to(m)
     if fit is not None:
         m.add_child(FitView(fit, FIT_PADDING_PX))
-    legend = legend_html(frames, specs=specs, extra=extra_legend, by_status=by_status)
+    legend = legend_html(
+        frames,
+        specs=specs,
+        extra=extra_legend,
+        by_status=by_status,
+        collapsed=legend_collapsed,
+    )
     if legend:
         m.add_child(Legend(legend))
     LayerControl(collapsed=True, position="topright").add_to(m)

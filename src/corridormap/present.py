@@ -550,13 +550,14 @@ def search_index(
 
 def search(hits: tuple[SearchHit, ...], query: str, limit: int = 20) -> list[SearchHit]:
     """Hits whose label contains every word of ``query`` (case- and accent-insensitive)."""
-    words = [_fold(w) for w in query.split() if w]
+    words = [fold(w) for w in query.split() if w]
     if not words:
         return []
-    return [h for h in hits if all(w in _fold(h.label) for w in words)][:limit]
+    return [h for h in hits if all(w in fold(h.label) for w in words)][:limit]
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Text for matching: lower case, no accents, dotless i as i."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ı", "i")
 

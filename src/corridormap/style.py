@@ -85,6 +85,7 @@ MODE_LABELS: Final = {"rail": "Rail", "road": "Road", "sea": "Sea (ferry or ship
 
 ROUTE_LABELS: Final = {
     "ZNG_RAIL": "Horadiz–Aghband–Syunik–Nakhchivan–Kars railway",
+    "ZNG_LINK": "Alat–Horadiz line (existing link to the Baku network)",
     "MC_NORTH": "Northern branch (Kazakhstan–Caspian–Azerbaijan–Georgia–Türkiye)",
     "MC_KURYK": "Kuryk ferry variant",
     "MC_SOUTH": "Southern branch (China–Kyrgyzstan–Uzbekistan–Turkmenistan)",
@@ -141,6 +142,18 @@ ONWARD_DASH: Final = "1 6"
 ONWARD_LABEL: Final = "Onward to the destination: route not traced by the sources (schematic)"
 FLOW_DASH: Final = "10 6"
 FLOW_DASH_PERIOD: Final = 16  # the dash pattern's length, for the animation
+#: A planned route (the Routes page, a briefing scene's route): drawn over the corridor legs,
+#: dashed by each leg's status like the legs; the alternatives in their own colours, thinner.
+ROUTE_COLOR: Final = OKABE_ITO["black"]
+ROUTE_WEIGHT: Final = 7.0
+ROUTE_OPACITY: Final = 0.75
+#: (not the OTS fills' purple and yellow, which the lines would cross, nor a hue near a
+#: corridor's: Okabe-Ito orange was too near the Zangezur vermillion; tests hold it)
+ROUTE_ALT_COLORS: Final = (OKABE_ITO["sky_blue"], "#332288", "#5a5a5a")
+ROUTE_ALT_WEIGHT: Final = 5.0
+#: How the page names a route and its alternatives.
+ROUTE_LABEL: Final = "Route"
+ROUTE_ALT_LABEL: Final = "Alternative {n}"
 PIPELINE_WEIGHT_RANGE: Final = (2.0, 9.0)  # px, for the smallest and largest capacity
 
 #: Gas destinations shaded by supply start: earlier supply, darker shade (sequential, CVD-safe).
@@ -169,7 +182,7 @@ TOPIC_STYLES: Final = (
 #: Colours for layers users add, in order: none is used by a shipped layer (chosen as the
 #: colours farthest from every shipped colour and from each other, in normal and simulated
 #: colour-blind vision, among those at 3:1 or more against the land; tests hold it).
-USER_COLORS: Final = ("#7550eb", "#0e0942", "#6c6c42")
+USER_COLORS: Final = ("#7550eb", "#10623a", "#917e56")
 
 #: How far apart (CIEDE2000) categories shown together must be: normal vision, and each
 #: simulated colour-vision deficiency (tritanopia, far rarer, with a lower bar).
@@ -195,6 +208,11 @@ def category_groups() -> dict[str, dict[str, str]]:
     return {
         "lines": {**_colors(CORRIDOR_STYLES), "Gas pipeline": PIPELINE_COLOR},
         "gas route": {"Gas pipeline": PIPELINE_COLOR, FLOW_LABEL: FLOW_COLOR},
+        "routes": {
+            **_colors(CORRIDOR_STYLES),
+            ROUTE_LABEL: ROUTE_COLOR,
+            **{ROUTE_ALT_LABEL.format(n=i): c for i, c in enumerate(ROUTE_ALT_COLORS, 1)},
+        },
         "OTS states": _colors(tuple(e for e in OTS_STYLES if e.value != "none")),
         "summits": _colors(SUMMIT_STYLES),
         "Gabala topics": _colors(TOPIC_STYLES),

@@ -23,6 +23,7 @@ from corridormap.build_data.sources import (
 
 CORRIDOR_ROUTE_ORDER = (
     "ZNG_RAIL",
+    "ZNG_LINK",
     "MC_NORTH",
     "MC_BLACKSEA_POTI",
     "MC_BLACKSEA_BATUMI",

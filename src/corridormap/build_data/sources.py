@@ -109,18 +109,67 @@ class Sources:
             (r["feature_id"], r["seq"]): r for r in _read_csv(ref / "waypoints_coord_quality.csv")
         }
         curated = _read_yaml(sources_dir / "curated.yaml")
+        nodes = _read_csv(sources_dir / "nodes.csv")
+        reference = _apply_waypoint_overrides(
+            _read_csv(ref / "waypoints.csv"), curated.get("waypoint_overrides") or {}
+        )
         return cls(
             dir=sources_dir,
             dates=SourceDates.load(sources_dir / "source_dates.csv"),
             curated=curated,
             annotations=_read_yaml(sources_dir / "annotations.yaml")["annotations"],
-            waypoints=_apply_waypoint_overrides(
-                _read_csv(ref / "waypoints.csv"), curated.get("waypoint_overrides") or {}
-            ),
+            waypoints=[
+                *reference,
+                *_connecting_rows(curated.get("connecting_lines") or {}, nodes),
+            ],
             coord_quality=quality,
-            nodes=_read_csv(sources_dir / "nodes.csv"),
+            nodes=nodes,
             places={r["place_id"]: r for r in _read_csv(sources_dir / "places.csv")},
         )
+
+
+def _connecting_rows(
+    lines: Mapping[str, Mapping[str, Any]], nodes: Sequence[Mapping[str, str]]
+) -> list[dict[str, str]]:
+    """curated.yaml's ``connecting_lines`` as waypoint rows (the columns of waypoints.csv), so
+    that their legs and nodes are built like the reference routes'.
+
+    A line names its nodes by node id and carries, per leg (the seq of the node it leaves), the
+    mode, status, expected year and sources. An unknown node or a leg without sources is an
+    error.
+    """
+    by_id = {n["node_id"]: n for n in nodes}
+    out: list[dict[str, str]] = []
+    for route, line in lines.items():
+        legs: Mapping[int, Mapping[str, Any]] = line["legs"]
+        ids: Sequence[str] = line["nodes"]
+        if set(legs) != set(range(1, len(ids))):
+            raise BuildError(f"connecting_lines {route}: legs must be numbered 1..{len(ids) - 1}")
+        for seq, node_id in enumerate(ids, start=1):
+            node = by_id.get(node_id)
+            if node is None:
+                raise BuildError(f"connecting_lines {route}: unknown node {node_id!r}")
+            leg = legs.get(seq, {})
+            if seq < len(ids) and not leg.get("sources"):
+                raise BuildError(f"connecting_lines {route} leg {seq}: no sources")
+            lat, lon = node["waypoint"].split(",")
+            expected = leg.get("expected_year")
+            out.append(
+                {
+                    "layer": str(line["layer"]),
+                    "feature_id": route,
+                    "seq": str(seq),
+                    "name": node["name"],
+                    "country_iso3": node["iso3"],
+                    "lat": lat,
+                    "lon": lon,
+                    "mode_to_next": str(leg.get("mode", "")),
+                    "status_to_next": str(leg.get("status", "")),
+                    "expected_year": "" if expected is None else str(expected),
+                    "source_url": " ; ".join(leg.get("sources", [])),
+                }
+            )
+    return out
 
 
 #: The waypoints.csv columns curated.yaml's ``waypoint_overrides`` may replace.

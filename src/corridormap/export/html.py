@@ -58,7 +58,7 @@ def map_groups(
                 highlighted=True,
             ).add_to(group)
         groups.append(group)
-    return groups
+    return [*groups, *mapbuild.route_groups(view.routes)]
 
 
 _EMPTY: Final = gpd.GeoDataFrame()

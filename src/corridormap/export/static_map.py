@@ -156,6 +156,19 @@ def _draw_highlights(ax: Axes, view: ExportView, frames: Mapping[str, gpd.GeoDat
                 )
 
 
+def _draw_routes(ax: Axes, view: ExportView) -> None:
+    """A scene's route over everything, in the live map's route style; the alternatives under
+    the route."""
+    from matplotlib.lines import Line2D  # noqa: PLC0415
+
+    for index in reversed(range(len(view.routes))):
+        _, legs, _ = view.routes[index]
+        fn = mapbuild.route_style(index)
+        rows = legs.drop(columns="geometry").to_dict("records")
+        for row, geom in zip(rows, legs.to_crs(3857).geometry, strict=True):
+            _draw_geom(ax, geom, fn(row), 58, Line2D)
+
+
 def draw_map(
     ax: Axes, view: ExportView, frames: Mapping[str, gpd.GeoDataFrame], size_in: tuple[float, float]
 ) -> None:
@@ -173,6 +186,7 @@ def draw_map(
         if gdf is not None:
             _draw_layer(ax, spec, gdf, z * 2)
     _draw_highlights(ax, view, frames)
+    _draw_routes(ax, view)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal", adjustable="box")

@@ -17,7 +17,17 @@ from typing import Any
 
 import geopandas as gpd
 
-from corridormap import briefing, catalog, filters, links, load, mapbuild, present, style
+from corridormap import (
+    briefing,
+    catalog,
+    filters,
+    links,
+    load,
+    mapbuild,
+    present,
+    routing,
+    style,
+)
 from corridormap.catalog import LayerSpec
 from corridormap.escape import html_text
 from corridormap.filters import Filters
@@ -50,6 +60,9 @@ class ExportView:
     # Source URL -> the page's date (``load.load_source_register``); None: the register of
     # the default data folder, read when an export states its newest source date.
     register: Mapping[str, str] | None = None
+    # A scene's route (``show: route:FROM-TO``): (name, legs, places) of the route, drawn over
+    # the overlays; its totals (or why there is none) follow the description.
+    routes: tuple[tuple[str, gpd.GeoDataFrame, gpd.GeoDataFrame], ...] = ()
 
     def counts(self) -> dict[str, int]:
         """Features drawn per layer (countries: the OTS states the overlay draws)."""
@@ -179,9 +192,11 @@ def scene_view(
     *,
     crossings: Mapping[str, Any] | None = None,
     register: Mapping[str, str] | None = None,
+    network: routing.Network | None = None,
 ) -> ExportView:
-    """One scene of a briefing as an export view."""
-    return make_view(
+    """One scene of a briefing as an export view (with its route, when it shows one;
+    ``network``: the route planner's network, when the caller has it)."""
+    view = make_view(
         frames,
         briefing.scene_filters(scene, vocab),
         title=scene.title,
@@ -194,6 +209,27 @@ def scene_view(
         link=briefing.scene_query(b, scene),
         register=register,
     )
+    return _with_route(view, frames, briefing.scene_route(scene, vocab), network)
+
+
+def _with_route(
+    view: ExportView,
+    frames: Mapping[str, gpd.GeoDataFrame],
+    pair: tuple[str, str] | None,
+    network: routing.Network | None,
+) -> ExportView:
+    needed = (catalog.CORRIDOR_LEGS.key, catalog.NODES.key, catalog.COUNTRIES.key)
+    if pair is None or (network is None and any(k not in frames for k in needed)):
+        return view
+    network = network or routing.build_network(frames)
+    if any(end not in network.places for end in pair):
+        return view
+    plan = routing.scene_plan(network, *pair, view.filters.asof)
+    return replace(
+        view,
+        description=f"{view.description}. Route: {routing.plan_summary(network, plan)}",
+        routes=tuple(routing.map_routes(network, routing.plan_routes(plan))),
+    )
 
 
 def briefing_views(
@@ -203,10 +239,12 @@ def briefing_views(
     *,
     crossings: Mapping[str, Any] | None = None,
     register: Mapping[str, str] | None = None,
+    network: routing.Network | None = None,
 ) -> list[ExportView]:
     vocab = vocab or vocabulary(frames)
     return [
-        scene_view(frames, b, s, vocab, crossings=crossings, register=register) for s in b.scenes
+        scene_view(frames, b, s, vocab, crossings=crossings, register=register, network=network)
+        for s in b.scenes
     ]
 
 

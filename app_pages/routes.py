@@ -1,0 +1,145 @@
+"""Routes: how does a corridor run between two places, on a date or when the planned links open?"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import _data, _maps, _state
+from corridormap import catalog, filters, mapbuild, present, routing
+from corridormap.filters import Filters
+
+#: The map's size at 1440x900 with the sidebar open (about 940 x 520 px), a little small so
+#: that a fitted route is not cut at the edges.
+MAP_PX = (900.0, 500.0)
+
+st.markdown("#### Routes: from one place to another over the corridors")
+_data.show_layer_errors((catalog.CORRIDOR_LEGS.key, catalog.NODES.key, catalog.COUNTRIES.key))
+network = _data.network()
+if network is None:
+    st.stop()
+
+_state.seed_route_from_link()
+_state.route_notices()
+st.caption(
+    "The sidebar's filters do not apply here: a route has its own date or scenario, countries "
+    "to avoid and modes."
+)
+
+places = sorted(network.places, key=lambda n: present.fold(network.places[n].name))
+countries = sorted(network.country_names, key=lambda c: network.country_names[c])
+
+
+def _place(node_id: str) -> str:
+    p = network.places[node_id]
+    return f"{p.name} ({p.iso3})"
+
+
+a, b, c, d = st.columns([2, 2, 2.4, 1.4], vertical_alignment="bottom")
+a.selectbox("From", places, format_func=_place, key="r_from")
+b.selectbox("To", places, format_func=_place, key="r_to")
+c.segmented_control(
+    "When",
+    [_state.WHEN_NEWEST, _state.WHEN_DATE, _state.WHEN_PLANNED],
+    key="r_when",
+    help="Newest date: legs in service on the newest date of the data. On a date: legs in "
+    "service then. Planned: every leg, including planned and under construction.",
+)
+d.date_input(
+    "Date",
+    min_value=filters.ASOF_MIN,
+    max_value=_data.asof_max(),
+    key="r_date",
+    disabled=st.session_state.get("r_when") != _state.WHEN_DATE,
+)
+e, f, g, h = st.columns([3, 2, 1.4, 1.6], vertical_alignment="bottom")
+e.multiselect(
+    "Countries to avoid",
+    countries,
+    format_func=lambda iso: f"{network.country_names[iso]} ({iso})",
+    key="r_avoid",
+    placeholder="none",
+)
+f.multiselect(
+    "Modes", list(routing.MODES), key="r_modes", placeholder="all", help="Empty: every mode."
+)
+g.selectbox("Alternatives", [0, 1, 2, 3], key="r_alt")
+h.toggle(
+    "Today vs planned",
+    key="r_compare",
+    help="The route on the newest date of the data beside the route when every planned link "
+    "is open.",
+)
+
+wanted = _state.route_state()
+_state.sync_route_link(wanted)
+query = routing.Query(
+    origin=wanted.origin or _state.DEFAULT_ROUTE[0],
+    destination=wanted.destination or _state.DEFAULT_ROUTE[1],
+    when=wanted.when,
+    avoid=wanted.avoid,
+    modes=wanted.modes,
+    alternatives=wanted.alternatives,
+)
+plan = routing.plan(network, query)
+name_a, name_b = network.places[query.origin].name, network.places[query.destination].name
+st.markdown(f"##### {present.md_escape(f'{name_a} → {name_b}')}: {plan.scenario}")
+if query.avoid:
+    st.caption("Avoiding " + ", ".join(network.country(iso) for iso in query.avoid))
+
+routes = routing.plan_routes(plan)
+if plan.route is None:
+    st.warning(f"**No route.** {present.md_escape(plan.reason or '')}", icon=":material/block:")
+
+shown = _data.filtered(
+    Filters(
+        asof=plan.asof,
+        layers=(catalog.COUNTRIES.key, catalog.CORRIDOR_LEGS.key, catalog.NODES.key),
+    )
+)
+drawn = routing.map_routes(network, routes)
+_maps.small_map(
+    shown,
+    key="routes_map",
+    height=520,
+    extra_groups=mapbuild.route_groups(drawn),
+    view=mapbuild.route_view(drawn, size_px=MAP_PX),
+    legend_collapsed=True,  # the legend would cover an end of the route
+)
+
+if plan.route is not None:
+    r = plan.route
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Length", f"{r.km:,.0f} km")
+    m2.metric("Border crossings", r.border_crossings)
+    m3.metric("Sea legs", r.sea_legs)
+    m4.metric("Countries", len(r.countries))
+    st.caption(present.md_escape(routing.route_facts(network, r)))
+    if len(plan.alternatives) < query.alternatives:
+        st.caption(routing.fewer_alternatives_note(plan))
+
+if plan.route is not None:
+    st.markdown("##### Legs of the route")
+    st.dataframe(routing.leg_rows(network, plan.route), hide_index=True, width="stretch")
+if plan.alternatives:
+    st.markdown("##### The route and its alternatives")
+    labelled = [(routing.route_label(i), route) for i, route in enumerate(routes)]
+    st.table(routing.comparison_rows(network, labelled).set_index("Route"))
+    cols = st.columns(len(plan.alternatives))
+    for i, (col, alt) in enumerate(zip(cols, plan.alternatives, strict=True), start=1):
+        col.markdown(f"**{present.md_escape(drawn[i][0])}**")
+        col.dataframe(routing.leg_rows(network, alt)[["Leg", "From", "To", "km"]], hide_index=True)
+
+if wanted.compare:
+    st.markdown("##### Today and when the planned links open")
+    today, planned = routing.today_and_planned(network, query)
+    rows = [(f"Today ({today.scenario})", today.route), ("Planned", planned.route)]
+    st.table(routing.comparison_rows(network, rows).set_index("Route"))
+    for label, p in (("Today", today), ("Planned", planned)):
+        if p.route is None:
+            st.caption(f"{label}: no route. {present.md_escape(p.reason or '')}")
+
+st.caption(
+    "Lengths are published where the sources give one for the leg, else computed along the "
+    "schematic line; no timetables, tariffs or capacities are modelled. See the README "
+    "(Routes) for the model and its limits."
+)
