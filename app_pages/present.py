@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import _data, _maps, _tables
-from corridormap import analysis, briefing, catalog, charts, export, mapbuild, present
+from corridormap import analysis, briefing, catalog, charts, export, mapaccess, mapbuild, present
 from corridormap._errors import DataValidationError
 
 _HIDE_SIDEBAR = (
@@ -212,7 +212,10 @@ if _maps.can_draw():
         key="present_map",
         height=600,
         use_container_width=True,
-        feature_group_to_add=export.map_groups(view, frames),
+        feature_group_to_add=[
+            *export.map_groups(view, frames),
+            mapaccess.description_group(f"{scene.title}. {view.description}"),
+        ],
         center=view.view.center,
         zoom=view.view.zoom,
         returned_objects=[],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,12 @@ import folium
 import geopandas as gpd
 import shapely
 import xyzservices.providers as xyz
+from branca.element import Figure
 from jinja2 import Template
 
-from corridormap import assets, catalog, style
+from corridormap import assets, catalog, mapaccess, style
 from corridormap.catalog import LayerSpec
-from corridormap.elements import FeatureGroup, LayerControl, SinglePass, TileLayer
+from corridormap.elements import FeatureGroup, LayerControl, SinglePass, TileLayer, Verbatim
 from corridormap.escape import html_text, script_json
 
 # ---------------------------------------------------------------------------------------------
@@ -1122,6 +1124,22 @@ class LeanMap(folium.Map, SinglePass):
         _folium_default(folium.folium._default_css, "awesome_markers_font_css"),
     ]
 
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as branca's: None
+        super().render(**kwargs)  # type: ignore[no-untyped-call]
+        _unblock_zoom(self)
+
+
+#: folium's viewport forbids zooming the page (``maximum-scale=1.0, user-scalable=no``).
+_ZOOM_BLOCK = re.compile(r",\s*maximum-scale=[0-9.]+,\s*user-scalable=no")
+
+
+def _unblock_zoom(m: folium.Map) -> None:
+    """Let people zoom the page around a map (WCAG 1.4.4): drop folium's viewport limits."""
+    root = m.get_root()
+    header = root.header._children.get(m.get_name()) if isinstance(root, Figure) else None
+    if isinstance(header, Verbatim):
+        header.text = _ZOOM_BLOCK.sub("", header.text)
+
 
 #: The vendored assets every map loads (folium's link names).
 MAP_ASSETS: Final = tuple(n for n, _ in (*LeanMap.default_js, *LeanMap.default_css))
@@ -1140,8 +1158,14 @@ def base_map(
     height: str = "100%",
     land_json: str | None = None,
     land_url: str | None = None,
+    title: str = "Map",
+    description: str = "",
 ) -> folium.Map:
     """The stable part of every map: bundled land polygons (or online tiles), CSS, scale bar.
+
+    ``title`` and ``description`` name the map for screen readers (``mapaccess.MapAccess``);
+    a map whose overlays change under a stable base says what it shows with
+    ``mapaccess.MapDescription`` in an overlay group instead.
 
     ``land_json``: ``land_collection_json(land)``, when the caller has it cached.
     ``land_url``: fetch the land from this URL instead of carrying it (the app serves
@@ -1166,6 +1190,7 @@ def base_map(
     m.add_child(_Css(_CSS))
     m.add_child(_AttributionPrefix())
     m.add_child(Declutter(country_labels(land)))
+    m.add_child(mapaccess.MapAccess(title, description))
     if bm.online and bm.tiles:
         tiles = TileLayer(
             bm.tiles, attr=bm.attribution, name=bm.label, overlay=False, control=False
@@ -1273,11 +1298,28 @@ def build_map(
     specs: Sequence[LayerSpec] = catalog.LAYERS,
     extra_groups: Sequence[FeatureGroup] = (),
     land_url: str | None = None,
+    title: str = "Map",
+    description: str | None = None,
 ) -> folium.Map:
-    """A whole map in one object (for exports and tests): basemap, overlays, legend, control."""
+    """A whole map in one object (for exports and tests): basemap, overlays, legend, control.
+
+    ``description`` defaults to the layers it shows (``mapaccess.layers_description``).
+    """
     if land is None:
         land = frames.get(catalog.COUNTRIES.key)
-    m = base_map(land, view=view, basemap_key=basemap_key, height=height, land_url=land_url)
+    if description is None:
+        description = mapaccess.layers_description(
+            [s.title for s in specs if s.key in frames and len(frames[s.key])]
+        )
+    m = base_map(
+        land,
+        view=view,
+        basemap_key=basemap_key,
+        height=height,
+        land_url=land_url,
+        title=title,
+        description=description,
+    )
     for group in [*overlay_groups(frames, selected, specs), *extra_groups]:
         group.add_to(m)
     m.add_child(Legend(legend_html(frames, specs=specs)))

@@ -287,3 +287,8 @@ def pipeline_weight(capacity_bcm_y: float | None, smallest: float, largest: floa
 FONT_STACK: Final = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 DEFAULT_CENTER: Final = (42.0, 50.0)
 DEFAULT_ZOOM: Final = 4
+
+#: Accessibility: the focus ring (3:1 or more against white, the sea and the land) and the
+#: colour of captions and other secondary text in the app (4.5:1 or more on white).
+FOCUS_RING: Final = "#0f6e8c"
+SECONDARY_TEXT: Final = "#595959"
