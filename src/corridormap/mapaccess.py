@@ -6,7 +6,8 @@ before reaching anything after the map. :class:`MapAccess` (on every map the pro
 in the app and in the HTML export) turns that into:
 
 * a ``main`` landmark holding a heading (``title``) and a description of what the map shows,
-  which also label the map and its frame (``document.title``, the iframe's ``title``);
+  which also label the map and, in the app, its frame (``document.title``, the iframe's
+  ``title``);
 * a "Skip the map" link, hidden until it has the focus, that moves past the map;
 * paths that are never tab stops, and markers reached through ONE tab stop: the arrow keys
   move between the markers shown (the most important first), Home and End go to the first and
@@ -82,6 +83,7 @@ class MapAccess(SinglePass):
             }
             // The landmark: streamlit-folium's root, or (a page of its own) a wrapper.
             var main = byId('root');
+            var framed = !!main;  // the map is its frame's whole document
             if (main) {
                 main.setAttribute('role', 'main');
             } else {
@@ -106,7 +108,28 @@ class MapAccess(SinglePass):
             container.parentNode.insertBefore(about, container);
             container.parentNode.insertBefore(skip, container);
             container.parentNode.insertBefore(end, container.nextSibling);
-            skip.addEventListener('click', function (e) { e.preventDefault(); end.focus(); });
+            var TABBABLE = 'a[href], button, input, select, textarea, summary, iframe, '
+                + '[tabindex]:not([tabindex="-1"])';
+            function afterFrame() {
+                // The first stop after the map's frame in the page around it (same origin).
+                try {
+                    var owner = window.frameElement;
+                    if (!owner) { return null; }
+                    var stops = owner.ownerDocument.querySelectorAll(TABBABLE);
+                    for (var i = 0; i < stops.length; i++) {
+                        var el = stops[i];
+                        var after = owner.compareDocumentPosition(el) & 4;  // FOLLOWING
+                        if (after && !el.disabled && el.tabIndex >= 0 && el.getClientRects().length) {
+                            return el;
+                        }
+                    }
+                } catch (err) { /* a frame of another origin */ }
+                return null;
+            }
+            skip.addEventListener('click', function (e) {
+                e.preventDefault();
+                (afterFrame() || end).focus();
+            });
             container.setAttribute('role', 'region');
             container.setAttribute('aria-label', title);
             container.setAttribute('aria-describedby', 'cm-map-about');
@@ -117,6 +140,7 @@ class MapAccess(SinglePass):
                 about.textContent = text + ' Tab reaches the map, then the places on it; '
                     + 'the arrow keys move between places, Enter opens a place\\'s card.';
                 var label = text ? title + ': ' + text : title;
+                if (!framed) { return; }  // a page of its own keeps its title
                 doc.title = label;
                 try {
                     if (window.frameElement) { window.frameElement.title = label; }

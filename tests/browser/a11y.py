@@ -14,6 +14,8 @@ WCAG 2.0/2.1 A and AA rule sets and axe's best practices.
 from __future__ import annotations
 
 import argparse
+import functools
+import hashlib
 import sys
 import tempfile
 from collections import Counter
@@ -29,7 +31,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Frame, Page
 
 AXE_VERSION = "4.14.1"
-AXE_JS = Path(__file__).resolve().parent / "vendor" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
+VENDOR = Path(__file__).resolve().parent / "vendor"
+AXE_JS = VENDOR / f"axe-core-{AXE_VERSION}" / "axe.min.js"
 RULE_SETS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 BLOCKING = frozenset({"serious", "critical"})
 
@@ -43,6 +46,14 @@ PAGES = {
     "Data & sources": "data",
     "Present a briefing": "present",
 }
+#: How many maps each page draws (pages not named draw none).
+MAPS = {
+    "Map": 1,
+    "Gas exports": 1,
+    "Gabala summit": 2,
+    "Country profile": 1,
+    "Present a briefing": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -54,10 +65,23 @@ class Violation:
     targets: tuple[str, ...]
 
 
+@functools.cache
+def axe_source() -> str:
+    """axe.min.js, checked against tests/browser/vendor/SHA256SUMS."""
+    data = AXE_JS.read_bytes()
+    rel = AXE_JS.relative_to(VENDOR).as_posix()
+    sums = dict(
+        reversed(line.split(None, 1)) for line in (VENDOR / "SHA256SUMS").read_text().splitlines()
+    )
+    if sums.get(rel) != hashlib.sha256(data).hexdigest():
+        raise AssertionError(f"{AXE_JS} does not match SHA256SUMS: run scripts/vendor_assets.py")
+    return data.decode("utf-8")
+
+
 def run_axe(frame: Frame) -> list[Violation]:
     """axe-core's violations in ``frame``'s document (not in the frames inside it)."""
     if not frame.evaluate("() => typeof window.axe !== 'undefined'"):
-        frame.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+        frame.add_script_tag(content=axe_source())
     raw: list[dict[str, Any]] = frame.evaluate(
         """async (tags) => {
             const r = await axe.run(document, {
@@ -86,9 +110,15 @@ def map_frames(page: Page) -> list[Frame]:
     return frames
 
 
-def wait_for_page(page: Page, probe: PageProbe) -> None:
-    """Wait until the page has run and every map on it drew its paths."""
+def wait_for_page(page: Page, probe: PageProbe, maps: int = 0) -> None:
+    """Wait until the page has run and its ``maps`` maps (at least) drew their paths."""
     page.wait_for_selector('[data-testid="stMainBlockContainer"]', timeout=30_000)
+    if maps:
+        page.wait_for_function(
+            "([sel, n]) => document.querySelectorAll(sel).length >= n",
+            arg=[MAP_IFRAME, maps],
+            timeout=30_000,
+        )
     probe.wait_quiet(page, quiet_ms=1500, timeout_ms=45_000)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
@@ -152,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
                     page = context.new_page()
                     probe = PageProbe().attach(context, page)
                     page.goto(server.url + path, wait_until="domcontentloaded")
-                    wait_for_page(page, probe)
+                    wait_for_page(page, probe, MAPS.get(title, 0))
                     for doc, found in audit(page).items():
                         shown = found if args.all_impacts else blocking(found)
                         totals.update({v.rule: v.nodes for v in blocking(found)})
