@@ -21,6 +21,16 @@ OKABE_ITO: Final = {
     "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
+#: The light Okabe-Ito hues darkened (HSL lightness only) until a line or a point symbol in
+#: them stands at 3:1 or more against the land, the sea and the white ring around pins
+#: (WCAG 1.4.11); area fills keep the light originals.
+SYMBOL_DARK: Final = {
+    "orange": "#ab7600",
+    "bluish_green": "#00916a",
+    "reddish_purple": "#c25f96",
+    "sky_blue": "#1a88c7",
+    "yellow": "#8b830b",
+}
 
 SEA: Final = "#d9e6f2"
 LAND: Final = "#f3f0e8"
@@ -45,7 +55,7 @@ class Entry:
 CORRIDOR_STYLES: Final = (
     Entry("zangezur", "Zangezur corridor", OKABE_ITO["vermillion"]),
     Entry("middle_corridor", "Middle Corridor (TITR)", OKABE_ITO["blue"]),
-    Entry("north_south", "North–South corridor (INSTC)", OKABE_ITO["bluish_green"]),
+    Entry("north_south", "North–South corridor (INSTC)", SYMBOL_DARK["bluish_green"]),
 )
 
 #: Status meanings, defined once and shown in the app and in exports.
@@ -123,7 +133,7 @@ LABEL_RANKS: Final = ((0, 3), (5, 2), (7, 0))
 #: Country names: shown from this zoom, larger countries (by area) first.
 COUNTRY_LABEL_ZOOM: Final = 4
 
-PIPELINE_COLOR: Final = OKABE_ITO["orange"]
+PIPELINE_COLOR: Final = SYMBOL_DARK["orange"]
 #: The gas route to a destination, drawn as a moving dashed line along its pipelines.
 FLOW_COLOR: Final = OKABE_ITO["vermillion"]
 FLOW_DASH: Final = "10 6"
@@ -140,7 +150,7 @@ GAS_PERIODS: Final = (
 )
 
 SUMMIT_STYLES: Final = (
-    Entry("formal", "Formal summit", OKABE_ITO["reddish_purple"], icon="landmark"),
+    Entry("formal", "Formal summit", SYMBOL_DARK["reddish_purple"], icon="landmark"),
     Entry("extraordinary", "Extraordinary summit", OKABE_ITO["vermillion"], icon="landmark"),
     Entry("informal", "Informal summit", OKABE_ITO["blue"], icon="landmark"),
 )
@@ -148,17 +158,17 @@ SUMMIT_STYLES: Final = (
 TOPIC_STYLES: Final = (
     Entry("security", "Security", OKABE_ITO["vermillion"], icon="shield-halved"),
     Entry("connectivity", "Connectivity", OKABE_ITO["blue"], icon="route"),
-    Entry("energy", "Energy", OKABE_ITO["orange"], icon="fire-flame-simple"),
+    Entry("energy", "Energy", SYMBOL_DARK["orange"], icon="fire-flame-simple"),
     Entry("history", "History", OKABE_ITO["black"], icon="landmark-dome"),
-    Entry("institutions", "Institutions", OKABE_ITO["reddish_purple"], icon="building-columns"),
+    Entry("institutions", "Institutions", SYMBOL_DARK["reddish_purple"], icon="building-columns"),
 )
 
 #: Colours for layers users add, in order (distinct from the corridor colours where possible).
 USER_COLORS: Final = (
-    OKABE_ITO["reddish_purple"],
+    SYMBOL_DARK["reddish_purple"],
     OKABE_ITO["black"],
-    OKABE_ITO["sky_blue"],
-    OKABE_ITO["yellow"],
+    SYMBOL_DARK["sky_blue"],
+    SYMBOL_DARK["yellow"],
 )
 
 
