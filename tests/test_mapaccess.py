@@ -57,3 +57,19 @@ def test_description_group_is_not_in_the_layer_control() -> None:
     group = mapaccess.description_group("Everything")
     assert group.control is False
     assert any(isinstance(c, mapaccess.MapDescription) for c in group._children.values())
+
+
+def test_a_place_is_named_by_what_it_is_and_its_layer(frames: dict[str, Any]) -> None:
+    nodes = frames[catalog.NODES.key]
+    kars = nodes[nodes["name"] == "Kars"].drop(columns="geometry").to_dict("records")[0]
+    name = mapaccess.place_name(catalog.NODES, kars)
+    assert name.startswith("Kars — Junction; ")
+    assert "Middle Corridor" in name
+    assert name.endswith(f" — {catalog.NODES.title}")
+
+
+def test_points_carry_their_spoken_names_lines_do_not(frames: dict[str, Any]) -> None:
+    points = mapbuild.feature_collection(catalog.NODES, frames[catalog.NODES.key])
+    lines = mapbuild.feature_collection(catalog.CORRIDOR_LEGS, frames[catalog.CORRIDOR_LEGS.key])
+    assert all(f["properties"]["spoken"] for f in points["features"])
+    assert not any("spoken" in f["properties"] for f in lines["features"])

@@ -12,7 +12,8 @@ in the app and in the HTML export) turns that into:
 * paths that are never tab stops, and markers reached through ONE tab stop: the arrow keys
   move between the markers shown (the most important first), Home and End go to the first and
   the last, Enter or Space opens the feature's card as a click does, Escape goes back to the
-  map itself. Each marker is named by its tooltip's text ("Kars — Nodes"), read as text.
+  map itself. Each marker is named by :func:`place_name` ("Kars — Junction; Middle Corridor
+  (TITR) — Nodes"), or else by its tooltip's text; names are set as text.
 
 The description can change without rebuilding the map: :class:`MapDescription` is added to an
 overlay group (the explorer's groups change with its filters; its base map does not).
@@ -20,12 +21,13 @@ overlay group (the explorer's groups change with its filters; its base map does 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
 
 from jinja2 import Template
 
 from corridormap import style
+from corridormap.catalog import LayerSpec
 from corridormap.elements import FeatureGroup, SinglePass
 from corridormap.escape import script_json
 
@@ -36,7 +38,11 @@ __all__ = [
     "MapDescription",
     "description_group",
     "layers_description",
+    "place_name",
 ]
+
+#: The coded properties that say what a place is, in the order its spoken name gives them.
+_NAMING_CODES: Final = ("node_kind", "summit_kind", "topic", "corridor")
 
 SKIP_LABEL: Final = "Skip the map"
 
@@ -119,9 +125,8 @@ class MapAccess(SinglePass):
                     for (var i = 0; i < stops.length; i++) {
                         var el = stops[i];
                         var after = owner.compareDocumentPosition(el) & 4;  // FOLLOWING
-                        if (after && !el.disabled && el.tabIndex >= 0 && el.getClientRects().length) {
-                            return el;
-                        }
+                        var shown = el.getClientRects().length > 0;
+                        if (after && shown && !el.disabled && el.tabIndex >= 0) { return el; }
                     }
                 } catch (err) { /* a frame of another origin */ }
                 return null;
@@ -148,9 +153,12 @@ class MapAccess(SinglePass):
             }
             describe('');
 
-            // Names: a marker's tooltip as text (parsed inertly, never inserted as HTML).
+            // Names: the place's own (place_name), else its tooltip as text (parsed inertly,
+            // never inserted as HTML).
             var parser = new DOMParser();
             function nameOf(layer) {
+                var own = layer.feature.properties.spoken;
+                if (typeof own === 'string' && own) { return own; }
                 var tip = layer.getTooltip && layer.getTooltip();
                 var html = tip ? tip.getContent() : '';
                 if (typeof html !== 'string' || !html) { return ''; }
@@ -273,6 +281,22 @@ class MapDescription(SinglePass):
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "MapDescription"
         self.text_json = script_json(text)
+
+
+def place_name(spec: LayerSpec, row: Mapping[str, Any]) -> str:
+    """A place's name for screen readers, as text: its name, what it is, its layer
+    ("Kars — Junction; Zangezur corridor, Middle Corridor (TITR) — Nodes")."""
+    name = row.get(spec.label_property) or row.get(spec.id_property)
+    what = []
+    for prop in spec.properties:
+        if prop.codes not in _NAMING_CODES:
+            continue
+        value = row.get(prop.name)
+        values = list(value) if isinstance(value, (list, tuple)) else [value]
+        labels = [style.code_label(prop.codes, v) for v in values if isinstance(v, str) and v]
+        if labels:
+            what.append(", ".join(labels))
+    return " — ".join(p for p in (str(name), "; ".join(what), spec.title) if p)
 
 
 def layers_description(titles: Sequence[str]) -> str:

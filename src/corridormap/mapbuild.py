@@ -297,6 +297,7 @@ def feature_collection(
                     "id": str(fid),
                     "layer": spec.key,
                     "tip": _tooltip_html(spec, row),
+                    **({"spoken": mapaccess.place_name(spec, row)} if drawer.points else {}),
                     "style": fn(row),
                     **_place(spec, drawer, row, highlighted=highlighted, named=named),
                 },
