@@ -200,6 +200,11 @@ class MapAccess(SinglePass):
                     }
                 });
             }
+            var opened = null;  // the place whose card Enter opened: focused again once redrawn
+            function same(layer, p) {
+                var q = layer.feature.properties;
+                return q.layer === p.layer && q.id === p.id;
+            }
             function tidy() {
                 map.eachLayer(function (layer) {
                     if (layer._path) { layer._path.setAttribute('tabindex', '-1'); }
@@ -209,6 +214,15 @@ class MapAccess(SinglePass):
                     }
                 });
                 var shown = markers();
+                var again = opened && shown.filter(function (l) { return same(l, opened); })[0];
+                if (again && again !== current) {
+                    opened = null;
+                    setStop(again);
+                    if (doc.hasFocus() && !container.contains(doc.activeElement)) {
+                        again._icon.focus();
+                    }
+                    return;
+                }
                 setStop(shown.indexOf(current) >= 0 ? current : (shown[0] || null));
             }
             var timer = null;
@@ -240,6 +254,7 @@ class MapAccess(SinglePass):
                     e.preventDefault();
                     e.stopPropagation();
                     var layer = shown[at];
+                    opened = layer.feature.properties;
                     layer.fire('click', {latlng: layer.getLatLng(), originalEvent: e}, true);
                     return;
                 } else if (e.key === 'Escape') {

@@ -171,6 +171,18 @@ def test_the_keyboard_reaches_search_then_opens_a_card_from_the_map(
     page.keyboard.press("Enter")
     page.get_by_text("Sources (as of", exact=False).wait_for(timeout=20_000)
     assert "select=" in page.url
+    # the map is redrawn with the selection; the keyboard is back on the same place
+    page.wait_for_function(
+        """(label) => {
+            let doc = document, el = doc.activeElement;
+            while (el && el.tagName === 'IFRAME' && el.contentDocument) {
+                doc = el.contentDocument; el = doc.activeElement;
+            }
+            return !!el && el.getAttribute('aria-label') === label;
+        }""",
+        arg=second["label"],
+        timeout=20_000,
+    )
 
 
 def test_the_skip_link_moves_past_the_map(
