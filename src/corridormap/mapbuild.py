@@ -522,7 +522,7 @@ _CSS: Final = f"""
   font: 12px/1.35 {style.FONT_STACK}; color: {style.TEXT}; max-width: 260px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
 .cm-legend summary {{ cursor: pointer; font-weight: 600; }}
-.cm-legend h4 {{ margin: 6px 0 2px; font-size: 12px; font-weight: 600; }}
+details.cm-legend h2 {{ margin: 6px 0 2px; font-size: 12px; font-weight: 600; }}
 .cm-legend[open] {{ max-height: 60vh; overflow-y: auto; }}
 .cm-legend .cm-row {{ display: flex; align-items: center; gap: 6px; }}
 .cm-legend .sw {{ width: 14px; height: 12px; border: 1px solid #777; flex: none; }}
@@ -644,7 +644,7 @@ def legend_html(
             known.extend(r for r in rows() if r not in known)  # one row per user layer
     parts: list[str] = []
     for title, rows_ in sections.items():
-        parts.append(f"<h4>{html_text(title)}</h4>")
+        parts.append(f"<h2>{html_text(title)}</h2>")
         parts.extend(f"<div class='cm-row'>{r}</div>" for r in rows_)
     state = "" if collapsed else " open"
     return (

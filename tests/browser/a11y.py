@@ -176,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
             with sync_playwright() as pw:
                 chromium = launch_chromium(pw)
                 context = chromium.new_context(viewport={"width": 1400, "height": 900})
-                print("| page | document | serious + critical violations (rule ×nodes) |")
+                which = "all" if args.all_impacts else "serious + critical"
+                print(f"| page | document | {which} violations (rule ×nodes) |")
                 print("|---|---|---|")
                 for title, path in PAGES.items():
                     page = context.new_page()
