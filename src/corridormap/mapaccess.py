@@ -54,7 +54,7 @@ CSS: Final = f"""
   background: #fff; color: {style.TEXT}; border-radius: 4px; font: 600 13px {style.FONT_STACK};
   box-shadow: 0 1px 4px rgba(0,0,0,.4); }}
 .cm-skip:focus {{ top: 8px; }}
-.cm-main {{ display: block; position: relative; height: 100%; }}
+.cm-main {{ display: block; }}
 .leaflet-container:focus-visible, .cm-skip:focus-visible, .leaflet-container a:focus-visible,
 .leaflet-container summary:focus-visible, .leaflet-container input:focus-visible {{
   outline: 3px solid {style.FOCUS_RING}; outline-offset: 2px; }}
