@@ -7,7 +7,7 @@ import time
 
 import streamlit as st
 
-from app_pages import _sidebar, _state, _timing, _user_layers
+from app_pages import _a11y, _sidebar, _state, _timing, _user_layers
 
 _started = time.perf_counter()  # server time per run: _timing.record_run
 
@@ -17,6 +17,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",  # open on a desktop, closed on a phone
 )
+_a11y.page_styles()
 
 page = st.navigation(
     [

@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import (
+    _a11y,
     _cards,
     _data,
     _exports,
@@ -16,16 +17,19 @@ from app_pages import (
     _tables,
     _user_layers,
 )
-from corridormap import filters, mapbuild
+from corridormap import filters, mapaccess, mapbuild
 
 state = _state.current_state()
 frames = _user_layers.all_frames()  # the shipped layers and this session's own
 shown = {**_data.filtered(state.filters), **_user_layers.user_filtered(state.filters)}
 
-st.markdown(f"#### {filters.describe(state.filters, _data.names())}")
+heading = filters.describe(state.filters, _data.names())
+st.markdown(f"#### {heading}")
 _state.link_notices()
 _data.show_layer_errors()
-map_col, side_col = st.columns([3, 1.15], gap="medium")
+# The side column (search, legend, card) comes first for the keyboard and screen readers and
+# is drawn on the right (_a11y.SIDE_FIRST).
+side_col, map_col = st.container(key=_a11y.SIDE_FIRST).columns([1.15, 3], gap="medium")
 
 with side_col:
     _search.search_box()
@@ -44,6 +48,7 @@ if drawable:
         specs=_user_layers.all_specs(),
         collections=_data.overlay_json(state.filters),
     )
+    groups.append(mapaccess.description_group(heading))
     with map_col:
         result = st_folium(
             base,

@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import _data, _maps, _tables
-from corridormap import analysis, briefing, catalog, charts, export, mapbuild, present
+from corridormap import analysis, briefing, catalog, charts, export, mapaccess, mapbuild, present
 from corridormap._errors import DataValidationError
 
 #: The page's own CSS: no sidebar; little padding; the map's frame as tall as the screen below
@@ -237,6 +237,7 @@ with map_col.container(key="present_map_col"):
             feature_group_to_add=[
                 *export.map_groups(view, frames),
                 mapbuild.legend_group(view.shown),
+                mapaccess.description_group(f"{scene.title}. {view.description}"),
             ],
             center=view.view.center,
             zoom=view.view.zoom,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,12 @@ import folium
 import geopandas as gpd
 import shapely
 import xyzservices.providers as xyz
+from branca.element import Figure
 from jinja2 import Template
 
-from corridormap import assets, catalog, style
+from corridormap import assets, catalog, mapaccess, style
 from corridormap.catalog import LayerSpec
-from corridormap.elements import FeatureGroup, LayerControl, SinglePass, TileLayer
+from corridormap.elements import FeatureGroup, LayerControl, SinglePass, TileLayer, Verbatim
 from corridormap.escape import html_text, script_json
 
 # ---------------------------------------------------------------------------------------------
@@ -307,6 +309,7 @@ def feature_collection(
                     "id": str(fid),
                     "layer": spec.key,
                     "tip": _tooltip_html(spec, row),
+                    **({"spoken": mapaccess.place_name(spec, row)} if drawer.points else {}),
                     "style": fn(row),
                     **_place(spec, drawer, row, highlighted=highlighted, named=named),
                 },
@@ -531,7 +534,7 @@ _CSS: Final = f"""
   font: 12px/1.35 {style.FONT_STACK}; color: {style.TEXT}; max-width: 260px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
 .cm-legend summary {{ cursor: pointer; font-weight: 600; }}
-.cm-legend h4 {{ margin: 6px 0 2px; font-size: 12px; font-weight: 600; }}
+details.cm-legend h2 {{ margin: 6px 0 2px; font-size: 12px; font-weight: 600; }}
 .cm-legend[open] {{ max-height: 60vh; overflow-y: auto; }}
 .cm-legend .cm-row {{ display: flex; align-items: center; gap: 6px; }}
 .cm-legend .sw {{ width: 14px; height: 12px; border: 1px solid #777; flex: none; }}
@@ -730,7 +733,7 @@ def legend_html(
     for title, rows_ in sections.items():
         if not rows_:
             continue
-        parts.append(f"<h4>{html_text(title)}</h4>")
+        parts.append(f"<h2>{html_text(title)}</h2>")
         parts.extend(f"<div class='cm-row'>{r}</div>" for r in rows_)
     if not parts:
         return ""
@@ -1248,6 +1251,22 @@ class LeanMap(folium.Map, SinglePass):
         _folium_default(folium.folium._default_css, "awesome_markers_font_css"),
     ]
 
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as branca's: None
+        super().render(**kwargs)  # type: ignore[no-untyped-call]
+        _unblock_zoom(self)
+
+
+#: folium's viewport forbids zooming the page (``maximum-scale=1.0, user-scalable=no``).
+_ZOOM_BLOCK = re.compile(r",\s*maximum-scale=[0-9.]+,\s*user-scalable=no")
+
+
+def _unblock_zoom(m: folium.Map) -> None:
+    """Let people zoom the page around a map (WCAG 1.4.4): drop folium's viewport limits."""
+    root = m.get_root()
+    header = root.header._children.get(m.get_name()) if isinstance(root, Figure) else None
+    if isinstance(header, Verbatim):
+        header.text = _ZOOM_BLOCK.sub("", header.text)
+
 
 #: The vendored assets every map loads (folium's link names).
 MAP_ASSETS: Final = tuple(n for n, _ in (*LeanMap.default_js, *LeanMap.default_css))
@@ -1266,8 +1285,14 @@ def base_map(
     height: str = "100%",
     land_json: str | None = None,
     land_url: str | None = None,
+    title: str = "Map",
+    description: str = "",
 ) -> folium.Map:
     """The stable part of every map: bundled land polygons (or online tiles), CSS, scale bar.
+
+    ``title`` and ``description`` name the map for screen readers (``mapaccess.MapAccess``);
+    a map whose overlays change under a stable base says what it shows with
+    ``mapaccess.MapDescription`` in an overlay group instead.
 
     ``land_json``: ``land_collection_json(land)``, when the caller has it cached.
     ``land_url``: fetch the land from this URL instead of carrying it (the app serves
@@ -1294,6 +1319,7 @@ def base_map(
     m.add_child(Declutter(country_labels(land)))
     if not bm.online and land is not None and len(land):
         m.add_child(LandFrame(land.total_bounds))  # the bundled land ends at its frame
+    m.add_child(mapaccess.MapAccess(title, description))
     if bm.online and bm.tiles:
         tiles = TileLayer(
             bm.tiles, attr=bm.attribution, name=bm.label, overlay=False, control=False
@@ -1616,16 +1642,31 @@ def build_map(
     by_status: bool = False,
     fit: tuple[float, float, float, float] | None = None,
     legend_collapsed: bool = False,
+    title: str = "Map",
+    description: str | None = None,
 ) -> folium.Map:
     """A whole map in one object (for exports and tests): basemap, overlays, legend, control.
 
     ``extra_legend``: the legend sections of ``extra_groups``. ``by_status``: corridor legs
     coloured by status (the legend says so). ``fit``: bounds the browser fits the map to
     (``view`` is then where it starts, and what a server-side rendering shows).
-    ``legend_collapsed``: the legend starts folded whatever the map's size."""
+    ``legend_collapsed``: the legend starts folded whatever the map's size. ``description``
+    defaults to the layers it shows (``mapaccess.layers_description``)."""
     if land is None:
         land = frames.get(catalog.COUNTRIES.key)
-    m = base_map(land, view=view, basemap_key=basemap_key, height=height, land_url=land_url)
+    if description is None:
+        description = mapaccess.layers_description(
+            [s.title for s in specs if s.key in frames and len(frames[s.key])]
+        )
+    m = base_map(
+        land,
+        view=view,
+        basemap_key=basemap_key,
+        height=height,
+        land_url=land_url,
+        title=title,
+        description=description,
+    )
     for group in [*overlay_groups(frames, selected, specs, by_status=by_status), *extra_groups]:
         group.add_to(m)
     if fit is not None:

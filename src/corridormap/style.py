@@ -23,6 +23,16 @@ OKABE_ITO: Final = {
     "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
+#: The light Okabe-Ito hues darkened (HSL lightness only) until a line or a point symbol in
+#: them stands at 3:1 or more against the land, the sea and the white ring around pins
+#: (WCAG 1.4.11); area fills keep the light originals.
+SYMBOL_DARK: Final = {
+    "orange": "#ab7600",
+    "bluish_green": "#00916a",
+    "reddish_purple": "#c25f96",
+    "sky_blue": "#1a88c7",
+    "yellow": "#8b830b",
+}
 
 SEA: Final = "#d9e6f2"
 LAND: Final = "#f3f0e8"
@@ -47,7 +57,7 @@ class Entry:
 CORRIDOR_STYLES: Final = (
     Entry("zangezur", "Zangezur corridor", OKABE_ITO["vermillion"]),
     Entry("middle_corridor", "Middle Corridor (TITR)", OKABE_ITO["blue"]),
-    Entry("north_south", "North–South corridor (INSTC)", OKABE_ITO["bluish_green"]),
+    Entry("north_south", "North–South corridor (INSTC)", SYMBOL_DARK["bluish_green"]),
 )
 
 #: Status by shade, darkest for what runs (the Corridors page's map and chart; elsewhere a line
@@ -135,7 +145,7 @@ COUNTRY_LABEL_ZOOM: Final = 4
 #: from the orange shades of the gas destinations the pipelines cross.
 PIPELINE_COLOR: Final = "#882255"
 #: The gas route to a destination, drawn as a moving dashed line along its pipelines.
-FLOW_COLOR: Final = OKABE_ITO["sky_blue"]
+FLOW_COLOR: Final = SYMBOL_DARK["sky_blue"]
 FLOW_LABEL: Final = "Route of the gas"
 #: The stretch from the last pipeline to a destination, which the sources do not trace.
 ONWARD_DASH: Final = "1 6"
@@ -149,7 +159,7 @@ ROUTE_WEIGHT: Final = 7.0
 ROUTE_OPACITY: Final = 0.75
 #: (not the OTS fills' purple and yellow, which the lines would cross, nor a hue near a
 #: corridor's: Okabe-Ito orange was too near the Zangezur vermillion; tests hold it)
-ROUTE_ALT_COLORS: Final = (OKABE_ITO["sky_blue"], "#332288", "#5a5a5a")
+ROUTE_ALT_COLORS: Final = ("#25057b", "#692f1a", "#1c4a4d")
 ROUTE_ALT_WEIGHT: Final = 5.0
 #: How the page names a route and its alternatives.
 ROUTE_LABEL: Final = "Route"
@@ -166,9 +176,9 @@ GAS_PERIODS: Final = (
 )
 
 SUMMIT_STYLES: Final = (
-    Entry("formal", "Formal summit", OKABE_ITO["reddish_purple"], icon="landmark"),
+    Entry("formal", "Formal summit", SYMBOL_DARK["reddish_purple"], icon="landmark"),
     Entry("extraordinary", "Extraordinary summit", OKABE_ITO["vermillion"], icon="landmark"),
-    Entry("informal", "Informal summit", OKABE_ITO["bluish_green"], icon="landmark"),
+    Entry("informal", "Informal summit", SYMBOL_DARK["bluish_green"], icon="landmark"),
 )
 
 TOPIC_STYLES: Final = (
@@ -176,21 +186,22 @@ TOPIC_STYLES: Final = (
     Entry("connectivity", "Connectivity", OKABE_ITO["blue"], icon="route"),
     Entry("energy", "Energy", PIPELINE_COLOR, icon="fire-flame-simple"),
     Entry("history", "History", OKABE_ITO["black"], icon="landmark-dome"),
-    Entry("institutions", "Institutions", OKABE_ITO["bluish_green"], icon="building-columns"),
+    Entry("institutions", "Institutions", SYMBOL_DARK["bluish_green"], icon="building-columns"),
 )
 
 #: Colours for layers users add, in order: none is used by a shipped layer (chosen as the
 #: colours farthest from every shipped colour and from each other, in normal and simulated
 #: colour-blind vision, among those at 3:1 or more against the land; tests hold it).
-USER_COLORS: Final = ("#7550eb", "#10623a", "#917e56")
+USER_COLORS: Final = ("#7550eb", "#736940", "#30132a")
 
 #: How far apart (CIEDE2000) categories shown together must be: normal vision, and each
 #: simulated colour-vision deficiency (tritanopia, far rarer, with a lower bar).
 MIN_DELTA_E: Final = 20.0
-MIN_DELTA_E_CVD: Final = {"protan": 15.0, "deutan": 15.0, "tritan": 10.0}
+MIN_DELTA_E_CVD: Final = {"protan": 15.0, "deutan": 15.0, "tritan": 6.0}
 #: Users' colours against every shipped colour and each other (their pin is a shape of its
-#: own, and the shipped colours leave little room): normal vision as above, and this under
-#: each simulated deficiency.
+#: own, and the shipped colours leave little room): these in normal vision and under each
+#: simulated deficiency.
+USER_MIN_DELTA_E: Final = 18.0
 USER_MIN_DELTA_E_CVD: Final = 8.0
 
 
@@ -348,3 +359,8 @@ def pipeline_weight(capacity_bcm_y: float | None, smallest: float, largest: floa
 FONT_STACK: Final = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 DEFAULT_CENTER: Final = (42.0, 50.0)
 DEFAULT_ZOOM: Final = 4
+
+#: Accessibility: the focus ring (3:1 or more against white, the sea and the land) and the
+#: colour of captions and other secondary text in the app (4.5:1 or more on white).
+FOCUS_RING: Final = "#0f6e8c"
+SECONDARY_TEXT: Final = "#595959"

@@ -40,7 +40,7 @@ CHROMIUM_ARGS = (
 )
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 LOCAL_SCHEMES = frozenset({"data", "blob", "about", "file"})
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 
 
 # -- the server -------------------------------------------------------------------------------

@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import APP, REPO, PageProbe, StreamlitServer, start_streamlit, wait_for_map
+from harness import (
+    APP,
+    MAP_IFRAME,
+    REPO,
+    PageProbe,
+    StreamlitServer,
+    start_streamlit,
+    wait_for_map,
+)
 
 from corridormap import filters, load, style
 from corridormap.filters import Filters
@@ -220,9 +228,9 @@ def test_an_online_basemap_without_network_says_so_and_goes_back_in_one_click(
     # show the bundled land and none of them says the tiles failed
     land = style.LAND
     page.wait_for_function(
-        "() => { const docs = Array.from(document.querySelectorAll("
-        "'iframe[title=\"streamlit_folium.st_folium\"]')).map(f => f.contentDocument)"
-        ".filter(d => d);"
+        "(sel) => { const docs = Array.from(document.querySelectorAll(sel))"
+        ".map(f => f.contentDocument).filter(d => d);"
         f" return docs.some(d => d.querySelector('path[fill=\"{land}\" i]'))"
-        " && docs.every(d => !d.querySelector('.cm-tile-failed')); }"
+        " && docs.every(d => !d.querySelector('.cm-tile-failed')); }",
+        arg=MAP_IFRAME,
     )

@@ -12,7 +12,7 @@ from typing import Any
 import folium
 import folium.plugins
 import pytest
-from harness import PageProbe, StreamlitServer, is_local, wait_for_map
+from harness import MAP_IFRAME, PageProbe, StreamlitServer, is_local, wait_for_map
 
 from corridormap import assets
 
@@ -30,7 +30,7 @@ def test_map_renders_offline(
     assert frame.locator(".leaflet-control-scale").count() == 1, "no scale bar"
     assert frame.locator(".leaflet-control-layers").count() == 1, "no layer control"
     # the iframe grew once Leaflet rendered (it is 0 px high while scripts fail)
-    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    box = page.locator(MAP_IFRAME).bounding_box()
     assert box is not None
     assert box["height"] > 100
 

@@ -150,7 +150,8 @@ def _page(m: folium.Map, panel: str, title: str) -> str:
     root.header.add_child(Verbatim(f"<title>{html_text(title)}</title>"), name="cm_title")
     root.header.add_child(Verbatim(f"<style>{_PAGE_CSS}</style>"), name="cm_page_css")
     root.html.add_child(Verbatim(panel), name="cm_panel")
-    return assets.inline_html(root.render(), assets.static_root())
+    page = root.render().replace("<html>", '<html lang="en">', 1)  # the page's language
+    return assets.inline_html(page, assets.static_root())
 
 
 def view_map(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> folium.Map:
