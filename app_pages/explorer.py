@@ -21,7 +21,8 @@ from corridormap import filters, mapaccess, mapbuild
 
 state = _state.current_state()
 frames = _user_layers.all_frames()  # the shipped layers and this session's own
-shown = {**_data.filtered(state.filters), **_user_layers.user_filtered(state.filters)}
+mine = _user_layers.user_filtered(state.filters)  # this session's own layers, filtered
+shown = {**_data.filtered(state.filters), **mine}
 
 heading = filters.describe(state.filters, _data.names())
 st.markdown(f"#### {heading}")
@@ -49,6 +50,9 @@ if drawable:
         collections=_data.overlay_json(state.filters),
     )
     groups.append(mapaccess.description_group(heading))
+    # The shipped layers' legend is the one beside the map; users' layers have theirs on it.
+    if mine:
+        groups.append(mapbuild.legend_group(mine, specs=_user_layers.all_specs()))
     with map_col:
         result = st_folium(
             base,
