@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test lint typecheck pytest data validate bench lock vendor clean
+.PHONY: run cluster test lint typecheck pytest data validate bench lock vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ $(VENV)/.test-installed: $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed
 	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# The deployment's topology on this machine: REPLICAS warm-started replicas behind HAProxy
+# (Debian package haproxy) on PORT, rendered from deploy/haproxy.cfg.j2 as compose.yaml's is.
+# Foreground; Ctrl-C or SIGTERM stops everything.
+REPLICAS ?= 2
+cluster: $(VENV)/.run-installed
+	$(BIN)/python deploy/cluster.py run --port $(PORT) --replicas $(REPLICAS)
 
 test: $(VENV)/.test-installed lint typecheck pytest
 
