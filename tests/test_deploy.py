@@ -26,7 +26,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 DEPLOY = REPO / "deploy"
 sys.path.insert(0, str(DEPLOY))
-import cluster  # deploy/ is not a package
+import cluster  # noqa: E402 - deploy/ is not a package
 
 KUBERNETES_VERSION = "1.33.0"  # the oldest release with the preStop sleep action
 COMPOSE_SCHEMA = Path(__file__).resolve().parent / "schemas" / "compose-spec.json"
@@ -40,8 +40,8 @@ def dockerfile() -> list[tuple[str, str]]:
     text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
     text = re.sub(r"\\\n", " ", text)
     out = []
-    for line in text.splitlines():
-        line = line.strip()
+    for raw in text.splitlines():
+        line = raw.strip()
         if line and not line.startswith("#"):
             word, _, rest = line.partition(" ")
             out.append((word.upper(), rest.strip()))
@@ -239,7 +239,7 @@ def test_the_deployment_is_probed_and_locked_down():
         assert app[probe]["httpGet"]["path"] == "/_stcore/health"
     assert {"cpu", "memory"} <= set(app["resources"]["requests"])
     # the read-only root leaves /tmp writable (HOME and matplotlib's cache point there)
-    assert [m["mountPath"] for m in app["volumeMounts"]] == ["/tmp"]
+    assert [m["mountPath"] for m in app["volumeMounts"]] == ["/tmp"]  # noqa: S108
 
 
 def test_service_ingress_and_autoscaler_point_at_the_deployment():
