@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import signal
 import subprocess
 import sys
 import textwrap
@@ -286,3 +287,36 @@ def test_make_cluster_runs_the_cluster_runner():
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\ncluster:", 1)[1].splitlines()[1]
     assert shlex.split(recipe.strip())[1:3] == ["deploy/cluster.py", "run"]
+
+
+def test_make_clusters_runner_stops_everything_on_sigterm():
+    """`deploy/cluster.py run` in the foreground: SIGTERM stops HAProxy and the replicas."""
+    if cluster.haproxy_binary() is None:
+        pytest.skip("haproxy not installed (apt-get install -y haproxy)")
+    port = cluster.free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(DEPLOY / "cluster.py"), "run", "--port", str(port), "--replicas", "1"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if "Ctrl-C stops" in line:
+                break
+        banner = lines[-1]
+        assert f"http://127.0.0.1:{port}/ -> app1 127.0.0.1:" in banner, "".join(lines)[-3000:]
+        replica = int(re.search(r"app1 127\.0\.0\.1:(\d+)", banner)[1])
+        assert cluster.healthy(f"http://127.0.0.1:{port}/_stcore/health")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert not cluster.healthy(f"http://127.0.0.1:{port}/_stcore/health")
+    assert not cluster.healthy(f"http://127.0.0.1:{replica}/_stcore/health")
