@@ -47,6 +47,16 @@ from harness import (
 sys.path.insert(0, str(REPO / "deploy"))
 import cluster  # deploy/ is not a package
 
+PYDECK_APP = "pydeck_app.py"
+DECK_CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
+
+
+def wait_for_deck(page: Any) -> None:
+    """deck.gl's first frame: its canvas is attached and two animation frames have run (the
+    peer ``bench/pydeck_app.py`` has no Leaflet map to wait for)."""
+    page.wait_for_selector(DECK_CANVAS, state="attached", timeout=60_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
 
 @dataclass
 class ProxiedApp:
@@ -89,7 +99,10 @@ def one_run(
             probe = PageProbe(record_bodies=True).attach(context, page)
             nav_start = time.perf_counter()
             page.goto(server.url, wait_until="domcontentloaded")
-            wait_for_map(page, timeout_ms=60_000, probe=probe)
+            if app.name == PYDECK_APP:
+                wait_for_deck(page)
+            else:
+                wait_for_map(page, timeout_ms=60_000, probe=probe)
             painted = time.perf_counter()
             probe.wait_quiet(page, quiet_ms=1000)  # late fonts, images, websocket frames
             probe.collect_sizes()

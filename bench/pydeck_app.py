@@ -1,7 +1,8 @@
 """The other map stack a Streamlit user would pick: the same layers with ``st.pydeck_chart``.
 
-deck.gl draws in WebGL in the browser; there is no basemap (``map_style=None``: nothing is
-fetched from a tile or style server), the countries are the land, as in corridormap. Written
+deck.gl draws in WebGL in the browser; there is no basemap (``map_provider=None``: nothing
+is fetched from a tile or style server; with ``map_style=None`` alone Streamlit picks a Carto
+style from the internet), the countries are the land, as in corridormap. Written
 the way a careful Streamlit page would be: the layers are read once per process
 (``st.cache_resource``), the filters are the explorer's legend in its simplest form, with the
 same widget keys (``lg_corridor_<value>``, ``lg_status_<value>``), so the same drivers run
@@ -133,6 +134,7 @@ with map_col:
         pdk.Deck(
             layers=deck_layers,
             initial_view_state=view,
+            map_provider=None,  # no basemap: Streamlit would otherwise fetch a Carto style
             map_style=None,
             tooltip={"text": "{name}{title}"},
         ),
