@@ -241,8 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-path", default="")
     parser.add_argument("--replicas", type=int, default=0, help="through make cluster's proxy")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--name", help="results file stem (default cold_start[_cluster])")
     args = parser.parse_args(argv)
-    name = "cold_start_cluster" if args.replicas else "cold_start"
+    name = args.name or ("cold_start_cluster" if args.replicas else "cold_start")
 
     why = browser_unavailable()
     if why:

@@ -152,6 +152,11 @@ def start_streamlit(
 # -- the browser ------------------------------------------------------------------------------
 
 
+def browser_required() -> bool:
+    """Whether a missing browser (or HAProxy) fails the tests instead of skipping them."""
+    return os.environ.get("CORRIDORMAP_REQUIRE_BROWSER", "") not in ("", "0", "false")
+
+
 def browser_unavailable() -> str | None:
     """Why the browser tests cannot run here, or None."""
     if not CHROMIUM.exists():

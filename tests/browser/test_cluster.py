@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import _require_browser
-from harness import REPO, PageProbe, wait_for_map
+from harness import REPO, PageProbe, browser_required, wait_for_map
 from test_uploads import MARKERS, make_file, upload, wait_count
 
 from corridormap import load, style
@@ -38,7 +37,7 @@ def proxied(
 ) -> Iterator[tuple[cluster.Cluster, Path]]:
     if cluster.haproxy_binary() is None:
         why = "haproxy not found (apt-get install -y haproxy)"
-        if _require_browser():
+        if browser_required():
             pytest.fail(f"CORRIDORMAP_REQUIRE_BROWSER is set but {why}")
         pytest.skip(why)
     logs = tmp_path_factory.mktemp("cluster")
