@@ -1,12 +1,12 @@
 """The other map stack a Streamlit user would pick: the same layers with ``st.pydeck_chart``.
 
-deck.gl draws in WebGL in the browser; there is no basemap (``map_provider=None``: nothing
-is fetched from a tile or style server; with ``map_style=None`` alone Streamlit picks a Carto
-style from the internet), the countries are the land, as in corridormap. Written
-the way a careful Streamlit page would be: the layers are read once per process
-(``st.cache_resource``), the filters are the explorer's legend in its simplest form, with the
-same widget keys (``lg_corridor_<value>``, ``lg_status_<value>``), so the same drivers run
-every app. Each run sends the filtered layers to the browser as deck.gl JSON.
+deck.gl draws in WebGL in the browser; there is no basemap (``map_provider=None`` and pydeck's
+default ``map_style``: nothing is fetched from a tile or style server; with ``map_style=None``
+Streamlit's front end would fetch a Carto style from the internet); the countries are the land,
+as in corridormap. Written the way a careful Streamlit page would be: the layers are read once
+per process (``st.cache_resource``), the filters are the explorer's legend in its simplest
+form, with the same widget keys (``lg_corridor_<value>``, ``lg_status_<value>``), so the same
+drivers run every app. Each run sends the filtered layers to the browser as deck.gl JSON.
 
     streamlit run bench/pydeck_app.py   (from the repository root)
 
@@ -134,8 +134,9 @@ with map_col:
         pdk.Deck(
             layers=deck_layers,
             initial_view_state=view,
-            map_provider=None,  # no basemap: Streamlit would otherwise fetch a Carto style
-            map_style=None,
+            # no basemap. map_style=None would not do: Streamlit's front end then picks a
+            # Carto style from the internet; pydeck's default style with no provider is none
+            map_provider=None,
             tooltip={"text": "{name}{title}"},
         ),
         height=620,
