@@ -55,7 +55,7 @@ import cluster  # deploy/ is not a package
 from corridormap import style
 
 PEERS = {**APPS, "pydeck": REPO / "bench" / "pydeck_app.py"}
-LEVELS = (1, 2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56, 64)
+LEVELS = (1, 2, 4, 6, 8, 10, 12, 16, 20, 24, 32, 40, 48, 64)
 P95_BUDGET_S = 1.5
 KEYS = [f"lg_corridor_{e.value}" for e in style.CORRIDOR_STYLES]
 
@@ -125,9 +125,11 @@ async def ramp(
     steps: list[dict[str, Any]] = []
     began = time.perf_counter()
     held = 0
+    stopped_by = "levels"
     try:
         for level in LEVELS:
             if time.perf_counter() - began + step_s > max_s:
+                stopped_by = "time"
                 break
             errors_before = len(load.errors)
             await load.add(level - len(load.sessions), seed=level * 1000)
@@ -169,6 +171,7 @@ async def ramp(
                 flush=True,
             )
             if not ok:
+                stopped_by = "budget"
                 break
             held = level
     finally:
@@ -180,6 +183,7 @@ async def ramp(
             per_replica[r] = per_replica.get(r, 0) + 1
     return {
         "held": held,
+        "stopped_by": stopped_by,  # budget: a step failed; time, levels: none did
         "steps": steps,
         "open_s": dist(load.opens),
         "sessions_opened": len(load.sessions),
@@ -265,11 +269,15 @@ def markdown(out: dict[str, Any]) -> str:
         mem = memory_per_session(r)
         if s is None:
             first = r["steps"][0] if r["steps"] else None
-            lat = (
-                f"(1 session: {first['latency_s']['p50']:.2f} / {first['latency_s']['p95']:.2f} s)"
-                if first and first["changes"]
-                else "-"
-            )
+            if first and first["changes"]:
+                lat = (
+                    f"(1 session: {first['latency_s']['p50']:.2f} /"
+                    f" {first['latency_s']['p95']:.2f} s)"
+                )
+            elif first:
+                lat = f"(1 session: no change finished within the {first['seconds']:.0f} s step)"
+            else:
+                lat = "-"
             cpu = (
                 f"{first['server_cpu_ms_per_change']:.0f} ms"
                 if first and first["server_cpu_ms_per_change"]
@@ -278,7 +286,7 @@ def markdown(out: dict[str, Any]) -> str:
             cells = ["0", lat, cpu, "-", "-"]
         else:
             cells = [
-                str(r["held"]),
+                str(r["held"]) if r.get("stopped_by") == "budget" else f"≥ {r['held']}",
                 f"{s['latency_s']['p50']:.2f} / {s['latency_s']['p95']:.2f} s",
                 f"{s['server_cpu_ms_per_change']:.0f} ms",
                 f"{s['server_cores_busy']:.2f}",
@@ -342,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--replicas", default="1,2,4")
     parser.add_argument("--peers", default="baseline,pydeck")
-    parser.add_argument("--step", type=float, default=5.0)
+    parser.add_argument("--step", type=float, default=8.0)
     parser.add_argument("--max-seconds", type=float, default=60.0)
     parser.add_argument("--think", type=float, nargs=2, default=(0.5, 1.5))
     parser.add_argument("--out", type=Path, default=RESULTS)
