@@ -208,6 +208,18 @@ def markdown(result: dict[str, Any]) -> str:
         s = result["summary"][key]
         cells = [fmt(s[k], unit) for k in ("median", "min", "max")]
         lines.append(f"| {label} | {' | '.join(cells)} |")
+    if "direct_summary" in result:
+        lines += [
+            "",
+            "Paired with a plain `streamlit run app.py` (no warm start, no proxy): before each"
+            " run above, one of those, in the same browser, so both see the same machine.",
+            "",
+            "| metric | plain, median | through the cluster, median |",
+            "| --- | ---: | ---: |",
+        ]
+        for key, label, unit in METRICS:
+            plain = fmt(result["direct_summary"][key]["median"], unit)
+            lines.append(f"| {label} | {plain} | {fmt(result['summary'][key]['median'], unit)} |")
     lines += [
         "",
         "Websocket payloads are counted as the page receives them (after any permessage-deflate"
@@ -242,6 +254,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicas", type=int, default=0, help="through make cluster's proxy")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--name", help="results file stem (default cold_start[_cluster])")
+    parser.add_argument(
+        "--paired",
+        action="store_true",
+        help="with --replicas: before each run, one of a plain `streamlit run` (same load)",
+    )
     args = parser.parse_args(argv)
     name = args.name or ("cold_start_cluster" if args.replicas else "cold_start")
 
@@ -252,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     runs: list[dict[str, Any]] = []
+    direct: list[dict[str, Any]] = []
     load_before = os.getloadavg()
     with (
         sync_playwright() as pw,
@@ -260,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
         browser = launch_chromium(pw)
         version = f"Chromium {browser.version}"
         for i in range(args.runs):
+            if args.paired and args.replicas:
+                direct.append(one_run(browser, args.app, args.base_path, Path(tmp)))
             run = one_run(browser, args.app, args.base_path, Path(tmp), args.replicas)
             runs.append(run)
             print(
@@ -286,6 +306,11 @@ def main(argv: list[str] | None = None) -> int:
         "summary": {key: summary([float(r[key]) for r in runs]) for key, _, _ in METRICS},
         "runs_detail": runs,
     }
+    if direct:
+        result["direct_summary"] = {
+            key: summary([float(r[key]) for r in direct]) for key, _, _ in METRICS
+        }
+        result["direct_runs_detail"] = direct
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     md = markdown(result)
