@@ -55,7 +55,7 @@ import cluster  # deploy/ is not a package
 from corridormap import style
 
 PEERS = {**APPS, "pydeck": REPO / "bench" / "pydeck_app.py"}
-LEVELS = (1, 2, 4, 6, 8, 10, 12, 16, 20, 24, 32, 40, 48, 64)
+LEVELS = (1, 2, 4, 8, 12, 16, 20, 24, 32, 40, 48, 64)
 P95_BUDGET_S = 1.5
 KEYS = [f"lg_corridor_{e.value}" for e in style.CORRIDOR_STYLES]
 
