@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run cluster test lint typecheck pytest data validate bench lock vendor clean
+.PHONY: run cluster test lint typecheck pytest data validate bench bench-deploy lock vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,14 @@ $(VENV)/.bench-installed: $(VENV)/.test-installed
 # for a few minutes). Results go to bench/results/.
 bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/run_all.py $(if $(QUICK),--quick,)
+
+# The deployment's benchmarks (about 10 min; needs haproxy): a new replica's first run with and
+# without the warm start, the cold load through the proxy paired with a plain one, and the
+# sessions 1, 2 and 4 replicas hold beside the folium and pydeck peers.
+bench-deploy: $(VENV)/.bench-installed
+	$(BIN)/python bench/warm_start.py
+	$(BIN)/python bench/cold_start.py --runs 4 --replicas 1 --paired
+	$(BIN)/python bench/scaling.py
 
 vendor: $(VENV)/.run-installed
 	$(BIN)/python scripts/vendor_assets.py
