@@ -120,6 +120,7 @@ async def ramp(
     step_s: float,
     max_s: float,
     think: tuple[float, float],
+    levels: tuple[int, ...] = LEVELS,
 ) -> dict[str, Any]:
     load = Load(url, think)
     steps: list[dict[str, Any]] = []
@@ -127,7 +128,7 @@ async def ramp(
     held = 0
     stopped_by = "levels"
     try:
-        for level in LEVELS:
+        for level in levels:
             if time.perf_counter() - began + step_s > max_s:
                 stopped_by = "time"
                 break
@@ -205,7 +206,14 @@ def measure_cluster(replicas: int, args: argparse.Namespace, log_dir: Path) -> d
         pids = list(c.replica_pids().values())
         rss0 = idle_rss(pids)
         result = asyncio.run(
-            ramp(c.url, lambda: pids, step_s=args.step, max_s=args.max_seconds, think=args.think)
+            ramp(
+                c.url,
+                lambda: pids,
+                step_s=args.step,
+                max_s=args.max_seconds,
+                think=args.think,
+                levels=args.levels,
+            )
         )
     result |= {"config": f"corridormap × {replicas}", "replicas": replicas, "idle_rss": rss0}
     return result
@@ -224,6 +232,7 @@ def measure_peer(name: str, args: argparse.Namespace, log_dir: Path) -> dict[str
                 step_s=args.step,
                 max_s=args.max_seconds,
                 think=args.think,
+                levels=args.levels,
             )
         )
     finally:
@@ -250,7 +259,8 @@ def markdown(out: dict[str, Any]) -> str:
     lines = [
         "# Scale-out: sessions held by 1, 2 and 4 replicas, and the map peers",
         "",
-        f"Measured {out['date']} with `python bench/scaling.py` (steps of {out['step_s']:.0f} s,"
+        f"Measured {out['date']} with `python bench/scaling.py` (steps of {out['step_s']:.0f} s"
+        f" with {', '.join(map(str, out['levels']))} sessions,"
         f" at most {out['max_seconds']:.0f} s per configuration, think time"
         f" {out['think'][0]}–{out['think'][1]} s between changes).",
         "",
@@ -353,6 +363,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step", type=float, default=8.0)
     parser.add_argument("--max-seconds", type=float, default=60.0)
     parser.add_argument("--think", type=float, nargs=2, default=(0.5, 1.5))
+    parser.add_argument(
+        "--levels",
+        type=lambda v: tuple(int(x) for x in v.split(",")),
+        default=LEVELS,
+        help="the sessions of each step, e.g. 6,8,10,12 (a finer ramp around a known capacity)",
+    )
+    parser.add_argument("--name", default="scaling", help="results file stem")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     if cluster.haproxy_binary() is None:
@@ -380,9 +397,10 @@ def main(argv: list[str] | None = None) -> int:
             out["results"].append(measure_peer(name, args, Path(tmp)))
     out["load_after"] = loadavg()
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "scaling.json").write_text(json.dumps(out, indent=2) + "\n")
+    out["levels"] = list(args.levels)
+    (args.out / f"{args.name}.json").write_text(json.dumps(out, indent=2) + "\n")
     md = markdown(out)
-    (args.out / "scaling.md").write_text(md)
+    (args.out / f"{args.name}.md").write_text(md)
     print()
     print(md)
     return 0
