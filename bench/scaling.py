@@ -259,8 +259,9 @@ def markdown(out: dict[str, Any]) -> str:
     lines = [
         "# Scale-out: sessions held by 1, 2 and 4 replicas, and the map peers",
         "",
-        f"Measured {out['date']} with `python bench/scaling.py` (steps of {out['step_s']:.0f} s"
-        f" with {', '.join(map(str, out['levels']))} sessions,"
+        f"Measured {out['date']} with `{out.get('command', 'python bench/scaling.py')}`"
+        f" (steps of {out['step_s']:.0f} s"
+        f" with {', '.join(map(str, out.get('levels', LEVELS)))} sessions,"
         f" at most {out['max_seconds']:.0f} s per configuration, think time"
         f" {out['think'][0]}–{out['think'][1]} s between changes).",
         "",
@@ -311,7 +312,9 @@ def markdown(out: dict[str, Any]) -> str:
     one = next((r for r in out["results"] if r["config"] == "corridormap × 1"), None)
     two = next((r for r in out["results"] if r["config"] == "corridormap × 2"), None)
     if one and two and one["held"]:
-        lines += ["", f"2 replicas / 1 replica: {two['held'] / one['held']:.2f}× the sessions."]
+        ratio = two["held"] / one["held"]
+        at_least = "at least " if two.get("stopped_by") != "budget" else ""
+        lines += ["", f"2 replicas / 1 replica: {at_least}{ratio:.2f}× the sessions."]
     lines += [
         "",
         "'Change → rerun done' is from sending the checkbox's new state to the run's"
@@ -382,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     ).stdout.split()[2]
     out: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "command": " ".join(["python bench/scaling.py", *(sys.argv[1:] if argv is None else argv)]),
         "machine": machine(),
         "haproxy": version,
         "step_s": args.step,
