@@ -8,7 +8,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run test lint typecheck pytest data validate bench lock vendor clean
+.PHONY: run cluster test lint typecheck pytest data validate bench bench-deploy lock vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ $(VENV)/.test-installed: $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed
 	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# The deployment's topology on this machine: REPLICAS warm-started replicas behind HAProxy
+# (Debian package haproxy) on PORT, rendered from deploy/haproxy.cfg.j2 as compose.yaml's is.
+# Foreground; Ctrl-C or SIGTERM stops everything.
+REPLICAS ?= 2
+cluster: $(VENV)/.run-installed
+	$(BIN)/python deploy/cluster.py run --port $(PORT) --replicas $(REPLICAS)
 
 test: $(VENV)/.test-installed lint typecheck pytest
 
@@ -51,6 +58,14 @@ $(VENV)/.bench-installed: $(VENV)/.test-installed
 # for a few minutes). Results go to bench/results/.
 bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/run_all.py $(if $(QUICK),--quick,)
+
+# The deployment's benchmarks (about 10 min; needs haproxy): a new replica's first run with and
+# without the warm start, the cold load through the proxy paired with a plain one, and the
+# sessions 1, 2 and 4 replicas hold beside the folium and pydeck peers.
+bench-deploy: $(VENV)/.bench-installed
+	$(BIN)/python bench/warm_start.py
+	$(BIN)/python bench/cold_start.py --runs 4 --replicas 1 --paired
+	$(BIN)/python bench/scaling.py
 
 vendor: $(VENV)/.run-installed
 	$(BIN)/python scripts/vendor_assets.py

@@ -11,19 +11,26 @@ cache); every non-loopback request is aborted and counted. Measures
   transferred: encoded body + headers) and websocket frame payloads (the map script, GeoJSON
   inline, travels over Streamlit's websocket).
 
-Writes ``bench/results/cold_start.{md,json}`` and prints the table.
+Writes ``bench/results/cold_start.{md,json}`` and prints the table. With ``--replicas N``
+the app runs as ``make cluster`` runs it (``deploy/cluster.py``: warm-started replicas behind
+HAProxy, which compresses and sets cache headers), "process start" is the cluster's start and
+"healthy" is HAProxy answering once every replica is warm; the results go to
+``cold_start_cluster.{md,json}``.
 
     python bench/cold_start.py --runs 5
+    python bench/cold_start.py --runs 5 --replicas 1
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +44,54 @@ from harness import (
     wait_for_map,
 )
 
+sys.path.insert(0, str(REPO / "deploy"))
+import cluster  # deploy/ is not a package
 
-def one_run(browser: Any, app: Path, base_path: str, log_dir: Path) -> dict[str, Any]:
-    server = start_streamlit(app, cwd=REPO, base_path=base_path, log_dir=log_dir)
+PYDECK_APP = "pydeck_app.py"
+DECK_CANVAS = '[data-testid="stDeckGlJsonChart"] canvas'
+
+
+def wait_for_deck(page: Any) -> None:
+    """deck.gl's first frame: its canvas is attached and two animation frames have run (the
+    peer ``bench/pydeck_app.py`` has no Leaflet map to wait for)."""
+    page.wait_for_selector(DECK_CANVAS, state="attached", timeout=60_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+@dataclass
+class ProxiedApp:
+    """``make cluster``'s topology, with what ``one_run`` reads of a server."""
+
+    cluster: cluster.Cluster
+    started: float  # time.perf_counter() before the cluster started
+    healthy_after: float  # seconds until HAProxy answered with every replica warm
+
+    @property
+    def url(self) -> str:
+        return self.cluster.url
+
+    def stop(self) -> None:
+        self.cluster.stop()
+
+
+def start_cluster(replicas: int, base_path: str, log_dir: Path) -> ProxiedApp:
+    c = cluster.Cluster(
+        port=cluster.free_port(), replicas=replicas, base_path=base_path, log_dir=log_dir
+    )
+    started = time.perf_counter()
+    c.start()
+    return ProxiedApp(c, started, time.perf_counter() - started)
+
+
+def one_run(
+    browser: Any, app: Path, base_path: str, log_dir: Path, replicas: int = 0
+) -> dict[str, Any]:
+    """One cold load; ``replicas`` > 0: through ``make cluster``'s topology (app.py only)."""
+    server: Any = (
+        start_cluster(replicas, base_path, log_dir)
+        if replicas
+        else start_streamlit(app, cwd=REPO, base_path=base_path, log_dir=log_dir)
+    )
     try:
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         try:
@@ -47,7 +99,10 @@ def one_run(browser: Any, app: Path, base_path: str, log_dir: Path) -> dict[str,
             probe = PageProbe(record_bodies=True).attach(context, page)
             nav_start = time.perf_counter()
             page.goto(server.url, wait_until="domcontentloaded")
-            wait_for_map(page, timeout_ms=60_000, probe=probe)
+            if app.name == PYDECK_APP:
+                wait_for_deck(page)
+            else:
+                wait_for_map(page, timeout_ms=60_000, probe=probe)
             painted = time.perf_counter()
             probe.wait_quiet(page, quiet_ms=1000)  # late fonts, images, websocket frames
             probe.collect_sizes()
@@ -115,8 +170,16 @@ def markdown(result: dict[str, Any]) -> str:
     lines = [
         "# Cold start and page weight",
         "",
-        f"Measured {result['date']} with `python bench/cold_start.py --runs {result['runs']}`"
-        f" (app `{result['app']}`, base path `/{result['base_path']}`), headless"
+        f"Measured {result['date']} with `python bench/cold_start.py --runs {result['runs']}"
+        + (f" --replicas {result['replicas']}`" if result.get("replicas") else "`")
+        + (
+            f" through `make cluster`'s topology ({result['replicas']} warm-started replica(s)"
+            " behind HAProxy: gzip, cache headers; 'process start' is the cluster's start,"
+            " 'healthy' is HAProxy answering with every replica warm)"
+            if result.get("replicas")
+            else ""
+        )
+        + f" (app `{result['app']}`, base path `/{result['base_path']}`), headless"
         f" {result['browser']}, every non-loopback request aborted. Each run: a new"
         " `streamlit run` process and a new browser context (empty cache); the OS file cache"
         " is warm.",
@@ -126,6 +189,18 @@ def markdown(result: dict[str, Any]) -> str:
         f" {m.get('streamlit')}, folium {m.get('folium')}, branca {m.get('branca')},"
         f" streamlit-folium {m.get('streamlit-folium')}, playwright {m.get('playwright')}.",
         "",
+        *(
+            [
+                "Load average (1, 5, 15 min) before "
+                + ", ".join(f"{x:.1f}" for x in result["loadavg_before"])
+                + ", after "
+                + ", ".join(f"{x:.1f}" for x in result["loadavg_after"])
+                + ": other work on the machine shows up here.",
+                "",
+            ]
+            if "loadavg_before" in result
+            else []
+        ),
         "| metric | median | min | max |",
         "| --- | ---: | ---: | ---: |",
     ]
@@ -133,6 +208,18 @@ def markdown(result: dict[str, Any]) -> str:
         s = result["summary"][key]
         cells = [fmt(s[k], unit) for k in ("median", "min", "max")]
         lines.append(f"| {label} | {' | '.join(cells)} |")
+    if "direct_summary" in result:
+        lines += [
+            "",
+            "Paired with a plain `streamlit run app.py` (no warm start, no proxy): before each"
+            " run above, one of those, in the same browser, so both see the same machine.",
+            "",
+            "| metric | plain, median | through the cluster, median |",
+            "| --- | ---: | ---: |",
+        ]
+        for key, label, unit in METRICS:
+            plain = fmt(result["direct_summary"][key]["median"], unit)
+            lines.append(f"| {label} | {plain} | {fmt(result['summary'][key]['median'], unit)} |")
     lines += [
         "",
         "Websocket payloads are counted as the page receives them (after any permessage-deflate"
@@ -164,8 +251,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--app", type=Path, default=APP)
     parser.add_argument("--base-path", default="")
+    parser.add_argument("--replicas", type=int, default=0, help="through make cluster's proxy")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--name", help="results file stem (default cold_start[_cluster])")
+    parser.add_argument(
+        "--paired",
+        action="store_true",
+        help="with --replicas: before each run, one of a plain `streamlit run` (same load)",
+    )
     args = parser.parse_args(argv)
+    name = args.name or ("cold_start_cluster" if args.replicas else "cold_start")
 
     why = browser_unavailable()
     if why:
@@ -174,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     runs: list[dict[str, Any]] = []
+    direct: list[dict[str, Any]] = []
+    load_before = os.getloadavg()
     with (
         sync_playwright() as pw,
         tempfile.TemporaryDirectory(prefix="cold-start-") as tmp,
@@ -181,7 +278,9 @@ def main(argv: list[str] | None = None) -> int:
         browser = launch_chromium(pw)
         version = f"Chromium {browser.version}"
         for i in range(args.runs):
-            run = one_run(browser, args.app, args.base_path, Path(tmp))
+            if args.paired and args.replicas:
+                direct.append(one_run(browser, args.app, args.base_path, Path(tmp)))
+            run = one_run(browser, args.app, args.base_path, Path(tmp), args.replicas)
             runs.append(run)
             print(
                 f"run {i + 1}/{args.runs}: health {run['health_s']:.2f} s, "
@@ -199,15 +298,23 @@ def main(argv: list[str] | None = None) -> int:
             args.app.resolve().relative_to(REPO) if args.app.is_relative_to(REPO) else args.app
         ),
         "base_path": args.base_path,
+        "replicas": args.replicas,
         "browser": version,
         "machine": machine(),
+        "loadavg_before": load_before,
+        "loadavg_after": os.getloadavg(),
         "summary": {key: summary([float(r[key]) for r in runs]) for key, _, _ in METRICS},
         "runs_detail": runs,
     }
+    if direct:
+        result["direct_summary"] = {
+            key: summary([float(r[key]) for r in direct]) for key, _, _ in METRICS
+        }
+        result["direct_runs_detail"] = direct
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "cold_start.json").write_text(json.dumps(result, indent=2) + "\n")
+    (args.out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     md = markdown(result)
-    (args.out / "cold_start.md").write_text(md)
+    (args.out / f"{name}.md").write_text(md)
     print()
     print(md)
     return 0

@@ -26,16 +26,13 @@ from harness import (
     REPO,
     PageProbe,
     StreamlitServer,
+    browser_required,
     browser_unavailable,
     launch_chromium,
     start_streamlit,
 )
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-
-def _require_browser() -> bool:
-    return os.environ.get("CORRIDORMAP_REQUIRE_BROWSER", "") not in ("", "0", "false")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -53,7 +50,7 @@ def _browser_ready() -> None:
     why = browser_unavailable()
     if why is None:
         return
-    if _require_browser():
+    if browser_required():
         pytest.fail(f"CORRIDORMAP_REQUIRE_BROWSER is set but the browser cannot run: {why}")
     pytest.skip(why)
 

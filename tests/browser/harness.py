@@ -94,8 +94,12 @@ def start_streamlit(
     timeout: float = 30.0,
     log_dir: Path | None = None,
     extra_args: tuple[str, ...] = (),
+    launcher: bool = False,
 ) -> StreamlitServer:
     """Start ``streamlit run app`` and return once ``/_stcore/health`` answers ``ok``.
+
+    ``launcher``: ``app`` is a script that starts Streamlit itself and passes the options on
+    (``deploy/serve.py``), run as ``python app [options]``.
 
     Raises ``RuntimeError`` with the server's output if it exits or is not healthy in time.
     """
@@ -106,10 +110,7 @@ def start_streamlit(
     log_path = log_dir / f"streamlit-{port}.log"
     cmd = [
         sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
+        *([str(app)] if launcher else ["-m", "streamlit", "run", str(app)]),
         "--server.headless=true",
         "--server.address=127.0.0.1",
         f"--server.port={port}",
@@ -150,6 +151,11 @@ def start_streamlit(
 
 
 # -- the browser ------------------------------------------------------------------------------
+
+
+def browser_required() -> bool:
+    """Whether a missing browser (or HAProxy) fails the tests instead of skipping them."""
+    return os.environ.get("CORRIDORMAP_REQUIRE_BROWSER", "") not in ("", "0", "false")
 
 
 def browser_unavailable() -> str | None:

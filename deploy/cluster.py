@@ -1,0 +1,352 @@
+"""corridormap's replicas behind HAProxy on one machine, without containers.
+
+    python deploy/cluster.py run --port 8500 --replicas 2     # what `make cluster` runs
+    python deploy/cluster.py render --dns app:8501 --slots 8  # the config compose.yaml uses
+
+``run`` starts ``--replicas`` copies of ``deploy/serve.py`` (each warms its caches, then
+serves ``app.py``) on free loopback ports, renders ``deploy/haproxy.cfg.j2`` for them, starts
+``haproxy`` in the foreground as the current user with its pid file and socket in a
+temporary folder, and stays in the foreground: on Ctrl-C or SIGTERM it soft-stops HAProxy
+(open connections may finish), stops the replicas and removes the folder. If HAProxy or a
+replica exits, everything stops and the exit code says so.
+
+``render`` writes the same template for replicas found by DNS (one name that resolves to
+every replica, as a compose service or a Kubernetes headless service does), with cookies
+derived from each replica's address (HAProxy's dynamic cookies).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+
+import jinja2
+
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATE = Path(__file__).resolve().with_name("haproxy.cfg.j2")
+SERVE = Path(__file__).resolve().with_name("serve.py")
+COOKIE = "SERVERID"
+GRACE_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    address: str  # host:port
+
+
+@dataclass(frozen=True)
+class Resolver:
+    host: str
+    port: int
+    slots: int  # the most replicas HAProxy will take from DNS
+
+
+def render(
+    *,
+    bind: str,
+    servers: Sequence[Server] = (),
+    resolver: Resolver | None = None,
+    base_path: str = "",
+    pidfile: str | None = None,
+    stats_socket: str | None = None,
+    log_stdout: bool = True,
+    cookie_key: str = "corridormap",
+    grace_seconds: int = GRACE_SECONDS,
+) -> str:
+    """The HAProxy configuration for these replicas (listed, or found by DNS)."""
+    if not servers and resolver is None:
+        raise ValueError("name the replicas, or a DNS name that finds them")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE.parent),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # noqa: S701 - an HAProxy config, not HTML
+    )
+    prefix = "/" + base_path.strip("/") if base_path.strip("/") else ""
+    return env.get_template(TEMPLATE.name).render(
+        bind=bind,
+        servers=list(servers),
+        resolver=resolver,
+        prefix=prefix,
+        pidfile=pidfile,
+        stats_socket=stats_socket,
+        log_stdout=log_stdout,
+        cookie=COOKIE,
+        dynamic_cookies=cookie_key if resolver is not None else None,
+        grace_seconds=grace_seconds,
+    )
+
+
+# -- one machine ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def haproxy_binary() -> str | None:
+    """HAProxy on PATH (Debian installs it in /usr/sbin, which a user's PATH may lack)."""
+    return shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/usr/local/sbin")
+
+
+def healthy(url: str) -> bool:
+    with (
+        contextlib.suppress(OSError, urllib.error.URLError),
+        urllib.request.urlopen(url, timeout=1) as resp,
+    ):
+        return bool(resp.status == 200 and resp.read().strip() == b"ok")
+    return False
+
+
+@dataclass
+class Cluster:
+    """Replicas and HAProxy, started by ``start`` and stopped by ``stop``."""
+
+    port: int
+    replicas: int
+    base_path: str = ""
+    host: str = "127.0.0.1"
+    streamlit_args: tuple[str, ...] = ()
+    log_dir: Path | None = None
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="corridormap-")))
+    servers: list[Server] = field(default_factory=list)
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        prefix = f"/{self.base_path.strip('/')}" if self.base_path.strip("/") else ""
+        return f"http://{self.host}:{self.port}{prefix}/"
+
+    def _log(self, name: str) -> Path:
+        folder = self.log_dir or self.workdir
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{name}.log"
+
+    def _spawn(self, name: str, cmd: list[str]) -> None:
+        # `make cluster` shows HAProxy's request log; the replicas' output goes to files
+        to_terminal = self.log_dir is None and name == "haproxy"
+        with self._log(name).open("wb") as log:
+            self.procs[name] = subprocess.Popen(
+                cmd,
+                cwd=REPO,
+                stdout=None if to_terminal else log,
+                stderr=None if to_terminal else subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                # its own session: a Ctrl-C reaches this runner, which stops them in order
+                start_new_session=True,
+            )
+
+    def start(self, timeout: float = 120.0) -> None:
+        binary = haproxy_binary()
+        if binary is None:
+            raise RuntimeError("haproxy is not installed (Debian: apt-get install -y haproxy)")
+        base = self.base_path.strip("/")
+        for i in range(1, self.replicas + 1):
+            port = free_port()
+            server = Server(f"app{i}", f"127.0.0.1:{port}")
+            self.servers.append(server)
+            self._spawn(
+                server.name,
+                [
+                    sys.executable,
+                    str(SERVE),
+                    "--server.headless=true",
+                    "--server.address=127.0.0.1",
+                    f"--server.port={port}",
+                    "--server.fileWatcherType=none",
+                    "--browser.gatherUsageStats=false",
+                    *([f"--server.baseUrlPath={base}"] if base else []),
+                    *self.streamlit_args,
+                ],
+            )
+        config = self.workdir / "haproxy.cfg"
+        config.write_text(
+            render(
+                bind=f"{self.host}:{self.port}",
+                servers=self.servers,
+                base_path=base,
+                pidfile=str(self.workdir / "haproxy.pid"),
+                stats_socket=str(self.workdir / "haproxy.sock"),
+            ),
+            encoding="utf-8",
+        )
+        check = subprocess.run(
+            [binary, "-c", "-q", "-dW", "-f", str(config)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if check.returncode != 0:
+            self.stop()
+            raise RuntimeError(f"haproxy rejected {config}:\n{check.stdout}{check.stderr}")
+        self.wait_replicas(timeout)
+        # -W: master-worker, so SIGUSR1 is a soft stop and SIGTERM a hard one
+        self._spawn("haproxy", [binary, "-W", "-db", "-f", str(config)])
+        self.wait_proxy(timeout=10)
+
+    def wait_replicas(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        prefix = f"/{self.base_path.strip('/')}" if self.base_path.strip("/") else ""
+        pending = list(self.servers)
+        while pending:
+            for server in list(pending):
+                proc = self.procs[server.name]
+                if proc.poll() is not None:
+                    log = self._log(server.name).read_text(encoding="utf-8", errors="replace")
+                    self.stop()
+                    raise RuntimeError(f"{server.name} exited ({proc.returncode}):\n{log[-3000:]}")
+                if healthy(f"http://{server.address}{prefix}/_stcore/health"):
+                    pending.remove(server)
+            if pending and time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"not healthy after {timeout:.0f} s: {pending}")
+            time.sleep(0.1)
+
+    def wait_proxy(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        prefix = f"/{self.base_path.strip('/')}" if self.base_path.strip("/") else ""
+        while not healthy(f"http://{self.host}:{self.port}{prefix}/_stcore/health"):
+            if self.procs["haproxy"].poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"haproxy did not answer on port {self.port}")
+            time.sleep(0.05)
+
+    def exited(self) -> str | None:
+        """The first process that exited, if any."""
+        for name, proc in self.procs.items():
+            if proc.poll() is not None:
+                return f"{name} exited with code {proc.returncode}"
+        return None
+
+    def stop(self) -> None:
+        """Soft-stop HAProxy, then stop the replicas; remove the work folder."""
+        proxy = self.procs.get("haproxy")
+        if proxy is not None and proxy.poll() is None:
+            proxy.send_signal(signal.SIGUSR1)
+            try:
+                proxy.wait(timeout=GRACE_SECONDS + 5)
+            except subprocess.TimeoutExpired:
+                proxy.kill()
+                proxy.wait()
+        replicas = [p for n, p in self.procs.items() if n != "haproxy"]
+        for proc in replicas:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in replicas:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def replica_pids(self) -> dict[str, int]:
+        return {n: p.pid for n, p in self.procs.items() if n != "haproxy"}
+
+
+@contextlib.contextmanager
+def running(
+    replicas: int,
+    *,
+    port: int | None = None,
+    base_path: str = "",
+    log_dir: Path | None = None,
+    streamlit_args: tuple[str, ...] = (),
+) -> Iterator[Cluster]:
+    """A started cluster for tests and benchmarks, stopped on leaving the block."""
+    cluster = Cluster(
+        port=port or free_port(),
+        replicas=replicas,
+        base_path=base_path,
+        log_dir=log_dir,
+        streamlit_args=streamlit_args,
+    )
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+class _SignalledError(Exception):
+    """SIGTERM or SIGINT arrived."""
+
+
+def _raise_stop(signum: int, _frame: FrameType | None) -> None:
+    raise _SignalledError(signal.Signals(signum).name)
+
+
+def run(args: argparse.Namespace) -> int:
+    cluster = Cluster(port=args.port, replicas=args.replicas, base_path=args.base_path)
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
+    try:
+        cluster.start()
+        names = ", ".join(f"{s.name} {s.address}" for s in cluster.servers)
+        print(f"corridormap: {cluster.url} -> {names} (Ctrl-C stops)", flush=True)
+        while True:
+            gone = cluster.exited()
+            if gone is not None:
+                print(f"corridormap: {gone}; stopping", file=sys.stderr, flush=True)
+                return 1
+            time.sleep(0.5)
+    except _SignalledError as stop:
+        print(f"corridormap: {stop}, stopping", flush=True)
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        cluster.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_run = sub.add_parser("run", help="replicas and HAProxy here, in the foreground")
+    p_run.add_argument("--port", type=int, default=8500)
+    p_run.add_argument("--replicas", type=int, default=2)
+    p_run.add_argument("--base-path", default=os.environ.get("STREAMLIT_SERVER_BASE_URL_PATH", ""))
+    p_render = sub.add_parser("render", help="print the config for replicas found by DNS")
+    p_render.add_argument("--dns", required=True, help="HOST:PORT that resolves to the replicas")
+    p_render.add_argument("--slots", type=int, default=8, help="the most replicas to take")
+    p_render.add_argument("--bind", default=":8080")
+    p_render.add_argument("--base-path", default="")
+    p_render.add_argument("--cookie-key", default=os.environ.get("CORRIDORMAP_COOKIE_KEY", ""))
+    p_render.add_argument("-o", "--output", type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run(args)
+    host, _, port = args.dns.rpartition(":")
+    text = render(
+        bind=args.bind,
+        resolver=Resolver(host, int(port), args.slots),
+        base_path=args.base_path,
+        cookie_key=args.cookie_key or "corridormap",
+    )
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
