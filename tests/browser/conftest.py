@@ -71,6 +71,18 @@ def _server(app: Path, base_path: str, tmp: Path) -> StreamlitServer:
     return start_streamlit(app, cwd=REPO, base_path=base_path, log_dir=tmp)
 
 
+@pytest.fixture(scope="module")
+def server(
+    _browser_ready: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StreamlitServer]:
+    """One server at the root for a test module whose checks do not depend on the base path
+    (``streamlit_server`` runs both). ``CORRIDORMAP_APP`` overrides the app file."""
+    app = Path(os.environ.get("CORRIDORMAP_APP", APP))
+    srv = _server(app, "", tmp_path_factory.mktemp("streamlit"))
+    yield srv
+    srv.stop()
+
+
 @pytest.fixture(
     scope="module",
     params=["", "corridormap"],

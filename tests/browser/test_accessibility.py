@@ -8,9 +8,6 @@ figures for every page.
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +25,7 @@ from a11y import (
     tab_count_to,
     wait_for_page,
 )
-from harness import APP, MAP_IFRAME, REPO, PageProbe, StreamlitServer, start_streamlit
+from harness import MAP_IFRAME, REPO, PageProbe, StreamlitServer
 
 from corridormap import briefing, export, links, load, mapaccess
 from corridormap.filters import Filters
@@ -37,16 +34,6 @@ pytestmark = pytest.mark.browser
 
 #: The issue's bound: the explorer's search box within this many Tab presses of the page top.
 MAX_TABS_TO_SEARCH = 40
-
-
-@pytest.fixture(scope="module")
-def server(_browser_ready: None) -> Iterator[StreamlitServer]:
-    with tempfile.TemporaryDirectory() as tmp:
-        srv = start_streamlit(
-            Path(os.environ.get("CORRIDORMAP_APP", APP)), cwd=REPO, base_path="", log_dir=Path(tmp)
-        )
-        yield srv
-        srv.stop()
 
 
 def open_page(

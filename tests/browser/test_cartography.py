@@ -8,13 +8,11 @@ carries a label on the map.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import APP, REPO, PageProbe, StreamlitServer, start_streamlit, wait_for_map
+from harness import PageProbe, StreamlitServer, wait_for_map
 
 from corridormap import briefing, export, load
 
@@ -25,15 +23,6 @@ FRAMES = load.load_all(ROOT / "data").frames
 VOCAB = export.vocabulary(FRAMES)
 GABALA = briefing.load_briefing(ROOT / "data" / "briefings" / "gabala-2025.yaml", VOCAB)
 MAX_OVERLAP = 0.10
-
-
-@pytest.fixture(scope="module")
-def server(_browser_ready: None) -> Iterator[StreamlitServer]:
-    """One server at the root: the layout does not depend on a base path."""
-    with tempfile.TemporaryDirectory() as tmp:
-        srv = start_streamlit(APP, cwd=REPO, log_dir=Path(tmp))
-        yield srv
-        srv.stop()
 
 
 def settled(page: Any, probe: PageProbe) -> Any:

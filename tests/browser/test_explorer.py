@@ -6,20 +6,13 @@ count of corridor paths is the count of corridor legs Leaflet drew.
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from harness import (
-    APP,
     MAP_IFRAME,
-    REPO,
     PageProbe,
     StreamlitServer,
-    start_streamlit,
     wait_for_map,
 )
 
@@ -30,16 +23,6 @@ pytestmark = pytest.mark.browser
 
 CORRIDOR_COLORS = [e.color for e in style.CORRIDOR_STYLES]
 GAS_COLORS = [e.color for e in style.GAS_PERIODS]
-
-
-@pytest.fixture(scope="module")
-def server(_browser_ready: None) -> Iterator[StreamlitServer]:
-    with tempfile.TemporaryDirectory() as tmp:
-        srv = start_streamlit(
-            Path(os.environ.get("CORRIDORMAP_APP", APP)), cwd=REPO, base_path="", log_dir=Path(tmp)
-        )
-        yield srv
-        srv.stop()
 
 
 def open_map(page: Any, probe: PageProbe, server: StreamlitServer, query: str = "") -> Any:

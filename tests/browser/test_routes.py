@@ -7,29 +7,15 @@ which no other layer on this page uses for a line, so a count is the number of l
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import APP, REPO, PageProbe, StreamlitServer, start_streamlit, wait_for_map
+from harness import PageProbe, StreamlitServer, wait_for_map
 
 from corridormap import load, routing, style
 from corridormap.routing import PLANNED, Query
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server(_browser_ready: None) -> Iterator[StreamlitServer]:
-    with tempfile.TemporaryDirectory() as tmp:
-        srv = start_streamlit(
-            Path(os.environ.get("CORRIDORMAP_APP", APP)), cwd=REPO, base_path="", log_dir=Path(tmp)
-        )
-        yield srv
-        srv.stop()
 
 
 @pytest.fixture(scope="module")

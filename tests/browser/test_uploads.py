@@ -8,12 +8,9 @@ counted by colour and by their location-dot icon.
 from __future__ import annotations
 
 import io
-import os
 import sys
-import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +18,9 @@ import geopandas as gpd
 import pytest
 import shapely
 from harness import (
-    APP,
     MAP_IFRAME,
-    REPO,
     PageProbe,
     StreamlitServer,
-    start_streamlit,
     wait_for_map,
 )
 
@@ -39,16 +33,6 @@ pytestmark = pytest.mark.browser
 
 COLOR = style.user_color(0)  # the first layer a session adds
 UPLOADER = 'section[data-testid="stSidebar"] input[type="file"]'
-
-
-@pytest.fixture(scope="module")
-def server(_browser_ready: None) -> Iterator[StreamlitServer]:
-    with tempfile.TemporaryDirectory() as tmp:
-        srv = start_streamlit(
-            Path(os.environ.get("CORRIDORMAP_APP", APP)), cwd=REPO, log_dir=Path(tmp)
-        )
-        yield srv
-        srv.stop()
 
 
 def frame_of(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
