@@ -278,27 +278,20 @@ def gas_route(gas: gpd.GeoDataFrame, pipelines: gpd.GeoDataFrame, iso3: str) -> 
         raise KeyError(f"no gas destination {iso3!r}")
     dest = row.iloc[0]
     ids = list(dest["route"] or ())
-    on_route = pipelines[pipelines["pipeline_id"].isin(ids)]
+    on_route = route_pipelines(row, pipelines)
     shape = dest.geometry
     if on_route.empty or shape is None or shape.is_empty:
         return GasRoute(iso3, on_route, None, None if shape is None else _bounds([shape]))
     onward = None
     if not any(g.distance(shape) <= _REACHES_DEG for g in on_route.geometry):
-        last = (
-            on_route.set_index("pipeline_id")
-            .loc[[i for i in ids if i in set(on_route["pipeline_id"])][-1]]
-            .geometry
-        )
-        target = _largest_part(shape).representative_point()
+        last_id = [i for i in ids if i in set(on_route["pipeline_id"])][-1]
+        last = on_route.set_index("pipeline_id").loc[last_id].geometry
+        target = overlay.largest_part(shape).representative_point()
         ends = [Point(c) for part in getattr(last, "geoms", [last]) for c in part.coords]
         start = min(ends, key=target.distance)
         onward = LineString([start, target])
-    shapes = [*on_route.geometry, _largest_part(shape), *([onward] if onward else [])]
+    shapes = [*on_route.geometry, overlay.largest_part(shape), *([onward] if onward else [])]
     return GasRoute(iso3, on_route, onward, _bounds(shapes))
-
-
-def _largest_part(geom: BaseGeometry) -> BaseGeometry:
-    return max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
 
 
 def _bounds(shapes: Iterable[BaseGeometry]) -> tuple[float, float, float, float]:

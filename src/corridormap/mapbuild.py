@@ -23,7 +23,7 @@ import xyzservices.providers as xyz
 from branca.element import Figure
 from jinja2 import Template
 
-from corridormap import assets, catalog, mapaccess, style
+from corridormap import assets, catalog, mapaccess, overlay, style
 from corridormap.catalog import LayerSpec
 from corridormap.elements import FeatureGroup, LayerControl, SinglePass, TileLayer, Verbatim
 from corridormap.escape import html_text, script_json
@@ -1196,22 +1196,26 @@ def fit_bounds(
     return MapView((round(lat, 4), round(lon, 4)), zoom)
 
 
+def union_bounds(
+    boxes: Iterable[Sequence[float]],
+) -> tuple[float, float, float, float] | None:
+    """The bounds (lon/lat) that hold every box ``(x0, y0, x1, y1)``; None when there is none."""
+    listed = [tuple(float(v) for v in b) for b in boxes]
+    if not listed:
+        return None
+    return (
+        min(b[0] for b in listed),
+        min(b[1] for b in listed),
+        max(b[2] for b in listed),
+        max(b[3] for b in listed),
+    )
+
+
 def largest_part_bounds(geometries: gpd.GeoSeries) -> tuple[float, float, float, float] | None:
     """The bounds of each geometry's largest part, together (Russia's Chukotka, beyond the
     antimeridian, would otherwise stretch a fit round the world)."""
-    parts = []
-    for geom in geometries:
-        if geom is None or geom.is_empty:
-            continue
-        pieces = list(getattr(geom, "geoms", [geom]))
-        parts.append(max(pieces, key=lambda g: g.area).bounds)
-    if not parts:
-        return None
-    return (
-        min(p[0] for p in parts),
-        min(p[1] for p in parts),
-        max(p[2] for p in parts),
-        max(p[3] for p in parts),
+    return union_bounds(
+        overlay.largest_part(g).bounds for g in geometries if g is not None and not g.is_empty
     )
 
 
@@ -1219,15 +1223,7 @@ def content_bounds(
     frames: Mapping[str, gpd.GeoDataFrame],
 ) -> tuple[float, float, float, float] | None:
     """The bounds (lon/lat) of every feature in ``frames`` together; None when empty."""
-    bounds = [gdf.total_bounds for gdf in frames.values() if len(gdf)]
-    if not bounds:
-        return None
-    return (
-        float(min(b[0] for b in bounds)),
-        float(min(b[1] for b in bounds)),
-        float(max(b[2] for b in bounds)),
-        float(max(b[3] for b in bounds)),
-    )
+    return union_bounds(gdf.total_bounds for gdf in frames.values() if len(gdf))
 
 
 def _folium_default(links: list[tuple[str, str]], name: str) -> tuple[str, str]:
@@ -1554,13 +1550,8 @@ def route_view(
     size_px: tuple[float, float] = FIT_PX,
 ) -> MapView:
     """The view that shows every leg of these routes (the default view when there is none)."""
-    legs = [legs for _, legs, _ in routes if len(legs)]
-    if not legs:
-        return MapView()
-    boxes = [[float(v) for v in g.total_bounds] for g in legs]
-    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
-    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
-    return fit_bounds((x0, y0, x1, y1), size_px=size_px)
+    bounds = content_bounds({str(i): legs for i, (_, legs, _) in enumerate(routes)})
+    return MapView() if bounds is None else fit_bounds(bounds, size_px=size_px)
 
 
 def land_collection_json(land: gpd.GeoDataFrame) -> str:

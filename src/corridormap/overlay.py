@@ -31,6 +31,12 @@ MIN_CROSSING_KM: Final = 15.0
 OUTSIDE: Final = "(sea or border zone)"
 
 
+def largest_part(geom: BaseGeometry) -> BaseGeometry:
+    """A geometry's largest part by area (the geometry itself when it has one part): a
+    country's mainland, not its islands or Russia's Chukotka beyond the antimeridian."""
+    return max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+
+
 def _iso_column(countries: gpd.GeoDataFrame) -> list[str]:
     return [str(v) for v in countries["iso3"]]
 
