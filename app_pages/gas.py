@@ -32,27 +32,20 @@ route_to = st.selectbox(
     help="Draws the pipeline chain that carries Azerbaijani gas to the destination.",
 )
 pipelines = _data.layers().frames[catalog.PIPELINES.key]
-if route_to is None:
-    route = None
-    flows = analysis.route_pipelines(shown[catalog.GAS_DESTINATIONS.key], pipelines)
-    fit = mapbuild.content_bounds(shown)
-else:
-    route = analysis.gas_route(gas_all, pipelines, route_to)
-    flows = route.pipelines
-    fit = route.bounds
+route = None if route_to is None else analysis.gas_route(gas_all, pipelines, route_to)
+flows = (
+    analysis.route_pipelines(shown[catalog.GAS_DESTINATIONS.key], pipelines)
+    if route is None
+    else route.pipelines
+)
+onward = None if route is None else route.onward
 _maps.small_map(
     shown,
-    key=f"gas_map_{route_to or 'all'}",
-    extra_groups=[
-        mapbuild.flow_group(flows, style.FLOW_LABEL, None if route is None else route.onward)
-    ],
-    extra_legend=[
-        ("Gas route", mapbuild.flow_legend_rows(route is not None and route.onward is not None))
-    ]
-    if len(flows)
-    else [],
+    key=f"gas_map_{route_to or 'all'}",  # a new map for a new route: fitted afresh
+    extra_groups=[mapbuild.flow_group(flows, style.FLOW_LABEL, onward)],
+    extra_legend=mapbuild.flow_legend(flows, onward),
     selected=None if route_to is None else (catalog.GAS_DESTINATIONS.key, route_to),
-    fit=fit,
+    fit=mapbuild.content_bounds(shown) if route is None else route.bounds,
 )
 if route_to is not None:
     dest = gas_all.set_index("iso3").loc[route_to]

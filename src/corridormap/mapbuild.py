@@ -651,16 +651,21 @@ def _rows_icons(
     return rows
 
 
-def flow_legend_rows(onward: bool) -> list[str]:
-    """The gas route's legend rows: the pipelines it runs through, and (when drawn) the
-    stretch to the destination that the sources do not trace."""
-    rows = [f"{line_swatch_svg(style.FLOW_COLOR, style.FLOW_DASH, 4)}{style.FLOW_LABEL}"]
-    if onward:
+def flow_legend(
+    pipelines: gpd.GeoDataFrame, onward: shapely.LineString | None = None
+) -> list[tuple[str, list[str]]]:
+    """The legend section of ``flow_group(pipelines, ..., onward)``: the route through the
+    pipelines and, when drawn, the stretch to the destination the sources do not trace (none
+    when nothing is drawn)."""
+    rows = []
+    if len(pipelines):
+        rows.append(f"{line_swatch_svg(style.FLOW_COLOR, style.FLOW_DASH, 4)}{style.FLOW_LABEL}")
+    if onward is not None:
         rows.append(
             f"{line_swatch_svg(style.FLOW_COLOR, style.ONWARD_DASH, 3)}"
             f"{html_text(style.ONWARD_LABEL)}"
         )
-    return rows
+    return [("Gas route", rows)] if rows else []
 
 
 LegendRows = Callable[[gpd.GeoDataFrame | None], list[str]]
