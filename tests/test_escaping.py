@@ -12,10 +12,11 @@ import re
 from pathlib import Path
 
 import pytest
+import shapely
 from streamlit.testing.v1 import AppTest
 
 from corridormap import load, mapbuild, present, style, upload
-from corridormap.escape import script_json
+from corridormap.escape import html_text, script_json
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -200,3 +201,36 @@ def test_legs_coloured_by_status_have_a_status_legend():
     assert "Zangezur corridor" not in legend
     for e in style.STATUS_STYLES:
         assert f"stroke='{e.color}'" in legend
+
+
+def test_route_link_payloads_are_named_as_text():
+    # the Routes page names every link value it drops; a hostile one must stay text
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params["from"] = PAYLOADS[1]
+    at.query_params["to"] = "[click](javascript:alert(1))"
+    at.query_params["avoid"] = "<script>window.__xss=1</script>"
+    at.query_params["modes"] = '"><svg onload=window.__xss=1>'
+    at.switch_page("app_pages/routes.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    warnings = "\n".join(w.value for w in at.warning)
+    assert "onerror\\=window" in warnings  # the dropped value is named, escaped
+    joined = "\n".join([warnings, *(m.value for m in at.markdown), *(c.value for c in at.caption)])
+    for raw in ("<img", "<script", "<svg", "](javascript"):
+        assert not re.search(r"(?<!\\)" + re.escape(raw), joined), raw
+    (component,) = at.get("component_instance")
+    sent = "".join(v for v in json.loads(component.proto.json_args).values() if isinstance(v, str))
+    for raw in ("<img src=x", "<script>window", "<svg onload"):
+        assert raw not in sent, raw
+
+
+def test_gas_route_legend_names_only_what_is_drawn():
+    frames = load.load_all().frames
+    pipes = frames["pipelines"]
+    assert mapbuild.flow_legend(pipes.iloc[0:0]) == []
+    ((title, rows),) = mapbuild.flow_legend(pipes)
+    assert title == "Gas route"
+    assert [style.FLOW_LABEL in r for r in rows] == [True]
+    onward = shapely.LineString([(18.3, 40.3), (10.5, 51.1)])
+    ((_, rows),) = mapbuild.flow_legend(pipes, onward)
+    assert len(rows) == 2
+    assert html_text(style.ONWARD_LABEL) in rows[1]
