@@ -30,12 +30,16 @@ _KEYS = {
 }
 
 
+def _link_query() -> dict[str, list[str]]:
+    """The link's parameters, each with every value it carries."""
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
 def seed_from_link() -> None:
     """On a session's first run, put the link's view into the widgets' state."""
     if st.session_state.get("_seeded"):
         return
-    query = {k: st.query_params.get_all(k) for k in st.query_params}
-    state, notices = links.parse(query, _data.vocabulary())
+    state, notices = links.parse(_link_query(), _data.vocabulary())
     f = state.filters
     ss = st.session_state
     for name, key in _KEYS.items():
@@ -187,8 +191,7 @@ def seed_route_from_link() -> None:
     """On the Routes page's first run in a session, put the link's route into its widgets."""
     if st.session_state.get("_route_seeded"):
         return
-    query = {k: st.query_params.get_all(k) for k in st.query_params}
-    state, notices = links.parse_route(query, _data.vocabulary())
+    state, notices = links.parse_route(_link_query(), _data.vocabulary())
     ss = st.session_state
     ss["r_from"] = state.origin or DEFAULT_ROUTE[0]
     ss["r_to"] = state.destination or DEFAULT_ROUTE[1]
