@@ -9,6 +9,7 @@ the card and the table beside the map, as text.
 from __future__ import annotations
 
 import pytest
+from coloraide import Color
 
 from corridormap import style
 
@@ -16,16 +17,9 @@ WHITE = "#ffffff"
 BACKGROUNDS = {"land": style.LAND, "sea": style.SEA, "white": WHITE}
 
 
-def luminance(color: str) -> float:
-    """WCAG relative luminance of a #rrggbb colour."""
-    channels = [int(color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-
 def contrast(a: str, b: str) -> float:
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
+    """WCAG 2.1 contrast ratio of two colours (coloraide's, the palette test's library)."""
+    return float(Color(a).contrast(Color(b)))
 
 
 def test_contrast_of_known_pairs() -> None:

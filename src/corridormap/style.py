@@ -191,7 +191,8 @@ TOPIC_STYLES: Final = (
 
 #: Colours for layers users add, in order: none is used by a shipped layer (chosen as the
 #: colours farthest from every shipped colour and from each other, in normal and simulated
-#: colour-blind vision, among those at 3:1 or more against the land; tests hold it).
+#: colour-blind vision, among those at 3:1 or more against the land, the sea and white; tests
+#: hold it).
 USER_COLORS: Final = ("#7550eb", "#736940", "#30132a")
 
 #: How far apart (CIEDE2000) categories shown together must be: normal vision, and each
