@@ -7,7 +7,7 @@ import time
 
 import streamlit as st
 
-from app_pages import _a11y, _sidebar, _state, _timing, _user_layers
+from app_pages import _a11y, _first, _maps, _sidebar, _state, _timing, _user_layers
 
 _started = time.perf_counter()  # server time per run: _timing.record_run
 
@@ -19,9 +19,10 @@ st.set_page_config(
 )
 _a11y.page_styles()
 
+explorer = st.Page("app_pages/explorer.py", title="Map", icon=":material/map:", default=True)
 page = st.navigation(
     [
-        st.Page("app_pages/explorer.py", title="Map", icon=":material/map:", default=True),
+        explorer,
         st.Page("app_pages/corridors.py", title="Corridors", icon=":material/route:"),
         st.Page("app_pages/routes.py", title="Routes", icon=":material/alt_route:"),
         st.Page("app_pages/gas.py", title="Gas exports", icon=":material/local_fire_department:"),
@@ -31,8 +32,11 @@ page = st.navigation(
         st.Page("app_pages/present.py", title="Present a briefing", icon=":material/slideshow:"),
     ]
 )
-_sidebar.sidebar()
-_user_layers.upload_panel()
+# A session's first run of the explorer draws its map before the filters and the rest.
+map_first = _first.decide(page.url_path == explorer.url_path and _maps.drawable())
+_sidebar.sidebar(held_back=map_first)
+if not map_first:
+    _user_layers.upload_panel()
 page.run()
 _state.sync_link(_state.current_state())  # what the page changed (selection, view)
 _sidebar.sources_footer()

@@ -103,6 +103,11 @@ def base_map(basemap_key: str) -> Any:
     )
 
 
+def drawable() -> bool:
+    """Whether maps can be drawn (their browser files are sound); ``can_draw`` says why not."""
+    return not _asset_problems()
+
+
 #: The width a section's map is fitted for before the browser refits it to its real width.
 SECTION_MAP_WIDTH_PX = 900
 

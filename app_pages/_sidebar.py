@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _data, _state, _user_layers
+from app_pages import _data, _first, _state, _user_layers
 from corridormap import catalog, filters, mapbuild, present, style
 from corridormap.links import ViewState
 
 
-def sidebar() -> ViewState:
-    """The shared filter sidebar; returns the view it describes."""
+def sidebar(*, held_back: bool = False) -> ViewState:
+    """The shared filter sidebar; returns the view it describes. ``held_back``: the link's
+    view is in force, but the filters are drawn only once the map is (``_first.map_first``)."""
     _state.seed_from_link()
+    if held_back:
+        with st.sidebar:
+            st.markdown("### corridormap")
+            _first.held_back("The filters and the upload panel")
+        return _state.current_state()
     frames = _data.layers().frames
     names = _data.country_names()
     legs = frames.get(catalog.CORRIDOR_LEGS.key)

@@ -10,6 +10,7 @@ from app_pages import (
     _cards,
     _data,
     _exports,
+    _first,
     _legend,
     _maps,
     _search,
@@ -32,9 +33,13 @@ _data.show_layer_errors()
 # is drawn on the right (_a11y.SIDE_FIRST).
 side_col, map_col = st.container(key=_a11y.SIDE_FIRST).columns([1.15, 3], gap="medium")
 
+first = _first.map_first()  # this run draws the map and holds the rest back
 with side_col:
-    _search.search_box()
-    _legend.legend_filters()
+    if first:
+        _first.held_back("Search, the legend and the feature card")
+    else:
+        _search.search_box()
+        _legend.legend_filters()
 
 selected = _state.selected_feature(frames)
 center, zoom = _state.map_view(state, frames)
@@ -50,6 +55,7 @@ if drawable:
         collections=_data.overlay_json(state.filters),
     )
     groups.append(mapaccess.description_group(heading))
+    groups.append(mapbuild.report_drawn_group())  # for _first: reruns the page when drawn
     # The shipped layers' legend is the one beside the map; users' layers have theirs on it.
     if mine:
         groups.append(mapbuild.legend_group(mine, specs=_user_layers.all_specs()))
@@ -69,11 +75,11 @@ if drawable:
     if state.basemap != "bundled":
         _maps.online_basemap_note()
 
-with side_col:
-    _cards.detail_card(frames, _state.selected_feature(frames))
-
-_cards.counts(shown)  # under the map, which comes first on a phone
-st.markdown("##### What the map shows")
-_tables.tables(shown, key="explorer")
-_exports.export_buttons(state, shown)
-_legend.status_definitions()
+if not first:
+    with side_col:
+        _cards.detail_card(frames, _state.selected_feature(frames))
+    _cards.counts(shown)  # under the map, which comes first on a phone
+    st.markdown("##### What the map shows")
+    _tables.tables(shown, key="explorer")
+    _exports.export_buttons(state, shown)
+    _legend.status_definitions()

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from appsession import app_test
 from streamlit.testing.v1 import AppTest
 
 from corridormap import catalog, present
@@ -24,7 +25,7 @@ PAGES = (
 
 
 def app(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test(60)
     for k, v in (params or {}).items():
         at.query_params[k] = v
     return at.run()

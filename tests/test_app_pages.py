@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from appsession import app_test
 from streamlit.testing.v1 import AppTest
 
 from corridormap import load
@@ -21,7 +22,7 @@ LINKS = (
 
 
 def run(page: str, params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test(60)
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
@@ -82,7 +83,7 @@ def test_corridors_page_lists_the_gaps_with_sources():
 
 
 def test_card_shows_each_source_with_its_own_date():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test(60)
     at.query_params["select"] = "gas_destinations:SYR"
     at.run()
     body = text(at).replace("\\", "")
@@ -91,7 +92,7 @@ def test_card_shows_each_source_with_its_own_date():
 
 
 def test_a_card_due_for_review_says_so_and_the_data_page_lists_it():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test(60)
     at.query_params["select"] = "corridors:ZNG_RAIL-01"  # Horadiz–Aghband, expected in 2026
     at.run()
     assert not at.exception, [e.value for e in at.exception]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import shapely
-from streamlit.testing.v1 import AppTest
+from appsession import app_test
 
 from corridormap import load, mapbuild, present, style, upload
 from corridormap.escape import html_text, script_json
@@ -142,7 +142,7 @@ def test_md_escape_neutralises(text):
 
 
 def test_the_app_shows_payloads_as_text():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = app_test(60).run()
     layer = payload_layer()
     fid = layer.gdf.index[0]
     at.session_state["user_layers"] = {layer.spec.key: layer}
@@ -205,7 +205,7 @@ def test_legs_coloured_by_status_have_a_status_legend():
 
 def test_route_link_payloads_are_named_as_text():
     # the Routes page names every link value it drops; a hostile one must stay text
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = app_test(60)
     at.query_params["from"] = PAYLOADS[1]
     at.query_params["to"] = "[click](javascript:alert(1))"
     at.query_params["avoid"] = "<script>window.__xss=1</script>"

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from appsession import app_test
 from streamlit.testing.v1 import AppTest
 
 from app_pages import _maps
@@ -29,7 +30,7 @@ LEAFLET = "leaflet-1.9.3/leaflet.js"
 
 
 def run_page(page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = app_test(60).run()
     at.switch_page(page).run()
     return at
 

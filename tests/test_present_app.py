@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+from appsession import app_test
 from streamlit.testing.v1 import AppTest
 
 from corridormap import load, routing, style
@@ -15,7 +16,7 @@ PAGE = "app_pages/present.py"
 
 
 def present(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = app_test(90)
     for k, v in (params or {}).items():
         at.query_params[k] = v
     at.run()

@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pypdf
 import pytest
+from appsession import app_test
 from streamlit.testing.v1 import AppTest
 
 from corridormap import analysis, catalog, export, load, present, style, upload
@@ -273,7 +274,7 @@ def test_a_feature_without_a_name_is_never_named_by_its_bare_id():
 
 
 def run_page(page: str, params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at = app_test(120)
     for k, v in (params or {}).items():
         at.query_params[k] = v
     at.run()
@@ -420,7 +421,7 @@ def test_the_country_page_shows_the_ots_status_short_and_since_when():
 
 
 def test_a_users_feature_without_sources_says_so():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = app_test(120).run()
     layer = upload.read_user_layer(b"name,lat,lon\nDepot,40.4,49.9\n", "depots.csv", index=0)
     at.session_state["user_layers"] = {layer.spec.key: layer}
     at.session_state["f_layers"] = [*at.session_state["f_layers"], layer.spec.key]

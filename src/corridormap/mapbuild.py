@@ -1341,6 +1341,64 @@ def base_map(
     return m
 
 
+#: The key ``ReportDrawn`` adds to the map's value in the app (streamlit-folium's return).
+DRAWN_KEY: Final = "drawn"
+
+
+class ReportDrawn(SinglePass):
+    """Tells the page that the map is on screen, once per browser tab: streamlit-folium's
+    component value gains ``DRAWN_KEY``, which reruns the page. A page can hold back what it
+    draws under and beside the map until then, so the browser spends its first second on
+    the map (``app_pages/_first.py``).
+
+    The frame is 0 px high until the page gives it the map's height, and the page shows that
+    height only once it has the code of every element of its run: so the report waits until
+    the frame has its height (a resize) and a frame was drawn. A map drawn again in the same
+    tab (the page visited again) does not report. Outside streamlit-folium (an HTML export)
+    it does nothing."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var S = window.Streamlit, g = window.__GLOBAL_DATA__, tab;
+            try { tab = window.parent; } catch (e) { return; }
+            if (!S || !g || !tab || tab === window || tab.cmDrawnReported) { return; }
+            function report() {
+                if (tab.cmDrawnReported) { return; }
+                tab.cmDrawnReported = true;
+                var value = Object.assign({}, g.previous_data || {});
+                value[{{ this.key_json }}] = true;
+                S.setComponentValue(value);
+            }
+            function whenShown() {
+                if (window.innerHeight > 0) {
+                    requestAnimationFrame(function () { setTimeout(report, 0); });
+                } else {
+                    window.addEventListener('resize', whenShown, {once: true});
+                }
+            }
+            setTimeout(whenShown, 0);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "ReportDrawn"
+        self.key_json = script_json(DRAWN_KEY)
+
+
+def report_drawn_group() -> FeatureGroup:
+    """``ReportDrawn`` as a feature group. A live map keeps it in every run: streamlit-folium
+    keeps its map (and its frame) while the groups change, but draws the groups again when
+    they do, and the same groups in every run let Streamlit send the map once."""
+    group = FeatureGroup(name="Report drawn", show=True, control=False)
+    group.add_child(ReportDrawn())
+    return group
+
+
 def _flow_style(_props: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "color": style.FLOW_COLOR,

@@ -41,6 +41,9 @@ CHROMIUM_ARGS = (
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 LOCAL_SCHEMES = frozenset({"data", "blob", "about", "file"})
 MAP_IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
+#: What a session's first run shows where it holds something back until the map is drawn
+#: (app_pages/_first.py); gone once the rerun the map's report causes has finished.
+HELD_BACK = "appear once the map is drawn"
 
 
 # -- the server -------------------------------------------------------------------------------
@@ -307,11 +310,19 @@ class PageProbe:
             raise AssertionError("the page was not clean offline:\n" + "\n".join(lines))
 
 
-def wait_for_map(page: Page, timeout_ms: float = 30_000, probe: PageProbe | None = None) -> Frame:
+def wait_for_map(
+    page: Page,
+    timeout_ms: float = 30_000,
+    probe: PageProbe | None = None,
+    *,
+    whole_page: bool = True,
+) -> Frame:
     """Wait until Leaflet drew vector paths in streamlit-folium's iframe; return that frame.
 
-    The iframe stays 0 px high until Leaflet renders, so it is awaited as "attached". On a
-    timeout the error carries what ``probe`` saw (blocked requests, console errors...).
+    The iframe stays 0 px high until Leaflet renders, so it is awaited as "attached". With
+    ``whole_page``, also wait for what a session's first run holds back until the map is drawn
+    (the filters, the legend, the tables: ``wait_for_whole_page``). On a timeout the error
+    carries what ``probe`` saw (blocked requests, console errors...).
     """
     from playwright.sync_api import Error as PlaywrightError  # noqa: PLC0415
 
@@ -325,7 +336,58 @@ def wait_for_map(page: Page, timeout_ms: float = 30_000, probe: PageProbe | None
         frame.wait_for_selector(".leaflet-container", state="attached", timeout=timeout_ms)
         step = "path.leaflet-interactive in the iframe"
         frame.wait_for_selector("path.leaflet-interactive", state="attached", timeout=timeout_ms)
+        if whole_page:
+            step = "what the first run held back"
+            wait_for_whole_page(page, timeout_ms)
     except PlaywrightError as exc:
         seen = {k: v for k, v in probe.problems().items() if v} if probe is not None else {}
         raise AssertionError(f"waiting for {step}: {exc.message.splitlines()[0]}; {seen}") from exc
     return frame
+
+
+def wait_for_whole_page(page: Page, timeout_ms: float = 30_000) -> None:
+    """Wait until no "appear once the map is drawn" line is left (the run the map's report
+    causes has finished) and no element waits for its code (Streamlit draws a skeleton in
+    its place meanwhile). Call it once the map is drawn: the lines come with it."""
+    page.wait_for_function(
+        "(text) => !document.body.innerText.includes(text)"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
+        arg=HELD_BACK,
+        timeout=timeout_ms,
+    )
+
+
+#: Marks, in the page, the first drawn frame that shows the map: in the map's frame (once it
+#: has a height and a Leaflet path), or deck.gl's canvas in the page (the pydeck peer). Set in
+#: each frame as ``window.__cmPainted`` (epoch ms), read after the driver saw the map. The
+#: driver's own wait (Playwright polling each frame) notices it later, by 0.1-0.9 s on this
+#: machine, so both are reported.
+PAINT_PROBE = """
+(() => {
+  const inFrame = window.top !== window;
+  const shown = () => inFrame
+    ? window.innerHeight > 0 && document.querySelector('path.leaflet-interactive')
+    : document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
+  const check = () => {
+    if (window.__cmPainted) { return; }
+    if (shown()) { window.__cmPainted = performance.timeOrigin + performance.now(); return; }
+    requestAnimationFrame(check);
+  };
+  // A frame's first document (about:blank) is replaced, with its animation callbacks.
+  window.addEventListener('load', () => requestAnimationFrame(check));
+  requestAnimationFrame(check);
+})();
+"""
+
+
+def painted_in_page(page: Any) -> float | None:
+    """Seconds from the page's navigation start to the first frame showing the map."""
+    start = float(page.evaluate("performance.timeOrigin"))
+    marks = []
+    for frame in page.frames:
+        mark = None
+        with contextlib.suppress(Exception):  # a frame can go while it is asked
+            mark = frame.evaluate("window.__cmPainted || null")
+        if mark:
+            marks.append(float(mark))
+    return (min(marks) - start) / 1000 if marks else None
