@@ -1466,7 +1466,12 @@ class LandFrame(SinglePass):
             var frame = L.latLngBounds([[b[1], b[0]], [b[3], b[2]]]);
             map.options.maxBoundsViscosity = 1.0;
             function clamp() {
-                map.setMinZoom(Math.max({{ this.min_zoom }}, map.getBoundsZoom(frame, true)));
+                // At once, not animated: a frame that gets its size late (streamlit-folium's
+                // starts 0 px high) shows the clamped view in its first drawn frame.
+                var z = Math.max({{ this.min_zoom }}, map.getBoundsZoom(frame, true));
+                if (map.getZoom() < z) { map.setView(map.getCenter(), z, {animate: false}); }
+                map.setMinZoom(z);
+                map.panInsideBounds(frame, {animate: false});
                 map.setMaxBounds(frame);
             }
             clamp();
