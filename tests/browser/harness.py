@@ -357,16 +357,18 @@ def wait_for_whole_page(page: Page, timeout_ms: float = 30_000) -> None:
     )
 
 
-#: Marks, in the page, the first drawn frame that shows the map: in the map's frame (once it
-#: has a height and a Leaflet path), or deck.gl's canvas in the page (the pydeck peer). Set in
-#: each frame as ``window.__cmPainted`` (epoch ms), read after the driver saw the map. The
-#: driver's own wait (Playwright polling each frame) notices it later, by 0.1-0.9 s on this
-#: machine, so both are reported.
+#: Marks, in the page, the first drawn frame that shows the map: in the map's frame, once the
+#: frame has its height, Leaflet has taken that size (the map is drawn and fitted for it, not
+#: for the 0 px frame it starts in: ``_size`` is read, as ``getSize()`` would refresh it) and
+#: has drawn a path; or deck.gl's canvas in the page (the pydeck peer). Set in each frame as
+#: ``window.__cmPainted`` (epoch ms), read after the driver saw the map. The driver's own wait
+#: (Playwright polling each frame) notices it later, so both are reported.
 PAINT_PROBE = """
 (() => {
   const inFrame = window.top !== window;
+  const sized = () => window.map && window.map._size && window.map._size.y > 0;
   const shown = () => inFrame
-    ? window.innerHeight > 0 && document.querySelector('path.leaflet-interactive')
+    ? window.innerHeight > 0 && sized() && document.querySelector('path.leaflet-interactive')
     : document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
   const check = () => {
     if (window.__cmPainted) { return; }
