@@ -1,12 +1,13 @@
 """Map first: a session's first run of the explorer draws the page's frame and its map, and
 holds the rest back until the map is drawn.
 
-Streamlit's browser code shows a run's elements together, once the code of every kind of
-element in the run has loaded; the filters, the legend's checkboxes, the tables and the
-download buttons need about 2 MB of it, which a cold browser parses before it shows the map.
-So the session's first run draws the map and says where the rest will be; the map reports
-when it is drawn (``mapbuild.ReportDrawn``), which reruns the page, and every later run draws
-everything. Measured with ``bench/cold_start.py``.
+A new browser fetches and parses Streamlit's code for each kind of element as a run first
+uses it: the filters, the legend's checkboxes, the tables and the download buttons need about
+2 MB of it, and the map's frame got its height only after all that (measured with
+``bench/cold_start.py``: the map showed 2.9 s after the page opened; drawn first, 1.6 s). So
+the session's first run draws the map and says where the rest will be; the map reports when
+it is on screen (``mapbuild.ReportDrawn``), which reruns the page, and every later run draws
+everything.
 
 (Not in _maps: the sidebar uses this, and _warm imports the sidebar outside a script run,
 where streamlit-folium, which _maps imports, must not be imported.)

@@ -1351,9 +1351,9 @@ class ReportDrawn(SinglePass):
     draws under and beside the map until then, so the browser spends its first second on
     the map (``app_pages/_first.py``).
 
-    The frame is 0 px high until the page gives it the map's height, and the page shows that
-    height only once it has the code of every element of its run: so the report waits until
-    the frame has its height (a resize) and a frame was drawn. A map drawn again in the same
+    The frame is 0 px high until the page gives it the map's height, which a page still
+    loading the code of other elements does late: so the report waits until the frame has its
+    height (a resize) and a frame was drawn. A map drawn again in the same
     tab (the page visited again) does not report. Outside streamlit-folium (an HTML export)
     it does nothing."""
 
