@@ -268,7 +268,7 @@ def markdown(out: dict[str, Any]) -> str:
         machine_line(out["machine"]) + f" HAProxy {out.get('haproxy', '?')}.",
         "",
         f"Load average (1, 5, 15 min) before {out['load_before']}, after {out['load_after']}:"
-        " other engineers' work shared this machine's two CPUs during the run.",
+        " anything else running on the machine's two CPUs shows up here.",
         "",
         "| configuration | sessions held (p95 ≤ 1.5 s, 0 errors) | change → rerun done p50 / p95"
         " at that load | server CPU per change | server cores busy | server CPU per session |"
@@ -332,7 +332,7 @@ def markdown(out: dict[str, Any]) -> str:
             f"### {r['config']}",
             "",
             f"Sessions per replica: {r['sessions_per_replica'] or '-'}; /media/ files checked"
-            f" through the proxy: {r['media_checked']}; open (GET + first run) p50"
+            f" through the proxy: {r['media_checked']}; open (GET and the page's runs) p50"
             f" {r['open_s']['p50']:.2f} s, p95 {r['open_s']['p95']:.2f} s.",
             "",
             "| sessions | changes/s | p50 | p95 | max | errors | server cores | client cores"
