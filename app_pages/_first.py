@@ -3,8 +3,8 @@ holds the rest back until the map is drawn.
 
 A new browser fetches and parses Streamlit's code for each kind of element as a run first
 uses it: the filters, the legend's checkboxes, the tables and the download buttons need about
-2 MB of it, and the map's frame got its height only after all that (measured with
-``bench/cold_start.py``: the map showed 2.9 s after the page opened; drawn first, 1.6 s). So
+2 MB of it, and the map's frame got its height only after all that (``bench/cold_start.py``
+through ``make cluster``: the map showed 3.1 s after the page opened; drawn first, 1.7 s). So
 the session's first run draws the map and says where the rest will be; the map reports when
 it is on screen (``mapbuild.ReportDrawn``), which reruns the page, and every later run draws
 everything.

@@ -54,8 +54,10 @@ from _common import (
 from harness import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    HELD_BACK,
     MAP_IFRAME,
     REPO,
+    WHOLE_PAGE_JS,
     StreamlitServer,
     browser_unavailable,
     is_local,
@@ -218,7 +220,9 @@ class Session:
     ticked: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(CORRIDORS, True))
 
     async def open(self, timeout_ms: float = 60_000) -> float:
-        """A new context and page, opened on the app; seconds from navigation to map paint."""
+        """A new context and page, opened on the app; seconds from navigation to map paint.
+        Returns once the whole page is there (what a session's first run holds back until
+        the map is drawn, app_pages/_first.py), as a user can only then change a filter."""
         self.context = await self.browser.new_context(viewport=VIEWPORT)
         self.page = await self.context.new_page()
         self.probe = Probe(gzip_frames=self.gzip_frames)
@@ -226,7 +230,9 @@ class Session:
         start = time.perf_counter()
         await self.page.goto(self.server.url, wait_until="domcontentloaded", timeout=timeout_ms)
         await self.wait_corridors(timeout_ms)
-        return time.perf_counter() - start
+        painted = time.perf_counter() - start
+        await self.page.wait_for_function(WHOLE_PAGE_JS, arg=HELD_BACK, timeout=timeout_ms)
+        return painted
 
     async def close(self) -> None:
         if self.context is not None:

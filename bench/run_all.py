@@ -238,8 +238,12 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"- **Cold start**: {plan['cold_runs']} run(s) per app of `cold_start.one_run` (a new"
         " process and a new browser context each; medians). 'Server healthy' is"
-        " `/_stcore/health` answering `ok`; first paint is the first `path.leaflet-interactive`"
-        " in streamlit-folium's iframe.",
+        " `/_stcore/health` answering `ok`; first paint is the first frame the browser draws"
+        " with the map showing (streamlit-folium's frame has its height and Leaflet has drawn"
+        " for it: `harness.PAINT_PROBE`, marked in the page; Chromium's first contentful paint"
+        " of the frame agrees). corridormap's first run draws the map before the filters and"
+        " tables (`app_pages/_first.py`); the sessions below start once the whole page is"
+        " there.",
         f"- **Filter change → repaint**: {plan['changes']} legend clicks in one session"
         " (untick, tick each corridor in turn, `.st-key-lg_corridor_<value> label`), from the"
         " click to the moment the map iframe holds exactly the expected number of"

@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         + ", ".join(f"{x:.1f}" for x in load_before)
         + ", after "
         + ", ".join(f"{x:.1f}" for x in out["loadavg_after"])
-        + ": other work shared the machine.",
+        + ": anything else running on the machine shows up here.",
         "",
         "| median (min–max) | plain `streamlit run` | `deploy/serve.py` |",
         "| --- | ---: | ---: |",

@@ -44,6 +44,11 @@ MAP_IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 #: What a session's first run shows where it holds something back until the map is drawn
 #: (app_pages/_first.py); gone once the rerun the map's report causes has finished.
 HELD_BACK = "appear once the map is drawn"
+#: True once the page holds nothing back and no element waits for its code (a skeleton).
+WHOLE_PAGE_JS = (
+    "(text) => !document.body.innerText.includes(text)"
+    " && !document.querySelector('[data-testid=\"stSkeleton\"]')"
+)
 
 
 # -- the server -------------------------------------------------------------------------------
@@ -349,12 +354,7 @@ def wait_for_whole_page(page: Page, timeout_ms: float = 30_000) -> None:
     """Wait until no "appear once the map is drawn" line is left (the run the map's report
     causes has finished) and no element waits for its code (Streamlit draws a skeleton in
     its place meanwhile). Call it once the map is drawn: the lines come with it."""
-    page.wait_for_function(
-        "(text) => !document.body.innerText.includes(text)"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
-        arg=HELD_BACK,
-        timeout=timeout_ms,
-    )
+    page.wait_for_function(WHOLE_PAGE_JS, arg=HELD_BACK, timeout=timeout_ms)
 
 
 #: Marks, in the page, the first drawn frame that shows the map: in the map's frame, once the
