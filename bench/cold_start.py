@@ -344,9 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs_detail": runs,
     }
     if direct:
-        result["direct_summary"] = {
-            key: summary([r[key] for r in direct]) for key, _, _ in METRICS
-        }
+        result["direct_summary"] = {key: summary([r[key] for r in direct]) for key, _, _ in METRICS}
         result["direct_runs_detail"] = direct
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
