@@ -1353,9 +1353,9 @@ class ReportDrawn(SinglePass):
 
     The frame is 0 px high until the page gives it the map's height, which a page still
     loading the code of other elements does late: so the report waits until the frame has its
-    height (a resize) and a frame was drawn. A map drawn again in the same
-    tab (the page visited again) does not report. Outside streamlit-folium (an HTML export)
-    it does nothing."""
+    height (a resize) and a frame was drawn. A map drawn again in the same tab (the page
+    visited again) does not report. Outside streamlit-folium (an HTML export) it does
+    nothing."""
 
     _template = Template(
         """

@@ -405,7 +405,7 @@ def map_frame_fcp(page: Any) -> float | None:
     if frame is None:
         return None
     stamp = frame.evaluate(
-        "(performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime"
-        " + performance.timeOrigin"
+        "(() => { const e = performance.getEntriesByName('first-contentful-paint')[0];"
+        " return e ? performance.timeOrigin + e.startTime : null; })()"
     )
-    return (float(stamp) - start) / 1000 if stamp else None
+    return (float(stamp) - start) / 1000 if stamp is not None else None
