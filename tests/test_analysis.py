@@ -274,3 +274,28 @@ def test_km_by_status_chart_has_its_own_colours_and_a_legend(table):
     assert "row" not in spec["encoding"]  # one chart that takes the width it is given
     labels = {r["bar_label"] for rows in spec["datasets"].values() for r in rows}
     assert "Middle Corridor (TITR) · Rail" in labels
+
+
+def _encoded_fields(spec: dict) -> set[str]:
+    """The data fields a Vega-Lite spec's encodings read (aggregated ones included)."""
+    fields = set()
+    for channel in spec.get("encoding", {}).values():
+        for enc in channel if isinstance(channel, list) else [channel]:
+            if isinstance(enc, dict) and "field" in enc:
+                fields.add(enc["field"])
+    return fields
+
+
+@pytest.mark.parametrize("name", ["km_by_status", "timeline"])
+def test_corridor_charts_encode_only_columns_they_have(table, name):
+    # a field missing from the data is drawn as one axis row labelled "undefined"
+    from corridormap import charts  # noqa: PLC0415
+
+    spec = getattr(charts, name)(table).to_dict()
+    rows = [r for rows in spec["datasets"].values() for r in rows]
+    assert rows
+    columns = set().union(*(r.keys() for r in rows))
+    assert _encoded_fields(spec) <= columns
+    if name == "timeline":
+        labels = {r["corridor_label"] for r in rows}
+        assert "Middle Corridor (TITR)" in labels

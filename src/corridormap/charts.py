@@ -66,7 +66,7 @@ def timeline(table: pd.DataFrame) -> alt.Chart:
         .mark_point(size=90, filled=True)
         .encode(
             x=alt.X("when:T", title=None),
-            y=alt.Y("bar_label:N", title=None, axis=alt.Axis(labelLimit=220)),
+            y=alt.Y("corridor_label:N", title=None, axis=alt.Axis(labelLimit=260)),
             color=alt.Color(
                 "corridor_label:N", title="Corridor", scale=_scale(style.CORRIDOR_STYLES)
             ),
