@@ -35,7 +35,9 @@ def km_by_status(table: pd.DataFrame) -> alt.Chart:
                 title="Status",
                 scale=_scale(style.STATUS_STYLES),
                 sort=[e.label for e in style.STATUS_STYLES],
-                legend=alt.Legend(orient="top", direction="horizontal", title=None),
+                # one to a row: the legend starts where the bars do, and three (or two) in
+                # a row overran the right edge of a half-width column and of a phone
+                legend=alt.Legend(orient="top", direction="vertical", title=None),
             ),
             order=alt.Order("status_order:Q"),
             tooltip=[
@@ -68,7 +70,10 @@ def timeline(table: pd.DataFrame) -> alt.Chart:
             x=alt.X("when:T", title=None),
             y=alt.Y("corridor_label:N", title=None, axis=alt.Axis(labelLimit=260)),
             color=alt.Color(
-                "corridor_label:N", title="Corridor", scale=_scale(style.CORRIDOR_STYLES)
+                "corridor_label:N",
+                title="Corridor",
+                scale=_scale(style.CORRIDOR_STYLES),
+                legend=alt.Legend(labelLimit=260),  # the corridors' names whole
             ),
             shape=alt.Shape(
                 "kind:N",
