@@ -7,9 +7,10 @@ cache); every non-loopback request is aborted and counted. Measures
 * process start -> ``/_stcore/health`` answers ``ok``;
 * process start -> first map paint, the page being opened as soon as the server is healthy:
   the first frame the browser draws with the map showing (streamlit-folium's frame has its
-  height and a Leaflet ``path.leaflet-interactive``), marked in the page (``harness.PAINT_PROBE``);
-  and, as before, when the driver (Playwright, polling the frames) sees the map, which is
-  later;
+  height, Leaflet has taken it and drawn a path), marked in the page (``harness.PAINT_PROBE``);
+  Chromium's own first contentful paint of the map's frame, which agrees; when the driver
+  (Playwright, polling the frames) sees the map, which is later; and when it sees the whole
+  page (what the first run holds back until the map is drawn: ``app_pages/_first.py``);
 * bytes sent to the browser for the first page load: HTTP response bodies (decoded, and as
   transferred: encoded body + headers) and websocket frame payloads (the map script, GeoJSON
   inline, travels over Streamlit's websocket).
