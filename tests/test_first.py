@@ -2,7 +2,7 @@
 report (a rerun) brings the rest (app_pages/_first.py, mapbuild.ReportDrawn).
 
 The browser side (the map shows before the filters load; the filters come without a click;
-one report per tab) is tested in tests/browser/test_first.py.
+one report per tab) is tested in tests/browser/test_map_first.py.
 """
 
 from __future__ import annotations
