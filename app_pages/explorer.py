@@ -77,7 +77,7 @@ if drawable:
 
 if not first:
     with side_col:
-        _cards.detail_card(frames, _state.selected_feature(frames))
+        _cards.detail_card(frames, selected)  # a click that changed it has rerun the page
     _cards.counts(shown)  # under the map, which comes first on a phone
     st.markdown("##### What the map shows")
     _tables.tables(shown, key="explorer")

@@ -17,13 +17,13 @@ from app_pages import _first
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def app_test(timeout: float = 60) -> AppTest:
-    """``app.py`` under AppTest, in a session whose map has been drawn (not yet run)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-    at.session_state[_first.RAN_KEY] = True
-    return at
-
-
 def first_run(timeout: float = 60) -> AppTest:
     """``app.py`` under AppTest, in a new session (not yet run)."""
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+
+
+def app_test(timeout: float = 60) -> AppTest:
+    """``app.py`` under AppTest, in a session whose map has been drawn (not yet run)."""
+    at = first_run(timeout)
+    at.session_state[_first.RAN_KEY] = True
+    return at
