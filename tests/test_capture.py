@@ -1,0 +1,164 @@
+"""Capture: a page's view becomes a scene that a briefing accepts, saying what the page showed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import yaml
+
+from corridormap import briefing, capture, catalog
+from corridormap.filters import DEFAULT_LAYERS, Filters
+
+GABALA = date(2025, 10, 7)
+ROUTE_LAYERS = ["countries", "corridors", "nodes"]
+
+CASES = [
+    # (page view, the scene's expected filters, view, highlight, show)
+    (
+        capture.PageView("map", Filters(), "All corridors and layers"),
+        None,
+        {"fit": "features"},
+        None,
+        None,
+    ),
+    (
+        capture.PageView(
+            "map",
+            Filters(corridor=("middle_corridor",), countries=("AZE", "GEO"), asof=GABALA),
+            "Middle Corridor in Azerbaijan or Georgia, as of 7 Oct 2025",
+            center=(41.23456789, 47.1),
+            zoom=5.4,
+            select="summits:ots-12-gabala-2025",
+        ),
+        {"corridor": "middle_corridor", "country": ["AZE", "GEO"], "asof": "2025-10-07"},
+        {"center": [41.2346, 47.1], "zoom": 5},
+        ["summits:ots-12-gabala-2025"],
+        None,
+    ),
+    (  # a zoom beyond what a scene allows is brought into range
+        capture.PageView(
+            "map",
+            Filters(layers=("countries", "summits")),
+            "Summits",
+            center=(40.0, 50.0),
+            zoom=17,
+        ),
+        {"layers": ["countries", "summits"]},
+        {"center": [40.0, 50.0], "zoom": 12},
+        None,
+        None,
+    ),
+    (  # a route on a date: its own layers and date, whatever the sidebar says
+        capture.PageView(
+            "routes",
+            Filters(corridor=("zangezur",)),
+            "Baku → Kars",
+            route=("baku", "kars"),
+            route_asof=GABALA,
+        ),
+        {"asof": "2025-10-07", "layers": ROUTE_LAYERS},
+        {"fit": "features"},
+        None,
+        "route:baku-kars",
+    ),
+    (  # a route in the planned scenario has no date
+        capture.PageView("routes", Filters(), "Baku → Kars", route=("baku", "kars")),
+        {"layers": ROUTE_LAYERS},
+        {"fit": "features"},
+        None,
+        "route:baku-kars",
+    ),
+    (
+        capture.PageView(
+            "gas",
+            Filters(asof=GABALA, layers=("gas_destinations", "pipelines")),
+            "Gas",
+            select="gas_destinations:ITA",
+        ),
+        {"asof": "2025-10-07", "layers": ["gas_destinations", "pipelines"]},
+        {"fit": "features"},
+        ["gas_destinations:ITA"],
+        "chart:destinations",
+    ),
+    (
+        capture.PageView("corridors", Filters(status=("planned",)), "Planned legs"),
+        {"status": "planned"},
+        {"fit": "features"},
+        None,
+        "chart:km_by_status",
+    ),
+    (
+        capture.PageView(
+            "country", Filters(countries=("KAZ",)), "Kazakhstan", select="countries:KAZ"
+        ),
+        {"country": "KAZ"},
+        {"fit": "features"},
+        ["countries:KAZ"],
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_captured_view_is_the_scene_of_what_the_page_showed(case, vocab):
+    view, filters, where, highlight, show = case
+    got = capture.scene(view)
+    assert got.get("filters") == filters
+    assert got["view"] == where
+    assert got.get("highlight") == highlight
+    assert got.get("show") == show
+    # The scene is one a briefing accepts, and it reads back as the same filters and view.
+    doc = capture.new_document("Captured", got)
+    b = briefing.parse_briefing(yaml.safe_dump(doc), "captured.yaml", vocab)
+    (s,) = b.scenes
+    assert briefing.scene_filters(s, vocab).asof == (
+        view.route_asof if view.page == "routes" else view.filters.asof
+    )
+    assert s.view.fit == ("fit" in where)
+    assert s.show == show
+
+
+def test_the_default_title_and_text_say_the_page_and_the_view():
+    view = capture.PageView("corridors", Filters(), "All corridors, including planned projects")
+    got = capture.scene(view)
+    assert got["title"] == "Corridors: All corridors, including planned projects"
+    assert got["text"] == "All corridors, including planned projects"
+    long = capture.PageView("map", Filters(), "x" * 300)
+    title = capture.scene(long)["title"]
+    assert len(title) == capture.TITLE_LENGTH
+    assert title.endswith("…")
+    own = capture.scene(view, title="  Mine ", text=" **Bold** ")
+    assert (own["title"], own["text"]) == ("Mine", "**Bold**")
+
+
+def test_a_default_filter_set_says_nothing_and_every_layer_list_is_a_list():
+    got = capture.scene(capture.PageView("map", Filters(layers=DEFAULT_LAYERS), "All"))
+    assert "filters" not in got
+    one = capture.scene(capture.PageView("map", Filters(layers=(catalog.NODES.key,)), "Nodes"))
+    assert one["filters"] == {"layers": ["nodes"]}
+
+
+def test_recapture_keeps_the_title_and_text_and_takes_the_new_view():
+    old = {"title": "Kept", "text": "Also kept", "show": "table", "highlight": ["nodes:baku"]}
+    view = capture.PageView("gas", Filters(asof=GABALA), "Gas")
+    got = capture.recapture(old, view)
+    assert (got["title"], got["text"]) == ("Kept", "Also kept")
+    assert got["show"] == "chart:destinations"
+    assert "highlight" not in got
+    assert got["filters"] == {"asof": "2025-10-07"}
+
+
+def test_add_scene_and_moves_leave_the_original_alone():
+    doc = capture.new_document(" Title ", {"title": "a", "text": "a"}, description=" d ")
+    assert doc == {"title": "Title", "description": "d", "scenes": [{"title": "a", "text": "a"}]}
+    more = capture.add_scene(doc, {"title": "b", "text": "b"})
+    assert [s["title"] for s in more["scenes"]] == ["a", "b"]
+    assert len(doc["scenes"]) == 1
+    scenes = ["a", "b", "c"]
+    assert capture.moved(scenes, 0, 1) == ["b", "a", "c"]
+    assert capture.moved(scenes, 2, -1) == ["a", "c", "b"]
+    assert capture.moved(scenes, 0, -1) == scenes  # already first
+    assert capture.moved(scenes, 2, 1) == scenes  # already last
+    assert capture.moved(scenes, 5, 1) == scenes
+    assert scenes == ["a", "b", "c"]
