@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 import yaml
 
 from corridormap import briefing, capture, catalog
+from corridormap._errors import DataValidationError
 from corridormap.filters import DEFAULT_LAYERS, Filters
 
 GABALA = date(2025, 10, 7)
@@ -162,3 +164,57 @@ def test_add_scene_and_moves_leave_the_original_alone():
     assert capture.moved(scenes, 2, 1) == scenes  # already last
     assert capture.moved(scenes, 5, 1) == scenes
     assert scenes == ["a", "b", "c"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents: the YAML interchange mapping a saved briefing is stored as
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "data" / "briefings" / "gabala-2025.yaml"
+PAYLOADS = [
+    line
+    for line in (ROOT / "tests/fixtures/hostile/ssti_payloads.txt").read_text("utf-8").splitlines()
+    if line.strip()
+]
+
+
+def test_a_shipped_file_read_as_a_document_and_written_back_is_the_same_briefing(vocab):
+    doc = briefing.read_document(SHIPPED)
+    again = briefing.parse_document(doc, vocab, "0123abcd")
+    original = briefing.load_briefing(SHIPPED, vocab)
+    assert again.title == original.title
+    assert [
+        (s.title, s.text, dict(s.params), s.view, s.highlight, s.show) for s in again.scenes
+    ] == [(s.title, s.text, dict(s.params), s.view, s.highlight, s.show) for s in original.scenes]
+    # a saved briefing's links name it by its id
+    assert briefing.scene_query(again, again.scenes[1]) == "?saved=0123abcd&scene=2"
+    assert briefing.scene_query(original, original.scenes[1]) == "?briefing=gabala-2025&scene=2"
+
+
+def test_hostile_strings_survive_the_yaml_round_trip_verbatim(vocab):
+    scenes = [{"title": p, "text": p + "\nscenes: []\n- title: x"} for p in PAYLOADS]
+    doc = {"title": "---\ntitle: {{ 7*7 }}", "description": "&a [*a]", "scenes": scenes}
+    text = briefing.document_yaml(doc)
+    assert briefing.document_of(text, "x.yaml") == doc
+    b = briefing.parse_document(doc, vocab, "k")
+    assert [s.title for s in b.scenes] == [p.strip() for p in PAYLOADS]
+
+
+def test_a_document_with_problems_names_each_scene_and_field(vocab):
+    doc = {
+        "title": "T",
+        "scenes": [
+            {"title": "One", "text": "ok", "filters": {"corridor": "nowhere"}},
+            {"title": "Two", "text": "", "view": {"center": [1, 2], "zoom": 99}},
+        ],
+    }
+    with pytest.raises(DataValidationError) as info:
+        briefing.parse_document(doc, vocab, "k")
+    text = [str(p) for p in info.value.problems]
+    assert any('scene 1 "One"' in t and "filters.corridor" in t for t in text), text
+    assert any('scene 2 "Two"' in t and "text" in t for t in text), text
+    assert any('scene 2 "Two"' in t and "view.zoom" in t for t in text), text
+    with pytest.raises(DataValidationError, match="not a mapping"):
+        briefing.document_of("- a list", "list.yaml")
+    with pytest.raises(DataValidationError, match="invalid YAML at line"):
+        briefing.document_of("title: [", "broken.yaml")

@@ -83,6 +83,9 @@ class Briefing:
     source: str  # the file name
     #: References left out because their layer did not load (the briefing still shows).
     skipped: tuple[Problem, ...] = ()
+    #: The presentation link's parameter for the key: a shipped file's ``briefing``, a saved
+    #: briefing's ``saved`` (its key is the store's id).
+    link_param: str = "briefing"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,9 +320,9 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def parse_briefing(text: str, source: str, vocab: links.Vocabulary, key: str = "") -> Briefing:
-    """A briefing from YAML text; raise ``DataValidationError`` listing every problem."""
-    c = _Collector(source)
+def document_of(text: str, source: str) -> dict[str, Any]:
+    """YAML text as a briefing document (the interchange mapping), not yet validated; raise
+    ``DataValidationError`` when it is not YAML or not a mapping."""
     try:
         doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
@@ -335,6 +338,15 @@ def parse_briefing(text: str, source: str, vocab: links.Vocabulary, key: str = "
                 )
             ]
         )
+    return doc
+
+
+def parse_briefing(
+    text: str, source: str, vocab: links.Vocabulary, key: str = "", *, link_param: str = "briefing"
+) -> Briefing:
+    """A briefing from YAML text; raise ``DataValidationError`` listing every problem."""
+    c = _Collector(source)
+    doc = document_of(text, source)
     _unknown(c, None, doc, _TOP_KEYS)
     title = _str_field(c, "", doc, "title", required=True)
     description = _str_field(c, "", doc, "description", required=False)
@@ -350,8 +362,40 @@ def parse_briefing(text: str, source: str, vocab: links.Vocabulary, key: str = "
     if c.problems:
         raise DataValidationError(c.problems)
     return Briefing(
-        key or Path(source).stem, title, description, tuple(scenes), source, tuple(c.skipped)
+        key or Path(source).stem,
+        title,
+        description,
+        tuple(scenes),
+        source,
+        tuple(c.skipped),
+        link_param,
     )
+
+
+def document_yaml(doc: Mapping[str, Any]) -> str:
+    """A briefing document as YAML text that ``parse_briefing`` (and ``corridormap export
+    --briefing``) reads back as the same document."""
+    return yaml.safe_dump(dict(doc), sort_keys=False, allow_unicode=True, width=100)
+
+
+def parse_document(
+    doc: Mapping[str, Any], vocab: links.Vocabulary, key: str, source: str = "this briefing"
+) -> Briefing:
+    """A saved briefing (``?saved=<key>``) from its document, with the checks and messages of
+    a YAML file; raise ``DataValidationError`` listing every problem."""
+    return parse_briefing(document_yaml(doc), source, vocab, key, link_param="saved")
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """A briefing file as a document (not validated; bounded like ``load_briefing``)."""
+    raw = files.read_bounded(path, MAX_BYTES, "a briefing's limit")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(
+            [Problem(path.name, f"not UTF-8 text (byte {exc.start})")]
+        ) from None
+    return document_of(text, path.name)
 
 
 def load_briefing(path: Path, vocab: links.Vocabulary | None = None) -> Briefing:
@@ -372,5 +416,6 @@ def scene_filters(scene: Scene, vocab: links.Vocabulary) -> Filters:
 
 
 def scene_query(briefing: Briefing, scene: Scene) -> str:
-    """The link to a scene of the presentation page: ``?briefing=<key>&scene=<n>``."""
-    return f"?briefing={briefing.key}&scene={scene.number}"
+    """The link to a scene of the presentation page: ``?briefing=<key>&scene=<n>`` (a saved
+    briefing's: ``?saved=<id>&scene=<n>``)."""
+    return f"?{briefing.link_param}={briefing.key}&scene={scene.number}"
