@@ -27,6 +27,7 @@ from corridormap import (
     review,
     routing,
 )
+from corridormap import store as _store_mod
 from corridormap.filters import Filters
 
 
@@ -262,3 +263,18 @@ def gas_exports() -> Any:
 def participants() -> Any:
     """The OTS members and observers table, or the error that stopped it loading."""
     return _participants(data_dir())
+
+
+# ---------------------------------------------------------------------------------------------
+# The briefing store: one per process (its engine pools connections; it is thread-safe)
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> _store_mod.Store:
+    return _store_mod.open_store(url)
+
+
+def store() -> _store_mod.Store:
+    """The briefing store at ``CORRIDORMAP_DATABASE_URL`` (default: the embedded SQLite file),
+    opened and migrated once per process."""
+    return _store(_store_mod.database_url())

@@ -1,9 +1,13 @@
-"""Fixtures shared by the test modules: the shipped layers and the link vocabulary."""
+"""Fixtures shared by the test modules: the shipped layers, the link vocabulary, and a
+temporary briefing database for the whole session (no test writes to the checkout's
+``var/corridormap.sqlite3``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pgserver
 import pytest
 
 from corridormap import export, load
@@ -20,3 +24,41 @@ def frames():
 @pytest.fixture(scope="session")
 def vocab(frames):
     return export.vocabulary(frames)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_database(tmp_path_factory) -> Iterator[str]:
+    """Point ``CORRIDORMAP_DATABASE_URL`` at a temporary SQLite file for the whole session
+    (the app, AppTests and subprocesses started by tests inherit it)."""
+    path = tmp_path_factory.mktemp("database") / "corridormap.sqlite3"
+    url = f"sqlite:///{path}"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CORRIDORMAP_DATABASE_URL", url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for the session (tests/pgserver.py); skipped with the reason
+    when this machine has none, a failure instead when CORRIDORMAP_REQUIRE_POSTGRES=1."""
+    try:
+        server = pgserver.start_server()
+    except LookupError as exc:
+        if pgserver.required():
+            pytest.fail(f"{pgserver.REQUIRE_ENV}=1 but {exc}")
+        pytest.skip(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """A fresh, empty briefing database: a SQLite file, or a new database on the session's
+    PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database()
+    yield url
+    server.drop_database(url)

@@ -103,11 +103,16 @@ def start_streamlit(
     log_dir: Path | None = None,
     extra_args: tuple[str, ...] = (),
     launcher: bool = False,
+    database_url: str | None = None,
 ) -> StreamlitServer:
     """Start ``streamlit run app`` and return once ``/_stcore/health`` answers ``ok``.
 
     ``launcher``: ``app`` is a script that starts Streamlit itself and passes the options on
     (``deploy/serve.py``), run as ``python app [options]``.
+
+    ``database_url``: the briefing database (``CORRIDORMAP_DATABASE_URL``); by default each
+    server gets its own new SQLite file beside its log, so servers never share briefings
+    unless a test passes them the same URL.
 
     Raises ``RuntimeError`` with the server's output if it exits or is not healthy in time.
     """
@@ -127,7 +132,10 @@ def start_streamlit(
         *([f"--server.baseUrlPath={base_path}"] if base_path else []),
         *extra_args,
     ]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    if database_url is None:
+        db_dir = Path(tempfile.mkdtemp(prefix=f"corridormap-db-{port}-", dir=log_dir))
+        database_url = f"sqlite:///{db_dir / 'corridormap.sqlite3'}"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CORRIDORMAP_DATABASE_URL": database_url}
     with log_path.open("wb") as log:
         started = time.perf_counter()
         proc = subprocess.Popen(
