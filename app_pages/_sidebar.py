@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _data, _first, _state, _user_layers
+from app_pages import _auth, _data, _first, _state, _user_layers
 from corridormap import catalog, filters, mapbuild, present, style
 from corridormap.links import ViewState
 
@@ -18,6 +18,7 @@ def sidebar(*, held_back: bool = False) -> ViewState:
     if held_back:
         with st.sidebar:
             st.markdown("### corridormap")
+            _auth.sidebar_control()
             _first.held_back("The filters and the upload panel")
         return _state.current_state()
     frames = _data.layers().frames
@@ -26,6 +27,7 @@ def sidebar(*, held_back: bool = False) -> ViewState:
     routes = sorted(legs["route"].unique()) if legs is not None else []
     with st.sidebar:
         st.markdown("### corridormap")
+        _auth.sidebar_control()
         st.multiselect(
             "Countries",
             sorted(names, key=lambda c: names[c]),
