@@ -29,6 +29,7 @@ page = st.navigation(
         st.Page("app_pages/summit.py", title="Gabala summit", icon=":material/groups:"),
         st.Page("app_pages/country.py", title="Country profile", icon=":material/flag:"),
         st.Page("app_pages/data.py", title="Data & sources", icon=":material/dataset:"),
+        st.Page("app_pages/briefings.py", title="Briefings", icon=":material/edit_note:"),
         st.Page("app_pages/present.py", title="Present a briefing", icon=":material/slideshow:"),
     ]
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _data, _maps, _state, _tables
+from app_pages import _capture, _data, _maps, _state, _tables
 from corridormap import analysis, catalog, charts, filters, mapbuild, present, style
 
 state = _state.current_state()
@@ -21,6 +21,7 @@ if table.empty:
     st.info("No corridor leg matches the filters.")
     st.stop()
 
+_capture.from_page("corridors", state.filters, filters.describe(state.filters, _data.names()), None)
 on_map = {k: shown[k] for k in (catalog.CORRIDOR_LEGS.key, catalog.NODES.key) if k in shown}
 _maps.small_map(
     on_map,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _cards, _data, _maps, _tables
+from app_pages import _capture, _cards, _data, _maps, _tables
 from corridormap import analysis, catalog, mapbuild, present
+from corridormap.filters import Filters
 
 frames = _data.layers().frames
 countries = frames.get(catalog.COUNTRIES.key)
@@ -40,6 +41,9 @@ profile = analysis.country_profile(
 )
 
 st.markdown(f"#### {present.md_escape(profile.name)}")
+_capture.from_page(
+    "country", Filters(countries=(iso3,)), profile.name, f"{catalog.COUNTRIES.key}:{iso3}"
+)
 _cards.country_summary(profile)
 _bounds = mapbuild.largest_part_bounds(countries.loc[[iso3]].geometry)
 _maps.small_map(

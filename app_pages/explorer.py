@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 
 from app_pages import (
     _a11y,
+    _capture,
     _cards,
     _data,
     _exports,
@@ -28,6 +29,7 @@ shown = {**_data.filtered(state.filters), **mine}
 heading = filters.describe(state.filters, _data.names())
 st.markdown(f"#### {heading}")
 _state.link_notices()
+_capture.from_map(state, heading)
 _data.show_layer_errors()
 # The side column (search, legend, card) comes first for the keyboard and screen readers and
 # is drawn on the right (_a11y.SIDE_FIRST).

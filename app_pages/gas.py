@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _data, _maps, _state, _tables
+from app_pages import _capture, _data, _maps, _state, _tables
 from corridormap import analysis, catalog, charts, filters, mapbuild, present, style
 from corridormap.filters import Filters
 
@@ -33,6 +33,9 @@ route_to = st.selectbox(
 )
 pipelines = _data.layers().frames[catalog.PIPELINES.key]
 route = None if route_to is None else analysis.gas_route(gas_all, pipelines, route_to)
+_capture.from_page(
+    "gas", view, filters.describe(view, _data.names()), route_to and f"{keys[0]}:{route_to}"
+)
 flows = (
     analysis.route_pipelines(shown[catalog.GAS_DESTINATIONS.key], pipelines)
     if route is None

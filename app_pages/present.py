@@ -12,13 +12,10 @@ and its ``initial_sidebar_state`` would only apply to a session's first page any
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import _data, _maps, _tables
+from app_pages import _briefings, _data, _maps, _showable, _tables
 from corridormap import analysis, briefing, catalog, charts, export, mapaccess, mapbuild, present
 from corridormap._errors import DataValidationError
 
@@ -39,22 +36,13 @@ _PAGE_CSS = (
 PRESENT_MAP_HEIGHT = 720
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _load(path: str, mtime: float, folder: str) -> briefing.Briefing | DataValidationError:
-    del mtime, folder  # cache keys: a file edited or another data folder reloads
-    try:
-        return briefing.load_briefing(Path(path), _data.vocabulary())
-    except DataValidationError as exc:
-        return exc
-
-
-def _loaded() -> dict[str, briefing.Briefing | DataValidationError]:
-    files = briefing.list_briefings(briefing.briefings_dir(Path(_data.data_dir())))
-    return {k: _load(str(p), p.stat().st_mtime, _data.data_dir()) for k, p in files.items()}
-
-
-def _go(key: str, number: int) -> None:
-    st.query_params["briefing"] = key
+def _go(option: str, number: int) -> None:
+    """Show scene ``number`` of ``option`` (``briefing:<key>`` or ``saved:<id>``)."""
+    kind, _, key = option.partition(":")
+    for param in ("briefing", "saved", "share"):
+        if param in st.query_params and param != kind:
+            del st.query_params[param]
+    st.query_params[kind] = key
     st.query_params["scene"] = str(number)
 
 
@@ -104,64 +92,26 @@ def _extra(show: str | None, view: export.ExportView) -> None:
             st.altair_chart(charts.km_by_status(rows), width="stretch")
 
 
-def _downloads(b: briefing.Briefing, view: export.ExportView, frames: Any) -> None:
-    vocab = _data.vocabulary()
-
-    def views() -> list[export.ExportView]:
-        return export.briefing_views(
-            frames, b, vocab, crossings=_data.crossings(), network=_data.network()
-        )
-
-    a, c, d, _ = st.columns([1, 1, 1, 3])
-    a.download_button(
-        "Briefing (HTML, offline)",
-        data=lambda: export.html_briefing(b, views(), frames),
-        file_name=f"{b.key}.html",
-        mime="text/html",
-        key="present_html",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    c.download_button(
-        "Briefing pack (PDF)",
-        data=lambda: export.pdf_briefing(b, views(), frames),
-        file_name=f"{b.key}.pdf",
-        mime="application/pdf",
-        key="present_pdf",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    d.download_button(
-        "This scene (PNG)",
-        data=lambda: export.png_view(view, frames),
-        file_name=f"{b.key}-scene-{view.link.rpartition('=')[2]}.png",
-        mime="image/png",
-        key="present_png",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-
-
 st.markdown(_PAGE_CSS, unsafe_allow_html=True)
-found = _loaded()
+found = _showable.choices(st.query_params.get("saved"), st.query_params.get("share"))
 if not found:
     st.info("No briefing found: add a YAML file to data/briefings (see the README).")
     st.stop()
 
-asked = st.query_params.get("briefing")
 keys = list(found)
-usable = [k for k in keys if isinstance(found[k], briefing.Briefing)]
+usable = [k for k in keys if not found[k].shipped or isinstance(found[k].item, briefing.Briefing)]
+asked = _showable.asked(st.query_params.get("briefing"), st.query_params.get("saved"))
 if asked is not None and asked not in found:
     st.warning(
-        f"Ignored briefing={present.md_escape(asked)}: no such briefing.",
+        f"Ignored {present.md_escape(asked.replace(':', '=', 1))}: no such briefing"
+        + (" (or not shared with you)." if asked.startswith("saved:") else "."),
         icon=":material/link_off:",
     )
 key = asked if asked in found else (usable[0] if usable else keys[0])
 
 
 def _label(k: str) -> str:
-    item = found[k]
-    return item.title if isinstance(item, briefing.Briefing) else f"{k} (has errors)"
+    return found[k].label
 
 
 pick_col, prev_col, bar_col, next_col, back_col = st.columns(
@@ -175,10 +125,11 @@ if chosen != key:
     _go(str(chosen), 1)
     st.rerun()
 
-item = found[key]
+item = found[key].item
 if isinstance(item, DataValidationError):
     st.error(
-        f"**{present.md_escape(key)}.yaml** could not be loaded:\n\n{_data.problem_list(item)}"
+        f"**{present.md_escape(_showable.file_name(key, found[key]))}** could not be loaded:\n\n"
+        f"{_data.problem_list(item)}"
     )
     st.stop()
 
@@ -200,7 +151,7 @@ prev_col.button(
     "Previous",
     key="present_prev",
     on_click=_step,
-    args=(b.key, -1, total),
+    args=(key, -1, total),
     disabled=number <= 1,
     icon=":material/arrow_back:",
     shortcut="Left",
@@ -211,7 +162,7 @@ next_col.button(
     "Next",
     key="present_next",
     on_click=_step,
-    args=(b.key, 1, total),
+    args=(key, 1, total),
     disabled=number >= total,
     icon=":material/arrow_forward:",
     icon_position="right",
@@ -245,4 +196,4 @@ with map_col.container(key="present_map_col"):
         )
 _extra(scene.show, view)
 st.caption(f"Link to this scene: `{briefing.scene_query(b, scene)}`")
-_downloads(b, view, frames)
+_briefings.downloads(b, view, frames, key="present")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _data, _maps, _state
+from app_pages import _capture, _data, _maps, _state
 from corridormap import catalog, filters, mapbuild, present, routing
 from corridormap.filters import Filters
 
@@ -83,6 +83,7 @@ query = routing.Query(
 plan = routing.plan(network, query)
 name_a, name_b = network.places[query.origin].name, network.places[query.destination].name
 st.markdown(f"##### {present.md_escape(f'{name_a} → {name_b}')}: {plan.scenario}")
+_capture.from_routes(plan, f"{name_a} → {name_b}, {plan.scenario}")
 if query.avoid:
     st.caption("Avoiding " + ", ".join(network.country(iso) for iso in query.avoid))
 

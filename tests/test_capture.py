@@ -218,3 +218,20 @@ def test_a_document_with_problems_names_each_scene_and_field(vocab):
         briefing.document_of("- a list", "list.yaml")
     with pytest.raises(DataValidationError, match="invalid YAML at line"):
         briefing.document_of("title: [", "broken.yaml")
+
+
+def test_an_imported_file_is_checked_like_a_shipped_one_and_bounded(vocab):
+    good = SHIPPED.read_bytes()
+    assert briefing.import_document(good, "gabala.yaml", vocab) == briefing.read_document(SHIPPED)
+    cases = [
+        (b"x" * (briefing.MAX_BYTES + 1), "over a briefing's limit"),
+        (b"title: \xff\xfe", "not UTF-8 text (byte 7)"),
+        (b"title: [", "invalid YAML at line 1"),
+        (b"title: T\nscenes:\n  - title: One\n", 'scene 1 "One", text: missing'),
+    ]
+    for raw, message in cases:
+        with pytest.raises(DataValidationError) as info:
+            briefing.import_document(raw, "../../etc/mine.yaml", vocab)
+        text = "; ".join(str(p) for p in info.value.problems)
+        assert message in text, text
+        assert text.startswith("mine.yaml"), text  # the file's name, never its path

@@ -97,7 +97,7 @@ def test_a_malformed_briefing_shows_its_problems_and_the_others_stay(tmp_path, m
         "The Gabala summit, 7 Oct 2025: corridors, gas and security",
     ]
     # the good one still works in the same session
-    choice.set_value("gabala-2025").run()
+    choice.set_value("briefing:gabala-2025").run()  # shipped and saved briefings: one list
     assert not at.error
     assert headings(at) == ["### The 12th OTS Summit in Gabala"]
 

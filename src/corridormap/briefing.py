@@ -386,6 +386,22 @@ def parse_document(
     return parse_briefing(document_yaml(doc), source, vocab, key, link_param="saved")
 
 
+def import_document(raw: bytes, name: str, vocab: links.Vocabulary) -> dict[str, Any]:
+    """An uploaded YAML file's bytes as a valid briefing document; raise
+    ``DataValidationError`` naming every problem, with the messages of a shipped file."""
+    source = Path(name).name[-80:] or "upload.yaml"
+    if len(raw) > MAX_BYTES:
+        raise DataValidationError(
+            [Problem(source, f"{len(raw):,} bytes, over a briefing's limit of {MAX_BYTES:,}")]
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataValidationError([Problem(source, f"not UTF-8 text (byte {exc.start})")]) from None
+    parse_briefing(text, source, vocab)  # every problem, named as for a file
+    return document_of(text, source)
+
+
 def read_document(path: Path) -> dict[str, Any]:
     """A briefing file as a document (not validated; bounded like ``load_briefing``)."""
     raw = files.read_bounded(path, MAX_BYTES, "a briefing's limit")

@@ -47,7 +47,7 @@ PARAMS: Final = (
 #: The Routes page's parameters.
 ROUTE_PARAMS: Final = ("from", "to", "when", "avoid", "modes", "alt", "compare")
 #: Parameters of one page that the shared sidebar keeps in the address bar.
-PAGE_PARAMS: Final = ("briefing", "scene", *ROUTE_PARAMS)
+PAGE_PARAMS: Final = ("briefing", "saved", "share", "scene", *ROUTE_PARAMS)
 #: The most alternatives a Routes link asks for.
 MAX_ROUTE_ALTERNATIVES: Final = 3
 PLANNED: Final = "planned"

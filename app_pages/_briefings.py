@@ -1,0 +1,146 @@
+"""Briefings in the app: who acts, the store, the shipped and the saved briefings validated,
+and the exports of a briefing (shared by the Briefings and the presentation pages).
+
+A saved briefing is a document (the YAML interchange mapping) in the store; it is validated
+with the rules and messages of a YAML file (``briefing.parse_document``) each time it is shown.
+Its key is the store's id (random, URL- and file-name-safe): links and download file names use
+the id, never the title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from app_pages import _data
+from corridormap import briefing, export, present, store
+from corridormap._errors import DataValidationError
+
+#: The Briefings page (a link target of the capture control and the presentation page).
+PAGE = "app_pages/briefings.py"
+PRESENT_PAGE = "app_pages/present.py"
+#: The session key of the last view a page offered to capture (a scene's re-capture takes it).
+LAST_VIEW = "cap_last_view"
+
+
+def actor() -> store.Principal | None:
+    """Who acts: the signed-in user, the local user without sign-in, None when sign-in is
+    configured and nobody is signed in."""
+    try:
+        from app_pages import _auth  # noqa: PLC0415 - sign-in lands beside this module
+    except ImportError:
+        return store.LOCAL
+    return _auth.current_principal()
+
+
+def the_store() -> store.Store:
+    return _data.store()
+
+
+# ---------------------------------------------------------------------------------------------
+# Shipped briefings (data/briefings/*.yaml): read-only
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _load(path: str, mtime: float, folder: str) -> briefing.Briefing | DataValidationError:
+    del mtime, folder  # cache keys: a file edited or another data folder reloads
+    try:
+        return briefing.load_briefing(Path(path), _data.vocabulary())
+    except DataValidationError as exc:
+        return exc
+
+
+def shipped() -> dict[str, briefing.Briefing | DataValidationError]:
+    """The shipped briefings by key, each loaded or the error that stopped it."""
+    files = briefing.list_briefings(briefing.briefings_dir(Path(_data.data_dir())))
+    return {k: _load(str(p), p.stat().st_mtime, _data.data_dir()) for k, p in files.items()}
+
+
+def shipped_document(key: str) -> dict[str, Any] | None:
+    """A shipped briefing's YAML as a document (to duplicate it into the store)."""
+    path = briefing.list_briefings(briefing.briefings_dir(Path(_data.data_dir()))).get(key)
+    if path is None:
+        return None
+    return briefing.read_document(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Saved briefings
+
+
+def validated(doc: Mapping[str, Any], key: str) -> briefing.Briefing | DataValidationError:
+    """A saved document as a briefing, or every problem it has (the YAML file's messages)."""
+    try:
+        return briefing.parse_document(doc, _data.vocabulary(), key)
+    except DataValidationError as exc:
+        return exc
+
+
+def problems(err: DataValidationError, what: str) -> None:
+    """A validation error as one message listing every problem (every text escaped)."""
+    st.error(f"{what}:\n\n{_data.problem_list(err)}", icon=":material/error:")
+
+
+# ---------------------------------------------------------------------------------------------
+# Exports: the same for a shipped and a saved briefing
+
+
+def downloads(b: briefing.Briefing, view: export.ExportView, frames: Any, *, key: str) -> None:
+    """The HTML and PDF packs of ``b`` and a PNG of its scene ``view`` (built when clicked).
+    The file names are the briefing's key (a file stem or the store's id), never its title."""
+    vocab = _data.vocabulary()
+
+    def views() -> list[export.ExportView]:
+        return export.briefing_views(
+            frames, b, vocab, crossings=_data.crossings(), network=_data.network()
+        )
+
+    stem = b.key
+    a, c, d, _ = st.columns([1, 1, 1, 3])
+    a.download_button(
+        "Briefing (HTML, offline)",
+        data=lambda: export.html_briefing(b, views(), frames),
+        file_name=f"{stem}.html",
+        mime="text/html",
+        key=f"{key}_html",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    c.download_button(
+        "Briefing pack (PDF)",
+        data=lambda: export.pdf_briefing(b, views(), frames),
+        file_name=f"{stem}.pdf",
+        mime="application/pdf",
+        key=f"{key}_pdf",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    d.download_button(
+        "This scene (PNG)",
+        data=lambda: export.png_view(view, frames),
+        file_name=f"{stem}-scene-{view.link.rpartition('=')[2]}.png",
+        mime="image/png",
+        key=f"{key}_png",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def scene_export_view(b: briefing.Briefing, scene: briefing.Scene) -> export.ExportView:
+    """One scene of ``b`` as the presentation page draws and exports it."""
+    return export.scene_view(
+        _data.layers().frames,
+        b,
+        scene,
+        _data.vocabulary(),
+        crossings=_data.crossings(),
+        network=_data.network(),
+    )
+
+
+def label(title: str) -> str:
+    """A briefing's title for a widget label (markdown-escaped: it is user text)."""
+    return present.md_escape(title)

@@ -1,0 +1,342 @@
+"""The briefing editor of the Briefings page: a saved briefing's title, description and scenes
+(title, text with a preview, order, view), saved as a new revision; revisions compared and
+restored; a save that came second is told and offered merge, copy or discard.
+
+The draft lives in the session (``st.session_state``) until saved: the store's version it
+started from (for the optimistic lock) and the document as edited. Widget keys carry a
+generation number that moves when scenes are reordered, removed or re-captured, so that every
+field shows its scene's value afresh.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from typing import Any
+
+import streamlit as st
+
+from app_pages import _briefings, _data
+from corridormap import briefing, capture, filters, present, store
+from corridormap._errors import DataValidationError
+
+LAST_VIEW = _briefings.LAST_VIEW
+
+
+def when(t: datetime) -> str:
+    """A time as a briefer reads it: 4 Dec 2026, 15:13 UTC."""
+    return f"{t.day} {t:%b %Y, %H:%M} UTC"
+
+
+def _key(id_: str) -> str:
+    return f"draft_{id_}"
+
+
+def draft(saved: store.SavedBriefing) -> dict[str, Any]:
+    """The session's draft of ``saved``: started from what is stored, kept across reruns
+    (and across a newer version stored meanwhile: the save then tells)."""
+    d = st.session_state.get(_key(saved.id))
+    if d is None:
+        d = {
+            "id": saved.id,
+            "version": saved.version,
+            "base": copy.deepcopy(saved.document),
+            "doc": copy.deepcopy(saved.document),
+            "gen": 0,
+            "conflict": None,
+        }
+        st.session_state[_key(saved.id)] = d
+    return d
+
+
+def drop_draft(id_: str) -> None:
+    st.session_state.pop(_key(id_), None)
+
+
+def _bump(d: dict[str, Any]) -> None:
+    d["gen"] += 1
+
+
+def sync(d: dict[str, Any], id_: str) -> None:
+    """Take what the fields hold now into the draft (a button's callback runs before the page
+    reads its fields again: text typed just before a click is not lost)."""
+    ss = st.session_state
+    for i, scene in enumerate(d["doc"]["scenes"]):
+        for field in ("title", "text"):
+            value = ss.get(f"ed_{id_}_{d['gen']}_{i}_{field}")
+            if isinstance(value, str):
+                scene[field] = value
+    for field in ("title", "description"):
+        value = ss.get(f"ed_{id_}_{d['gen']}_{field}")
+        if isinstance(value, str):
+            d["doc"][field] = value
+
+
+def _move(d: dict[str, Any], index: int, delta: int) -> None:
+    sync(d, d["id"])
+    d["doc"]["scenes"] = capture.moved(d["doc"]["scenes"], index, delta)
+    _bump(d)
+
+
+def _remove(d: dict[str, Any], index: int) -> None:
+    sync(d, d["id"])
+    scenes = list(d["doc"]["scenes"])
+    del scenes[index]
+    d["doc"]["scenes"] = scenes
+    _bump(d)
+
+
+def _recapture(d: dict[str, Any], index: int) -> None:
+    view = st.session_state.get(LAST_VIEW)
+    if isinstance(view, capture.PageView):
+        sync(d, d["id"])
+        scenes = list(d["doc"]["scenes"])
+        scenes[index] = capture.recapture(scenes[index], view)
+        d["doc"]["scenes"] = scenes
+        _bump(d)
+
+
+def _what_it_shows(scene: dict[str, Any]) -> str:
+    """One line for a scene's view (filters, map, what it shows) as plain text."""
+    raw = scene.get("filters") or {}
+    parsed = briefing.Scene(
+        0, "", "", {k: tuple(v if isinstance(v, list) else [v]) for k, v in raw.items()}
+    )
+    f = briefing.scene_filters(parsed, _data.vocabulary())
+    parts = [filters.describe(f, _data.names())]
+    view = scene.get("view") or {}
+    if "zoom" in view:
+        parts.append(f"map at {view.get('center')}, zoom {view.get('zoom')}")
+    else:
+        parts.append("map fitted to the features")
+    if scene.get("highlight"):
+        parts.append("highlight: " + ", ".join(str(h) for h in scene["highlight"]))
+    if scene.get("show"):
+        parts.append(f"shows {scene['show']}")
+    return " · ".join(parts)
+
+
+def scene_editor(d: dict[str, Any], index: int, *, id_: str, editable: bool) -> None:
+    """One scene: title and text beside the text's preview, and its controls."""
+    scenes = d["doc"]["scenes"]
+    scene = scenes[index]
+    gen = d["gen"]
+    total = len(scenes)
+    with st.container(border=True, key=f"scene_{id_}_{gen}_{index}"):
+        st.markdown(f"**Scene {index + 1} of {total}**")
+        edit_col, preview_col = st.columns([1, 1], gap="medium")
+        with edit_col:
+            title = st.text_input(
+                "Title",
+                value=str(scene.get("title") or ""),
+                key=f"ed_{id_}_{gen}_{index}_title",
+                max_chars=store.MAX_TITLE,
+                disabled=not editable,
+            )
+            text = st.text_area(
+                "Text",
+                value=str(scene.get("text") or ""),
+                key=f"ed_{id_}_{gen}_{index}_text",
+                height=120,
+                disabled=not editable,
+                help="Markdown: **bold**, *italic*, line breaks. Links, images and HTML are "
+                "shown as text.",
+            )
+        if editable:
+            scenes[index] = {**scene, "title": title, "text": text}
+        with preview_col:
+            st.caption("Preview")
+            st.markdown(f"### {present.md_escape(title)}" if title.strip() else "### …")
+            st.markdown(present.md_body(text))
+            st.caption(present.md_escape(_what_it_shows(scene)))
+        if not editable:
+            return
+        last = st.session_state.get(LAST_VIEW)
+        up, down, again, drop, _ = st.columns([1, 1, 1.6, 1, 1.4])
+        up.button(
+            "Up",
+            key=f"ed_{id_}_{gen}_{index}_up",
+            icon=":material/arrow_upward:",
+            on_click=_move,
+            args=(d, index, -1),
+            disabled=index == 0,
+            width="stretch",
+        )
+        down.button(
+            "Down",
+            key=f"ed_{id_}_{gen}_{index}_down",
+            icon=":material/arrow_downward:",
+            on_click=_move,
+            args=(d, index, 1),
+            disabled=index == total - 1,
+            width="stretch",
+        )
+        again.button(
+            "Re-capture the view",
+            key=f"ed_{id_}_{gen}_{index}_again",
+            icon=":material/center_focus_strong:",
+            on_click=_recapture,
+            args=(d, index),
+            disabled=not isinstance(last, capture.PageView),
+            help=(
+                f"Take the view last shown: {last.description}"
+                if isinstance(last, capture.PageView)
+                else "Open the Map, Routes, Gas, Country or Corridors page first: its view "
+                "is the one taken."
+            ),
+            width="stretch",
+        )
+        drop.button(
+            "Remove",
+            key=f"ed_{id_}_{gen}_{index}_remove",
+            icon=":material/delete:",
+            on_click=_remove,
+            args=(d, index),
+            disabled=total <= 1,
+            help="A briefing keeps at least one scene." if total <= 1 else None,
+            width="stretch",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Saving, and a save that came second
+
+
+def save(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any], msg: str) -> None:
+    """Validate the draft and save it as a new revision; a conflict is kept in the draft."""
+    checked = _briefings.validated(d["doc"], saved.id)
+    if isinstance(checked, DataValidationError):
+        _briefings.problems(checked, "Not saved: the briefing has problems")
+        return
+    try:
+        new = _briefings.the_store().save(
+            who, saved.id, d["doc"], expected_version=d["version"], message=msg or "saved"
+        )
+    except store.Conflict as exc:
+        d["conflict"] = exc.current
+        st.rerun()
+    except store.StoreError as exc:
+        st.error(f"Not saved: {present.md_escape(str(exc))}", icon=":material/error:")
+        return
+    drop_draft(saved.id)
+    st.session_state["builder_notice"] = f"Saved as revision {new.revision}."
+    st.rerun()
+
+
+def _first_saver(who: store.Principal, current: store.SavedBriefing) -> str:
+    try:
+        revisions = _briefings.the_store().revisions(who, current.id)
+    except store.StoreError:
+        return "Someone"
+    return revisions[0].author_name if revisions else "Someone"
+
+
+def conflict(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any]) -> None:
+    """Someone saved first: say who and when, and offer merge, a copy or discard."""
+    theirs: store.SavedBriefing = d["conflict"]
+    by = _first_saver(who, theirs)
+    st.warning(
+        f"**{present.md_escape(by)} saved this briefing first** (revision {theirs.revision}, "
+        f"{when(theirs.updated)}) while you were editing it. Your changes are not saved yet: "
+        "merge them into theirs, save yours as a copy, or discard yours.",
+        icon=":material/sync_problem:",
+    )
+    merge_col, copy_col, drop_col, _ = st.columns([1, 1.3, 1, 2])
+    if merge_col.button("Merge", key="conflict_merge", icon=":material/merge:", type="primary"):
+        merged, clashes = store.merge_documents(d["base"], d["doc"], theirs.document)
+        st.session_state[_key(saved.id)] = {
+            "id": saved.id,
+            "version": theirs.version,
+            "base": copy.deepcopy(theirs.document),
+            "doc": merged,
+            "gen": d["gen"] + 1,
+            "conflict": None,
+            "clashes": clashes,
+        }
+        st.rerun()
+    if copy_col.button("Save mine as a copy", key="conflict_copy", icon=":material/file_copy:"):
+        doc = dict(d["doc"])
+        doc["title"] = _copy_title(str(doc.get("title") or ""))
+        try:
+            new = _briefings.the_store().create(who, doc, message="a copy of an unsaved edit")
+        except store.StoreError as exc:
+            st.error(f"Not saved: {present.md_escape(str(exc))}")
+            return
+        drop_draft(saved.id)
+        st.session_state["builder_notice"] = "Your version was saved as a copy."
+        st.query_params["saved"] = new.id
+        st.rerun()
+    if drop_col.button("Discard mine", key="conflict_discard", icon=":material/undo:"):
+        drop_draft(saved.id)
+        st.rerun()
+
+
+def _copy_title(title: str) -> str:
+    suffix = " (my copy)"
+    return title[: store.MAX_TITLE - len(suffix)] + suffix
+
+
+def clashes(d: dict[str, Any]) -> None:
+    """What a merge could not take from both sides (theirs kept), until the next save."""
+    lines = d.get("clashes")
+    if lines:
+        st.info(
+            "Merged. Where you both changed the same thing, their version was kept:\n\n"
+            + "\n".join(f"- {present.md_escape(line)}" for line in lines)
+            + "\n\nCheck it and save.",
+            icon=":material/merge:",
+        )
+    elif "clashes" in d:
+        st.info("Merged: your changes and theirs did not overlap. Check it and save.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Revisions
+
+
+def revisions(who: store.Principal, saved: store.SavedBriefing, *, editable: bool) -> None:
+    """The revisions, newest first; one compared with the current version, or restored."""
+    s = _briefings.the_store()
+    try:
+        items = s.revisions(who, saved.id)
+    except store.StoreError as exc:
+        st.error(f"The revisions could not be read: {present.md_escape(str(exc))}")
+        return
+    rows = [
+        {
+            "Revision": r.number,
+            "Saved": when(r.created),
+            "By": r.author_name,
+            "What": r.message,
+            "Title": r.title,
+            "Scenes": r.scenes,
+        }
+        for r in items
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
+    older = [r.number for r in items if r.number != saved.revision]
+    if not older:
+        st.caption("Only one revision so far.")
+        return
+    pick = st.selectbox(
+        "Compare a revision with the current one",
+        older,
+        format_func=lambda n: f"Revision {n}",
+        key=f"rev_pick_{saved.id}",
+    )
+    old = s.revision(who, saved.id, int(pick))
+    lines = store.diff_documents(
+        old, saved.document, old_name=f"revision {pick}", new_name=f"revision {saved.revision}"
+    )
+    st.code("\n".join(lines) or "(no difference)", language="diff")
+    if editable and st.button(
+        f"Restore revision {pick}", key=f"rev_restore_{saved.id}", icon=":material/history:"
+    ):
+        try:
+            new = s.restore_revision(who, saved.id, int(pick), expected_version=saved.version)
+        except store.StoreError as exc:
+            st.error(f"Not restored: {present.md_escape(str(exc))}")
+            return
+        drop_draft(saved.id)
+        st.session_state["builder_notice"] = f"Revision {pick} restored as revision {new.revision}."
+        st.rerun()

@@ -1,0 +1,161 @@
+""" "Add this view to a briefing": one control the Map, Routes, Gas, Country and Corridors
+pages call with one line. It turns the page's current view into a scene (``capture.scene``,
+a pure function) and saves it as the last scene of one of your briefings, or of a new one.
+
+Adding a scene to someone's newer version loses nothing: when the store says another save
+came first (``Conflict``), the scene is added to what is stored now and saved again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app_pages import _briefings, _data, _first, _state
+from corridormap import capture, present, routing, store
+from corridormap._errors import DataValidationError
+from corridormap.filters import Filters
+
+_NEW = ""  # the "new briefing" choice
+_RETRIES = 3
+
+
+def _target_label(summaries: dict[str, str], choice: str) -> str:
+    return "A new briefing" if choice == _NEW else summaries.get(choice, choice)
+
+
+def _save(who: store.Principal, target: str, scene: dict[str, Any], new_title: str) -> str:
+    """Add ``scene`` to briefing ``target`` (or a new one): its id. Raises ``StoreError`` or
+    ``DataValidationError`` with what is wrong."""
+    s = _briefings.the_store()
+    if target == _NEW:
+        doc = capture.new_document(new_title or "My briefing", scene)
+        problem = _briefings.validated(doc, "new")
+        if isinstance(problem, DataValidationError):
+            raise problem
+        return s.create(who, doc, message="created from a captured view").id
+    saved = s.get(who, target)
+    for _ in range(_RETRIES):
+        doc = capture.add_scene(saved.document, scene)
+        problem = _briefings.validated(doc, saved.id)
+        if isinstance(problem, DataValidationError):
+            raise problem
+        try:
+            return s.save(
+                who, saved.id, doc, expected_version=saved.version, message="added a scene"
+            ).id
+        except store.Conflict as exc:  # someone saved first: add the scene to theirs
+            saved = exc.current
+    raise store.StoreError("The briefing kept changing while the scene was added: try again.")
+
+
+def add_view(view: capture.PageView, *, key: str) -> None:
+    """The control: a popover to pick a briefing (or name a new one), a title and a text."""
+    who = _briefings.actor()
+    st.session_state[_briefings.LAST_VIEW] = view
+    with st.popover(
+        "Add this view to a briefing", icon=":material/playlist_add:", key=f"cap_{key}"
+    ):
+        if who is None:
+            st.info("Sign in to save views to your briefings.", icon=":material/login:")
+            return
+        try:
+            summaries = {
+                b.id: b.title for b in _briefings.the_store().list(who) if b.role != "reader"
+            }
+        except store.StoreError as exc:
+            st.error(f"The briefings could not be read: {present.md_escape(str(exc))}")
+            return
+        target = st.selectbox(
+            "Briefing",
+            [_NEW, *summaries],
+            format_func=lambda c: _target_label(summaries, c),
+            key=f"cap_{key}_target",
+        )
+        new_title = ""
+        if target == _NEW:
+            new_title = st.text_input(
+                "New briefing's title",
+                key=f"cap_{key}_new",
+                max_chars=200,
+                placeholder="My briefing",
+            )
+        title = st.text_input(
+            "Scene title",
+            key=f"cap_{key}_title",
+            max_chars=200,
+            placeholder=capture.default_title(view),
+            help="Empty: a description of the view.",
+        )
+        text = st.text_area(
+            "Text (optional)",
+            key=f"cap_{key}_text",
+            height=90,
+            help="Markdown: **bold**, *italic*, lists and links (http and https).",
+        )
+        if st.button("Add the scene", key=f"cap_{key}_add", type="primary"):
+            scene = capture.scene(view, title=title, text=text)
+            try:
+                saved_id = _save(who, target, scene, new_title.strip())
+            except DataValidationError as exc:
+                _briefings.problems(exc, "The scene could not be added")
+            except store.StoreError as exc:
+                st.error(f"The scene could not be added: {present.md_escape(str(exc))}")
+            else:
+                st.session_state[f"cap_{key}_done"] = saved_id
+                for field in ("title", "text", "new"):
+                    st.session_state.pop(f"cap_{key}_{field}", None)
+                st.rerun()
+        done = st.session_state.get(f"cap_{key}_done")
+        if done:
+            st.success("Added to the briefing.", icon=":material/check:")
+            st.page_link(
+                _briefings.PAGE,
+                label="Open it in Briefings",
+                icon=":material/edit_note:",
+                query_params={"saved": done},
+            )
+
+
+# ---------------------------------------------------------------------------------------------
+# One line for each page: what that page shows, as a PageView
+
+
+def _selected() -> str | None:
+    key = _state.parse_key(st.session_state.get("selected"))
+    return f"{key[0]}:{key[1]}" if key else None
+
+
+def from_map(state: Any, description: str) -> None:
+    """The explorer's view: filters, where the map looks, the selected feature."""
+    if _first.map_first():
+        return  # the first run draws the map only
+    center, zoom = _state.map_view(state, _data.layers().frames)
+    view = capture.PageView(
+        "map",
+        state.filters,
+        description,
+        center=(float(center[0]), float(center[1])),
+        zoom=float(zoom),
+        select=_selected(),
+    )
+    add_view(view, key="map")
+
+
+def from_routes(plan: routing.Plan, description: str) -> None:
+    """The Routes page's route: its ends and its date (none: the planned scenario)."""
+    q = plan.query
+    view = capture.PageView(
+        "routes",
+        Filters(),
+        description,
+        route=(q.origin, q.destination),
+        route_asof=plan.asof,
+    )
+    add_view(view, key="routes")
+
+
+def from_page(page: capture.Page, f: Filters, description: str, select: str | None) -> None:
+    """The Gas, Country and Corridors pages: their filters, fitted, with their selection."""
+    add_view(capture.PageView(page, f, description, select=select), key=page)

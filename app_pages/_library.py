@@ -1,0 +1,417 @@
+"""The Briefings page's parts: the lists (yours, shared with you, shipped, the trash), new and
+import, delete with undo, and one briefing opened in the editor (``_builder``).
+
+Every title shown is user text: it goes through ``present.md_escape`` wherever markdown would
+read it; ids (random, from the store) are the only thing put in links and file names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app_pages import _briefings, _builder, _data
+from corridormap import briefing, present, store
+from corridormap._errors import DataValidationError
+
+#: A new briefing's first scene: the whole map, until views are added.
+FIRST_SCENE = {
+    "title": "Overview",
+    "text": "Every corridor and layer. Replace this scene with the views you add.",
+    "view": {"fit": briefing.FIT_FEATURES},
+}
+
+
+def _open(id_: str) -> None:
+    st.query_params["saved"] = id_
+
+
+def _close() -> None:
+    for key in ("saved", "share"):
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def _notice(text: str) -> None:
+    st.session_state["builder_notice"] = text
+
+
+def _fail(exc: store.StoreError, what: str) -> None:
+    st.session_state["builder_error"] = f"{what}: {exc}"
+
+
+def _errors() -> None:
+    error = st.session_state.pop("builder_error", None)
+    if error:
+        st.error(present.md_escape(error), icon=":material/error:")
+
+
+# ---------------------------------------------------------------------------------------------
+# New, import
+
+
+def _create(who: store.Principal) -> None:
+    title = str(st.session_state.get("new_title") or "").strip() or "My briefing"
+    doc = {"title": title, "scenes": [dict(FIRST_SCENE)]}
+    try:
+        new = _briefings.the_store().create(who, doc)
+    except store.StoreError as exc:
+        _fail(exc, "Not created")
+        return
+    st.session_state["new_title"] = ""
+    _open(new.id)
+
+
+def new_and_import(who: store.Principal) -> None:
+    _errors()
+    new_col, import_col = st.columns([1, 1], gap="medium")
+    with new_col.container(border=True):
+        st.text_input(
+            "New briefing", key="new_title", max_chars=store.MAX_TITLE, placeholder="Its title"
+        )
+        st.button("Create", key="new_create", icon=":material/add:", on_click=_create, args=(who,))
+    with import_col.container(border=True):
+        upload = st.file_uploader(
+            "Import a YAML briefing",
+            type=["yaml", "yml"],
+            key=f"import_{st.session_state.get('import_round', 0)}",
+            max_upload_size=max(1, briefing.MAX_BYTES // 1_000_000),
+            help="The format of data/briefings/*.yaml (see the README); checked like a "
+            "shipped file.",
+        )
+        if upload is not None:
+            _import(who, upload.name, upload.getvalue())
+
+
+def _import(who: store.Principal, name: str, raw: bytes) -> None:
+    try:
+        doc = briefing.import_document(raw, name, _data.vocabulary())
+        new = _briefings.the_store().create(who, doc, message="imported from a YAML file")
+    except DataValidationError as exc:
+        _briefings.problems(exc, f"**{present.md_escape(name)}** could not be imported")
+        return
+    except store.StoreError as exc:
+        st.error(
+            f"**{present.md_escape(name)}** could not be imported: {present.md_escape(str(exc))}"
+        )
+        return
+    st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
+    _notice(f"Imported as “{new.document.get('title')}”.")
+    _open(new.id)
+    st.rerun()
+
+
+# ---------------------------------------------------------------------------------------------
+# The lists
+
+
+def _duplicate(who: store.Principal, id_: str) -> None:
+    try:
+        new = _briefings.the_store().duplicate(who, id_)
+    except store.StoreError as exc:
+        _fail(exc, "Not duplicated")
+        return
+    _notice("Duplicated: this is your copy.")
+    _open(new.id)
+
+
+def _delete(who: store.Principal, id_: str, title: str) -> None:
+    try:
+        _briefings.the_store().delete(who, id_)
+    except store.StoreError as exc:
+        _fail(exc, "Not deleted")
+        return
+    st.session_state["builder_deleted"] = (id_, title)
+
+
+def _restore(who: store.Principal, id_: str) -> None:
+    try:
+        _briefings.the_store().restore(who, id_)
+    except store.StoreError as exc:
+        _fail(exc, "Not restored")
+        return
+    st.session_state.pop("builder_deleted", None)
+    _notice("Restored from the trash.")
+
+
+def _purge(who: store.Principal, id_: str) -> None:
+    try:
+        _briefings.the_store().purge(who, id_)
+    except store.StoreError as exc:
+        _fail(exc, "Not deleted")
+        return
+    _notice("Deleted for good.")
+
+
+def undo_delete(who: store.Principal) -> None:
+    """Right after a delete: what went to the trash, and Undo."""
+    deleted = st.session_state.get("builder_deleted")
+    if not deleted:
+        return
+    id_, title = deleted
+    text_col, undo_col = st.columns([5, 1], vertical_alignment="center")
+    text_col.info(f"“{present.md_escape(title)}” is in the trash.", icon=":material/delete:")
+    undo_col.button(
+        "Undo", key="undo_delete", icon=":material/undo:", on_click=_restore, args=(who, id_)
+    )
+
+
+def _row(who: store.Principal, b: store.BriefingSummary, *, key: str) -> None:
+    with st.container(border=True, key=f"{key}_{b.id}"):
+        text_col, *buttons = st.columns([4, 1, 1, 1.2, 1], vertical_alignment="center")
+        scenes = f"{b.scenes} scene" + ("" if b.scenes == 1 else "s")
+        by = "" if b.role == "owner" else f" · by {present.md_escape(b.owner_name)} ({b.role})"
+        text_col.markdown(
+            f"**{present.md_escape(b.title)}**  \n{scenes} · saved {_builder.when(b.updated)}{by}"
+        )
+        buttons[0].button(
+            "Edit",
+            key=f"{key}_edit_{b.id}",
+            icon=":material/edit:",
+            on_click=_open,
+            args=(b.id,),
+            width="stretch",
+        )
+        buttons[1].page_link(
+            _briefings.PRESENT_PAGE,
+            label="Present",
+            icon=":material/slideshow:",
+            query_params={"saved": b.id, "scene": "1"},
+        )
+        buttons[2].button(
+            "Duplicate",
+            key=f"{key}_dup_{b.id}",
+            icon=":material/file_copy:",
+            on_click=_duplicate,
+            args=(who, b.id),
+            width="stretch",
+        )
+        if b.role == "owner":
+            buttons[3].button(
+                "Delete",
+                key=f"{key}_del_{b.id}",
+                icon=":material/delete:",
+                on_click=_delete,
+                args=(who, b.id, b.title),
+                width="stretch",
+            )
+
+
+def mine(who: store.Principal) -> None:
+    try:
+        items = _briefings.the_store().list(who)
+    except store.StoreError as exc:
+        st.error(f"The briefings could not be read: {present.md_escape(str(exc))}")
+        return
+    own = [b for b in items if b.role == "owner"]
+    shared = [b for b in items if b.role != "owner"]
+    st.markdown("##### Your briefings")
+    if not own:
+        st.caption("None yet: create one above, or add a view from the Map page.")
+    for b in own:
+        _row(who, b, key="mine")
+    if shared:
+        st.markdown("##### Shared with you")
+        for b in shared:
+            _row(who, b, key="shared")
+
+
+def trash(who: store.Principal) -> None:
+    try:
+        items = _briefings.the_store().trash(who)
+    except store.StoreError as exc:
+        st.error(f"The trash could not be read: {present.md_escape(str(exc))}")
+        return
+    with st.expander(f"Trash ({len(items)})", icon=":material/delete:"):
+        if not items:
+            st.caption("Empty.")
+        for b in items:
+            text_col, a, c = st.columns([4, 1, 1.4], vertical_alignment="center")
+            text_col.markdown(
+                f"**{present.md_escape(b.title)}** · deleted, saved {_builder.when(b.updated)}"
+            )
+            a.button(
+                "Restore",
+                key=f"trash_restore_{b.id}",
+                icon=":material/restore_from_trash:",
+                on_click=_restore,
+                args=(who, b.id),
+                width="stretch",
+            )
+            c.button(
+                "Delete for good",
+                key=f"trash_purge_{b.id}",
+                icon=":material/delete_forever:",
+                on_click=_purge,
+                args=(who, b.id),
+                width="stretch",
+            )
+
+
+def _duplicate_shipped(who: store.Principal, key: str) -> None:
+    doc = _briefings.shipped_document(key)
+    if doc is None:
+        return
+    try:
+        new = _briefings.the_store().create(who, doc, message=f"a copy of the shipped {key}")
+    except store.StoreError as exc:
+        _fail(exc, "Not duplicated")
+        return
+    _notice("Duplicated: this is your copy, yours to edit.")
+    _open(new.id)
+
+
+def shipped(who: store.Principal | None) -> None:
+    st.markdown("##### Shipped with the app (read-only)")
+    for key, item in _briefings.shipped().items():
+        with st.container(border=True, key=f"shipped_{key}"):
+            text_col, present_col, dup_col = st.columns([6, 1, 1.2], vertical_alignment="center")
+            if isinstance(item, DataValidationError):
+                text_col.markdown(f"**{present.md_escape(key)}.yaml** has errors")
+                continue
+            text_col.markdown(
+                f"**{present.md_escape(item.title)}**  \n{len(item.scenes)} scenes · "
+                f"data/briefings/{present.md_escape(key)}.yaml"
+            )
+            present_col.page_link(
+                _briefings.PRESENT_PAGE,
+                label="Present",
+                icon=":material/slideshow:",
+                query_params={"briefing": key, "scene": "1"},
+            )
+            if who is not None:
+                dup_col.button(
+                    "Duplicate to edit",
+                    key=f"shipped_dup_{key}",
+                    icon=":material/file_copy:",
+                    on_click=_duplicate_shipped,
+                    args=(who, key),
+                    width="stretch",
+                )
+
+
+# ---------------------------------------------------------------------------------------------
+# One briefing
+
+
+def editor(who: store.Principal, id_: str, *, share: str | None) -> None:
+    """A saved briefing in the editor (read-only for a reader)."""
+    st.button("All briefings", key="editor_back", icon=":material/arrow_back:", on_click=_close)
+    _errors()
+    try:
+        saved = _briefings.the_store().get(who, id_, share_token=share)
+    except store.StoreError as exc:
+        st.error(f"This briefing cannot be opened: {present.md_escape(str(exc))}")
+        return
+    editable = saved.role != "reader"
+    d = _builder.draft(saved)
+    doc = d["doc"]
+    gen = d["gen"]
+    if d.get("conflict") is not None:
+        _builder.conflict(who, saved, d)
+    _builder.clashes(d)
+    title = st.text_input(
+        "Title",
+        value=str(doc.get("title") or ""),
+        key=f"ed_{id_}_{gen}_title",
+        max_chars=store.MAX_TITLE,
+        disabled=not editable,
+    )
+    description = st.text_area(
+        "Description (optional)",
+        value=str(doc.get("description") or ""),
+        key=f"ed_{id_}_{gen}_description",
+        height=80,
+        disabled=not editable,
+    )
+    if editable:
+        doc["title"] = title
+        if description.strip():
+            doc["description"] = description
+        else:
+            doc.pop("description", None)
+    st.caption(
+        f"Revision {saved.revision}, saved {_builder.when(saved.updated)} · "
+        f"owner: {present.md_escape(saved.owner_name)}"
+        + ("" if editable else " · you may read it, not edit it")
+    )
+    for index in range(len(doc.get("scenes") or [])):
+        _builder.scene_editor(d, index, id_=id_, editable=editable)
+    if editable:
+        _save_bar(who, saved, d)
+    _present_and_export(saved, d)
+    with st.expander("Revisions", icon=":material/history:"):
+        _builder.revisions(who, saved, editable=editable)
+    if saved.role == "owner":
+        _sharing(saved)
+
+
+def _save_bar(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any]) -> None:
+    changed = d["doc"] != saved.document or d["version"] != saved.version
+    msg_col, save_col, drop_col = st.columns([4, 1, 1.3], vertical_alignment="bottom")
+    message = msg_col.text_input(
+        "What changed (optional)",
+        key=f"save_msg_{saved.id}",
+        max_chars=200,
+        placeholder="saved",
+    )
+    if save_col.button(
+        "Save",
+        key="editor_save",
+        icon=":material/save:",
+        type="primary",
+        width="stretch",
+        disabled=not changed and d.get("conflict") is None,
+    ):
+        _builder.save(who, saved, d, message.strip())
+    if drop_col.button(
+        "Discard changes",
+        key="editor_discard",
+        icon=":material/undo:",
+        disabled=not changed,
+        width="stretch",
+    ):
+        _builder.drop_draft(saved.id)
+        st.rerun()
+    if changed:
+        st.caption("Unsaved changes: Save keeps them as a new revision.")
+
+
+def _present_and_export(saved: store.SavedBriefing, d: dict[str, Any]) -> None:
+    st.markdown("##### Present and export")
+    if d["doc"] != saved.document:
+        st.caption("Presenting and exporting take the saved version: save first.")
+    checked = _briefings.validated(saved.document, saved.id)
+    if isinstance(checked, DataValidationError):
+        _briefings.problems(checked, "The saved version cannot be presented")
+        return
+    link_col, yaml_col, _ = st.columns([1, 1, 3])
+    params = {"saved": saved.id, "scene": "1"}
+    if saved.role == "reader" and st.query_params.get("share"):
+        params["share"] = str(st.query_params.get("share"))
+    link_col.page_link(
+        _briefings.PRESENT_PAGE,
+        label="Present",
+        icon=":material/slideshow:",
+        query_params=params,
+    )
+    yaml_col.download_button(
+        "YAML",
+        data=briefing.document_yaml(saved.document),
+        file_name=f"{saved.id}.yaml",
+        mime="application/yaml",
+        key="editor_yaml",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    view = _briefings.scene_export_view(checked, checked.scenes[0])
+    _briefings.downloads(checked, view, _data.layers().frames, key="editor")
+
+
+def _sharing(saved: store.SavedBriefing) -> None:
+    try:
+        from app_pages import _sharing as sharing  # noqa: PLC0415 - sign-in lands beside
+    except ImportError:
+        return
+    sharing.panel(_briefings.the_store(), saved)
