@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import _data
+from app_pages import _auth, _data
 from corridormap import briefing, export, present, store
 from corridormap._errors import DataValidationError
 
@@ -29,11 +29,11 @@ LAST_VIEW = "cap_last_view"
 def actor() -> store.Principal | None:
     """Who acts: the signed-in user, the local user without sign-in, None when sign-in is
     configured and nobody is signed in."""
-    try:
-        from app_pages import _auth  # noqa: PLC0415 - sign-in lands beside this module
-    except ImportError:
-        return store.LOCAL
     return _auth.current_principal()
+
+
+#: Who reads a shared link when nobody is signed in (the token alone grants reading).
+GUEST = store.Principal("guest", None, "Guest")
 
 
 def the_store() -> store.Store:
@@ -89,7 +89,8 @@ def problems(err: DataValidationError, what: str) -> None:
 
 
 def downloads(b: briefing.Briefing, view: export.ExportView, frames: Any, *, key: str) -> None:
-    """The HTML and PDF packs of ``b`` and a PNG of its scene ``view`` (built when clicked).
+    """The HTML, PDF and PowerPoint packs of ``b`` and a PNG of its scene ``view`` (built
+    when clicked).
     The file names are the briefing's key (a file stem or the store's id), never its title."""
     vocab = _data.vocabulary()
 
@@ -99,7 +100,7 @@ def downloads(b: briefing.Briefing, view: export.ExportView, frames: Any, *, key
         )
 
     stem = b.key
-    a, c, d, _ = st.columns([1, 1, 1, 3])
+    a, c, p, d, _ = st.columns([1, 1, 1, 1, 2])
     a.download_button(
         "Briefing (HTML, offline)",
         data=lambda: export.html_briefing(b, views(), frames),
@@ -115,6 +116,15 @@ def downloads(b: briefing.Briefing, view: export.ExportView, frames: Any, *, key
         file_name=f"{stem}.pdf",
         mime="application/pdf",
         key=f"{key}_pdf",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    p.download_button(
+        "Slides (PowerPoint)",
+        data=lambda: export.pptx_briefing(b, views(), frames),
+        file_name=f"{stem}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key=f"{key}_pptx",
         on_click="ignore",
         icon=":material/download:",
     )

@@ -21,6 +21,7 @@ from corridormap import briefing, capture, filters, present, store
 from corridormap._errors import DataValidationError
 
 LAST_VIEW = _briefings.LAST_VIEW
+_EPOCH = "draft_epoch"
 
 
 def when(t: datetime) -> str:
@@ -42,7 +43,7 @@ def draft(saved: store.SavedBriefing) -> dict[str, Any]:
             "version": saved.version,
             "base": copy.deepcopy(saved.document),
             "doc": copy.deepcopy(saved.document),
-            "gen": 0,
+            "gen": st.session_state.get(_EPOCH, 0) * 1000,
             "conflict": None,
         }
         st.session_state[_key(saved.id)] = d
@@ -50,7 +51,9 @@ def draft(saved: store.SavedBriefing) -> dict[str, Any]:
 
 
 def drop_draft(id_: str) -> None:
+    """Forget the draft; the next one's fields start afresh (new widget keys)."""
     st.session_state.pop(_key(id_), None)
+    st.session_state[_EPOCH] = st.session_state.get(_EPOCH, 0) + 1
 
 
 def _bump(d: dict[str, Any]) -> None:
@@ -63,11 +66,11 @@ def sync(d: dict[str, Any], id_: str) -> None:
     ss = st.session_state
     for i, scene in enumerate(d["doc"]["scenes"]):
         for field in ("title", "text"):
-            value = ss.get(f"ed_{id_}_{d['gen']}_{i}_{field}")
+            value = ss.get(f"ed_{id_}_{d['gen']}_s{i}_{field}")
             if isinstance(value, str):
                 scene[field] = value
     for field in ("title", "description"):
-        value = ss.get(f"ed_{id_}_{d['gen']}_{field}")
+        value = ss.get(f"ed_{id_}_{d['gen']}_b_{field}")
         if isinstance(value, str):
             d["doc"][field] = value
 
@@ -129,14 +132,14 @@ def scene_editor(d: dict[str, Any], index: int, *, id_: str, editable: bool) -> 
             title = st.text_input(
                 "Title",
                 value=str(scene.get("title") or ""),
-                key=f"ed_{id_}_{gen}_{index}_title",
+                key=f"ed_{id_}_{gen}_s{index}_title",
                 max_chars=store.MAX_TITLE,
                 disabled=not editable,
             )
             text = st.text_area(
                 "Text",
                 value=str(scene.get("text") or ""),
-                key=f"ed_{id_}_{gen}_{index}_text",
+                key=f"ed_{id_}_{gen}_s{index}_text",
                 height=120,
                 disabled=not editable,
                 help="Markdown: **bold**, *italic*, line breaks. Links, images and HTML are "
@@ -155,7 +158,7 @@ def scene_editor(d: dict[str, Any], index: int, *, id_: str, editable: bool) -> 
         up, down, again, drop, _ = st.columns([1, 1, 1.6, 1, 1.4])
         up.button(
             "Up",
-            key=f"ed_{id_}_{gen}_{index}_up",
+            key=f"ed_{id_}_{gen}_s{index}_up",
             icon=":material/arrow_upward:",
             on_click=_move,
             args=(d, index, -1),
@@ -164,7 +167,7 @@ def scene_editor(d: dict[str, Any], index: int, *, id_: str, editable: bool) -> 
         )
         down.button(
             "Down",
-            key=f"ed_{id_}_{gen}_{index}_down",
+            key=f"ed_{id_}_{gen}_s{index}_down",
             icon=":material/arrow_downward:",
             on_click=_move,
             args=(d, index, 1),
@@ -173,7 +176,7 @@ def scene_editor(d: dict[str, Any], index: int, *, id_: str, editable: bool) -> 
         )
         again.button(
             "Re-capture the view",
-            key=f"ed_{id_}_{gen}_{index}_again",
+            key=f"ed_{id_}_{gen}_s{index}_again",
             icon=":material/center_focus_strong:",
             on_click=_recapture,
             args=(d, index),
@@ -188,7 +191,7 @@ def scene_editor(d: dict[str, Any], index: int, *, id_: str, editable: bool) -> 
         )
         drop.button(
             "Remove",
-            key=f"ed_{id_}_{gen}_{index}_remove",
+            key=f"ed_{id_}_{gen}_s{index}_remove",
             icon=":material/delete:",
             on_click=_remove,
             args=(d, index),

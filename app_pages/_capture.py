@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import _briefings, _data, _first, _state
+from app_pages import _auth, _briefings, _data, _first, _state
 from corridormap import capture, present, routing, store
 from corridormap._errors import DataValidationError
 from corridormap.filters import Filters
@@ -58,7 +58,7 @@ def add_view(view: capture.PageView, *, key: str) -> None:
         "Add this view to a briefing", icon=":material/playlist_add:", key=f"cap_{key}"
     ):
         if who is None:
-            st.info("Sign in to save views to your briefings.", icon=":material/login:")
+            _auth.sign_in_prompt("save views to your briefings")
             return
         try:
             summaries = {

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import _briefings, _builder, _data
+from app_pages import _briefings, _builder, _data, _sharing
 from corridormap import briefing, present, store
 from corridormap._errors import DataValidationError
 
@@ -314,14 +314,14 @@ def editor(who: store.Principal, id_: str, *, share: str | None) -> None:
     title = st.text_input(
         "Title",
         value=str(doc.get("title") or ""),
-        key=f"ed_{id_}_{gen}_title",
+        key=f"ed_{id_}_{gen}_b_title",
         max_chars=store.MAX_TITLE,
         disabled=not editable,
     )
     description = st.text_area(
         "Description (optional)",
         value=str(doc.get("description") or ""),
-        key=f"ed_{id_}_{gen}_description",
+        key=f"ed_{id_}_{gen}_b_description",
         height=80,
         disabled=not editable,
     )
@@ -341,10 +341,11 @@ def editor(who: store.Principal, id_: str, *, share: str | None) -> None:
     if editable:
         _save_bar(who, saved, d)
     _present_and_export(saved, d)
-    with st.expander("Revisions", icon=":material/history:"):
-        _builder.revisions(who, saved, editable=editable)
-    if saved.role == "owner":
-        _sharing(saved)
+    if editable:
+        with st.expander("Revisions", icon=":material/history:"):
+            _builder.revisions(who, saved, editable=editable)
+    with st.expander("Sharing", icon=":material/share:"):
+        _sharing.panel(_briefings.the_store(), saved)
 
 
 def _save_bar(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any]) -> None:
@@ -407,11 +408,3 @@ def _present_and_export(saved: store.SavedBriefing, d: dict[str, Any]) -> None:
     )
     view = _briefings.scene_export_view(checked, checked.scenes[0])
     _briefings.downloads(checked, view, _data.layers().frames, key="editor")
-
-
-def _sharing(saved: store.SavedBriefing) -> None:
-    try:
-        from app_pages import _sharing as sharing  # noqa: PLC0415 - sign-in lands beside
-    except ImportError:
-        return
-    sharing.panel(_briefings.the_store(), saved)

@@ -14,8 +14,7 @@ from app_pages import _briefings
 from corridormap import briefing, store
 from corridormap._errors import DataValidationError, Problem
 
-#: Who reads a shared link when nobody is signed in (the token alone grants reading).
-GUEST = store.Principal("guest", None, "Guest")
+GUEST = _briefings.GUEST
 
 Loaded = briefing.Briefing | DataValidationError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _briefings, _library
+from app_pages import _auth, _briefings, _library
 
 st.markdown("#### Briefings")
 notice = st.session_state.pop("builder_notice", None)
@@ -14,8 +14,8 @@ if notice:
 
 who = _briefings.actor()
 opened = st.query_params.get("saved")
-if opened and who is not None:
-    _library.editor(who, opened, share=st.query_params.get("share"))
+if opened:  # a shared link opens read-only for someone not signed in
+    _library.editor(who or _briefings.GUEST, opened, share=st.query_params.get("share"))
     st.stop()
 
 st.caption(
@@ -23,7 +23,7 @@ st.caption(
     "Corridors pages, **Add this view to a briefing** saves what the page shows as a scene."
 )
 if who is None:
-    st.info("Sign in to make and edit your own briefings.", icon=":material/login:")
+    _auth.sign_in_prompt("make and edit your own briefings")
 else:
     _library.new_and_import(who)
     _library.undo_delete(who)
