@@ -27,7 +27,9 @@ run: $(VENV)/.run-installed
 
 # The deployment's topology on this machine: REPLICAS warm-started replicas behind HAProxy
 # (Debian package haproxy) on PORT, rendered from deploy/haproxy.cfg.j2 as compose.yaml's is.
-# Foreground; Ctrl-C or SIGTERM stops everything.
+# Foreground; Ctrl-C or SIGTERM stops everything. The replicas share one briefing database:
+# CORRIDORMAP_DATABASE_URL if set, else a PostgreSQL server it starts under var/postgres (when
+# PostgreSQL is installed), else the SQLite file var/corridormap.sqlite3; it says which.
 REPLICAS ?= 2
 cluster: $(VENV)/.run-installed
 	$(BIN)/python deploy/cluster.py run --port $(PORT) --replicas $(REPLICAS)

@@ -10,6 +10,12 @@ temporary folder, and stays in the foreground: on Ctrl-C or SIGTERM it soft-stop
 (open connections may finish), stops the replicas and removes the folder. If HAProxy or a
 replica exits, everything stops and the exit code says so.
 
+Every replica uses ONE database, so a briefing saved through one is seen through all:
+``CORRIDORMAP_DATABASE_URL`` if set; else a PostgreSQL server ``run`` starts itself (initdb
+and pg_ctl, data kept in ``var/postgres``, as the ``postgres`` OS user when run as root) when
+PostgreSQL's binaries are installed; else the one SQLite file ``var/corridormap.sqlite3``
+(WAL, fine for a few replicas on one machine). The banner says which.
+
 ``render`` writes the same template for replicas found by DNS (one name that resolves to
 every replica, as a compose service or a Kubernetes headless service does), with cookies
 derived from each replica's address (HAProxy's dynamic cookies).
@@ -37,6 +43,8 @@ from types import FrameType
 import jinja2
 
 REPO = Path(__file__).resolve().parents[1]
+VAR = REPO / "var"
+DATABASE_ENV = "CORRIDORMAP_DATABASE_URL"
 TEMPLATE = Path(__file__).resolve().with_name("haproxy.cfg.j2")
 SERVE = Path(__file__).resolve().with_name("serve.py")
 COOKIE = "SERVERID"
@@ -126,6 +134,8 @@ class Cluster:
     host: str = "127.0.0.1"
     streamlit_args: tuple[str, ...] = ()
     log_dir: Path | None = None
+    #: the replicas' shared briefing database (None: CORRIDORMAP_DATABASE_URL as inherited)
+    database_url: str | None = None
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="corridormap-")))
     servers: list[Server] = field(default_factory=list)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
@@ -149,10 +159,16 @@ class Cluster:
                 cwd=REPO,
                 stdout=None if to_terminal else log,
                 stderr=None if to_terminal else subprocess.STDOUT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                env=self._env(),
                 # its own session: a Ctrl-C reaches this runner, which stops them in order
                 start_new_session=True,
             )
+
+    def _env(self) -> dict[str, str]:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if self.database_url is not None:
+            env[DATABASE_ENV] = self.database_url
+        return env
 
     def start(self, timeout: float = 120.0) -> None:
         binary = haproxy_binary()
@@ -270,20 +286,175 @@ def running(
     base_path: str = "",
     log_dir: Path | None = None,
     streamlit_args: tuple[str, ...] = (),
+    database_url: str | None = None,
 ) -> Iterator[Cluster]:
-    """A started cluster for tests and benchmarks, stopped on leaving the block."""
+    """A started cluster for tests and benchmarks, stopped on leaving the block. Its replicas
+    share ``database_url`` (default: ``CORRIDORMAP_DATABASE_URL`` as inherited)."""
     cluster = Cluster(
         port=port or free_port(),
         replicas=replicas,
         base_path=base_path,
         log_dir=log_dir,
         streamlit_args=streamlit_args,
+        database_url=database_url,
     )
     cluster.start()
     try:
         yield cluster
     finally:
         cluster.stop()
+
+
+# -- the shared database ----------------------------------------------------------------------
+
+
+def postgres_bin() -> Path | None:
+    """PostgreSQL's server binaries (initdb, pg_ctl): Debian's layout, else PATH."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+@dataclass
+class Postgres:
+    """A PostgreSQL server for the cluster: data in ``root/data`` (kept between runs), a
+    loopback port, trust authentication on 127.0.0.1 and a socket in ``root`` only."""
+
+    bin: Path
+    root: Path
+    port: int = 0
+    as_user: str | None = None  # "postgres" when started by root (initdb refuses root)
+    started: bool = False
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/corridormap"
+
+    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        prefix = ["runuser", "-u", self.as_user, "--"] if self.as_user else []
+        return subprocess.run(
+            [*prefix, *args], capture_output=True, text=True, check=False, timeout=120
+        )
+
+    def _running_port(self) -> int | None:
+        """The port of a server already running on this data folder (a previous run that
+        was killed), from its postmaster.pid; None when none runs."""
+        status = self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "status")
+        pidfile = self.data / "postmaster.pid"
+        if status.returncode != 0 or not pidfile.is_file():
+            return None
+        lines = pidfile.read_text(encoding="utf-8", errors="replace").splitlines()
+        return int(lines[3]) if len(lines) > 3 and lines[3].strip().isdigit() else None
+
+    def start(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        if self.as_user:
+            import pwd  # noqa: PLC0415 - POSIX only, and only as root
+
+            user = pwd.getpwnam(self.as_user)
+            os.chown(self.root, user.pw_uid, user.pw_gid)
+        if not (self.data / "PG_VERSION").is_file():
+            init = self._run(
+                str(self.bin / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+            )
+            if init.returncode != 0:
+                raise RuntimeError(f"initdb failed:\n{init.stdout}{init.stderr}")
+        running = self._running_port()
+        if running is not None:
+            self.port = running
+        else:
+            self.port = free_port()
+            options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+            start = self._run(
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-o",
+                options,
+                "-l",
+                str(self.root / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            )
+            if start.returncode != 0:
+                raise RuntimeError(f"pg_ctl start failed:\n{start.stdout}{start.stderr}")
+            self.started = True
+        self._create_database()
+
+    def _create_database(self) -> None:
+        import psycopg  # noqa: PLC0415 - only when the cluster runs PostgreSQL
+
+        dsn = f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres"
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            found = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", ("corridormap",)
+            ).fetchone()
+            if found is None:
+                conn.execute("CREATE DATABASE corridormap")
+
+    def stop(self) -> None:
+        if self.started:
+            self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop")
+            self.started = False
+
+
+@dataclass
+class SharedDatabase:
+    """The database every replica of ``make cluster`` uses, and what the banner says."""
+
+    url: str
+    description: str
+    server: Postgres | None = None
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+
+def shared_database(env: dict[str, str] | None = None, var: Path = VAR) -> SharedDatabase:
+    """``CORRIDORMAP_DATABASE_URL`` if set; else PostgreSQL under ``var/postgres`` when its
+    binaries are installed; else the SQLite file ``var/corridormap.sqlite3``."""
+    env = dict(os.environ) if env is None else env
+    given = env.get(DATABASE_ENV, "").strip()
+    if given:
+        return SharedDatabase(given, f"the database in {DATABASE_ENV}")
+    binaries = postgres_bin()
+    if binaries is not None:
+        server = Postgres(
+            binaries, var / "postgres", as_user="postgres" if os.geteuid() == 0 else None
+        )
+        server.start()
+        return SharedDatabase(
+            server.url, f"PostgreSQL on 127.0.0.1:{server.port} (data in {server.data})", server
+        )
+    path = var / "corridormap.sqlite3"
+    return SharedDatabase(
+        f"sqlite:///{path}",
+        f"one SQLite file, {path} (PostgreSQL is not installed)",
+    )
+
+
+def migrate(url: str) -> None:
+    """Create or upgrade the schema once before the replicas start (they would too)."""
+    from corridormap import store  # noqa: PLC0415 - the app's package, installed with it
+
+    store.open_store(url).close()
 
 
 class _SignalledError(Exception):
@@ -298,7 +469,12 @@ def run(args: argparse.Namespace) -> int:
     cluster = Cluster(port=args.port, replicas=args.replicas, base_path=args.base_path)
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
+    database: SharedDatabase | None = None
     try:
+        database = shared_database()
+        migrate(database.url)
+        cluster.database_url = database.url
+        print(f"corridormap: briefings in {database.description}", flush=True)
         cluster.start()
         names = ", ".join(f"{s.name} {s.address}" for s in cluster.servers)
         print(f"corridormap: {cluster.url} -> {names} (Ctrl-C stops)", flush=True)
@@ -315,6 +491,8 @@ def run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         cluster.stop()
+        if database is not None:
+            database.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
