@@ -145,7 +145,8 @@ def test_pdf_pack_has_title_scenes_and_appendix_with_real_text(frames, gabala, v
         page = texts[i].replace("\n", " ")
         assert f"Scene {i} of {n}" in page
         assert scene.title in page
-        assert "Sources of the features on this map" in page
+        assert "Sources: " in page
+        assert "Every source: see the appendix." in page
     for i, page in enumerate(appendix, start=1):
         assert f"Sources appendix ({i} of {len(appendix)})" in page
     # every source of every scene is in the appendix, with its date

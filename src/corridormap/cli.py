@@ -98,6 +98,8 @@ def _export_briefing(args: argparse.Namespace, data_dir: Path, frames: Any) -> b
     views = export.briefing_views(frames, b, vocab, register=load.load_source_register(data_dir))
     if args.format == "pdf":
         return export.pdf_briefing(b, views, frames)
+    if args.format == "pptx":
+        return export.pptx_briefing(b, views, frames)
     if args.format == "html":
         return export.html_briefing(b, views, frames).encode("utf-8")
     return export.png_briefing(views, frames, args.dpi)
@@ -136,8 +138,9 @@ def _export_view(args: argparse.Namespace, data_dir: Path, frames: Any) -> bytes
     state, notices = links.parse(query, export.vocabulary(frames))
     if notices:
         return "--params:\n" + "\n".join(f"  - {n}" for n in notices)
-    if args.format == "pdf":
-        return "--format pdf needs --briefing (a PDF pack is made of scenes)"
+    if args.format in ("pdf", "pptx"):
+        kind = args.format.upper()
+        return f"--format {args.format} needs --briefing (a {kind} pack is made of scenes)"
     own = _own_layers(args.layer or [])
     if isinstance(own, str):
         return own
@@ -153,7 +156,7 @@ def _export_view(args: argparse.Namespace, data_dir: Path, frames: Any) -> bytes
 
 
 def _export(args: argparse.Namespace, data_dir: Path) -> int:
-    """Write an HTML, PNG or PDF export of a briefing or of the view a link describes."""
+    """Write an HTML, PNG, PDF or PowerPoint export of a briefing or of a link's view."""
     layers = load.load_all(data_dir)
     if layers.errors:
         for key, err in layers.errors.items():
@@ -644,7 +647,8 @@ def _route_parser(sub: Any) -> None:
 
 def _export_parser(sub: Any) -> None:
     e = sub.add_parser(
-        "export", help="export a briefing (pdf, html, png) or a view (html, png) for offline use"
+        "export",
+        help="export a briefing (pdf, pptx, html, png) or a view (html, png) for offline use",
     )
     what = e.add_mutually_exclusive_group(required=True)
     what.add_argument("--briefing", help="a briefing key in data/briefings (or a .yaml path)")
@@ -660,10 +664,13 @@ def _export_parser(sub: Any) -> None:
         help="a user's own layer (GeoJSON, GeoPackage, zipped Shapefile, KML, CSV) to show on "
         "the view, read and checked as the app reads an upload; repeat for more",
     )
-    e.add_argument("--format", required=True, choices=("pdf", "html", "png"))
+    e.add_argument("--format", required=True, choices=("pdf", "pptx", "html", "png"))
     e.add_argument("-o", "--output", required=True, type=Path, help="the file to write")
     e.add_argument(
-        "--dpi", type=_dpi, default=150, help="PNG resolution (default 150; 300 for print)"
+        "--dpi",
+        type=_dpi,
+        default=144,
+        help="PNG resolution (default 144: 1920 x 1080 px; 288 for print)",
     )
 
 

@@ -6,10 +6,12 @@ renderers the live map uses); nothing here imports streamlit. One module per for
 
 * ``html``: the folium map of ``mapbuild`` with everything inlined; opens from ``file://``.
 * ``png``: matplotlib on the server (Agg, DejaVu Sans), in Web Mercator like the live map.
-* ``pdf``: matplotlib's ``PdfPages`` with TrueType text (extractable): a title page, a page per
-  scene, a sources appendix.
+* ``pdf``: matplotlib's ``PdfPages`` with TrueType text (extractable), as 16:9 slides: a cover,
+  a slide per scene, a sources appendix.
+* ``pptx``: a PowerPoint deck (python-pptx): a title slide, a slide per scene, the sources.
 
-``static_map`` draws the map and legend that the PNG and the PDF share. This module re-exports
+``static_map`` draws the map (with the live map's labels, laid out by ``labels``) and legend
+that the PNG, the PDF and the deck share. This module re-exports
 the names the app, the CLI and the tests use.
 """
 
@@ -20,6 +22,7 @@ from typing import Final
 from corridormap.export.html import briefing_map, html_briefing, html_view, map_groups, view_map
 from corridormap.export.pdf import appendix_refs, pdf_briefing
 from corridormap.export.png import PNG_SIZE_IN, png_briefing, png_view
+from corridormap.export.pptx import pptx_briefing
 from corridormap.export.static_map import mpl_dashes
 from corridormap.export.views import (
     ExportView,
@@ -35,7 +38,7 @@ from corridormap.export.views import (
     vocabulary,
 )
 
-FORMATS: Final = ("html", "png", "pdf")
+FORMATS: Final = ("html", "png", "pdf", "pptx")
 
 __all__ = [
     "FORMATS",
@@ -56,6 +59,7 @@ __all__ = [
     "pdf_briefing",
     "png_briefing",
     "png_view",
+    "pptx_briefing",
     "scene_view",
     "sources",
     "state_view",

@@ -1,20 +1,34 @@
-"""The PDF briefing pack: a title page, a page per scene, a sources appendix.
+"""The PDF briefing pack as slides: 16:9 pages (a cover, a page per scene, a sources appendix).
 
+Each scene's page has a title block, the map (with the live map's labels), the scene's text, a
+short legend and a one-line source credit; every source is listed in the appendix. Text is
+measured (DejaVu Sans) and wrapped or shrunk to its room, so nothing runs off a page.
 matplotlib's ``PdfPages`` with TrueType text, so every word can be searched and copied.
 """
 
 from __future__ import annotations
 
 import io
-import textwrap
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
 
 from corridormap import briefing
 from corridormap.escape import is_web_url
-from corridormap.export.static_map import _figure, _rc, draw_legend, draw_map
+from corridormap.export.png import source_line
+from corridormap.export.static_map import (
+    SLIDE_IN,
+    Drawn,
+    _figure,
+    _rc,
+    draw_legend,
+    draw_map,
+    fit_text,
+    map_axes,
+    wrap_to_width,
+    write_lines,
+)
 from corridormap.export.views import (
     ExportView,
     SourceRef,
@@ -29,7 +43,8 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
 
 
-PDF_PAGE_IN: Final = (11.69, 8.27)  # A4 landscape
+PDF_PAGE_IN: Final = SLIDE_IN  # 16:9 slides
+_MARGIN_IN: Final = 0.4
 
 
 def _url_text(url: str) -> str:
@@ -37,99 +52,75 @@ def _url_text(url: str) -> str:
     return url if is_web_url(url) else f"{url} (not a web address)"
 
 
-def _text_lines(fig: MplFigure, x: float, y: float, lines: Sequence[str], size: float,
-                **kw: Any) -> float:  # fmt: skip
-    """Write lines top-down from ``y`` (figure fraction); return the y below the last."""
-    step = size * 1.35 / 72 / PDF_PAGE_IN[1]
-    for line in lines:
-        fig.text(x, y, line, fontsize=size, va="top", parse_math=False, **kw)
-        y -= step
-    return y
-
-
-def _source_lines(refs: Sequence[SourceRef], width: int) -> list[str]:
-    out = []
-    for r in refs:
-        out.extend(
-            textwrap.wrap(
-                f"• {_url_text(r.url)} — as of {_as_of_text(r.as_of)} ({', '.join(r.layers)})",
-                width,
-                subsequent_indent="   ",
-                break_long_words=True,
-                break_on_hyphens=False,  # a URL breaks only where it must
-            )
-        )
-    return out
+def _lines_in(height_in: float, size: float) -> int:
+    return max(1, int(height_in * 72 / (size * 1.3)))
 
 
 def _title_page(b: briefing.Briefing, views: Sequence[ExportView]) -> MplFigure:
-    fig = _figure(PDF_PAGE_IN, 100)
-    y = _text_lines(fig, 0.08, 0.82, textwrap.wrap(b.title, 60), 24, fontweight="bold")
-    if b.description:
-        y = _text_lines(fig, 0.08, y - 0.03, textwrap.wrap(md_to_plain(b.description), 100), 12)
-    y = _text_lines(fig, 0.08, y - 0.04, ["Scenes"], 13, fontweight="bold")
-    lines = [f"{i}. {v.title}" for i, v in enumerate(views, start=1)]
-    y = _text_lines(fig, 0.1, y - 0.01, lines, 11)
-    _text_lines(
-        fig,
-        0.08,
-        0.1,
-        [
-            f"corridormap briefing pack · newest source date {newest_source(views)} · "
-            f"{made_text()}",
-            "Every feature carries dated sources: each page lists those of its map; "
-            "the appendix lists them all.",
-        ],
-        9,
-        color="#444444",
-    )
-    return fig
-
-
-_SOURCE_ROWS: Final = 17  # lines per column of the sources band under a scene's map
-
-
-def _scene_page(
-    view: ExportView, number: int, total: int, frames: Mapping[str, gpd.GeoDataFrame]
-) -> MplFigure:
     w, h = PDF_PAGE_IN
     fig = _figure(PDF_PAGE_IN, 100)
-    _text_lines(fig, 0.03, 0.97, [f"Scene {number} of {total}"], 9, color="#666666")
-    _text_lines(fig, 0.03, 0.945, textwrap.wrap(view.title, 90)[:2], 16, fontweight="bold")
-    map_rect = (0.03, 0.3, 0.58, 0.58)
-    ax = fig.add_axes(map_rect)
-    draw_map(ax, view, frames, (w * map_rect[2], h * map_rect[3]))
-    x = 0.635
-    y = _text_lines(fig, x, 0.88, textwrap.wrap(md_to_plain(view.text), 58), 9.5)
-    y = _text_lines(
-        fig, x, y - 0.01, textwrap.wrap(view.description, 68), 8, style="italic", color="#444444"
+    x, room = _MARGIN_IN / w, w - 2 * _MARGIN_IN
+    lines, size = fit_text(b.title, room, 32, max_lines=3, min_pt=16, weight="bold")
+    y = write_lines(fig, x, 1 - 0.9 / h, lines, size, fontweight="bold")
+    if b.description:
+        lines, size = fit_text(md_to_plain(b.description), room, 14, max_lines=5, min_pt=9)
+        y = write_lines(fig, x, y - 0.15 / h, lines, size, color="#333333")
+    y = write_lines(fig, x, y - 0.25 / h, ["Scenes"], 15, fontweight="bold")
+    left = max(1, _lines_in(y * h - 1.0, 12))
+    titles = [f"{i}. {v.title}" for i, v in enumerate(views, start=1)]
+    size = 12.0
+    while len(titles) > left and size > 7:
+        size -= 1
+        left = max(1, _lines_in(y * h - 1.0, size))
+    shown = [fit_text(t, room - 0.3, size, max_lines=1, min_pt=size)[0][0] for t in titles]
+    if len(shown) > left:
+        shown = [*shown[: left - 1], f"… and {len(shown) - left + 1} more scenes"]
+    write_lines(fig, x + 0.2 / w, y - 0.05 / h, shown, size)
+    foot = (
+        f"corridormap briefing pack · newest source date {newest_source(views)} · "
+        f"{made_text()}. Every feature carries dated sources: each slide credits those of "
+        "its map; the appendix lists them all."
     )
-    legend_ax = fig.add_axes((x, 0.3, 0.34, max(0.05, y - 0.32)))
-    draw_legend(legend_ax, view)
-    refs = sources(view)
-    columns: list[list[str]] = [[], []]
-    included = 0
-    for ref in refs:
-        ref_lines = _source_lines([ref], 118)
-        col = columns[0] if len(columns[0]) + len(ref_lines) <= _SOURCE_ROWS else columns[1]
-        if len(col) + len(ref_lines) > _SOURCE_ROWS:
-            break
-        col.extend(ref_lines)
-        included += 1
-    sy = _text_lines(
-        fig, 0.03, 0.27, [f"Sources of the features on this map ({len(refs)})"], 8,
-        fontweight="bold",
-    )  # fmt: skip
-    for cx, col in zip((0.03, 0.5), columns, strict=True):
-        _text_lines(fig, cx, sy, col, 5.5, color="#333333")
-    footer = f"{view.link} · basemap: Natural Earth · corridor and pipeline lines are schematic"
-    if included < len(refs):
-        footer = f"… and {len(refs) - included} more sources: see the appendix. " + footer
-    _text_lines(fig, 0.03, 0.03, [footer], 7, color="#666666")
+    lines, size = fit_text(foot, room, 9, max_lines=2, min_pt=6)
+    write_lines(fig, x, 0.6 / h, lines, size, color="#444444")
     return fig
 
 
-_APPENDIX_LINES: Final = 64
+def scene_figure(
+    view: ExportView, number: int, total: int, frames: Mapping[str, gpd.GeoDataFrame]
+) -> tuple[MplFigure, Drawn]:
+    """One scene as a 16:9 slide: title block, map, text, short legend, source credit."""
+    w, h = PDF_PAGE_IN
+    fig = _figure(PDF_PAGE_IN, 100)
+    x, room = _MARGIN_IN / w, w - 2 * _MARGIN_IN
+    y = write_lines(fig, x, 1 - 0.25 / h, [f"Scene {number} of {total}"], 10, color="#666666")
+    lines, size = fit_text(view.title, room, 22, max_lines=2, min_pt=13, weight="bold")
+    y = write_lines(fig, x, y, lines, size, fontweight="bold")
+    top = y - 0.1 / h
+    footer = 0.55 / h
+    map_w = 0.64
+    ax, frame = map_axes(fig, (x, footer, map_w - x, top - footer), view.view)
+    drawn = draw_map(ax, view, frames, frame)
+    cx = map_w + 0.02
+    col_in = (1 - cx) * w - _MARGIN_IN
+    avail = (top - footer) * h
+    cy = top
+    if view.text:
+        lines, size = fit_text(
+            md_to_plain(view.text), col_in, 12, max_lines=_lines_in(avail * 0.45, 9), min_pt=8
+        )
+        cy = write_lines(fig, cx, cy, lines, size)
+    lines, size = fit_text(view.description, col_in, 9, max_lines=4, min_pt=7)
+    cy = write_lines(fig, cx, cy - 0.08 / h, lines, size, style="italic", color="#444444")
+    legend_ax = fig.add_axes((cx, footer, 1 - cx - x, max(0.05, cy - 0.1 / h - footer)))
+    draw_legend(legend_ax, view, fontsize=8)
+    credit, size = fit_text(source_line(view) + " Every source: see the appendix.", room, 8,
+                            max_lines=1, min_pt=5.5)  # fmt: skip
+    y = write_lines(fig, x, footer - 0.12 / h, credit, size, color="#444444")
+    link = f"In the app: {view.link}" if view.link else "corridormap"
+    lines, size = fit_text(link, room, 7, max_lines=1, min_pt=5.5)
+    write_lines(fig, x, y, lines, size, color="#666666")
+    return fig, drawn
 
 
 def appendix_refs(views: Sequence[ExportView]) -> list[tuple[SourceRef, tuple[int, ...]]]:
@@ -149,32 +140,37 @@ def appendix_refs(views: Sequence[ExportView]) -> list[tuple[SourceRef, tuple[in
     return [(ref, tuple(scenes)) for ref, scenes in merged.values()]
 
 
+_APPENDIX_PT: Final = 8.0
+
+
 def _appendix_pages(views: Sequence[ExportView]) -> list[MplFigure]:
+    w, h = PDF_PAGE_IN
+    col_in = (w - 2 * _MARGIN_IN - 0.3) / 2
     entries: list[list[str]] = []
     for ref, scenes in appendix_refs(views):
         label = "scene" if len(scenes) == 1 else "scenes"
-        entries.append(
-            textwrap.wrap(
-                f"• {_url_text(ref.url)} — as of {_as_of_text(ref.as_of)}; {label} "
-                f"{', '.join(map(str, scenes))}",
-                150,
-                subsequent_indent="   ",
-                break_long_words=True,
-                break_on_hyphens=False,  # a URL breaks only where it must
-            )
+        text = (
+            f"•\u00a0{_url_text(ref.url)} — as of {_as_of_text(ref.as_of)}; {label} "
+            f"{', '.join(map(str, scenes))}"
         )
-    # An entry's lines stay on one page, so no URL is cut in two by a page break.
-    chunks: list[list[str]] = []
+        lines = wrap_to_width(text, col_in - 0.15, _APPENDIX_PT)
+        entries.append([lines[0], *("   " + line for line in lines[1:])])
+    per_col = _lines_in(h - 1.4, _APPENDIX_PT)
+    # An entry's lines stay in one column, so no URL is cut in two by a page break.
+    cols: list[list[str]] = []
     for lines in entries:
-        if not chunks or len(chunks[-1]) + len(lines) > _APPENDIX_LINES:
-            chunks.append([])
-        chunks[-1].extend(lines)
+        if not cols or len(cols[-1]) + len(lines) > per_col:
+            cols.append([])
+        cols[-1].extend(lines)
+    pages_cols = [cols[i : i + 2] for i in range(0, len(cols), 2)] or [[["No sources."]]]
     pages = []
-    for i, chunk in enumerate(chunks or [["No sources."]], start=1):
+    for i, page_cols in enumerate(pages_cols, start=1):
         fig = _figure(PDF_PAGE_IN, 100)
-        head = f"Sources appendix ({i} of {max(1, len(chunks))})"
-        y = _text_lines(fig, 0.05, 0.95, [head], 14, fontweight="bold")
-        _text_lines(fig, 0.05, y - 0.01, chunk, 6, color="#222222")
+        head = f"Sources appendix ({i} of {len(pages_cols)})"
+        y = write_lines(fig, _MARGIN_IN / w, 1 - 0.35 / h, [head], 16, fontweight="bold")
+        for c, col in enumerate(page_cols):
+            cx = (_MARGIN_IN + c * (col_in + 0.3)) / w
+            write_lines(fig, cx, y - 0.1 / h, col, _APPENDIX_PT, color="#222222")
         pages.append(fig)
     return pages
 
@@ -184,14 +180,26 @@ def pdf_briefing(
     views: Sequence[ExportView],
     frames: Mapping[str, gpd.GeoDataFrame],
 ) -> bytes:
-    """The briefing pack: a title page, a page per scene, a sources appendix (real text)."""
+    """The briefing pack as 16:9 slides: a cover, a slide per scene, a sources appendix."""
+    return render_pdf(b, views, frames)[0]
+
+
+def render_pdf(
+    b: briefing.Briefing,
+    views: Sequence[ExportView],
+    frames: Mapping[str, gpd.GeoDataFrame],
+) -> tuple[bytes, list[Drawn]]:
+    """The pack and what each scene's map drew (the labels, their boxes, the frame)."""
     from matplotlib.backends.backend_pdf import PdfPages  # noqa: PLC0415
 
     buf = io.BytesIO()
+    drawn: list[Drawn] = []
     with _rc(), PdfPages(buf, metadata={"Title": b.title, "Creator": "corridormap"}) as pdf:
         pdf.savefig(_title_page(b, views))
         for number, view in enumerate(views, start=1):
-            pdf.savefig(_scene_page(view, number, len(views), frames))
+            fig, d = scene_figure(view, number, len(views), frames)
+            drawn.append(d)
+            pdf.savefig(fig)
         for page in _appendix_pages(views):
             pdf.savefig(page)
-    return buf.getvalue()
+    return buf.getvalue(), drawn

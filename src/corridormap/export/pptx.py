@@ -1,0 +1,141 @@
+"""The PowerPoint export of a briefing (python-pptx): a title slide, then one 16:9 slide per
+scene with its title, the map as a picture (with the live map's labels and a legend), the
+scene's text and a one-line source credit; the last slides list every source.
+
+Briefers paste slides into their own decks, so every string is set as text in a text frame
+(python-pptx writes it as XML text, escaped), never as markup; characters XML cannot hold are
+dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import geopandas as gpd
+
+from corridormap import briefing
+from corridormap.export.pdf import _url_text, appendix_refs
+from corridormap.export.png import source_line
+from corridormap.export.static_map import SLIDE_IN, Drawn, map_picture
+from corridormap.export.views import (
+    ExportView,
+    _as_of_text,
+    made_text,
+    md_to_plain,
+    newest_source,
+)
+
+#: Characters XML 1.0 cannot hold (control characters but tab and newline, lone surrogates).
+_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_MAP_IN: Final = (8.4, 5.7)
+_SOURCES_PER_SLIDE: Final = 22
+
+
+def xml_text(text: str) -> str:
+    """``text`` as a text frame can hold it (characters XML cannot hold are dropped)."""
+    return _NOT_XML.sub("", text)
+
+
+def _text_box(
+    slide: Any,
+    box: tuple[float, float, float, float],
+    paragraphs: Sequence[str],
+    size: float,
+    *,
+    bold: bool = False,
+    color: str = "1F2328",
+    italic: bool = False,
+    shrink: bool = True,
+) -> Any:
+    from pptx.dml.color import RGBColor  # noqa: PLC0415
+    from pptx.enum.text import MSO_AUTO_SIZE  # noqa: PLC0415
+    from pptx.util import Inches, Pt  # noqa: PLC0415
+
+    shape = slide.shapes.add_textbox(*(Inches(v) for v in box))
+    frame = shape.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE if shrink else MSO_AUTO_SIZE.NONE
+    for i, text in enumerate(paragraphs):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        run = para.add_run()
+        run.text = xml_text(text)
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.italic = italic
+        run.font.name = "DejaVu Sans"
+        rgb = (int(color[i : i + 2], 16) for i in (0, 2, 4))
+        run.font.color.rgb = RGBColor(*rgb)  # type: ignore[no-untyped-call]
+    return shape
+
+
+def render_pptx(
+    b: briefing.Briefing,
+    views: Sequence[ExportView],
+    frames: Mapping[str, gpd.GeoDataFrame],
+) -> tuple[bytes, list[Drawn]]:
+    """The deck and what each scene's map drew."""
+    from pptx import Presentation  # noqa: PLC0415
+    from pptx.util import Inches  # noqa: PLC0415
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(SLIDE_IN[0]), Inches(SLIDE_IN[1])
+    prs.core_properties.title = xml_text(b.title)[:255]
+    prs.core_properties.author = "corridormap"
+    blank = prs.slide_layouts[6]
+    w, _ = SLIDE_IN
+    cover = prs.slides.add_slide(blank)
+    _text_box(cover, (0.6, 0.9, w - 1.2, 1.6), [b.title], 34, bold=True)
+    if b.description:
+        _text_box(cover, (0.6, 2.6, w - 1.2, 1.4), [md_to_plain(b.description)], 16,
+                  color="333333")  # fmt: skip
+    scenes = [f"{i}. {v.title}" for i, v in enumerate(views, start=1)]
+    _text_box(cover, (0.6, 4.1, w - 1.2, 2.4), ["Scenes", *scenes], 13)
+    _text_box(
+        cover,
+        (0.6, 6.7, w - 1.2, 0.5),
+        [f"corridormap · newest source date {newest_source(views)} · {made_text()}"],
+        10,
+        color="555555",
+    )
+    drawn: list[Drawn] = []
+    for number, view in enumerate(views, start=1):
+        slide = prs.slides.add_slide(blank)
+        _text_box(slide, (0.4, 0.15, w - 0.8, 0.3), [f"Scene {number} of {len(views)}"], 10,
+                  color="666666")  # fmt: skip
+        _text_box(slide, (0.4, 0.42, w - 0.8, 0.75), [view.title], 24, bold=True)
+        picture, d = map_picture(view, frames, _MAP_IN)
+        drawn.append(d)
+        slide.shapes.add_picture(io.BytesIO(picture), Inches(0.4), Inches(1.25),
+                                 Inches(_MAP_IN[0]), Inches(_MAP_IN[1]))  # fmt: skip
+        right = 0.4 + _MAP_IN[0] + 0.25
+        texts = [md_to_plain(view.text)] if view.text else []
+        _text_box(slide, (right, 1.25, w - right - 0.4, 3.9), texts or [""], 13)
+        _text_box(slide, (right, 5.2, w - right - 0.4, 1.7), [view.description], 10,
+                  italic=True, color="444444")  # fmt: skip
+        _text_box(slide, (0.4, 7.0, w - 0.8, 0.4), [source_line(view)], 8, color="444444")
+    refs = appendix_refs(views)
+    for start in range(0, max(1, len(refs)), _SOURCES_PER_SLIDE):
+        slide = prs.slides.add_slide(blank)
+        chunk = refs[start : start + _SOURCES_PER_SLIDE]
+        _text_box(slide, (0.4, 0.25, w - 0.8, 0.6), ["Sources"], 22, bold=True)
+        lines = [
+            f"{_url_text(ref.url)} — as of {_as_of_text(ref.as_of)}; scene"
+            f"{'s' if len(scenes_of) > 1 else ''} {', '.join(map(str, scenes_of))}"
+            for ref, scenes_of in chunk
+        ] or ["No sources."]
+        _text_box(slide, (0.4, 0.95, w - 0.8, 6.3), lines, 9, color="222222")
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue(), drawn
+
+
+def pptx_briefing(
+    b: briefing.Briefing,
+    views: Sequence[ExportView],
+    frames: Mapping[str, gpd.GeoDataFrame],
+) -> bytes:
+    """A briefing as a PowerPoint deck (16:9): a title slide, a slide per scene, sources."""
+    return render_pptx(b, views, frames)[0]
