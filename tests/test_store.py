@@ -452,6 +452,53 @@ def test_concurrent_appends_lose_no_update(store_url):
             r.close()
 
 
+_APPEND = """
+import sys
+from corridormap import store
+
+s = store.open_store(sys.argv[1])
+conflicts = 0
+for i in range(int(sys.argv[4])):
+    while True:
+        cur = s.get(store.LOCAL, sys.argv[2])
+        scenes = [*cur.document["scenes"], {"title": f"{sys.argv[3]}-{i}", "text": "t"}]
+        try:
+            s.save(store.LOCAL, sys.argv[2], {**cur.document, "scenes": scenes},
+                   expected_version=cur.version)
+            break
+        except store.Conflict:
+            conflicts += 1
+print(conflicts)
+"""
+
+
+def test_concurrent_appends_from_processes_lose_no_update(st, store_url):
+    """The same with three processes (three replicas), each its own engine and connections."""
+    b = st.create(LOCAL, {"title": "Race", "scenes": []})
+    per_process = 4
+    names = ["p0", "p1", "p2"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _APPEND, store_url, b.id, name, str(per_process)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in names
+    ]
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+        assert out.strip().isdigit()
+    final = st.get(LOCAL, b.id)
+    titles = [s["title"] for s in final.document["scenes"]]
+    assert sorted(titles) == sorted(f"{n}-{i}" for n in names for i in range(per_process))
+    total = len(names) * per_process
+    assert final.revision == total + 1
+    assert [r.number for r in st.revisions(LOCAL, b.id)] == list(range(total + 1, 0, -1))
+    assert [r.scenes for r in st.revisions(LOCAL, b.id)] == list(range(total, -1, -1))
+
+
 _CRASH = """
 import sys, time
 from corridormap import store
@@ -640,3 +687,37 @@ def test_merge_documents(mine, theirs, expected, words):
         assert len(conflicts) == 1
         for w in words:
             assert w in conflicts[0]
+
+
+# -- an unreachable database -------------------------------------------------------------------
+
+
+def test_an_unreachable_database_is_unavailable_without_the_password():
+    with pytest.raises(store.Unavailable) as err:
+        store.open_store("postgresql://admin:s3cretpw@127.0.0.1:1/corridormap")
+    assert "cannot open the database at postgresql" in str(err.value)
+    assert "://admin:***@127.0.0.1:1/corridormap" in str(err.value)
+    assert "s3cretpw" not in str(err.value)
+
+
+def test_a_database_that_goes_away_is_unavailable_and_the_store_recovers(tmp_path):
+    path = tmp_path / "gone.sqlite3"
+    s = store.open_store(f"sqlite:///{path}")
+    try:
+        b = s.create(LOCAL, DOC)
+        s.engine.dispose()
+        # the file replaced by a directory: SQLite cannot open it
+        for p in tmp_path.glob("gone.sqlite3*"):
+            p.rename(tmp_path / f"moved-{p.name}")
+        path.mkdir()
+        with pytest.raises(store.Unavailable, match="not available right now"):
+            s.get(LOCAL, b.id)
+        with pytest.raises(store.Unavailable, match="nothing was changed"):
+            s.save(LOCAL, b.id, DOC, expected_version=1)
+        path.rmdir()
+        for p in tmp_path.glob("moved-*"):
+            p.rename(tmp_path / p.name.removeprefix("moved-"))
+        s.engine.dispose()
+        assert s.get(LOCAL, b.id).document == DOC
+    finally:
+        s.close()

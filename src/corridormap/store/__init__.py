@@ -5,7 +5,13 @@ The agreed API (docs for the app and the CLI): ``open_store(database_url())`` gi
 ``Store``; every method takes the acting ``Principal`` (``LOCAL`` in local mode).
 """
 
-from corridormap.store._engine import ENV_VAR, StoreError, database_url, default_path
+from corridormap.store._engine import (
+    ENV_VAR,
+    StoreError,
+    Unavailable,
+    database_url,
+    default_path,
+)
 from corridormap.store.api import (
     LOCAL,
     MAX_SCENES,
@@ -39,6 +45,7 @@ __all__ = [
     "SavedBriefing",
     "Store",
     "StoreError",
+    "Unavailable",
     "check_document",
     "database_url",
     "default_path",

@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from corridormap import catalog
@@ -30,6 +30,26 @@ _WRITE: Final = "corridormap_write"
 
 class StoreError(Exception):
     """The store could not do what was asked; the message is for users."""
+
+
+class Unavailable(StoreError):  # noqa: N818 - named like NotFound, Forbidden, Conflict
+    """The database cannot be reached or is busy beyond the wait; nothing was changed."""
+
+
+def shown(url: str | URL) -> str:
+    """A database URL as it may be shown: never its password."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except ArgumentError:
+        return "(not a database URL)"
+    return parsed.render_as_string(hide_password=True)
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's first line about what failed (no SQL, no parameters)."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def default_path() -> Path:
@@ -104,17 +124,30 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+_UNAVAILABLE: Final = (
+    "The briefing database is not available right now ({reason}); nothing was changed. "
+    "Try again in a moment."
+)
+
+
 @contextmanager
 def write(engine: Engine) -> Iterator[Connection]:
-    """A write transaction: committed when the block ends, rolled back if it raises."""
-    with engine.connect().execution_options(**{_WRITE: True}) as conn, conn.begin():
-        yield conn
+    """A write transaction: committed when the block ends, rolled back if it raises. A
+    database that cannot be reached (or stays locked) is ``Unavailable``."""
+    try:
+        with engine.connect().execution_options(**{_WRITE: True}) as conn, conn.begin():
+            yield conn
+    except (OperationalError, InterfaceError) as exc:
+        raise Unavailable(_UNAVAILABLE.format(reason=_reason(exc))) from exc
 
 
 @contextmanager
 def read(engine: Engine) -> Iterator[Connection]:
-    with engine.connect() as conn, conn.begin():
-        yield conn
+    try:
+        with engine.connect() as conn, conn.begin():
+            yield conn
+    except (OperationalError, InterfaceError) as exc:
+        raise Unavailable(_UNAVAILABLE.format(reason=_reason(exc))) from exc
 
 
 def _config(conn: Connection) -> Config:
@@ -144,7 +177,16 @@ def upgrade(engine: Engine) -> None:
     """Alembic "upgrade head", idempotent and safe when several processes start at once:
     PostgreSQL holds an advisory lock for the transaction; SQLite's BEGIN IMMEDIATE lets one
     writer in at a time. The others wait, then find the schema at head and do nothing."""
-    with write(engine) as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
-        command.upgrade(_config(conn), "head")
+    try:
+        with write(engine) as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+            command.upgrade(_config(conn), "head")
+    except Unavailable as exc:
+        raise Unavailable(
+            f"cannot open the database at {shown(engine.url)}: {_reason(exc.__cause__ or exc)}"
+        ) from exc.__cause__
+    except SQLAlchemyError as exc:
+        raise StoreError(
+            f"cannot migrate the database at {shown(engine.url)}: {_reason(exc)}"
+        ) from exc
