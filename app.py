@@ -38,6 +38,7 @@ map_first = _first.decide(page.url_path == explorer.url_path and _maps.drawable(
 _sidebar.sidebar(held_back=map_first)
 if not map_first:
     _user_layers.upload_panel()
+_state.new_run()  # the link carries the view of the map this run draws
 page.run()
 _state.sync_link(_state.current_state())  # what the page changed (selection, view)
 _sidebar.sources_footer()

@@ -11,16 +11,16 @@ from app_pages import _data, _state, _user_layers
 
 def export_buttons(state: Any, shown: dict[str, Any]) -> None:
     """Download the current view as an offline HTML map or a PNG (built only when clicked)."""
-    from corridormap import export, filters, links, mapbuild  # noqa: PLC0415
+    from corridormap import export, filters, links  # noqa: PLC0415
 
-    center, zoom = _state.map_view(state, _user_layers.all_frames())
+    view_now = _state.export_view(state, _user_layers.all_frames())  # where the user looks
     selected = _state.selected_feature(_user_layers.all_frames())
     view = export.ExportView(
         title="corridormap: the map view",
         description=filters.describe(state.filters, _data.names()),
         filters=state.filters,
         shown=shown,
-        view=mapbuild.MapView((float(center[0]), float(center[1])), float(zoom)),
+        view=view_now,
         highlights=(selected,) if selected else (),
         link=links.query_string(state),
         specs=tuple(_user_layers.all_specs()),

@@ -70,6 +70,9 @@ def current_state() -> ViewState:
         ),
     )
     lat, lon, zoom = ss.get("view", (None, None, None))
+    seen = seen_view()
+    if seen is not None:
+        lat, lon, zoom = seen.lat, seen.lon, seen.zoom
     return ViewState(f, ss.get("selected"), lat, lon, zoom, ss.get("f_basemap", "bundled"))
 
 
@@ -124,33 +127,128 @@ def select(key: str, frames: dict[str, Any], *, move: bool = True) -> None:
         st.session_state["view"] = (round(lat, 4), round(lon, 4), zoom)
 
 
+#: The explorer map's key (st_folium's).
+EXPLORER_MAP_KEY = "explorer_map"
+#: What a live map returns for the view (streamlit-folium's ``returned_objects``).
+VIEW_OBJECTS = ["center", "zoom", "bounds"]
+#: Session state (readable by other pages, e.g. to capture a view): where the user moved a
+#: live map, a ``mapbuild.SeenView`` under ``"view"``, with its map's key under ``"map"``.
+SEEN_KEY = "view_seen"
+#: Session state: each live map's frame size (CSS px) as it last reported it, by map key.
+FRAME_KEY = "map_frame_px"
+#: Session state: by map key, the view last asked for and the map's first report of it.
+_SETTLED_KEY = "_view_settled"
+#: Session state: the last view report taken from each live map, by map key.
+_REPORTS_KEY = "_view_reports"
+#: Session state: the key of the live map drawn in this run (``new_run`` forgets it).
+_DRAWN_KEY = "_view_map"
+
+
+def new_run() -> None:
+    """A run starts: no map is drawn yet, so the link carries no moved view until one is."""
+    st.session_state.pop(_DRAWN_KEY, None)
+
+
+def seen_view(key: str | None = None) -> mapbuild.SeenView | None:
+    """Where the user moved the map ``key`` (default: the map drawn in this run), if they did."""
+    seen = st.session_state.get(SEEN_KEY)
+    wanted = key or st.session_state.get(_DRAWN_KEY)
+    if not isinstance(seen, dict) or wanted is None or seen.get("map") != wanted:
+        return None
+    view = seen.get("view")
+    return view if isinstance(view, mapbuild.SeenView) else None
+
+
+def frame_px(key: str) -> tuple[float, float] | None:
+    """The live map ``key``'s frame size (CSS px), once it has reported its view."""
+    size = (st.session_state.get(FRAME_KEY) or {}).get(key)
+    return (float(size[0]), float(size[1])) if size and min(size) > 0 else None
+
+
+def take_view(result: dict[str, Any] | None, key: str, asked: tuple[Any, float]) -> None:
+    """What a live map reported of its view: its frame size, and, when the user moved it, that
+    view, for the link and the exports (``seen_view``).
+
+    The first report after the page asks for a view (``asked``: centre, zoom) is the map's own
+    rendering of it: the map may have kept it inside the land's frame (``LandFrame``), so it
+    counts as where the page put the map, not as a move. A later report of another view is
+    the user's move; back at the asked (or first) view, the moved one is gone. Only a new
+    report counts (a page that asks for a new view hears of it on the next one)."""
+    ss = st.session_state
+    ss[_DRAWN_KEY] = key
+    seen = mapbuild.seen_view(result)
+    reports = ss.setdefault(_REPORTS_KEY, {})
+    if seen is None or reports.get(key) == seen:
+        return
+    reports[key] = seen
+    ss[FRAME_KEY] = {**(ss.get(FRAME_KEY) or {}), key: seen.frame_px}
+    center, zoom = asked
+    if not mapbuild.moved_from(seen, style.DEFAULT_CENTER, style.DEFAULT_ZOOM) and (
+        mapbuild.moved_from(seen, center, zoom)
+    ):
+        return  # the map as built, before it went to the asked view: not yet a rendering
+    wanted = (round(float(center[0]), 4), round(float(center[1]), 4), float(zoom))
+    settled = ss.setdefault(_SETTLED_KEY, {})
+    if settled.get(key, (None,))[0] != wanted:
+        settled[key] = (wanted, seen)  # the map's rendering of the asked view
+    first = settled[key][1]
+    if mapbuild.moved_from(seen, center, zoom) and mapbuild.moved_from(
+        seen, (first.lat, first.lon), first.zoom
+    ):
+        ss[SEEN_KEY] = {"map": key, "view": seen}
+    elif (ss.get(SEEN_KEY) or {}).get("map") == key:
+        del ss[SEEN_KEY]
+
+
 #: The explorer map's size at 1440x900 with the sidebar open (its column is about 640 px
 #: wide, 620 high): a fitted view aims a little small rather than cut a country off.
 EXPLORER_MAP_PX = (620.0, 600.0)
 
 
 def map_view(state: ViewState, frames: dict[str, Any]) -> tuple[list[float], float]:
-    """Where the map looks: the link's view, else the chosen countries fitted, else all the
-    features fitted (as far as the bundled land's frame lets the map zoom out). Choosing
-    countries in the sidebar therefore moves the map to them."""
-    if state.lat is not None and state.lon is not None:
-        zoom = state.zoom if state.zoom is not None else style.DEFAULT_ZOOM
-        return [state.lat, state.lon], zoom
+    """Where the explorer's map looks now: where the user moved it (as the map reported), else
+    where the page asks it to look (``asked_view``). Exports and captured scenes use this."""
+    seen = seen_view(EXPLORER_MAP_KEY)
+    if seen is not None:
+        return [seen.lat, seen.lon], seen.zoom
+    return asked_view(state, frames)
+
+
+def export_view(state: ViewState, frames: dict[str, Any]) -> mapbuild.MapView:
+    """The explorer's view for an export: where the user moved the map, with the box they saw
+    (an export frames that box exactly), else where the page asks the map to look."""
+    seen = seen_view(EXPLORER_MAP_KEY)
+    if seen is not None:
+        return seen.map_view()
+    center, zoom = asked_view(state, frames)
+    return mapbuild.MapView((float(center[0]), float(center[1])), float(zoom))
+
+
+def asked_view(state: ViewState, frames: dict[str, Any]) -> tuple[list[float], float]:
+    """Where the page asks the explorer's map to look: the link's view (or a selected
+    feature's), else the chosen countries fitted, else all the features fitted (as far as the
+    bundled land's frame lets the map zoom out). Choosing countries in the sidebar therefore
+    moves the map to them.
+
+    The user's own moves are not asked back (``take_view`` keeps them apart): the map's
+    arguments stay the same while it is panned, so a pan's rerun sends the map nothing."""
+    lat, lon, zoom = st.session_state.get("view", (None, None, None))
+    if lat is not None and lon is not None:
+        return [lat, lon], zoom if zoom is not None else style.DEFAULT_ZOOM
+    # (Not the frame's reported size: a fit that changed once the map reported it would move
+    # the map under a user who had already started moving it.)
+    size = EXPLORER_MAP_PX
     countries = frames.get(catalog.COUNTRIES.key)
     if state.filters.countries and countries is not None:
         chosen = countries[countries.index.isin(state.filters.countries)]
         bounds = mapbuild.largest_part_bounds(chosen.geometry)
         if bounds is not None:
-            view = mapbuild.fit_bounds(bounds, size_px=EXPLORER_MAP_PX)
+            view = mapbuild.fit_bounds(bounds, size_px=size)
             return list(view.center), view.zoom
     content = {k: v for k, v in frames.items() if k != catalog.COUNTRIES.key}
     bounds = mapbuild.content_bounds(content)
-    view = (
-        mapbuild.MapView()
-        if bounds is None
-        else mapbuild.fit_bounds(bounds, size_px=EXPLORER_MAP_PX)
-    )
-    return list(view.center), state.zoom if state.zoom is not None else view.zoom
+    view = mapbuild.MapView() if bounds is None else mapbuild.fit_bounds(bounds, size_px=size)
+    return list(view.center), zoom if zoom is not None else view.zoom
 
 
 def take_click(result: dict[str, Any] | None, frames: dict[str, Any]) -> None:

@@ -44,7 +44,7 @@ with side_col:
         _legend.legend_filters()
 
 selected = _state.selected_feature(frames)
-center, zoom = _state.map_view(state, frames)
+center, zoom = _state.asked_view(state, frames)  # the user's own moves are not asked back
 
 with map_col:
     drawable = _maps.can_draw()
@@ -64,15 +64,16 @@ if drawable:
     with map_col:
         result = st_folium(
             base,
-            key="explorer_map",
+            key=_state.EXPLORER_MAP_KEY,
             height=620,
             use_container_width=True,
             feature_group_to_add=groups,
             layer_control=mapbuild.LayerControl(collapsed=True, position="topright"),
             center=center,
             zoom=zoom,
-            returned_objects=["last_active_drawing"],
+            returned_objects=["last_active_drawing", *_state.VIEW_OBJECTS],
         )
+    _state.take_view(result, _state.EXPLORER_MAP_KEY, (center, zoom))  # link, exports
     _state.take_click(result, frames)
     if state.basemap != "bundled":
         _maps.online_basemap_note()

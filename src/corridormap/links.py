@@ -65,7 +65,7 @@ class ViewState:
     select: str | None = None  # "layer:id"
     lat: float | None = None
     lon: float | None = None
-    zoom: int | None = None
+    zoom: float | None = None  # quarter steps, as the maps zoom
     basemap: str = DEFAULT_BASEMAP
 
 
@@ -213,7 +213,7 @@ def _known_country(r: _Reader, code: str, vocab: Vocabulary, param: str = "count
     return False
 
 
-def _parse_view(r: _Reader) -> tuple[float | None, float | None, int | None]:
+def _parse_view(r: _Reader) -> tuple[float | None, float | None, float | None]:
     coords: dict[str, float | None] = {}
     for name, lo, hi in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
         v = r.last(name)
@@ -228,11 +228,11 @@ def _parse_view(r: _Reader) -> tuple[float | None, float | None, int | None]:
     v = r.last("zoom")
     if v is not None:
         num = _float(v, *ZOOM_RANGE)
-        if num is None or num != int(num):
+        if num is None or num * 4 != int(num * 4):
             lo_z, hi_z = ZOOM_RANGE
-            r.drop("zoom", v, f"not a whole number from {lo_z} to {hi_z}")
+            r.drop("zoom", v, f"not a number from {lo_z} to {hi_z} in quarter steps")
         else:
-            zoom = int(num)
+            zoom = int(num) if num == int(num) else num
     return lat, lon, zoom
 
 
@@ -392,7 +392,7 @@ def to_params(state: ViewState) -> dict[str, str]:
         out["lat"] = _coordinate(state.lat)
         out["lon"] = _coordinate(state.lon)
     if state.zoom is not None:
-        out["zoom"] = str(state.zoom)
+        out["zoom"] = f"{state.zoom:g}"
     if state.basemap != DEFAULT_BASEMAP:
         out["basemap"] = state.basemap
     return out

@@ -60,6 +60,7 @@ CSS: Final = f"""
   outline: 3px solid {style.FOCUS_RING}; outline-offset: 2px; }}
 .leaflet-container:focus-visible {{ outline-offset: -3px; }}
 .leaflet-marker-icon:focus-visible {{ outline: none; }}
+.leaflet-interactive:focus:not(:focus-visible) {{ outline: none; }}
 .leaflet-marker-icon:focus-visible .cm-pin {{ box-shadow: 0 0 0 2px #fff,
   0 0 0 5px {style.FOCUS_RING}; }}
 """

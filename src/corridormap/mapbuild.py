@@ -1160,6 +1160,9 @@ class _Css(SinglePass):
 class MapView:
     center: tuple[float, float] = style.DEFAULT_CENTER
     zoom: float = style.DEFAULT_ZOOM  # quarter steps (the maps' zoomSnap)
+    # The lon/lat box (west, south, east, north) the user was looking at, when a live map
+    # reported it: an export of the view frames exactly this box, whatever its own size.
+    bounds: tuple[float, float, float, float] | None = None
 
 
 #: Earth's circumference at the equator in Web Mercator metres.
@@ -1199,6 +1202,71 @@ def fit_bounds(
     zoom = min(max(zoom, zoom_range[0]), zoom_range[1])
     lon, lat = unmercator((x0 + x1) / 2, (y0 + y1) / 2)
     return MapView((round(lat, 4), round(lon, 4)), zoom)
+
+
+@dataclass(frozen=True, slots=True)
+class SeenView:
+    """Where a live map looks, as the browser reported it (streamlit-folium's ``center``,
+    ``zoom`` and ``bounds``), and the map's frame size in CSS px, which they imply."""
+
+    lat: float
+    lon: float
+    zoom: float
+    bounds: tuple[float, float, float, float]  # west, south, east, north
+    frame_px: tuple[float, float]
+
+    def map_view(self) -> MapView:
+        return MapView((self.lat, self.lon), self.zoom, self.bounds)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def seen_view(value: Mapping[str, Any] | None) -> SeenView | None:
+    """The view a live map's value reports (None when it lacks or garbles a part): centre
+    rounded as a link writes it, zoom, bounds, and the frame size (the bounds' width and
+    height in Web Mercator metres over the metres per pixel of the zoom)."""
+    if not isinstance(value, Mapping):
+        return None
+    center, raw_bounds = value.get("center"), value.get("bounds")
+    zoom = _number(value.get("zoom"))
+    if not isinstance(center, Mapping) or not isinstance(raw_bounds, Mapping) or zoom is None:
+        return None
+    sw, ne = raw_bounds.get("_southWest"), raw_bounds.get("_northEast")
+    if not isinstance(sw, Mapping) or not isinstance(ne, Mapping):
+        return None
+    parts = (center, "lat"), (center, "lng"), (sw, "lng"), (sw, "lat"), (ne, "lng"), (ne, "lat")
+    numbers = [_number(where.get(name)) for where, name in parts]
+    if None in numbers:
+        return None
+    lat, lon, west, south, east, north = (float(n or 0.0) for n in numbers)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and west < east and south < north):
+        return None
+    x0, y0 = mercator(west, south)
+    x1, y1 = mercator(east, north)
+    mpp = EARTH_M / (256 * 2**zoom)
+    return SeenView(
+        round(lat, 4),
+        round(lon, 4),
+        zoom,
+        (round(west, 4), round(south, 4), round(east, 4), round(north, 4)),
+        (round((x1 - x0) / mpp), round((y1 - y0) / mpp)),
+    )
+
+
+def moved_from(seen: SeenView, center: Sequence[float], zoom: float, px: float = 4.0) -> bool:
+    """Whether ``seen`` is another view than the one asked for (``center``, ``zoom``): another
+    zoom, or a centre more than ``px`` screen pixels away (the map rounds what it is given)."""
+    if abs(seen.zoom - float(zoom)) >= ZOOM_SNAP / 2:
+        return True
+    ax, ay = mercator(float(center[1]), float(center[0]))
+    bx, by = mercator(seen.lon, seen.lat)
+    mpp = EARTH_M / (256 * 2**seen.zoom)
+    return math.hypot(ax - bx, ay - by) / mpp > px
 
 
 def union_bounds(

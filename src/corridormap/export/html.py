@@ -158,6 +158,8 @@ def view_map(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> folium
     """The map of one view's HTML export (before the page around it)."""
     land = frames.get(catalog.COUNTRIES.key)
     m = mapbuild.base_map(land, view=view.view)
+    if view.view.bounds is not None:  # the box the user looked at, in a window of any size
+        m.add_child(mapbuild.FitView(view.view.bounds, padding_px=0))
     for group in map_groups(view, frames):
         group.add_to(m)
     # The legend is in the panel beside the map (one legend, as in the app).

@@ -1,0 +1,79 @@
+"""The view a live map reports (streamlit-folium's center/zoom/bounds) as the app reads it:
+the frame size it implies, and whether it is a move away from the view the page asked for."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from corridormap import links, mapbuild
+
+
+def report(lat: float, lon: float, zoom: float, width: int, height: int) -> dict[str, object]:
+    """What Leaflet reports for a map of ``width`` x ``height`` px at this centre and zoom
+    (computed here in Web Mercator, independently of the code under test)."""
+    r = 6378137.0
+    mpp = 2 * math.pi * r / (256 * 2**zoom)
+    x = r * math.radians(lon)
+    y = r * math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    def back(px: float, py: float) -> tuple[float, float]:
+        return math.degrees(px / r), math.degrees(2 * math.atan(math.exp(py / r)) - math.pi / 2)
+
+    west, south = back(x - width / 2 * mpp, y - height / 2 * mpp)
+    east, north = back(x + width / 2 * mpp, y + height / 2 * mpp)
+    return {
+        "center": {"lat": lat, "lng": lon},
+        "zoom": zoom,
+        "bounds": {
+            "_southWest": {"lat": south, "lng": west},
+            "_northEast": {"lat": north, "lng": east},
+        },
+    }
+
+
+def test_the_frame_size_comes_from_the_bounds_and_the_zoom() -> None:
+    seen = mapbuild.seen_view(report(41.2, 52.7, 4.25, 692, 620))
+    assert seen is not None
+    assert seen.frame_px == (692, 620)
+    assert (seen.lat, seen.lon, seen.zoom) == (41.2, 52.7, 4.25)
+    west, south, east, north = seen.bounds
+    assert west < 52.7 < east
+    assert south < 41.2 < north
+    assert seen.map_view().bounds == seen.bounds
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        {},
+        {"center": None, "zoom": 4, "bounds": {"_southWest": {"lat": None, "lng": None}}},
+        {**report(40, 50, 4, 600, 400), "zoom": "4"},
+        {**report(40, 50, 4, 600, 400), "zoom": float("nan")},
+        {**report(40, 50, 4, 600, 400), "center": {"lat": 95, "lng": 50}},
+        {**report(40, 50, 4, 600, 400), "bounds": {"_southWest": {}, "_northEast": {}}},
+        {**report(40, 50, 4, 600, 400), "center": {"lat": True, "lng": 50}},
+    ],
+)
+def test_a_missing_or_garbled_report_is_no_view(value: object) -> None:
+    assert mapbuild.seen_view(value) is None  # type: ignore[arg-type]
+
+
+def test_a_move_is_another_zoom_or_a_centre_a_few_pixels_away() -> None:
+    seen = mapbuild.seen_view(report(40.0, 50.0, 5.0, 800, 600))
+    assert seen is not None
+    assert not mapbuild.moved_from(seen, (40.0, 50.0), 5.0)
+    assert mapbuild.moved_from(seen, (40.0, 50.0), 4.75)
+    px = 360 / (256 * 2**5)  # degrees of longitude per pixel at zoom 5
+    assert not mapbuild.moved_from(seen, (40.0, 50.0 + 2 * px), 5.0)
+    assert mapbuild.moved_from(seen, (40.0, 50.0 + 10 * px), 5.0)
+
+
+@pytest.mark.parametrize("zoom", [2, 3.25, 5.5, 11.75, 12])
+def test_the_link_keeps_a_quarter_step_zoom(zoom: float) -> None:
+    state = links.ViewState(lat=40.0, lon=50.0, zoom=zoom)
+    again, notices = links.parse(links.listed(links.to_params(state)), links.Vocabulary())
+    assert notices == []
+    assert again.zoom == zoom
