@@ -37,6 +37,16 @@ def _temporary_database(tmp_path_factory) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def temp_database(tmp_path, monkeypatch) -> str:
+    """A new, empty SQLite database for this test only: ``CORRIDORMAP_DATABASE_URL`` points
+    at it while the test runs (AppTests and subprocesses see it; ``_data.store()`` is keyed
+    by the URL, so the app opens this one)."""
+    url = f"sqlite:///{tmp_path / 'briefings.sqlite3'}"
+    monkeypatch.setenv("CORRIDORMAP_DATABASE_URL", url)
+    return url
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     """A real PostgreSQL server for the session (tests/pgserver.py); skipped with the reason

@@ -721,3 +721,12 @@ def test_a_database_that_goes_away_is_unavailable_and_the_store_recovers(tmp_pat
         assert s.get(LOCAL, b.id).document == DOC
     finally:
         s.close()
+
+
+def test_tests_never_use_the_checkouts_database(temp_database):
+    assert store.database_url() == temp_database
+    assert str(store.default_path()) not in temp_database
+
+
+def test_the_session_database_is_temporary():
+    assert str(store.default_path()) not in store.database_url()
