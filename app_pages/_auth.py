@@ -161,16 +161,17 @@ def sidebar_control() -> None:
         st.logout()
 
 
-def sign_in_prompt(what: str) -> None:
+def sign_in_prompt(what: str, *, key: str = "auth_prompt") -> None:
     """In place of a page part that needs a principal: say so, with the sign-in button.
-    ``what`` is our own text ("see your briefings"), not data."""
+    ``what`` is our own text ("see your briefings"), not data; ``key`` tells two prompts on
+    one page apart."""
     st.info(f"Sign in to {what}.", icon=":material/lock:")
-    _sign_in_buttons("auth_prompt")
+    _sign_in_buttons(key)
 
 
-def require_principal(what: str) -> store.Principal | None:
+def require_principal(what: str, *, key: str = "auth_prompt") -> store.Principal | None:
     """The current principal, or None after asking to sign in (``sign_in_prompt``)."""
     who = current_principal()
     if who is None:
-        sign_in_prompt(what)
+        sign_in_prompt(what, key=key)
     return who
