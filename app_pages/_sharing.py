@@ -28,8 +28,7 @@ _ROLE_TEXT: Final = {
     "owner": "You own it",
     "editor": "You may edit and save it (you are a named editor); only its owner may share "
     "or delete it",
-    "reader": "You may read, present and export it (shared by link); duplicate it to make "
-    "your own copy",
+    "reader": "You may read, present and export it (shared by link), not change it",
 }
 
 
