@@ -26,4 +26,7 @@ def _run() -> None:
         context.run_migrations()
 
 
-_run()
+# Alembic loads this file inside its environment (context.config then exists); imported any
+# other way (a tool walking the package), it does nothing.
+if hasattr(context, "config"):
+    _run()
