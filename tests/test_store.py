@@ -730,3 +730,14 @@ def test_tests_never_use_the_checkouts_database(temp_database):
 
 def test_the_session_database_is_temporary():
     assert str(store.default_path()) not in store.database_url()
+
+
+def test_sqlite_connections_use_wal_a_busy_timeout_and_foreign_keys(tmp_path):
+    s = store.open_store(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    try:
+        with s.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+    finally:
+        s.close()
