@@ -108,25 +108,82 @@ def _what_it_shows(scene: dict[str, Any]) -> str:
     f = briefing.scene_filters(parsed, _data.vocabulary())
     parts = [filters.describe(f, _data.names())]
     view = scene.get("view") or {}
-    if "zoom" in view:
-        parts.append(f"map at {view.get('center')}, zoom {view.get('zoom')}")
+    center = view.get("center")
+    if isinstance(center, list) and len(center) == 2:
+        lat, lon = center
+        parts.append(f"the map on {lat}, {lon} at zoom {view.get('zoom')}")
     else:
-        parts.append("map fitted to the features")
+        parts.append("the map fitted to what it shows")
     if scene.get("highlight"):
         parts.append("highlight: " + ", ".join(str(h) for h in scene["highlight"]))
-    if scene.get("show"):
-        parts.append(f"shows {scene['show']}")
+    show = scene.get("show")
+    if isinstance(show, str):
+        parts.append(briefing.SHOW.get(show, f"the route {show.removeprefix('route:')}"))
     return " · ".join(parts)
 
 
+def _controls(d: dict[str, Any], index: int, total: int, *, id_: str) -> None:
+    """A scene's buttons: up, down, re-capture its view, remove."""
+    gen = d["gen"]
+    last = st.session_state.get(LAST_VIEW)
+    up, down, again, drop = st.columns([1, 1, 1.7, 1.1])
+    up.button(
+        "Up",
+        key=f"ed_{id_}_{gen}_s{index}_up",
+        icon=":material/arrow_upward:",
+        on_click=_move,
+        args=(d, index, -1),
+        disabled=index == 0,
+        width="stretch",
+    )
+    down.button(
+        "Down",
+        key=f"ed_{id_}_{gen}_s{index}_down",
+        icon=":material/arrow_downward:",
+        on_click=_move,
+        args=(d, index, 1),
+        disabled=index == total - 1,
+        width="stretch",
+    )
+    again.button(
+        "Re-capture",
+        key=f"ed_{id_}_{gen}_s{index}_again",
+        icon=":material/center_focus_strong:",
+        on_click=_recapture,
+        args=(d, index),
+        disabled=not isinstance(last, capture.PageView),
+        help=(
+            f"Give this scene the view last shown: {last.description}"
+            if isinstance(last, capture.PageView)
+            else "Open the Map, Routes, Gas, Country or Corridors page first: the view it "
+            "shows is the one taken."
+        ),
+        width="stretch",
+    )
+    drop.button(
+        "Remove",
+        key=f"ed_{id_}_{gen}_s{index}_remove",
+        icon=":material/delete:",
+        on_click=_remove,
+        args=(d, index),
+        disabled=total <= 1,
+        help="A briefing keeps at least one scene." if total <= 1 else None,
+        width="stretch",
+    )
+
+
 def scene_editor(d: dict[str, Any], index: int, *, id_: str, editable: bool) -> None:
-    """One scene: title and text beside the text's preview, and its controls."""
+    """One scene: its number and buttons; title and text beside the text's preview."""
     scenes = d["doc"]["scenes"]
     scene = scenes[index]
     gen = d["gen"]
     total = len(scenes)
     with st.container(border=True, key=f"scene_{id_}_{gen}_{index}"):
-        st.markdown(f"**Scene {index + 1} of {total}**")
+        head, buttons = st.columns([1, 2.4], vertical_alignment="center")
+        head.markdown(f"**Scene {index + 1} of {total}**")
+        if editable:
+            with buttons:
+                _controls(d, index, total, id_=id_)
         edit_col, preview_col = st.columns([1, 1], gap="medium")
         with edit_col:
             title = st.text_input(
@@ -140,7 +197,7 @@ def scene_editor(d: dict[str, Any], index: int, *, id_: str, editable: bool) -> 
                 "Text",
                 value=str(scene.get("text") or ""),
                 key=f"ed_{id_}_{gen}_s{index}_text",
-                height=120,
+                height=150,
                 disabled=not editable,
                 help="Markdown: **bold**, *italic*, line breaks. Links, images and HTML are "
                 "shown as text.",
@@ -149,56 +206,9 @@ def scene_editor(d: dict[str, Any], index: int, *, id_: str, editable: bool) -> 
             scenes[index] = {**scene, "title": title, "text": text}
         with preview_col:
             st.caption("Preview")
-            st.markdown(f"### {present.md_escape(title)}" if title.strip() else "### …")
+            st.markdown(f"#### {present.md_escape(title)}" if title.strip() else "#### …")
             st.markdown(present.md_body(text))
             st.caption(present.md_escape(_what_it_shows(scene)))
-        if not editable:
-            return
-        last = st.session_state.get(LAST_VIEW)
-        up, down, again, drop, _ = st.columns([1, 1, 1.6, 1, 1.4])
-        up.button(
-            "Up",
-            key=f"ed_{id_}_{gen}_s{index}_up",
-            icon=":material/arrow_upward:",
-            on_click=_move,
-            args=(d, index, -1),
-            disabled=index == 0,
-            width="stretch",
-        )
-        down.button(
-            "Down",
-            key=f"ed_{id_}_{gen}_s{index}_down",
-            icon=":material/arrow_downward:",
-            on_click=_move,
-            args=(d, index, 1),
-            disabled=index == total - 1,
-            width="stretch",
-        )
-        again.button(
-            "Re-capture the view",
-            key=f"ed_{id_}_{gen}_s{index}_again",
-            icon=":material/center_focus_strong:",
-            on_click=_recapture,
-            args=(d, index),
-            disabled=not isinstance(last, capture.PageView),
-            help=(
-                f"Take the view last shown: {last.description}"
-                if isinstance(last, capture.PageView)
-                else "Open the Map, Routes, Gas, Country or Corridors page first: its view "
-                "is the one taken."
-            ),
-            width="stretch",
-        )
-        drop.button(
-            "Remove",
-            key=f"ed_{id_}_{gen}_s{index}_remove",
-            icon=":material/delete:",
-            on_click=_remove,
-            args=(d, index),
-            disabled=total <= 1,
-            help="A briefing keeps at least one scene." if total <= 1 else None,
-            width="stretch",
-        )
 
 
 # ---------------------------------------------------------------------------------------------

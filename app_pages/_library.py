@@ -266,7 +266,7 @@ def shipped(who: store.Principal | None) -> None:
     st.markdown("##### Shipped with the app (read-only)")
     for key, item in _briefings.shipped().items():
         with st.container(border=True, key=f"shipped_{key}"):
-            text_col, present_col, dup_col = st.columns([6, 1, 1.2], vertical_alignment="center")
+            text_col, present_col, dup_col = st.columns([5, 1, 1.7], vertical_alignment="center")
             if isinstance(item, DataValidationError):
                 text_col.markdown(f"**{present.md_escape(key)}.yaml** has errors")
                 continue
@@ -297,7 +297,16 @@ def shipped(who: store.Principal | None) -> None:
 
 def editor(who: store.Principal, id_: str, *, share: str | None) -> None:
     """A saved briefing in the editor (read-only for a reader)."""
-    st.button("All briefings", key="editor_back", icon=":material/arrow_back:", on_click=_close)
+    back_col, present_col, _ = st.columns([1.2, 1, 4], vertical_alignment="center")
+    back_col.button(
+        "All briefings", key="editor_back", icon=":material/arrow_back:", on_click=_close
+    )
+    present_col.page_link(
+        _briefings.PRESENT_PAGE,
+        label="Present",
+        icon=":material/slideshow:",
+        query_params=_present_params(id_, share),
+    )
     _errors()
     try:
         saved = _briefings.the_store().get(who, id_, share_token=share)
@@ -306,6 +315,8 @@ def editor(who: store.Principal, id_: str, *, share: str | None) -> None:
         return
     editable = saved.role != "reader"
     d = _builder.draft(saved)
+    if editable:
+        _builder.sync(d, id_)  # what the fields hold now, before the save bar reads it
     doc = d["doc"]
     gen = d["gen"]
     if d.get("conflict") is not None:
@@ -336,16 +347,21 @@ def editor(who: store.Principal, id_: str, *, share: str | None) -> None:
         f"owner: {present.md_escape(saved.owner_name)}"
         + ("" if editable else " · you may read it, not edit it")
     )
-    for index in range(len(doc.get("scenes") or [])):
-        _builder.scene_editor(d, index, id_=id_, editable=editable)
     if editable:
         _save_bar(who, saved, d)
+    for index in range(len(doc.get("scenes") or [])):
+        _builder.scene_editor(d, index, id_=id_, editable=editable)
     _present_and_export(saved, d)
     if editable:
         with st.expander("Revisions", icon=":material/history:"):
             _builder.revisions(who, saved, editable=editable)
     with st.expander("Sharing", icon=":material/share:"):
         _sharing.panel(_briefings.the_store(), saved)
+
+
+def _present_params(id_: str, share: str | None) -> dict[str, str]:
+    """The presentation link of a saved briefing (with the share token it was opened with)."""
+    return {"saved": id_, "scene": "1", **({"share": share} if share else {})}
 
 
 def _save_bar(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any]) -> None:
@@ -355,7 +371,7 @@ def _save_bar(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any
         "What changed (optional)",
         key=f"save_msg_{saved.id}",
         max_chars=200,
-        placeholder="saved",
+        placeholder="e.g. reordered the scenes",
     )
     if save_col.button(
         "Save",
@@ -388,9 +404,7 @@ def _present_and_export(saved: store.SavedBriefing, d: dict[str, Any]) -> None:
         _briefings.problems(checked, "The saved version cannot be presented")
         return
     link_col, yaml_col, _ = st.columns([1, 1, 3])
-    params = {"saved": saved.id, "scene": "1"}
-    if saved.role == "reader" and st.query_params.get("share"):
-        params["share"] = str(st.query_params.get("share"))
+    params = _present_params(saved.id, st.query_params.get("share"))
     link_col.page_link(
         _briefings.PRESENT_PAGE,
         label="Present",
@@ -406,5 +420,12 @@ def _present_and_export(saved: store.SavedBriefing, d: dict[str, Any]) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
-    view = _briefings.scene_export_view(checked, checked.scenes[0])
+    scenes = {s.number: s for s in checked.scenes}
+    number = st.selectbox(
+        "Scene for the PNG",
+        list(scenes),
+        format_func=lambda n: f"{n}. {scenes[n].title}",
+        key=f"png_scene_{saved.id}",
+    )
+    view = _briefings.scene_export_view(checked, scenes[int(number)])
     _briefings.downloads(checked, view, _data.layers().frames, key="editor")

@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO / "tests" / "browser"))
 
 from harness import APP, PageProbe, launch_chromium, start_streamlit, wait_for_map  # noqa: E402
 
-from corridormap import briefing, export, load  # noqa: E402
+from corridormap import briefing, export, load, store  # noqa: E402
 
 OUT = REPO / "docs" / "screenshots"
 README_SHOT = REPO / "docs" / "screenshot.png"
@@ -36,6 +36,36 @@ PAGES = {
     "country": "country?country=AZE",
     "data": "data",
 }
+
+
+#: Views without a map (the page is given a pause to settle instead).
+NO_MAP = ("data", "briefings", "briefings-editor")
+
+
+def seed_briefings(url: str) -> dict[str, str]:
+    """A database with briefings a briefer might have made (from the shipped one's scenes),
+    and the Briefings page's views of it: the list and one briefing in the editor."""
+    s = store.open_store(url)
+    try:
+        shipped = briefing.read_document(briefing.briefings_dir() / "gabala-2025.yaml")
+        scenes = shipped["scenes"]
+        made = s.create(
+            store.LOCAL,
+            {
+                "title": "Corridors after Gabala: three scenes for the minister",
+                "description": "What the summit committed to, where the rail links stand.",
+                "scenes": [scenes[1], scenes[2], scenes[3]],
+            },
+        )
+        doc = dict(made.document)
+        doc["scenes"] = [*doc["scenes"][1:], doc["scenes"][0]]
+        s.save(store.LOCAL, made.id, doc, expected_version=made.version, message="reordered")
+        s.create(store.LOCAL, {"title": "Gas to Europe, 2025", "scenes": [scenes[4]]})
+        gone = s.create(store.LOCAL, {"title": "Draft: old routes", "scenes": [scenes[0]]})
+        s.delete(store.LOCAL, gone.id)
+    finally:
+        s.close()
+    return {"briefings": "briefings", "briefings-editor": f"briefings?saved={made.id}"}
 
 
 def views() -> dict[str, str]:
@@ -54,13 +84,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", nargs="*", help="WxH (default: 1440x900 390x844)")
     args = parser.parse_args(argv)
     sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes] if args.sizes else SIZES
-    wanted = {k: v for k, v in views().items() if not args.only or k in args.only}
     OUT.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     blocked: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        server = start_streamlit(APP, cwd=REPO, log_dir=Path(tmp))
+        database_url = f"sqlite:///{Path(tmp) / 'briefings.sqlite3'}"
+        every = {**views(), **seed_briefings(database_url)}
+        wanted = {k: v for k, v in every.items() if not args.only or k in args.only}
+        server = start_streamlit(APP, cwd=REPO, log_dir=Path(tmp), database_url=database_url)
         try:
             with sync_playwright() as pw:
                 chromium = launch_chromium(pw)
@@ -70,8 +102,10 @@ def main(argv: list[str] | None = None) -> int:
                     probe = PageProbe().attach(context, page)
                     for name, query in wanted.items():
                         page.goto(server.url + query, wait_until="domcontentloaded")
-                        if name == "data":
-                            page.wait_for_timeout(3000)  # pages without a map
+                        if name in NO_MAP:  # pages without a map: their heading, then a pause
+                            page.locator("[data-testid='stMain'] h4").first.wait_for(timeout=60_000)
+                            probe.wait_quiet(page)
+                            page.wait_for_timeout(1500)
                         else:
                             wait_for_map(page, probe=probe)
                             probe.wait_quiet(page)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
-from corridormap import briefing, capture, catalog
+from corridormap import briefing, capture, catalog, export
 from corridormap._errors import DataValidationError
+from corridormap.escape import html_text
 from corridormap.filters import DEFAULT_LAYERS, Filters
 
 GABALA = date(2025, 10, 7)
@@ -235,3 +237,22 @@ def test_an_imported_file_is_checked_like_a_shipped_one_and_bounded(vocab):
         text = "; ".join(str(p) for p in info.value.problems)
         assert message in text, text
         assert text.startswith("mine.yaml"), text  # the file's name, never its path
+
+
+def test_a_saved_briefing_with_hostile_text_exports_it_as_text_and_links_by_id(frames, vocab):
+    """Typed into the builder, then exported: the payloads are text, no template ran, and the
+    links name the briefing by its id."""
+    hostile = [*PAYLOADS[:6], "{{ 987654321*3 }}", "</script><script>window.__x=1</script>"]
+    view = capture.PageView("map", Filters(asof=GABALA), "x", center=(41.0, 48.0), zoom=5)
+    doc = capture.new_document(hostile[6], capture.scene(view, title=hostile[6], text=hostile[7]))
+    for text in hostile:
+        doc = capture.add_scene(doc, capture.scene(view, title=text, text=text))
+    b = briefing.parse_document(doc, vocab, "5eed5eed5eed5eed")
+    views = export.briefing_views(frames, b, vocab)
+    page = export.html_briefing(b, views, frames)
+    assert "2962962963" not in page  # 987654321*3: a template evaluated it
+    assert html_text(hostile[7]) in page  # shown, as text
+    assert "<script>window.__x=1" not in page
+    assert views[1].link == "?saved=5eed5eed5eed5eed&scene=2"  # the PNG's and PDF's link
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert not [h for h in hrefs if "{{" in h or "window.__x" in h]
