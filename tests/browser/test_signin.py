@@ -269,7 +269,42 @@ def _owner_shares(sc: Scene, alice: Person, editor_email: str) -> str:
     main = alice.page.locator("[data-testid='stMain']")
     main.get_by_text(editor_email, exact=True).first.wait_for()
     assert sc.store.get(owner, sc.bid).editors == (editor_email,)
+    _shot(alice, "owner-sharing")
     return link
+
+
+def _shot(person: Person, name: str) -> None:
+    """A screenshot to look at, when ``CORRIDORMAP_SHOTS_DIR`` names a folder (not asserted)."""
+    folder = os.environ.get("CORRIDORMAP_SHOTS_DIR")
+    if folder:
+        person.page.screenshot(path=str(Path(folder) / f"signin-{name}.png"), full_page=True)
+
+
+def _anonymous_link(sc: Scene, browser: Any, link: str) -> None:
+    """Nobody signed in: the link presents the briefing, and opens it read-only in the
+    Briefings page; without the token, nothing."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(45_000)
+        guest = Person("guest", page, PageProbe().attach(context, page))
+        shown = sc.open(guest, link.removeprefix(sc.app.server.url))
+        assert SCENE_TITLE in shown
+        assert SCENE_TEXT in shown
+        sc.open(guest, f"briefings?saved={sc.bid}&share={sc.token}")
+        title_box = page.get_by_role("textbox", name="Title", exact=True).first
+        assert title_box.input_value() == TITLE
+        assert title_box.is_disabled()
+        assert page.get_by_role("button", name="Save").count() == 0
+        assert page.get_by_text("Share read-only by link").count() == 0
+        assert "Not signed in" in page.locator(SIDEBAR).inner_text()
+        for path in (f"present?saved={sc.bid}", f"briefings?saved={sc.bid}"):
+            shown = sc.open(guest, path)
+            assert TITLE not in shown
+            assert SCENE_TEXT not in shown
+        assert guest.probe.blocked == []
+    finally:
+        context.close()
 
 
 def _link_holder_reads(sc: Scene, bob: Person, link: str) -> None:
@@ -315,7 +350,7 @@ def _editor_saves(sc: Scene, carol: Person, owner: store.Principal) -> None:
 
 
 def test_owner_reader_editor_and_stranger_see_exactly_what_they_should(
-    people: dict[str, Person], signin_app: App, provider: Provider
+    people: dict[str, Person], signin_app: App, provider: Provider, browser: Any
 ) -> None:
     sc = Scene(signin_app, store.open_store(signin_app.database_url), provider.issuer)
     alice, bob, carol, dave = (people[s] for s in ("alice", "bob", "carol", "dave"))
@@ -324,6 +359,8 @@ def test_owner_reader_editor_and_stranger_see_exactly_what_they_should(
         _not_seen(sc, bob)  # the second person: not shared yet
         link = _owner_shares(sc, alice, PEOPLE["carol"][1])
         _link_holder_reads(sc, bob, link)
+        _shot(bob, "link-reader")
+        _anonymous_link(sc, browser, link)
         _editor_saves(sc, carol, alice.principal(sc.issuer))
         _not_seen(sc, dave)  # a stranger
         _not_seen(sc, dave, share="not-the-token")  # with a guessed token
