@@ -301,6 +301,8 @@ def test_limits_are_checked_before_any_write(st):
         ({**DOC, "title": "  "}, "needs a title"),
         ({"title": "No scenes", "scenes": "one"}, "scenes must be a list"),
         ({**DOC, "when": object()}, "not text or a number"),
+        ({**DOC, "title": "lone \ud800 surrogate"}, "not valid Unicode"),
+        ({**DOC, "scenes": [scene("s", "\udfff")]}, "not valid Unicode"),
     ):
         with pytest.raises(StoreError, match=words):
             st.create(LOCAL, doc)
@@ -331,13 +333,21 @@ def test_hostile_strings_round_trip_verbatim(st):
         assert st.list(owner)[0].title == h
         assert st.revisions(owner, b.id)[0].message == h
     assert st.get(owner, b.id).owner_name == "<b>{{x}}</b>"
+    # a name or id with a lone surrogate or NUL (JSON claims can carry them) is stored mended
+    odd = Principal("iss|\ud800\x00", "odd@example.org", "Odd \udfff\x00name")
+    made = st.create(odd, DOC)
+    assert made.owner_name == "Odd ?\ufffdname"
+    assert st.get(odd, made.id).role == "owner"  # the owner still finds it
+    assert [x.id for x in st.list(odd)] == [made.id]
+    with pytest.raises(StoreError, match="not an e-mail address"):
+        st.set_editors(owner, b.id, ["\ud800@example.org"])
     # hostile ids and tokens are just ids that do not exist
-    for h in HOSTILE:
+    for h in [*HOSTILE, "\ud800", "0123456789ABCDEF", b.id + " ", b.id.upper()]:
         with pytest.raises(NotFound):
             st.get(owner, h)
         with pytest.raises(NotFound):
             st.get(READER, b.id, share_token=h)
-    assert st.count() == 1
+    assert st.count() == 2
     # the YAML the store's document turns into reads back as the same strings
     again = briefing.document_of(briefing.document_yaml(st.get(owner, b.id).document), "x")
     assert again == st.get(owner, b.id).document

@@ -33,6 +33,8 @@ MAX_SCENES: Final = 100
 MAX_TITLE: Final = 200
 MAX_EDITORS: Final = 100
 _EMAIL: Final = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
+#: What ``create`` makes: ``secrets.token_hex(8)``.
+_ID: Final = re.compile(r"[0-9a-f]{16}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +114,9 @@ def _aware(value: datetime) -> datetime:
 
 
 def _clean(text: str) -> str:
-    """A principal's name or id as storable text (PostgreSQL text cannot hold NUL)."""
-    return text.replace("\x00", "\ufffd")
+    """A principal's name or id as storable text: PostgreSQL text cannot hold NUL, and no
+    database takes a lone surrogate (JSON, e.g. an identity provider's claims, can carry one)."""
+    return text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
 
 
 def _has_nul(value: Any) -> bool:
@@ -148,11 +151,20 @@ def check_document(document: Mapping[str, Any]) -> tuple[str, str, int]:
         raise StoreError("the briefing contains a NUL character (U+0000), which cannot be stored")
     try:
         doc_json = json.dumps(dict(document), ensure_ascii=False, allow_nan=False)
-        size = len(briefing.document_yaml(dict(document)).encode("utf-8"))
-    except (TypeError, ValueError, yaml.YAMLError) as exc:
+    except (TypeError, ValueError) as exc:
         raise StoreError(
             f"the briefing holds a value that is not text or a number ({exc})"
         ) from None
+    try:
+        doc_json.encode("utf-8")
+    except UnicodeEncodeError:
+        raise StoreError(
+            "the briefing contains text that is not valid Unicode (a lone surrogate)"
+        ) from None
+    try:
+        size = len(briefing.document_yaml(dict(document)).encode("utf-8"))
+    except yaml.YAMLError as exc:
+        raise StoreError(f"the briefing cannot be written as YAML ({exc})") from None
     if size > briefing.MAX_BYTES:
         raise StoreError(f"the briefing is {size:,} bytes as YAML (at most {briefing.MAX_BYTES:,})")
     return doc_json, title, len(scenes)
@@ -164,7 +176,7 @@ def _normal_emails(emails: Sequence[str]) -> list[str]:
         email = raw.strip().lower()
         if not email:
             continue
-        if len(email) > 320 or not _EMAIL.match(email) or "\x00" in email:
+        if len(email) > 320 or not _EMAIL.match(email) or "\x00" in email or _clean(email) != email:
             raise StoreError(f"not an e-mail address: {raw[:80]!r}")
         if email not in out:
             out.append(email)
@@ -192,10 +204,13 @@ class Store:
 
     # -- reading --------------------------------------------------------------------------
 
-    def _row(self, conn: Connection, id: str) -> Row[Any] | None:
-        if not isinstance(id, str) or not id:
+    def _row(self, conn: Connection, id: str, *, lock: bool = False) -> Row[Any] | None:
+        """The briefing's row; None for anything that is not an id this store makes (text
+        from a link never reaches the database unless it looks like one)."""
+        if not isinstance(id, str) or not _ID.fullmatch(id):
             return None
-        return conn.execute(select(briefings).where(briefings.c.id == id)).first()
+        query = select(briefings).where(briefings.c.id == id)
+        return conn.execute(query.with_for_update() if lock else query).first()
 
     def _editors(self, conn: Connection, id: str) -> tuple[str, ...]:
         rows = conn.execute(
@@ -215,18 +230,20 @@ class Store:
         """The actor's role on ``row``, or NotFound (also for a deleted one, unless asked)."""
         if row is None:
             raise NotFound(_NOT_FOUND)
-        if row.owner_id == actor.id:
+        if row.owner_id == _clean(actor.id):
             if row.deleted is not None and not deleted_ok:
                 raise NotFound(_NOT_FOUND)
             return "owner"
         if row.deleted is not None:
             raise NotFound(_NOT_FOUND)
-        if actor.email and actor.email.strip().lower() in self._editors(conn, row.id):
+        if actor.email and _clean(actor.email.strip().lower()) in self._editors(conn, row.id):
             return "editor"
         if (
             share_token
             and row.share_token
-            and hmac.compare_digest(share_token.encode(), row.share_token.encode())
+            and hmac.compare_digest(
+                share_token.encode("utf-8", "replace"), row.share_token.encode("utf-8")
+            )
         ):
             return "reader"
         raise NotFound(_NOT_FOUND)
@@ -252,7 +269,7 @@ class Store:
                 scenes=r.scenes,
                 updated=_aware(r.updated),
                 owner_name=r.owner_name,
-                role="owner" if r.owner_id == actor.id else "editor",
+                role="owner" if r.owner_id == _clean(actor.id) else "editor",
                 version=r.version,
                 link_shared=r.share_token is not None,
                 deleted=r.deleted is not None,
@@ -263,10 +280,12 @@ class Store:
     def list(self, actor: Principal) -> list[BriefingSummary]:
         """The actor's own briefings and those naming the actor's e-mail as an editor,
         newest first; not the deleted ones."""
-        mine = briefings.c.owner_id == actor.id
+        mine = briefings.c.owner_id == _clean(actor.id)
         if actor.email:
             shared = briefings.c.id.in_(
-                select(editors.c.briefing_id).where(editors.c.email == actor.email.strip().lower())
+                select(editors.c.briefing_id).where(
+                    editors.c.email == _clean(actor.email.strip().lower())
+                )
             )
             who = or_(mine, shared)
         else:
@@ -283,7 +302,7 @@ class Store:
         """The actor's own deleted briefings, most recently deleted first."""
         query = (
             select(briefings)
-            .where(and_(briefings.c.owner_id == actor.id, briefings.c.deleted.is_not(None)))
+            .where(and_(briefings.c.owner_id == _clean(actor.id), briefings.c.deleted.is_not(None)))
             .order_by(briefings.c.deleted.desc(), briefings.c.id)
         )
         with _engine.read(self.engine) as conn:
@@ -420,9 +439,7 @@ class Store:
         now = _now()
         with _engine.write(self.engine) as conn:
             # FOR UPDATE: on PostgreSQL a second saver waits here, then reads the moved version
-            row = conn.execute(
-                select(briefings).where(briefings.c.id == id).with_for_update()
-            ).first()
+            row = self._row(conn, id, lock=True)
             role = self._role(conn, actor, row)
             assert row is not None
             if role == "reader":
@@ -513,7 +530,7 @@ class Store:
         *,
         deleted_ok: bool = False,
     ) -> Row[Any]:
-        row = conn.execute(select(briefings).where(briefings.c.id == id).with_for_update()).first()
+        row = self._row(conn, id, lock=True)
         role = self._role(conn, actor, row, deleted_ok=deleted_ok)
         if role != "owner":
             raise Forbidden("Only the briefing's owner may do this.")
