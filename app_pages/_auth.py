@@ -15,6 +15,7 @@ enforces the rules (``corridormap.store``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -121,6 +122,27 @@ def current_principal() -> store.Principal | None:
 
 
 # ---------------------------------------------------------------------------------------------
+# Showing names and addresses
+
+
+def code_span(text: str) -> str:
+    """``text`` as a markdown code span: shown literally, never a link (Streamlit's markdown
+    turns a bare e-mail address into a ``mailto:`` link even when escaped). The fence is longer
+    than any run of backticks in the text (CommonMark)."""
+    text = " ".join(text.split())
+    run = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    pad = " " if run else ""
+    fence = "`" * (run + 1)
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def plain(text: str) -> str:
+    """A person's name or address for markdown: escaped text, or a code span when it holds an
+    ``@`` (which the markdown would make a ``mailto:`` link)."""
+    return code_span(text) if "@" in text else present.md_escape(text)
+
+
+# ---------------------------------------------------------------------------------------------
 # Controls
 
 
@@ -155,8 +177,8 @@ def sidebar_control() -> None:
         )
         _sign_in_buttons("auth_sidebar")
         return
-    email = f" ({present.md_escape(who.email)})" if who.email and who.email != who.name else ""
-    st.caption(f"Signed in as **{present.md_escape(who.name)}**{email}")
+    email = f" ({code_span(who.email)})" if who.email and who.email != who.name else ""
+    st.caption(f"Signed in as **{plain(who.name)}**{email}")
     if st.button("Sign out", key="auth_sign_out", icon=":material/logout:"):
         st.logout()
 

@@ -73,6 +73,7 @@ def _note_key(id: str) -> str:
 
 
 def _note(id: str, kind: str, text: str) -> None:
+    """Keep a message for the next run; ``text`` is markdown made safe by the caller."""
     st.session_state[_note_key(id)] = (kind, text)
 
 
@@ -85,7 +86,7 @@ def _set_link(the_store: store.Store, id: str) -> None:
     try:
         the_store.set_link_sharing(actor, id, enabled)
     except store.StoreError as exc:
-        _note(id, "error", str(exc))
+        _note(id, "error", present.md_escape(str(exc)))
         return
     _note(
         id,
@@ -104,7 +105,7 @@ def _set_editors(the_store: store.Store, id: str, emails: list[str], done: str) 
     try:
         the_store.set_editors(actor, id, emails)
     except store.StoreError as exc:
-        _note(id, "error", str(exc))
+        _note(id, "error", present.md_escape(str(exc)))
         return
     _note(id, "success", done)
 
@@ -113,7 +114,8 @@ def _add_editors(the_store: store.Store, id: str, current: tuple[str, ...]) -> N
     key = f"share_add_{id}"
     good, bad = parse_emails(str(st.session_state.get(key) or ""))
     if bad:
-        _note(id, "error", "Not an e-mail address: " + ", ".join(bad[:5]))
+        shown = ", ".join(_auth.code_span(b) for b in bad[:5])
+        _note(id, "error", f"Not an e-mail address: {shown}")
         return
     if not good:
         _note(id, "error", "Type the e-mail address of the person who may edit it.")
@@ -124,12 +126,14 @@ def _add_editors(the_store: store.Store, id: str, current: tuple[str, ...]) -> N
     if not new:
         _note(id, "info", "Already an editor (or your own address): nothing to add.")
         return
-    _set_editors(the_store, id, [*current, *new], "Added: " + ", ".join(new))
+    added = ", ".join(_auth.code_span(e) for e in new)
+    _set_editors(the_store, id, [*current, *new], f"Added: {added}")
     st.session_state[key] = ""
 
 
 def _remove_editor(the_store: store.Store, id: str, current: tuple[str, ...], email: str) -> None:
-    _set_editors(the_store, id, [e for e in current if e != email], f"Removed: {email}")
+    done = f"Removed: {_auth.code_span(email)}"
+    _set_editors(the_store, id, [e for e in current if e != email], done)
 
 
 def _show_note(id: str) -> None:
@@ -138,7 +142,7 @@ def _show_note(id: str) -> None:
         return
     kind, text = note
     show = {"error": st.error, "success": st.success}.get(kind, st.info)
-    show(present.md_escape(text))
+    show(text)
 
 
 def panel(the_store: store.Store, saved: store.SavedBriefing) -> None:
@@ -146,7 +150,7 @@ def panel(the_store: store.Store, saved: store.SavedBriefing) -> None:
     anyone else: whose it is and what they may do)."""
     actor = _auth.current_principal()
     if saved.role != "owner" or actor is None:
-        owner = present.md_escape(saved.owner_name or "someone else")
+        owner = _auth.plain(saved.owner_name or "someone else")
         st.caption(f"Owned by **{owner}**. {_ROLE_TEXT.get(saved.role, '')}.")
         return
     if actor == store.LOCAL:
@@ -179,7 +183,7 @@ def panel(the_store: store.Store, saved: store.SavedBriefing) -> None:
     if saved.editors:
         for email in saved.editors:
             a, b = st.columns([4, 1], vertical_alignment="center")
-            a.markdown(present.md_escape(email))
+            a.markdown(_auth.code_span(email))
             b.button(
                 "Remove",
                 key=f"share_rm_{id}_{email}",

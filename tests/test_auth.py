@@ -228,7 +228,7 @@ def test_the_owner_shares_by_link_and_names_editors(shared_db) -> None:
     at.button(key=f"share_add_btn_{id}").click().run()
     assert s.get(OWNER, id).editors == ("bob@example.org",)
     assert s.get(BOB, id).role == "editor"
-    assert any(m.value.replace("\\", "") == "bob@example.org" for m in at.markdown)
+    assert any(m.value == "`bob@example.org`" for m in at.markdown)  # a code span: no mailto
 
     at.button(key=f"share_rm_{id}_bob@example.org").click().run()
     assert s.get(OWNER, id).editors == ()
@@ -271,3 +271,24 @@ def test_parse_emails_lists_what_is_not_an_address() -> None:
     good, bad = _sharing.parse_emails("A@B.org; c@d.io,, a@b.org <e@f.org> x@y")
     assert good == ["a@b.org", "c@d.io"]
     assert bad == ["<e@f.org>", "x@y"]
+
+
+@pytest.mark.parametrize(
+    "text", ["a@b.org", "x`y@z.org", "``a", "a```b`", "`", "line\nbreak@x.org"]
+)
+def test_code_span_holds_any_text_literally(text) -> None:
+    span = _auth.code_span(text)
+    inner_runs = [len(r) for r in re.findall(r"`+", " ".join(text.split()))]
+    fence = re.match(r"`+", span)
+    assert fence is not None
+    # CommonMark: the span ends at the first run of exactly the fence's length
+    assert len(fence.group()) > max(inner_runs, default=0)
+    assert span.endswith(fence.group())
+    assert "\n" not in span
+    body = span[len(fence.group()) : -len(fence.group())]
+    assert (body[1:-1] if inner_runs else body) == " ".join(text.split())
+
+
+def test_an_address_is_never_bare_markdown() -> None:
+    assert _auth.plain("alice@example.org") == "`alice@example.org`"
+    assert _auth.plain("Alice *A*") == "Alice \\*A\\*"
