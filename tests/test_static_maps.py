@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from corridormap import briefing, catalog, export, mapbuild
+from corridormap import briefing, catalog, export, links, mapbuild
 from corridormap.export import labels as lay
 from corridormap.export.pdf import render_pdf
 from corridormap.export.png import render_png
@@ -134,7 +134,7 @@ def test_every_scene_pdf_page_names_its_places(pack, frames, tmp_path):
     for number, (view, d) in enumerate(zip(views, drawn, strict=True), start=2):
         check_labels(d, view, frames)
         page = subprocess.run(
-            ["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(pdf), "-"],
+            ["pdftotext", "-f", str(number), "-l", str(number), "-raw", str(pdf), "-"],
             capture_output=True,
             text=True,
             check=True,
@@ -143,6 +143,13 @@ def test_every_scene_pdf_page_names_its_places(pack, frames, tmp_path):
         for name in expected_names(view, frames, d.frame.bounds):
             assert " ".join(name.split()) in flat, f"page {number} ({view.title}): {name}"
         assert " ".join(view.title.split()) in flat
+        extra = {
+            "table": "Features on the map",
+            "chart:km_by_status": "Corridor km by status",
+            "chart:destinations": "Countries receiving Azerbaijani gas",
+        }.get(str(b.scenes[number - 2].show))
+        if extra:  # the scene's chart or table is on its page
+            assert extra in flat, (number, view.title)
 
 
 def test_the_pdf_pages_are_16_9_and_no_text_runs_off(pack, frames):
@@ -183,7 +190,7 @@ def test_a_zoomed_and_panned_view_exports_the_same_bounds(frames, lat, lon, zoom
 
     west, south = lonlat(cx - w_px / 2 * mpp, cy - h_px / 2 * mpp)
     east, north = lonlat(cx + w_px / 2 * mpp, cy + h_px / 2 * mpp)
-    base = export.make_view(frames, export.links.ViewState().filters)
+    base = export.make_view(frames, links.ViewState().filters)
     view = replace(base, view=replace(base.view, center=(lat, lon), zoom=zoom))
     if hasattr(mapbuild.MapView(), "bounds"):  # the view a live map reported
         view = replace(view, view=replace(view.view, bounds=(west, south, east, north)))

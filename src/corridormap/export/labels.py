@@ -27,6 +27,9 @@ from corridormap import style
 LABEL_H: Final = 15.0
 LABEL_GAP: Final = 12.0
 COUNTRY_H: Final = 14.0
+#: A label's box is at least this many times its font size high (DejaVu Sans' ascent and
+#: descent, so that the text drawn stays inside its box).
+LINE: Final = 1.3
 #: Half the side of a marker's box (pins are 18 px; a route's dots 10 px).
 PIN_HALF: Final = 10.0
 #: Ranks from which a place is always kept and named (``style.NAMED_RANK``).
@@ -198,7 +201,7 @@ def layout(
             # An important place claims room for its name before lesser markers come: first
             # free of everything, then free of other labels at least (it may cover a marker).
             font = STRONG_FONT_PX
-            w, h = measure(p.label, font, "place") + 4, LABEL_H
+            w, h = measure(p.label, font, "place") + 4, max(LABEL_H, font * LINE)
             boxes = [b for b, _ in taken]
             box = _label_at(p, w, h, size, boxes, far=True) or _label_at(
                 p, w, h, size, label_boxes, far=True
@@ -221,7 +224,7 @@ def layout(
         if not (0 <= p.px <= width and 0 <= p.py <= height):
             continue
         w = measure(p.label, FONT_PX, "place") + 4
-        box = _label_at(p, w, LABEL_H, size, blocks, far=False)
+        box = _label_at(p, w, max(LABEL_H, FONT_PX * LINE), size, blocks, far=False)
         if box is not None:
             blocks.append(box)
             out.labels.append(Label(p.label, box, p.rank, "place", FONT_PX))
@@ -245,7 +248,8 @@ def _country_labels(
             continue
         text = name.upper()
         w = measure(text, COUNTRY_FONT_PX, "country") * 1.08 + 4
-        box = Box(x - w / 2, y - COUNTRY_H / 2, x + w / 2, y + COUNTRY_H / 2)
+        h = max(COUNTRY_H, COUNTRY_FONT_PX * LINE)
+        box = Box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
         if not box.inside(width, height, 0.0) or any(box.overlaps(b) for b in blocks):
             continue
         blocks.append(box)

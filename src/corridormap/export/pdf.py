@@ -16,6 +16,7 @@ import geopandas as gpd
 
 from corridormap import briefing
 from corridormap.escape import is_web_url
+from corridormap.export.extras import draw_extra, has_extra
 from corridormap.export.png import source_line
 from corridormap.export.static_map import (
     SLIDE_IN,
@@ -87,9 +88,14 @@ def _title_page(b: briefing.Briefing, views: Sequence[ExportView]) -> MplFigure:
 
 
 def scene_figure(
-    view: ExportView, number: int, total: int, frames: Mapping[str, gpd.GeoDataFrame]
+    view: ExportView,
+    number: int,
+    total: int,
+    frames: Mapping[str, gpd.GeoDataFrame],
+    show: str | None = None,
 ) -> tuple[MplFigure, Drawn]:
-    """One scene as a 16:9 slide: title block, map, text, short legend, source credit."""
+    """One scene as a 16:9 slide: title block, map, text, the scene's chart or table (``show``),
+    short legend, source credit."""
     w, h = PDF_PAGE_IN
     fig = _figure(PDF_PAGE_IN, 100)
     x, room = _MARGIN_IN / w, w - 2 * _MARGIN_IN
@@ -112,6 +118,15 @@ def scene_figure(
         cy = write_lines(fig, cx, cy, lines, size)
     lines, size = fit_text(view.description, col_in, 9, max_lines=4, min_pt=7)
     cy = write_lines(fig, cx, cy - 0.08 / h, lines, size, style="italic", color="#444444")
+    if has_extra(show) and cy - footer > 3.2 / h:
+        chart_h = min(2.2 / h, (cy - footer) / 2)
+        left = 0.1 if show == "table" else 0.24  # room for the bars' names
+        chart = fig.add_axes((cx + left * (1 - cx - x), cy - 0.3 / h - chart_h,
+                              (1 - left) * (1 - cx - x), chart_h))  # fmt: skip
+        if draw_extra(chart, show, view, frames):
+            cy -= chart_h + 0.45 / h
+        else:
+            chart.remove()
     legend_ax = fig.add_axes((cx, footer, 1 - cx - x, max(0.05, cy - 0.1 / h - footer)))
     draw_legend(legend_ax, view, fontsize=8)
     credit, size = fit_text(source_line(view) + " Every source: see the appendix.", room, 8,
@@ -196,8 +211,10 @@ def render_pdf(
     drawn: list[Drawn] = []
     with _rc(), PdfPages(buf, metadata={"Title": b.title, "Creator": "corridormap"}) as pdf:
         pdf.savefig(_title_page(b, views))
+        shows = [s.show for s in b.scenes] if len(b.scenes) == len(views) else []
         for number, view in enumerate(views, start=1):
-            fig, d = scene_figure(view, number, len(views), frames)
+            show = shows[number - 1] if shows else None
+            fig, d = scene_figure(view, number, len(views), frames, show)
             drawn.append(d)
             pdf.savefig(fig)
         for page in _appendix_pages(views):

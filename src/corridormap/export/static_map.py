@@ -402,29 +402,27 @@ def _draw_markers(ax: Axes, markers: Sequence[_Marker], kept: set[int], frame: F
 
 
 def _draw_labels(ax: Axes, placed: Sequence[lay.Label], frame: Frame) -> list[Any]:
+    """The labels, each over its white halo. The halo is a stroke of its own (drawn as a path),
+    the name plain text on top, so that a PDF keeps every name as text."""
     from matplotlib import patheffects  # noqa: PLC0415
 
-    halo = [patheffects.withStroke(linewidth=4 * PT_PER_PX, foreground="white")]
+    halo = [patheffects.Stroke(linewidth=4 * PT_PER_PX, foreground="white")]
     artists = []
     for label in placed:
         x, y = frame.to_xy(label.box.x1 + 2, (label.box.y1 + label.box.y2) / 2)
         country = label.kind == "country"
-        artists.append(
-            ax.text(
-                x,
-                y,
-                label.text,
-                fontsize=label.font_px * PT_PER_PX,
-                fontweight=_WEIGHT["country" if country else "place"],
-                color="#5a5a5a" if country else ("#000000" if label.strong else "#1f1f1f"),
-                ha="left",
-                va="center",
-                zorder=90 if not country else 80,
-                parse_math=False,
-                path_effects=halo,
-                clip_on=True,
-            )
-        )
+        z = 90 if not country else 80
+        kw: dict[str, Any] = {
+            "fontsize": label.font_px * PT_PER_PX,
+            "fontweight": _WEIGHT["country" if country else "place"],
+            "ha": "left",
+            "va": "center",
+            "parse_math": False,
+            "clip_on": True,
+        }
+        ax.text(x, y, label.text, color="white", zorder=z - 0.5, path_effects=halo, **kw)
+        color = "#5a5a5a" if country else ("#000000" if label.strong else "#1f1f1f")
+        artists.append(ax.text(x, y, label.text, color=color, zorder=z, **kw))
     return artists
 
 
@@ -490,6 +488,7 @@ def draw_map(
     for side in ax.spines.values():
         side.set_edgecolor("#999999")
         side.set_linewidth(0.6)
+    ax.apply_aspect()  # geopandas asked for "equal", which shrinks the axes until drawn
     fig = ax.get_figure()
     assert fig is not None
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
@@ -567,7 +566,7 @@ def _legend_items(spec: LayerSpec) -> list[tuple[str, list[tuple[Any, str]]]]:
     return table.get(spec.style_key, [])
 
 
-def draw_legend(ax: Axes, view: ExportView, fontsize: float = 7) -> None:  # noqa: PLR0912 - a section each
+def draw_legend(ax: Axes, view: ExportView, fontsize: float = 7) -> None:
     from matplotlib.lines import Line2D  # noqa: PLC0415
 
     handles: list[Any] = []
@@ -605,22 +604,44 @@ def draw_legend(ax: Axes, view: ExportView, fontsize: float = 7) -> None:  # noq
         handles.append(Line2D([], [], color=style.HIGHLIGHT, linewidth=3, alpha=0.55))
         labels.append("Feature named in the text")
     ax.axis("off")
-    if not handles:
-        return
-    legend = ax.legend(
-        handles,
-        labels,
-        loc="upper left",
-        frameon=False,
-        fontsize=fontsize,
-        handlelength=2.6,
-        borderaxespad=0,
-        labelspacing=0.45,
-    )
-    for i, text in enumerate(legend.get_texts()):
-        text.set_parse_math(False)
-        if i in headings:
-            text.set_fontweight("bold")
+    if handles:
+        _fitted_legend(ax, handles, labels, headings, fontsize)
+
+
+def _fitted_legend(
+    ax: Axes, handles: list[Any], labels: list[str], headings: set[int], fontsize: float
+) -> None:
+    """The legend at ``fontsize``, or smaller, or in two columns, so that it fits its axes
+    (measured on the figure's canvas): it never runs into the text under it."""
+    fig = ax.get_figure()
+    assert fig is not None
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    room = ax.get_window_extent(renderer)
+    size, ncol = fontsize, 1
+    while True:
+        legend = ax.legend(
+            handles,
+            labels,
+            loc="upper left",
+            frameon=False,
+            fontsize=size,
+            handlelength=2.6,
+            borderaxespad=0,
+            labelspacing=0.45,
+            ncol=ncol,
+        )
+        for i, text in enumerate(legend.get_texts()):
+            text.set_parse_math(False)
+            if i in headings:
+                text.set_fontweight("bold")
+        box = legend.get_window_extent(renderer)
+        if (box.height <= room.height and box.width <= room.width * 1.02) or size <= 5:
+            return
+        if ncol == 1 and size <= fontsize - 1.5:
+            ncol, size = 2, fontsize
+        else:
+            size -= 0.5
+        legend.remove()
 
 
 def _rc() -> Any:
@@ -647,11 +668,16 @@ def _figure(size: tuple[float, float], dpi: int) -> MplFigure:
     return fig
 
 
+#: Control characters (but newline): no font draws them.
+_CONTROL: Final = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+
+
 def wrap_to_width(text: str, width_in: float, size_pt: float, weight: str = "normal") -> list[str]:
     """``text`` broken into lines no wider than ``width_in`` at ``size_pt`` (measured in
     DejaVu Sans; a word longer than a line is broken inside it). Paragraphs stay apart."""
     limit = width_in * 72.0
     lines: list[str] = []
+    text = _CONTROL.sub("", text)
     for para in text.split("\n"):
         line = ""
         for whole in (w for w in para.split(" ") if w):  # a no-break space holds
