@@ -26,6 +26,11 @@ PAGES: Final[Mapping[str, str]] = {
     "country": "Country profile",
     "corridors": "Corridors",
 }
+#: What a page shows under its map, as a scene's ``show`` (the Routes page: its route).
+PAGE_SHOWS: Final[Mapping[str, str]] = {
+    "gas": "chart:destinations",
+    "corridors": "chart:km_by_status",
+}
 #: The longest default title (the store allows 200 characters; a slide wants fewer).
 TITLE_LENGTH: Final = 90
 
@@ -88,10 +93,8 @@ def scene(view: PageView, *, title: str = "", text: str = "") -> dict[str, Any]:
         show = f"{briefing.ROUTE_SHOW}{origin}-{destination}"
         keys = (catalog.COUNTRIES.key, catalog.CORRIDOR_LEGS.key, catalog.NODES.key)
         f = Filters(asof=view.route_asof, layers=keys)
-    elif view.page == "gas":
-        show = "chart:destinations"
-    elif view.page == "corridors":
-        show = "chart:km_by_status"
+    else:
+        show = PAGE_SHOWS.get(view.page)
     out: dict[str, Any] = {
         "title": title.strip() or default_title(view),
         "text": text.strip() or (view.description or PAGES[view.page]),
