@@ -80,10 +80,19 @@ with right:
     if vols.empty:
         st.info("No per-destination volumes are published in the data.")
     else:
-        st.altair_chart(charts.volumes(vols), use_container_width=True)
+        gaps = analysis.volume_gaps(vols, analysis.supply_start_years(gas_all))
+        st.altair_chart(charts.volumes(gaps), use_container_width=True)
+        missing = analysis.unpublished(gaps)
         st.caption(
             "Only volumes published for a named destination are shown; smaller buyers' "
             "volumes are not published by Azerbaijan's Ministry of Energy."
+            + (
+                " No figure is in the data for "
+                + present.md_escape(", ".join(missing))
+                + ": marked *not published*, not a drop to zero."
+                if missing
+                else ""
+            )
         )
 
 st.markdown("##### Exports by year, and Europe's share")

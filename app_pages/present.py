@@ -153,8 +153,7 @@ prev_col.button(
     on_click=_step,
     args=(key, -1, total),
     disabled=number <= 1,
-    icon=":material/arrow_back:",
-    shortcut="Left",
+    shortcut="Left",  # Streamlit shows the key ("←") beside the label: no icon as well
     width="stretch",
 )
 bar_col.progress(number / total, text=f"Scene {number} of {total}")
@@ -164,9 +163,7 @@ next_col.button(
     on_click=_step,
     args=(key, 1, total),
     disabled=number >= total,
-    icon=":material/arrow_forward:",
-    icon_position="right",
-    shortcut="Right",
+    shortcut="Right",  # shown as "→" after the label: no icon as well ("Next → →")
     width="stretch",
 )
 

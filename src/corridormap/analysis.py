@@ -8,7 +8,7 @@ lengths run shorter than published track lengths: see ``LENGTH_TOLERANCE``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
@@ -242,6 +242,41 @@ def volumes(gas: gpd.GeoDataFrame) -> pd.DataFrame:
         for year, bcm in dict(vols or {}).items():
             rows.append({"country": name, "iso3": iso, "year": int(year), "bcm": float(bcm)})
     return pd.DataFrame(rows, columns=["country", "iso3", "year", "bcm"])
+
+
+def supply_start_years(gas: gpd.GeoDataFrame) -> dict[str, int]:
+    """Each destination's first year of supply (ISO3 -> year), where the data give a date."""
+    starts = pd.to_datetime(gas["supply_start"], errors="coerce")
+    return {
+        str(iso): int(when.year)
+        for iso, when in zip(gas["iso3"], starts, strict=True)
+        if not pd.isna(when)
+    }
+
+
+def volume_gaps(vols: pd.DataFrame, since: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """Every destination and year of ``volumes`` (long format) from the destination's first
+    year of supply (``since``, ISO3 -> year; ``supply_start_years``), with ``bcm`` missing
+    (NaN) where no volume is published for that pair: a chart shows the gap as a gap, not as
+    a drop. A year before supply began is no gap (there was nothing to publish)."""
+    if vols.empty:
+        return vols.assign(published=pd.Series(dtype=bool))
+    starts = since or {}
+    names = vols.drop_duplicates("country").set_index("country")["iso3"]
+    years = range(int(vols["year"].min()), int(vols["year"].max()) + 1)
+    grid = pd.DataFrame(
+        [(c, names[c], y) for c in names.index for y in years if y >= starts.get(str(names[c]), y)],
+        columns=["country", "iso3", "year"],
+    )
+    out = grid.merge(vols, on=["country", "iso3", "year"], how="left")
+    return out.assign(published=out["bcm"].notna())
+
+
+def unpublished(gaps: pd.DataFrame) -> list[str]:
+    """The destinations and years ``volume_gaps`` found without a figure, in words
+    ("Italy 2025"), in the order of the table."""
+    missing = gaps[~gaps["published"]]
+    return [f"{c} {y}" for c, y in zip(missing["country"], missing["year"], strict=True)]
 
 
 def route_pipelines(

@@ -102,20 +102,35 @@ def cumulative_destinations(series: pd.DataFrame) -> alt.LayerChart:
     return layered
 
 
-def volumes(frame: pd.DataFrame) -> alt.Chart:
-    """Published volumes by year and destination."""
-    chart: alt.Chart = (
-        alt.Chart(frame)
+def volumes(frame: pd.DataFrame) -> alt.LayerChart:
+    """Published volumes by year, one bar per destination side by side (not stacked: a stack
+    whose total falls when one buyer's figure is missing reads as a drop). ``frame`` is
+    ``analysis.volume_gaps``: a destination and year without a published figure is marked
+    "not published" where its bar would be, never drawn as zero."""
+    base = alt.Chart(frame).encode(
+        x=alt.X("year:O", title=None),
+        xOffset=alt.XOffset("country:N"),
+        color=alt.Color("country:N", title="Destination"),
+    )
+    bars = (
+        base.transform_filter("datum.published")
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title=None),
-            y=alt.Y("sum(bcm):Q", title="bcm"),
-            color=alt.Color("country:N", title="Destination"),
-            tooltip=["country", "year", alt.Tooltip("bcm:Q", format=".1f")],
+            y=alt.Y("bcm:Q", title="bcm"),
+            tooltip=["country:N", "year:O", alt.Tooltip("bcm:Q", format=".1f")],
         )
-        .properties(height=260)
     )
-    return chart
+    gaps = (
+        base.transform_filter("!datum.published")
+        .mark_text(angle=270, align="left", baseline="middle", dx=4, fontStyle="italic")
+        .encode(
+            y=alt.datum(0),
+            text=alt.value("not published"),
+            tooltip=["country:N", "year:O", alt.Tooltip("published:N", title="Published")],
+        )
+    )
+    layered: alt.LayerChart = (bars + gaps).properties(height=260)
+    return layered
 
 
 def summit_timeline(summits: pd.DataFrame) -> alt.Chart:

@@ -155,12 +155,30 @@ def _summit_style(props: Mapping[str, Any]) -> dict[str, Any]:
     return {"html": _icon_html(e.icon or "landmark", e.color)}
 
 
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _summit_label(props: Mapping[str, Any]) -> str | None:
-    """A summit by its city and year ("Gabala 2025"): short enough for the map."""
-    city, when = props.get("city"), props.get("date")
+    """A summit by its city, year and number ("Gabala 2025 (12th)"): one city hosted two
+    summits, so the year and the number say which one a label is."""
+    city, when, number = props.get("city"), props.get("date"), props.get("number")
     if not city:
         return None
-    return f"{city} {str(when)[:4]}" if isinstance(when, str) and when else str(city)
+    label = f"{city} {str(when)[:4]}" if isinstance(when, str) and when else str(city)
+    if isinstance(number, int | float) and not isinstance(number, bool) and math.isfinite(number):
+        label += f" ({ordinal(int(number))})"
+    return label
+
+
+def _newest_first(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Summits newest first: of two summits in one city, the map labels the newest (places of
+    equal rank are taken in order) and the older one is its "+1"."""
+    if "date" not in gdf.columns:
+        return gdf
+    return gdf.sort_values("date", ascending=False, kind="stable", na_position="last")
 
 
 def _annotation_style(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -255,6 +273,7 @@ _RENDERERS: Final[dict[str, Renderer]] = {
         points=True,
         rank=lambda _p: style.SUMMIT_RANK,
         label=_summit_label,
+        draws=_newest_first,
     ),
     "annotations": Renderer(
         lambda _gdf: _annotation_style, points=True, rank=lambda _p: style.ANNOTATION_RANK
