@@ -121,6 +121,11 @@ def asof_max() -> date:
     return filters.latest_date(layers().frames)
 
 
+def asof_limit() -> date:
+    """The latest date the as-of pickers accept: the newest data date or today."""
+    return links.asof_limit(asof_max())
+
+
 def vocabulary() -> links.Vocabulary:
     return links.Vocabulary.from_frames(layers().frames, mapbuild.BASEMAP_KEYS, asof_max())
 

@@ -11,6 +11,16 @@ from corridormap import catalog, filters, mapbuild, present, style
 from corridormap.links import ViewState
 
 
+def newest_data_note() -> str:
+    """Beside an as-of picker: the newest date in the data, so a later date (today) is
+    understood as "as far as the data know"."""
+    newest = _data.asof_max()
+    return (
+        f"Newest data: {present.date_text(newest)}. A later date, up to today, shows what "
+        "was true then as far as the data know."
+    )
+
+
 def sidebar(*, held_back: bool = False) -> ViewState:
     """The shared filter sidebar; returns the view it describes. ``held_back``: the link's
     view is in force, but the filters are drawn only once the map is (``_first.map_first``)."""
@@ -86,10 +96,11 @@ def sidebar(*, held_back: bool = False) -> ViewState:
             "As of",
             key="f_asof",
             min_value=filters.ASOF_MIN,
-            max_value=_data.asof_max(),
+            max_value=_data.asof_limit(),  # today too
             disabled=not st.session_state.get("f_asof_on"),
             format="YYYY-MM-DD",
         )
+        st.caption(newest_data_note())
         st.multiselect(
             "Layers",
             catalog.layer_keys() + tuple(_user_layers.user_layers()),

@@ -47,7 +47,7 @@ c.segmented_control(
 d.date_input(
     "Date",
     min_value=filters.ASOF_MIN,
-    max_value=_data.asof_max(),
+    max_value=_data.asof_limit(),  # today too
     key="r_date",
     disabled=st.session_state.get("r_when") != _state.WHEN_DATE,
 )

@@ -118,3 +118,43 @@ def test_the_volume_gaps_of_a_made_up_table() -> None:
     later = analysis.volume_gaps(vols, {"GEO": 2024})  # Georgia's supply began in 2024
     assert analysis.unpublished(later) == ["Italy 2024", "Georgia 2025"]
     assert analysis.volume_gaps(vols.iloc[:0]).empty
+
+
+def test_today_is_a_date_a_link_may_ask_for(frames) -> None:
+    from datetime import date, timedelta  # noqa: PLC0415
+
+    from corridormap import filters, links  # noqa: PLC0415
+
+    newest = filters.latest_date(frames)
+    today = newest + timedelta(days=200)  # a day after the newest data
+    vocab = links.Vocabulary.from_frames(frames, ("bundled",), newest, today=today)
+    state, notices = links.parse({"asof": [today.isoformat()]}, vocab)
+    assert notices == []
+    assert state.filters.asof == today
+    later = today + timedelta(days=1)
+    _, notices = links.parse({"asof": [later.isoformat()]}, vocab)
+    assert [n.param for n in notices] == ["asof"]
+    # data newer than today: the data's date is the limit
+    assert links.asof_limit(newest, newest - timedelta(days=3)) == newest
+    assert links.asof_limit(date(2020, 1, 1)) == date.today()
+
+
+def test_the_sidebar_takes_today_and_says_the_newest_data_date() -> None:
+    from datetime import date  # noqa: PLC0415
+
+    from appsession import app_test  # noqa: PLC0415
+
+    from corridormap import filters, present  # noqa: PLC0415
+
+    today = date.today()
+    at = app_test(90)
+    at.query_params["asof"] = today.isoformat()
+    at.run()
+    assert not at.exception
+    assert at.query_params["asof"] == today.isoformat()  # kept, not dropped
+    assert not [w.value for w in at.warning if "asof" in w.value]
+    (picker,) = [d for d in at.sidebar.date_input if d.label == "As of"]
+    assert picker.value == today
+    newest = filters.latest_date(load.load_all().frames)
+    notes = [c.value for c in at.sidebar.caption]
+    assert any(f"Newest data: {present.date_text(newest)}" in n for n in notes), notes

@@ -57,6 +57,12 @@ MAX_VALUES: Final = 50
 DEFAULT_BASEMAP: Final = "bundled"
 
 
+def asof_limit(newest: date, today: date | None = None) -> date:
+    """The latest as-of date a link, the sidebar and the CLI accept: the newest date of the
+    data or today (``date.today()`` unless given), whichever is later."""
+    return max(newest, today or date.today())
+
+
 @dataclass(frozen=True, slots=True)
 class ViewState:
     """Everything a link reproduces."""
@@ -94,8 +100,14 @@ class Vocabulary:
 
     @classmethod
     def from_frames(
-        cls, frames: Mapping[str, gpd.GeoDataFrame], basemaps: Sequence[str], asof_max: date
+        cls,
+        frames: Mapping[str, gpd.GeoDataFrame],
+        basemaps: Sequence[str],
+        asof_max: date,
+        today: date | None = None,
     ) -> Vocabulary:
+        """The vocabulary of ``frames``. A date may be as late as the newest date of the data
+        (``asof_max``) or today, whichever is later: today is a date a briefer shows."""
         ids = {
             key: frozenset(str(i) for i in gdf[catalog.get(key).id_property])
             for key, gdf in frames.items()
@@ -105,7 +117,7 @@ class Vocabulary:
             countries=ids.get(catalog.COUNTRIES.key, frozenset()),
             routes=frozenset(routes["route"]) if routes is not None else frozenset(),
             feature_ids=ids,
-            asof_max=asof_max,
+            asof_max=asof_limit(asof_max, today),
             basemaps=tuple(basemaps),
         )
 
