@@ -177,7 +177,7 @@ def sidebar_control() -> None:
         )
         _sign_in_buttons("auth_sidebar")
         return
-    email = f" ({code_span(who.email)})" if who.email and who.email != who.name else ""
+    email = f"  \n{code_span(who.email)}" if who.email and who.email != who.name else ""
     st.caption(f"Signed in as **{plain(who.name)}**{email}")
     if st.button("Sign out", key="auth_sign_out", icon=":material/logout:"):
         st.logout()

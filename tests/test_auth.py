@@ -151,7 +151,8 @@ def test_signed_in_shows_who_with_sign_out_and_escapes_the_name() -> None:
     assert "Signed in as" in text
     assert [b.label for b in at.button] == ["Sign out"]
     shown = next(c.value for c in at.caption if "Signed in as" in c.value)
-    name = shown.removeprefix("Signed in as **").split("** (")[0]
+    assert shown.endswith("  \n`alice@example.org`")  # a code span: never a mailto: link
+    name = shown.removeprefix("Signed in as **").split("**  \n")[0]
     assert re.search(r"(?<!\\)[<>\[\]()*]", name) is None, name  # every one escaped
     assert name.replace("\\", "") == hostile
 
