@@ -401,12 +401,15 @@ class Postgres:
         import psycopg  # noqa: PLC0415 - only when the cluster runs PostgreSQL
 
         dsn = f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres"
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            found = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", ("corridormap",)
-            ).fetchone()
-            if found is None:
-                conn.execute("CREATE DATABASE corridormap")
+        try:
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                found = conn.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s", ("corridormap",)
+                ).fetchone()
+                if found is None:
+                    conn.execute("CREATE DATABASE corridormap")
+        except psycopg.Error as exc:
+            raise RuntimeError(f"PostgreSQL on port {self.port}: {exc}") from exc
 
     def stop(self) -> None:
         if self.started:
@@ -454,7 +457,10 @@ def migrate(url: str) -> None:
     """Create or upgrade the schema once before the replicas start (they would too)."""
     from corridormap import store  # noqa: PLC0415 - the app's package, installed with it
 
-    store.open_store(url).close()
+    try:
+        store.open_store(url).close()
+    except store.StoreError as exc:  # its message never shows a password
+        raise RuntimeError(str(exc)) from exc
 
 
 class _SignalledError(Exception):
@@ -471,8 +477,12 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, _raise_stop)
     database: SharedDatabase | None = None
     try:
-        database = shared_database()
-        migrate(database.url)
+        try:
+            database = shared_database()
+            migrate(database.url)
+        except (RuntimeError, OSError) as exc:
+            print(f"corridormap: no database for the briefings: {exc}", file=sys.stderr)
+            return 1
         cluster.database_url = database.url
         print(f"corridormap: briefings in {database.description}", flush=True)
         cluster.start()

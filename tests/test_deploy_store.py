@@ -4,8 +4,10 @@ its own PostgreSQL, else one SQLite file, and says which."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -145,3 +147,22 @@ def test_make_cluster_starts_its_own_postgresql_and_finds_it_again():
         assert server is not None
         server._run(str(server.bin / "pg_ctl"), "-D", str(server.data), "-m", "fast", "stop")
         shutil.rmtree(var, ignore_errors=True)
+
+
+def test_make_cluster_says_why_when_there_is_no_database(tmp_path):
+    """An unreachable database stops `cluster.py run` before any replica, in words (the
+    password never shown), exit 1."""
+    env = {**os.environ, "CORRIDORMAP_DATABASE_URL": "postgresql://u:s3cretpw@127.0.0.1:1/x"}
+    out = subprocess.run(
+        [sys.executable, str(DEPLOY / "cluster.py"), "run", "--port", "1", "--replicas", "1"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert out.returncode == 1
+    assert "no database for the briefings: cannot open the database at postgresql" in out.stderr
+    assert "s3cretpw" not in out.stderr + out.stdout
+    assert "Traceback" not in out.stderr
