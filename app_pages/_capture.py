@@ -50,8 +50,9 @@ def _save(who: store.Principal, target: str, scene: dict[str, Any], new_title: s
     raise store.StoreError("The briefing kept changing while the scene was added: try again.")
 
 
-def add_view(view: capture.PageView, *, key: str) -> None:
-    """The control: a popover to pick a briefing (or name a new one), a title and a text."""
+def add_view(view: capture.PageView, *, key: str, note: str = "") -> None:
+    """The control: a popover to pick a briefing (or name a new one), a title and a text.
+    ``note``: what of the view a scene does not keep (our own words, not data)."""
     who = _briefings.actor()
     st.session_state[_briefings.LAST_VIEW] = view
     with st.popover(
@@ -94,6 +95,8 @@ def add_view(view: capture.PageView, *, key: str) -> None:
             height=90,
             help="Markdown: **bold**, *italic*, lists and links (http and https).",
         )
+        if note:
+            st.caption(note)
         if st.button("Add the scene", key=f"cap_{key}_add", type="primary"):
             scene = capture.scene(view, title=title, text=text)
             try:
@@ -153,7 +156,13 @@ def from_routes(plan: routing.Plan, description: str) -> None:
         route=(q.origin, q.destination),
         route_asof=plan.asof,
     )
-    add_view(view, key="routes")
+    dropped = [w for w, on in (("countries to avoid", q.avoid), ("modes", q.modes)) if on]
+    note = (
+        f"The scene keeps the route's ends and its date; not its {' or '.join(dropped)}."
+        if dropped
+        else ""
+    )
+    add_view(view, key="routes", note=note)
 
 
 def from_page(page: capture.Page, f: Filters, description: str, select: str | None) -> None:

@@ -120,7 +120,9 @@ def test_a_capture_after_someone_elses_save_adds_to_their_version(db):
 
 
 def test_the_routes_page_captures_its_route_on_its_date(db):
-    at = page("app_pages/routes.py", {"from": "baku", "to": "kars", "when": "2025-10-07"})
+    params = {"from": "baku", "to": "kars", "when": "2025-10-07", "avoid": "ARM"}
+    at = page("app_pages/routes.py", params)
+    assert "The scene keeps the route's ends and its date; not its countries to avoid." in texts(at)
     at.text_input(key="cap_routes_new").input("Routes")
     at.button(key="cap_routes_add").click().run()
     ok(at)
