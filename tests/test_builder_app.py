@@ -326,3 +326,42 @@ def test_hostile_titles_and_text_are_shown_as_text_in_the_builder_and_the_presen
     # the editor's fields hold the text as typed
     at = page(BRIEFINGS, {"saved": saved.id})
     assert field(at, "_s0_title").value == payload
+
+
+# ---------------------------------------------------------------------------------------------
+# Import
+
+
+def uploader(at: AppTest):
+    (widget,) = [u for u in at.file_uploader if u.key and u.key.startswith("import_")]
+    return widget
+
+
+def test_a_yaml_file_is_imported_and_opened(db):
+    at = page(BRIEFINGS)
+    raw = (ROOT / "data/briefings/gabala-2025.yaml").read_bytes()
+    uploader(at).upload("gabala.yaml", raw, "application/yaml").run()
+    ok(at)
+    (summary,) = db.list(store.LOCAL)
+    assert at.query_params["saved"] == summary.id
+    assert summary.scenes == 7
+    assert "Imported as" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b"title: [", "bad.yaml: invalid YAML at line 1"),
+        (b"title: T\nscenes:\n  - title: One\n", 'bad.yaml, scene 1 "One", text: missing'),
+        (b"title: \xff", "bad.yaml: not UTF-8 text (byte 7)"),
+        (b"title: T\nscenes: []\n" + b"#" * 1_000_001, "over a briefing's limit"),
+    ],
+)
+def test_a_bad_yaml_file_is_refused_with_the_files_messages(db, raw, message):
+    at = page(BRIEFINGS)
+    uploader(at).upload("bad.yaml", raw, "application/yaml").run()
+    ok(at)
+    (error,) = at.error
+    assert message in error.value.replace("\\", "")
+    assert db.list(store.LOCAL) == []
+    assert "saved" not in at.query_params
