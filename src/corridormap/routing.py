@@ -291,6 +291,12 @@ class Route:
         return tuple(dict.fromkeys(_country_sequence(self.steps)))
 
     @property
+    def country_path(self) -> tuple[str, ...]:
+        """The countries in the order of travel, a country entered again listed again (Baku
+        to Kars by the Zangezur corridor: AZE → ARM → AZE (Nakhchivan) → TUR)."""
+        return tuple(_country_sequence(self.steps))
+
+    @property
     def border_crossings(self) -> int:
         return max(0, len(_country_sequence(self.steps)) - 1)
 
@@ -376,10 +382,45 @@ def _shortest(
 
 
 def _not_in_service(leg: Leg) -> str:
-    """Why a leg is not in service on a date: its opening date, else its status."""
+    """Why a leg is not in service on a date, in words: its name and its opening date, else
+    its status ("the Aghband – Meghri rail leg, planned")."""
     if leg.status == "operational" and leg.opened:
-        return f"{leg.segment_id} (opened {filters.format_date(date.fromisoformat(leg.opened))})"
-    return f"{leg.segment_id} ({style.label(style.STATUS_STYLES, leg.status).lower()})"
+        why = f"opened {filters.format_date(date.fromisoformat(leg.opened))}"
+    else:
+        why = style.label(style.STATUS_STYLES, leg.status).lower()
+    return f"the {leg.name} {leg.mode} leg ({why})"
+
+
+#: Up to this many legs not in service are named one by one; more are summed up by status.
+_NAMED_LEGS: Final = 3
+
+
+def _legs_needed(network: Network, steps: Sequence[Step]) -> str:
+    """The legs a route needs that are not in service, in words: named when few, else counted
+    by status with where they run ("12 legs: 8 under construction and 4 planned, from
+    Horadiz to Kars")."""
+    if len(steps) <= _NAMED_LEGS:
+        return ", ".join(_not_in_service(s.leg) for s in steps)
+    by_status: dict[str, int] = {}
+    for s in steps:
+        why = (
+            "opened later"
+            if s.leg.status == "operational"
+            else style.label(style.STATUS_STYLES, s.leg.status).lower()
+        )
+        by_status[why] = by_status.get(why, 0) + 1
+    counted = [f"{n} {why}" for why, n in by_status.items()]
+    listed = counted[0] if len(counted) == 1 else ", ".join(counted[:-1]) + " and " + counted[-1]
+    a, b = network.places[steps[0].start].name, network.places[steps[-1].end].name
+    return f"{len(steps)} legs that are not in service ({listed}) between {a} and {b}"
+
+
+#: The constraints of a query in words.
+_CONSTRAINT_WORDS: Final = {
+    "asof": "the date",
+    "avoid": "the countries to avoid",
+    "modes": "the modes",
+}
 
 
 def _why(network: Network, query: Query, asof: date | None) -> tuple[str, tuple[str, ...]]:
@@ -407,10 +448,10 @@ def _why(network: Network, query: Query, asof: date | None) -> tuple[str, tuple[
         cut.append(key)
         if key == "asof" and asof is not None:
             live = {x.segment_id for x in _usable(network, asof, (), ())}
-            missing = [_not_in_service(s.leg) for s in other.steps if s.leg.segment_id not in live]
+            missing = [s for s in other.steps if s.leg.segment_id not in live]
             reasons.append(
                 f"no route is in service on {filters.format_date(asof)}: the planned network "
-                f"has one, which needs {', '.join(missing)}"
+                f"has one, which needs {_legs_needed(network, missing)}"
             )
         elif key == "avoid":
             crossed = [c for c in other.countries if c in query.avoid]
@@ -428,10 +469,10 @@ def _why(network: Network, query: Query, asof: date | None) -> tuple[str, tuple[
         return "; or ".join(reasons), tuple(cut)
     a, b = names[query.origin].name, names[query.destination].name
     if relaxed and _shortest(network, query, None, (), ()) is not None:
-        return (
-            f"the constraints together ({', '.join(relaxed)}) cut every route from {a} to {b}",
-            tuple(relaxed),
-        )
+        together = [_CONSTRAINT_WORDS[k] for k in relaxed]
+        words = together[0] if len(together) == 1 else ", ".join(together[:-1]) + " and "
+        words += together[-1] if len(together) > 1 else ""
+        return f"{words} together cut every route from {a} to {b}", tuple(relaxed)
     return f"the network does not join {a} and {b}", ()
 
 
@@ -528,7 +569,7 @@ def _summary(route: Route) -> str:
     )
     return (
         f"{route.km:,.0f} km ({modes}); {_count(route.border_crossings, 'border crossing')}, "
-        f"{_count(route.sea_legs, 'sea leg')}; countries: {' → '.join(route.countries)}"
+        f"{_count(route.sea_legs, 'sea leg')}; countries: {' → '.join(route.country_path)}"
     )
 
 
@@ -641,7 +682,7 @@ def comparison_rows(network: Network, plans: Sequence[tuple[str, Route | None]])
                 "km": f"{route.km:,.0f}",
                 "Sea legs": str(route.sea_legs),
                 "Border crossings": str(route.border_crossings),
-                "Countries": " → ".join(route.countries),
+                "Countries": " → ".join(route.country_path),
                 "Transfers": ", ".join(network.places[n].name for n in route.transfers) or "none",
             }
         )
@@ -668,7 +709,7 @@ def route_facts(network: Network, route: Route) -> str:
     """One line of what a route crosses: countries, km by mode and by country, transfers."""
     text = (
         "Countries: "
-        + " → ".join(network.country(iso) for iso in route.countries)
+        + " → ".join(network.country(iso) for iso in route.country_path)
         + ". km by mode: "
         + ", ".join(f"{m} {km:,.0f}" for m, km in route.km_by_mode.items())
         + ". km by country: "
