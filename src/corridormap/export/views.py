@@ -118,7 +118,7 @@ def make_view(
     title: str | None = None,
     text: str = "",
     center: tuple[float, float] | None = None,
-    zoom: int | None = None,
+    zoom: float | None = None,
     fit: bool = False,
     highlights: Sequence[tuple[str, str]] = (),
     crossings: Mapping[str, Any] | None = None,
