@@ -222,7 +222,22 @@ def test_cli_exports_a_view_as_png(tmp_path):
         "--dpi", "300", "-o", str(out),
     )  # fmt: skip
     assert res.returncode == 0, res.stderr
-    assert Image.open(out).size == (3000, 1800)
+    assert Image.open(out).size == (4000, 2250)  # 16:9: 1920 x 1080 at the default 144 dpi
+
+
+def test_cli_exports_the_briefing_as_pptx_and_refuses_a_view_deck(tmp_path):
+    from pptx import Presentation  # noqa: PLC0415
+
+    out = tmp_path / "b.pptx"
+    res = run("export", "--briefing", "gabala-2025", "--format", "pptx", "-o", str(out))
+    assert res.returncode == 0, res.stderr
+    slides = list(Presentation(str(out)).slides)
+    texts = [" ".join(s.text_frame.text for s in sl.shapes if s.has_text_frame) for sl in slides]
+    assert "The Gabala summit, 7 Oct 2025" in texts[0]
+    assert "Scene 1 of 7" in texts[1]
+    res = run("export", "--params", "asof=2025-10-07", "--format", "pptx", "-o", str(out))
+    assert res.returncode == 2
+    assert "--format pptx needs --briefing" in res.stderr
 
 
 def test_cli_exports_the_briefing_as_html(tmp_path):

@@ -264,3 +264,23 @@ def test_the_pptx_deck_has_a_slide_per_scene_with_its_map(frames, vocab):
         assert view.title in text
         assert "Sources:" in text
         check_labels(d, view, frames)
+
+
+@pytest.mark.parametrize("size", [20.0, 12.0])
+def test_fitted_text_is_never_wider_than_its_room(size):
+    """Measured here with Pillow's own reading of the font file (not the product's measure)."""
+    from matplotlib.font_manager import FontProperties, findfont  # noqa: PLC0415
+    from PIL import ImageFont  # noqa: PLC0415
+
+    from corridormap.export.static_map import fit_text  # noqa: PLC0415
+
+    text = (
+        "The Gabala summit, 7 Oct 2025: corridors, gas and security — Şuşa, Ağdam, Ёлка, "
+        "https://example.org/a-very-long-address-without-any-space-in-it-at-all-" + "x" * 80
+    )
+    lines, got = fit_text(text, 5.0, size, max_lines=3, min_pt=8, weight="bold")
+    assert 8 <= got <= size
+    assert len(lines) <= 3
+    font = ImageFont.truetype(findfont(FontProperties(family="DejaVu Sans", weight="bold")), 100)
+    for line in lines:
+        assert font.getlength(line) * got / 100 <= 5.0 * 72 + 0.5, line

@@ -216,3 +216,30 @@ def test_pdf_and_png_briefing_exports_keep_payloads_as_text(tmp_path, canary):
     text = "".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "out.pdf").pages)
     check_inert(text, canary)
     assert "{{ 987654321*3 }}" in text  # printed as written
+
+
+def test_pptx_briefing_export_keeps_payloads_as_text(tmp_path, canary):
+    """python-pptx sets every string as XML text: a payload is a slide's words as written."""
+    from pptx import Presentation  # noqa: PLC0415
+
+    texts = [t for t in payloads(canary) if "\n" not in t][:8]
+    doc = {
+        "title": texts[0],
+        "scenes": [
+            {"title": text, "text": text, "view": {"center": [41, 48], "zoom": 5}} for text in texts
+        ],
+    }
+    path = tmp_path / "hostile.yaml"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    out = tmp_path / "out.pptx"
+    result = run("export", "--briefing", str(path), "--format", "pptx", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert not canary.exists()
+    words = " ".join(
+        shape.text_frame.text
+        for slide in Presentation(str(out)).slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    )
+    check_inert(words, canary)
+    assert "{{ 987654321*3 }}" in words  # printed as written

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Final
 
 import geopandas as gpd
@@ -31,7 +32,10 @@ from corridormap.export.views import (
 #: Characters XML 1.0 cannot hold (control characters but tab and newline, lone surrogates).
 _NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _MAP_IN: Final = (8.4, 5.7)
-_SOURCES_PER_SLIDE: Final = 22
+_SOURCES_PER_SLIDE: Final = 16
+#: python-pptx's fitting breaks lines only between words: a text with a longer word (a URL)
+#: keeps its size, and PowerPoint wraps it.
+_FIT_WORD: Final = 40
 
 
 def xml_text(text: str) -> str:
@@ -57,7 +61,7 @@ def _text_box(
     shape = slide.shapes.add_textbox(*(Inches(v) for v in box))
     frame = shape.text_frame
     frame.word_wrap = True
-    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE if shrink else MSO_AUTO_SIZE.NONE
+    frame.auto_size = MSO_AUTO_SIZE.NONE
     for i, text in enumerate(paragraphs):
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         run = para.add_run()
@@ -68,7 +72,30 @@ def _text_box(
         run.font.name = "DejaVu Sans"
         rgb = (int(color[i : i + 2], 16) for i in (0, 2, 4))
         run.font.color.rgb = RGBColor(*rgb)  # type: ignore[no-untyped-call]
+    words = frame.text.split()
+    if shrink and words and max(len(w) for w in words) <= _FIT_WORD:
+        # The size at which the text fits the box, measured with the font itself (DejaVu
+        # Sans, as the maps), so that no slide's text runs out of its box.
+        frame.fit_text(
+            font_family="DejaVu Sans",
+            max_size=round(size),
+            bold=bold,
+            italic=italic,
+            font_file=_font_file(bold, italic),
+        )
     return shape
+
+
+@lru_cache(maxsize=4)
+def _font_file(bold: bool, italic: bool) -> str:
+    from matplotlib.font_manager import FontProperties, findfont  # noqa: PLC0415
+
+    prop = FontProperties(
+        family="DejaVu Sans",
+        weight="bold" if bold else "normal",
+        style="italic" if italic else "normal",
+    )
+    return str(findfont(prop))
 
 
 def render_pptx(
@@ -126,7 +153,7 @@ def render_pptx(
             f"{'s' if len(scenes_of) > 1 else ''} {', '.join(map(str, scenes_of))}"
             for ref, scenes_of in chunk
         ] or ["No sources."]
-        _text_box(slide, (0.4, 0.95, w - 0.8, 6.3), lines, 9, color="222222")
+        _text_box(slide, (0.4, 0.95, w - 0.8, 6.3), lines, 9, color="222222", shrink=False)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue(), drawn
