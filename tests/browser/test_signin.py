@@ -267,13 +267,14 @@ def _owner_shares(sc: Scene, alice: Person, editor_email: str) -> str:
     add.fill(editor_email.upper())
     alice.page.get_by_role("button", name="Add", exact=True).click()
     main = alice.page.locator("[data-testid='stMain']")
-    main.get_by_role("button", name="Remove").wait_for()  # the run with the editor is drawn
+    # the run that lists the editor is drawn: its Remove button (icon person_remove)
+    main.locator("button", has_text="person_remove").wait_for()
     main.get_by_text(editor_email, exact=True).first.wait_for()
     assert sc.store.get(owner, sc.bid).editors == (editor_email,)
     _shot(alice, "owner-sharing")
     if os.environ.get("CORRIDORMAP_SHOTS_DIR"):
         alice.page.set_viewport_size({"width": 390, "height": 844})
-        alice.page.get_by_role("button", name="Remove").scroll_into_view_if_needed()
+        main.locator("button", has_text="person_remove").scroll_into_view_if_needed()
         _shot(alice, "owner-sharing-phone")
         alice.page.set_viewport_size({"width": 1400, "height": 900})
     return link
