@@ -32,6 +32,20 @@ def actor() -> store.Principal | None:
     return _auth.current_principal()
 
 
+#: The key prefix of a row of buttons that stays a row on a phone (``BAR_CSS``).
+BAR = "bar_"
+#: Rows of buttons (a scene's, a briefing's) stay rows on a phone, where Streamlit would stack
+#: every column: four full-width buttons per scene made the editor four screens long.
+BAR_CSS = (
+    "<style>@media (max-width: 640px) {"
+    " [class*='st-key-bar_'] [data-testid='stHorizontalBlock'] { flex-wrap: nowrap !important;"
+    " gap: 0.35rem !important; }"
+    " [class*='st-key-bar_'] [data-testid='stColumn'] { min-width: 0 !important;"
+    " width: auto !important; flex: 1 1 auto !important; }"
+    " [class*='st-key-bar_'] button, [class*='st-key-bar_'] a { padding-left: 0.3rem !important;"
+    " padding-right: 0.3rem !important; }"
+    " [class*='st-key-bar_'] p { font-size: 0.8rem !important; } }</style>"
+)
 #: Who reads a shared link when nobody is signed in (the token alone grants reading).
 GUEST = store.Principal("guest", None, "Guest")
 

@@ -182,7 +182,7 @@ def scene_editor(d: dict[str, Any], index: int, *, id_: str, editable: bool) -> 
         head, buttons = st.columns([1, 2.4], vertical_alignment="center")
         head.markdown(f"**Scene {index + 1} of {total}**")
         if editable:
-            with buttons:
+            with buttons.container(key=f"{_briefings.BAR}scene_{id_}_{gen}_{index}"):
                 _controls(d, index, total, id_=id_)
         edit_col, preview_col = st.columns([1, 1], gap="medium")
         with edit_col:

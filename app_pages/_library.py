@@ -159,7 +159,10 @@ def undo_delete(who: store.Principal) -> None:
 
 def _row(who: store.Principal, b: store.BriefingSummary, *, key: str) -> None:
     with st.container(border=True, key=f"{key}_{b.id}"):
-        text_col, *buttons = st.columns([4, 1, 1, 1.2, 1], vertical_alignment="center")
+        text_col, bar_col = st.columns([1.3, 1.7], vertical_alignment="center")
+        buttons = bar_col.container(key=f"{_briefings.BAR}{key}_{b.id}").columns(
+            [1, 1.1, 1.3, 1.1], vertical_alignment="center"
+        )
         scenes = f"{b.scenes} scene" + ("" if b.scenes == 1 else "s")
         by = "" if b.role == "owner" else f" · by {present.md_escape(b.owner_name)} ({b.role})"
         text_col.markdown(
@@ -297,7 +300,9 @@ def shipped(who: store.Principal | None) -> None:
 
 def editor(who: store.Principal, id_: str, *, share: str | None) -> None:
     """A saved briefing in the editor (read-only for a reader)."""
-    back_col, present_col, _ = st.columns([1.2, 1, 4], vertical_alignment="center")
+    back_col, present_col, _ = st.container(key=f"{_briefings.BAR}top").columns(
+        [1.2, 1, 4], vertical_alignment="center"
+    )
     back_col.button(
         "All briefings", key="editor_back", icon=":material/arrow_back:", on_click=_close
     )
@@ -366,7 +371,8 @@ def _present_params(id_: str, share: str | None) -> dict[str, str]:
 
 def _save_bar(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any]) -> None:
     changed = d["doc"] != saved.document or d["version"] != saved.version
-    msg_col, save_col, drop_col = st.columns([4, 1, 1.3], vertical_alignment="bottom")
+    msg_col, bar_col = st.columns([2.5, 1.5], vertical_alignment="bottom")
+    save_col, drop_col = bar_col.container(key=f"{_briefings.BAR}save").columns([1, 1.5])
     message = msg_col.text_input(
         "What changed (optional)",
         key=f"save_msg_{saved.id}",

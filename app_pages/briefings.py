@@ -8,6 +8,7 @@ import streamlit as st
 from app_pages import _auth, _briefings, _library
 
 st.markdown("#### Briefings")
+st.markdown(_briefings.BAR_CSS, unsafe_allow_html=True)  # our own CSS, no data
 notice = st.session_state.pop("builder_notice", None)
 if notice:
     st.success(notice, icon=":material/check:")
