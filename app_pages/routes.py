@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from app_pages import _capture, _data, _maps, _state
-from corridormap import catalog, filters, mapbuild, present, routing
+from corridormap import catalog, filters, links, mapbuild, present, routing
 from corridormap.filters import Filters
 
 #: The map's size at 1440x900 with the sidebar open (about 940 x 520 px), a little small so
@@ -32,6 +35,52 @@ countries = sorted(network.country_names, key=lambda c: network.country_names[c]
 def _place(node_id: str) -> str:
     p = network.places[node_id]
     return f"{p.name} ({p.iso3})"
+
+
+def _route_exports(drawn: list[Any], shown: dict[str, Any], wanted: links.RouteState) -> None:
+    """The route as an offline HTML map, a PNG or a one-page PDF (built only when clicked)."""
+    from corridormap import export  # noqa: PLC0415 - matplotlib only when exporting
+    from corridormap.export import route as route_export  # noqa: PLC0415
+
+    frames = _data.layers().frames
+    view = route_export.route_view(
+        network,
+        plan,
+        drawn,
+        shown,
+        Filters(asof=plan.asof),
+        link="?" + urlencode(links.route_params(wanted), safe=","),
+        register=_data.source_register(),
+    )
+    st.caption("Export this route · works offline")
+    x, y, z, _ = st.columns([1, 1, 1, 3])
+    x.download_button(
+        "Route (HTML)",
+        data=lambda: export.html_view(view, frames),
+        file_name="corridormap-route.html",
+        mime="text/html",
+        key="export_route_html",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    y.download_button(
+        "Route (PNG)",
+        data=lambda: export.png_view(view, frames),
+        file_name="corridormap-route.png",
+        mime="image/png",
+        key="export_route_png",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    z.download_button(
+        "Route (PDF)",
+        data=lambda: route_export.pdf_view(view, frames),
+        file_name="corridormap-route.pdf",
+        mime="application/pdf",
+        key="export_route_pdf",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 
 a, b, c, d = st.columns([2, 2, 2.4, 1.4], vertical_alignment="bottom")
@@ -98,6 +147,9 @@ shown = _data.filtered(
     )
 )
 drawn = routing.map_routes(network, routes)
+if wanted.compare:  # today's route and the planned one on the map, each named
+    today, planned = routing.today_and_planned(network, query)
+    drawn = routing.compared_routes(network, today, planned)
 _maps.small_map(
     shown,
     key="routes_map",
@@ -107,14 +159,26 @@ _maps.small_map(
     legend_collapsed=True,  # the legend would cover an end of the route
 )
 
+_route_exports(drawn, shown, wanted)
+
 if plan.route is not None:
     r = plan.route
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Length", f"{r.km:,.0f} km")
+    m1.metric(
+        "Length along the drawn lines",
+        f"{r.km_line:,.0f} km",
+        help=routing.LENGTH_METHOD,
+    )
     m2.metric("Border crossings", r.border_crossings)
     m3.metric("Sea legs", r.sea_legs)
     m4.metric("Countries", len(r.countries))
     st.caption(present.md_escape(routing.route_facts(network, r)))
+    st.caption(
+        f"Published length: {present.md_escape(routing.published_km(r))}"
+        + (" km" if r.published_legs == len(r.steps) else "")
+        + ". "
+        + routing.LENGTH_METHOD
+    )
     if len(plan.alternatives) < query.alternatives:
         st.caption(routing.fewer_alternatives_note(plan))
 
@@ -132,12 +196,15 @@ if plan.alternatives:
 
 if wanted.compare:
     st.markdown("##### Today and when the planned links open")
-    today, planned = routing.today_and_planned(network, query)
     rows = [(f"Today ({today.scenario})", today.route), ("Planned", planned.route)]
     st.table(routing.comparison_rows(network, rows).set_index("Route"))
     for label, p in (("Today", today), ("Planned", planned)):
         if p.route is None:
-            st.caption(f"{label}: no route. {present.md_escape(p.reason or '')}")
+            st.info(
+                f"**{label} ({present.md_escape(p.scenario)}): no route.** "
+                f"{present.md_escape((p.reason or '').capitalize())}.",
+                icon=":material/block:",
+            )
 
 st.caption(
     "Lengths are published where the sources give one for the leg, else computed along the "

@@ -71,6 +71,9 @@ class Leg:
     km_by_country: Mapping[str, float]
     from_iso3: str
     to_iso3: str
+    # The geodesic length along the leg's drawn line (what every leg has, so routes compare
+    # like with like); ``km`` is the published length where the sources give one.
+    km_line: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,7 @@ def build_network(
             km_by_country={k: float(v) * scale for k, v in dict(row["km_by_country"]).items()},
             from_iso3=str(src["from_iso3"]),
             to_iso3=str(src["to_iso3"]),
+            km_line=computed,
         )
     nodes = frames[catalog.NODES.key]
     places = {
@@ -276,6 +280,17 @@ class Route:
     @property
     def km(self) -> float:
         return sum(s.leg.km for s in self.steps)
+
+    @property
+    def km_line(self) -> float:
+        """The length along the drawn lines (geodesic), every leg measured alike: the length
+        routes are compared by."""
+        return sum(s.leg.km_line for s in self.steps)
+
+    @property
+    def published_legs(self) -> int:
+        """How many of the route's legs have a published length."""
+        return sum(s.leg.km_published for s in self.steps)
 
     @property
     def km_by_mode(self) -> dict[str, float]:
@@ -610,12 +625,28 @@ def plan_text(network: Network, p: Plan) -> str:
 # What a page shows
 
 
+#: How a route's length is measured, said wherever lengths are shown or compared.
+LENGTH_METHOD: Final = (
+    "Lengths are measured along the lines drawn on the map (geodesic, WGS84), every leg alike, "
+    "so routes compare like with like; the drawn lines are schematic, so a track is longer. "
+    "Published lengths, where the sources give one for every leg, are beside them."
+)
+
+
+def published_km(route: Route) -> str:
+    """The route's published length, when every leg has one; else how many legs have one."""
+    n, total = route.published_legs, len(route.steps)
+    if total and n == total:
+        return f"{route.km:,.0f}"
+    return f"{n} of {total} legs published"
+
+
 def route_title(network: Network, route: Route) -> str:
-    """ "Xi'an → Istanbul, 7,667 km"."""
+    """ "Xi'an → Istanbul, 7,667 km" (along the drawn lines, as every route is compared)."""
     if not route.steps:
         return "no legs"
     a, b = network.places[route.nodes[0]].name, network.places[route.nodes[-1]].name
-    return f"{a} → {b}, {route.km:,.0f} km"
+    return f"{a} → {b}, {route.km_line:,.0f} km"
 
 
 def route_features(network: Network, route: Route) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -669,6 +700,7 @@ def comparison_rows(network: Network, plans: Sequence[tuple[str, Route | None]])
                 {
                     "Route": label,
                     "km": "–",
+                    "Published km": "–",
                     "Sea legs": "–",
                     "Border crossings": "–",
                     "Countries": "no route",
@@ -679,7 +711,8 @@ def comparison_rows(network: Network, plans: Sequence[tuple[str, Route | None]])
         rows.append(
             {
                 "Route": label,
-                "km": f"{route.km:,.0f}",
+                "km": f"{route.km_line:,.0f}",
+                "Published km": published_km(route),
                 "Sea legs": str(route.sea_legs),
                 "Border crossings": str(route.border_crossings),
                 "Countries": " → ".join(route.country_path),
@@ -697,6 +730,20 @@ def map_routes(
     for i, route in enumerate(routes):
         legs, places = route_features(network, route)
         out.append((f"{route_label(i)}: {route_title(network, route)}", legs, places))
+    return out
+
+
+def compared_routes(
+    network: Network, today: Plan, planned: Plan
+) -> list[tuple[str, gpd.GeoDataFrame, gpd.GeoDataFrame]]:
+    """``(name, legs, places)`` of today's route and the planned one, for the map: each named
+    ("Today: Baku → Kars, 725 km"); a scenario without a route is left out (the page says why
+    in words)."""
+    out = []
+    for label, p in (("Today", today), ("Planned", planned)):
+        if p.route is not None:
+            legs, places = route_features(network, p.route)
+            out.append((f"{label}: {route_title(network, p.route)}", legs, places))
     return out
 
 
