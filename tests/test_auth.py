@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_escaping import PAYLOADS
 
 from app_pages import _auth, _sharing
 from corridormap import store
@@ -293,3 +294,40 @@ def test_code_span_holds_any_text_literally(text) -> None:
 def test_an_address_is_never_bare_markdown() -> None:
     assert _auth.plain("alice@example.org") == "`alice@example.org`"
     assert _auth.plain("Alice *A*") == "Alice \\*A\\*"
+
+
+# -- hostile names and addresses from the provider and the store ---------------------------------
+
+HOSTILE = (*PAYLOADS, "x@evil.org](javascript:alert(1))", "`a@b.org` **x**", "a\nb@c.org")
+
+
+def _literal(markdown: str, text: str) -> bool:
+    """Whether ``markdown`` shows ``text`` literally: an escaped text or a code span of it."""
+    if markdown.startswith("`"):
+        fence = re.match(r"`+", markdown)
+        assert fence is not None
+        body = markdown[len(fence.group()) : -len(fence.group())]
+        body = body[1:-1] if len(fence.group()) > 1 else body
+        return body == " ".join(text.split())
+    return re.search(r"(?<!\\)[<>\[\]()`*@]", markdown) is None
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_names_in_the_sidebar_and_the_sharing_line_are_text(text, shared_db) -> None:
+    at = _control(AUTH, _claims(email="alice@example.org", name=text))
+    assert not at.exception
+    shown = next(c.value for c in at.caption if c.value.startswith("Signed in as **"))
+    name = shown.removeprefix("Signed in as **").split("**  \n")[0]
+    assert _literal(name, text), name
+    assert _literal(_auth.plain(text), text)
+
+    url, s, _ = shared_db
+    hostile_owner = store.Principal(f"{ISS}|mallory", "mallory@example.org", text)
+    other = s.create(hostile_owner, DOC)
+    s.set_editors(hostile_owner, other.id, ["bob@example.org"])
+    bob = {"is_logged_in": True, "iss": ISS, "sub": "bob", "email": "bob@example.org"}
+    at = _panel(url, other.id, bob)
+    assert not at.exception
+    line = next(c.value for c in at.caption if c.value.startswith("Owned by **"))
+    owner = line.removeprefix("Owned by **").split("**. ")[0]
+    assert _literal(owner, text), owner
