@@ -45,7 +45,10 @@ SHOW: Final = {
 ROUTE_SHOW: Final = "route:"
 FIT_FEATURES: Final = "features"
 _TOP_KEYS: Final = ("title", "description", "scenes")
-_SCENE_KEYS: Final = ("title", "text", "filters", "view", "highlight", "show")
+_SCENE_KEYS: Final = ("title", "text", "filters", "view", "highlight", "show", "route")
+#: A scene's ``route:`` mapping: the ends (node ids), a date or ``planned``, countries to
+#: avoid (ISO3), modes, and whether to draw today's route beside the planned one.
+ROUTE_KEYS: Final = ("from", "to", "when", "avoid", "modes", "compare")
 _VIEW_KEYS: Final = ("center", "zoom", "fit")
 MAX_BYTES: Final = 1_000_000
 
@@ -68,6 +71,8 @@ class Scene:
     view: SceneView = SceneView()
     highlight: tuple[str, ...] = ()  # "layer:id"
     show: str | None = None
+    # The scene's ``route:`` mapping (None: none, or only ``show: route:FROM-TO``).
+    route: links.RouteState | None = None
 
     @property
     def highlights(self) -> tuple[tuple[str, str], ...]:
@@ -275,7 +280,69 @@ def _scene(c: _Collector, number: int, raw: Any, vocab: links.Vocabulary) -> Sce
     view = _view(c, where, raw.get("view"))
     highlight = _highlight(c, where, raw.get("highlight"), vocab)
     show = _show(c, where, raw.get("show"), vocab)
-    return Scene(number, title_s, text, params, view, highlight, show)
+    route = _route(c, where, raw.get("route"), vocab)
+    if route is not None and show is not None and show.startswith(ROUTE_SHOW):
+        c.add(where, "route", "use either route: or show: route:FROM-TO, not both")
+    return Scene(number, title_s, text, params, view, highlight, show, route)
+
+
+def _list_text(value: Any) -> str | None:
+    """A route option's values as a link writes them ("GEO,ARM"); None if not strings."""
+    values = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        return None
+    return ",".join(v.strip() for v in values)
+
+
+def _route_query(c: _Collector, where: str, raw: Mapping[str, Any]) -> dict[str, list[str]]:
+    """A ``route:`` mapping as the Routes page's link parameters (what is not even the right
+    kind of value is a problem here; the values themselves are checked by ``parse_route``)."""
+    query: dict[str, list[str]] = {}
+    for key in ("from", "to"):
+        value = raw.get(key)
+        if not isinstance(value, str) or not value.strip():
+            c.add(where, f"route.{key}", f"missing or not a node id (got {_short(value)})")
+        else:
+            query[key] = [value.strip()]
+    when = raw.get("when")
+    text = when.isoformat() if isinstance(when, date) else when
+    if isinstance(text, str):
+        query["when"] = [text]
+    elif when is not None:
+        c.add(where, "route.when", f"not a date or 'planned' (got {_short(when)})")
+    for key in ("avoid", "modes"):
+        listed = None if raw.get(key) is None else _list_text(raw[key])
+        if listed is not None:
+            query[key] = [listed]
+        elif raw.get(key) is not None:
+            c.add(where, f"route.{key}", f"not a list of names (got {_short(raw[key])})")
+    compare = raw.get("compare")
+    if isinstance(compare, bool):
+        query["compare"] = ["1" if compare else "0"]
+    elif compare is not None:
+        c.add(where, "route.compare", f"not true or false (got {_short(compare)})")
+    return query
+
+
+def _route(c: _Collector, where: str, raw: Any, vocab: links.Vocabulary) -> links.RouteState | None:
+    """A scene's ``route:`` mapping, read as the Routes page reads its link (the same checks
+    and messages): from, to, when (a date or planned), avoid, modes, compare."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        c.add(where, "route", f"not a mapping of {', '.join(ROUTE_KEYS)} (got {_short(raw)})")
+        return None
+    if _missing_layer(catalog.NODES.key, vocab) is not None:
+        c.skip(where, "route", "the route is not shown: the Nodes layer is not loaded")
+        return None
+    bad = len(c.problems)
+    for key in raw:
+        if key not in ROUTE_KEYS:
+            c.add(where, f"route.{key}", f"unknown key (known: {', '.join(ROUTE_KEYS)})")
+    state, notices = links.parse_route(_route_query(c, where, raw), vocab)
+    for n in notices:
+        c.add(where, f"route.{n.param}", f"{n.reason} (got {_short(n.value)})")
+    return state if len(c.problems) == bad else None
 
 
 def _show(c: _Collector, where: str, show: Any, vocab: links.Vocabulary) -> str | None:
@@ -302,7 +369,10 @@ def _show(c: _Collector, where: str, show: Any, vocab: links.Vocabulary) -> str 
 
 
 def scene_route(scene: Scene, vocab: links.Vocabulary) -> tuple[str, str] | None:
-    """The (from, to) node ids a scene's ``show: route:FROM-TO`` names, if any."""
+    """The (from, to) node ids a scene's route (``route:`` or ``show: route:FROM-TO``) names,
+    if any."""
+    if scene.route is not None and scene.route.origin and scene.route.destination:
+        return scene.route.origin, scene.route.destination
     if scene.show is None or not scene.show.startswith(ROUTE_SHOW):
         return None
     nodes = vocab.feature_ids.get(catalog.NODES.key, frozenset())

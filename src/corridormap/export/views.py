@@ -209,7 +209,7 @@ def scene_view(
         link=briefing.scene_query(b, scene),
         register=register,
     )
-    return _with_route(view, frames, briefing.scene_route(scene, vocab), network)
+    return _with_route(view, frames, briefing.scene_route(scene, vocab), network, scene.route)
 
 
 def _with_route(
@@ -217,6 +217,7 @@ def _with_route(
     frames: Mapping[str, gpd.GeoDataFrame],
     pair: tuple[str, str] | None,
     network: routing.Network | None,
+    options: links.RouteState | None = None,
 ) -> ExportView:
     needed = (catalog.CORRIDOR_LEGS.key, catalog.NODES.key, catalog.COUNTRIES.key)
     if pair is None or (network is None and any(k not in frames for k in needed)):
@@ -224,12 +225,31 @@ def _with_route(
     network = network or routing.build_network(frames)
     if any(end not in network.places for end in pair):
         return view
-    plan = routing.scene_plan(network, *pair, view.filters.asof)
-    return replace(
-        view,
-        description=f"{view.description}. Route: {routing.plan_summary(network, plan)}",
-        routes=tuple(routing.map_routes(network, routing.plan_routes(plan))),
-    )
+    if options is None:
+        plan = routing.scene_plan(network, *pair, view.filters.asof)
+        return replace(
+            view,
+            description=f"{view.description}. Route: {routing.plan_summary(network, plan)}",
+            routes=tuple(routing.map_routes(network, routing.plan_routes(plan))),
+        )
+    # A scene's route: mapping: its own date (else the scene's, else planned), avoid, modes.
+    when = options.when or view.filters.asof or routing.PLANNED
+    query = routing.Query(pair[0], pair[1], when, avoid=options.avoid, modes=options.modes)
+    if options.compare:
+        today, planned = routing.today_and_planned(network, query)
+        said = f"Today: {routing.plan_summary(network, today)}. Planned: " + (
+            routing.plan_summary(network, planned)
+        )
+        drawn = routing.compared_routes(network, today, planned)
+    else:
+        plan = routing.plan(network, query)
+        said = f"Route: {routing.plan_summary(network, plan)}"
+        drawn = routing.map_routes(network, routing.plan_routes(plan))
+    if options.avoid:
+        said += ". Avoiding " + ", ".join(network.country(c) for c in options.avoid)
+    if options.modes:
+        said += ". Modes: " + ", ".join(options.modes)
+    return replace(view, description=f"{view.description}. {said}", routes=tuple(drawn))
 
 
 def briefing_views(
