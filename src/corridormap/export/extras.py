@@ -46,8 +46,8 @@ def draw_extra(
     return False
 
 
-def _style_axes(ax: Axes, title: str) -> None:
-    ax.set_title(title, fontsize=9, loc="left", fontweight="bold")
+def _style_axes(ax: Axes, title: str, pad: float = 6.0) -> None:
+    ax.set_title(title, fontsize=9, loc="left", fontweight="bold", pad=pad)
     ax.tick_params(labelsize=7)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -90,8 +90,10 @@ def _km_by_status(ax: Axes, legs: gpd.GeoDataFrame, countries: gpd.GeoDataFrame)
         left = [a + b for a, b in zip(left, values, strict=True)]
     for label in ax.get_yticklabels():
         label.set_parse_math(False)
-    ax.legend(fontsize=6.5, frameon=False, loc="upper left", bbox_to_anchor=(0.0, -0.12), ncol=3)
-    _style_axes(ax, "Corridor km by status (geodesic along the drawn lines)")
+    ax.legend(fontsize=6.5, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3,
+              borderaxespad=0.2)  # fmt: skip
+    ax.set_xlabel("km, geodesic along the drawn (schematic) lines", fontsize=6.5)
+    _style_axes(ax, "Corridor km by status", pad=18)
 
 
 def _table(ax: Axes, view: ExportView) -> None:

@@ -124,7 +124,7 @@ def scene_figure(
         chart = fig.add_axes((cx + left * (1 - cx - x), cy - 0.3 / h - chart_h,
                               (1 - left) * (1 - cx - x), chart_h))  # fmt: skip
         if draw_extra(chart, show, view, frames):
-            cy -= chart_h + 0.45 / h
+            cy -= chart_h + 0.7 / h
         else:
             chart.remove()
     legend_ax = fig.add_axes((cx, footer, 1 - cx - x, max(0.05, cy - 0.1 / h - footer)))
