@@ -308,7 +308,7 @@ def test_pipeline_figures() -> None:
     assert set(p) == {"SCP", "TANAP", "TAP", "IGB", "IGDIR_NAKHCHIVAN", "KILIS_ALEPPO"}
     assert (p["TAP"]["length_km"], p["TAP"]["capacity_bcm_y"], p["TAP"]["opened"]) == (
         878,
-        10,
+        11.2,  # ~10 plus the 1.2 of the first expansion stage, in service since Jan 2026
         "2020-11-15",  # commercial operation; the first gas for Europe flowed on 31 Dec 2020
     )
     assert p["KILIS_ALEPPO"]["capacity_bcm_y"] == 2.0  # ~6 mcm/d; 1.2 is the first-phase supply

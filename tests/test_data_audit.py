@@ -1,0 +1,43 @@
+"""The corrections of the data audit (issue #24): each value as shipped and the date of the
+source that settles it, read from the shipped layers and the source register."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from corridormap import catalog
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _props(key: str) -> list[dict[str, Any]]:
+    doc = json.loads(catalog.get(key).path(DATA).read_text(encoding="utf-8"))
+    return [f["properties"] for f in doc["features"]]
+
+
+def _source_dates() -> dict[str, str]:
+    with (DATA / "sources" / "source_dates.csv").open(encoding="utf-8", newline="") as fh:
+        return {r["url"]: r["date"] for r in csv.DictReader(fh)}
+
+
+def _expectations() -> list[dict[str, str]]:
+    with (DATA / "layers" / "expectations.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _cited_on(props: dict[str, Any], day: str) -> list[str]:
+    """The feature's sources dated ``day`` in the register."""
+    dates = _source_dates()
+    return [u for u in props["source_url"] if dates.get(u) == day]
+
+
+def test_tap_capacity_includes_the_first_expansion_stage() -> None:
+    tap = next(p for p in _props("pipelines") if p["pipeline_id"] == "TAP")
+    assert tap["capacity_bcm_y"] == 11.2
+    assert _cited_on(tap, "2026-03-02") == ["https://www.trend.az/business/energy/4159560.html"]
+    assert tap["as_of"] == "2026-03-02"
+    # the expansion expectation is met, so it is no longer in the review queue
+    assert not [e for e in _expectations() if e["feature_id"] == "TAP"]
