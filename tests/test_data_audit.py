@@ -41,3 +41,13 @@ def test_tap_capacity_includes_the_first_expansion_stage() -> None:
     assert tap["as_of"] == "2026-03-02"
     # the expansion expectation is met, so it is no longer in the review queue
     assert not [e for e in _expectations() if e["feature_id"] == "TAP"]
+
+
+def test_kars_dilucu_has_five_stations() -> None:
+    kars = [p for p in _props("corridors") if (p["section"] or "").startswith("Kars–Iğdır")]
+    assert len(kars) == 5
+    for leg in kars:
+        assert "5 stations (Digor, Tuzluca, Iğdır, Aralık, Dilucu)" in leg["note"]
+        assert "6 stations," not in leg["note"]
+        assert _cited_on(leg, "2025-08-22")  # Sabah: Erdoğan's message at the groundbreaking
+        assert _cited_on(leg, "2026-03-05")  # Report: the stations named
