@@ -51,3 +51,12 @@ def test_kars_dilucu_has_five_stations() -> None:
         assert "6 stations," not in leg["note"]
         assert _cited_on(leg, "2025-08-22")  # Sabah: Erdoğan's message at the groundbreaking
         assert _cited_on(leg, "2026-03-05")  # Report: the stations named
+
+
+def test_zhanaozen_bereket_opened_in_2013_and_the_line_to_iran_in_2014() -> None:
+    legs = {p["segment_id"]: p for p in _props("corridors")}
+    north = legs["INSTC_EAST-04"]
+    assert (north["name"], north["opened"]) == ("Zhanaozen (Uzen) – Bereket", "2013-05-11")
+    assert _cited_on(north, "2013-05-11") == ["http://inform.kz/eng/article/2557206"]
+    # the southern legs opened with the inauguration of the whole line to Iran
+    assert {legs[s]["opened"] for s in ("INSTC_EAST-05", "INSTC_EAST-06")} == {"2014-12-03"}
