@@ -60,3 +60,18 @@ def test_zhanaozen_bereket_opened_in_2013_and_the_line_to_iran_in_2014() -> None
     assert _cited_on(north, "2013-05-11") == ["http://inform.kz/eng/article/2557206"]
     # the southern legs opened with the inauguration of the whole line to Iran
     assert {legs[s]["opened"] for s in ("INSTC_EAST-05", "INSTC_EAST-06")} == {"2014-12-03"}
+
+
+def test_mumbai_node_is_at_nhava_sheva() -> None:
+    doc = json.loads(catalog.get("nodes").path(DATA).read_text(encoding="utf-8"))
+    node = next(f for f in doc["features"] if f["properties"]["node_id"] == "mumbai-jnpa")
+    lon, lat = node["geometry"]["coordinates"]
+    assert (round(lat, 3), round(lon, 3)) == (18.95, 72.95)
+    assert node["properties"]["coord_quality"] == "approximate"
+    # the sea leg from Bandar Abbas ends at the port, not at the city point 12 km inland
+    leg = next(
+        f
+        for f in json.loads(catalog.get("corridors").path(DATA).read_text("utf-8"))["features"]
+        if f["properties"]["to_node"] == "mumbai-jnpa"
+    )
+    assert leg["geometry"]["coordinates"][-1] == [lon, lat]
