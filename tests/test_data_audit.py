@@ -75,3 +75,14 @@ def test_mumbai_node_is_at_nhava_sheva() -> None:
         if f["properties"]["to_node"] == "mumbai-jnpa"
     )
     assert leg["geometry"]["coordinates"][-1] == [lon, lat]
+
+
+def test_nakhchivan_railway_length_gives_both_figures() -> None:
+    legs = [p for p in _props("corridors") if (p["section"] or "").startswith("Nakhchivan railway")]
+    assert [p["segment_id"] for p in legs] == ["ZNG_RAIL-04", "ZNG_RAIL-05", "ZNG_RAIL-06"]
+    for leg in legs:
+        assert leg["section_length_km"] == 194.1  # Azerbaijan Railways, 14 Jan 2026
+        assert "188 km" in leg["note"] and "194.1 km" in leg["note"]
+        assert leg["confidence"] == "medium"
+        assert _cited_on(leg, "2026-01-14")  # 194.1 km
+        assert _cited_on(leg, "2025-12-05")  # 188 km
