@@ -86,3 +86,10 @@ def test_nakhchivan_railway_length_gives_both_figures() -> None:
         assert leg["confidence"] == "medium"
         assert _cited_on(leg, "2026-01-14")  # 194.1 km
         assert _cited_on(leg, "2025-12-05")  # 188 km
+
+
+def test_astara_link_stores_its_commissioning_day() -> None:
+    leg = next(p for p in _props("corridors") if p["segment_id"] == "INSTC_WEST-10")
+    assert leg["name"].startswith("Astara (Azerbaijan) – Astara (Iran)")
+    assert leg["opened"] == "2018-03-27"  # not 1 Jan 2018 standing in for the year
+    assert _cited_on(leg, "2018-03-28") == ["http://abc.az/ru/news/7580"]
