@@ -82,7 +82,8 @@ def test_nakhchivan_railway_length_gives_both_figures() -> None:
     assert [p["segment_id"] for p in legs] == ["ZNG_RAIL-04", "ZNG_RAIL-05", "ZNG_RAIL-06"]
     for leg in legs:
         assert leg["section_length_km"] == 194.1  # Azerbaijan Railways, 14 Jan 2026
-        assert "188 km" in leg["note"] and "194.1 km" in leg["note"]
+        assert "188 km" in leg["note"]
+        assert "194.1 km" in leg["note"]
         assert leg["confidence"] == "medium"
         assert _cited_on(leg, "2026-01-14")  # 194.1 km
         assert _cited_on(leg, "2025-12-05")  # 188 km
@@ -93,3 +94,15 @@ def test_astara_link_stores_its_commissioning_day() -> None:
     assert leg["name"].startswith("Astara (Azerbaijan) – Astara (Iran)")
     assert leg["opened"] == "2018-03-27"  # not 1 Jan 2018 standing in for the year
     assert _cited_on(leg, "2018-03-28") == ["http://abc.az/ru/news/7580"]
+
+
+def test_anaklia_source_is_dated_by_its_press_conference() -> None:
+    url = (
+        "https://georgiatoday.ge/kobakhidze-anaklia-port-deal-model-to-be-decided-in-coming-months/"
+    )
+    assert _source_dates()[url] == "2026-05-25"
+    node = next(p for p in _props("nodes") if p["node_id"] == "anaklia")
+    leg = next(p for p in _props("corridors") if p["segment_id"] == "MC_BLACKSEA_ANAKLIA-01")
+    assert node["as_of"] == leg["as_of"] == "2026-05-25"
+    assert "25 May 2026" in node["note"]
+    assert "25 May 2026" in leg["note"]
