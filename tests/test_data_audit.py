@@ -106,3 +106,20 @@ def test_anaklia_source_is_dated_by_its_press_conference() -> None:
     assert node["as_of"] == leg["as_of"] == "2026-05-25"
     assert "25 May 2026" in node["note"]
     assert "25 May 2026" in leg["note"]
+
+
+def test_rasht_astara_completion_about_2029_with_its_uncertainty() -> None:
+    leg = next(p for p in _props("corridors") if p["segment_id"] == "INSTC_WEST-11")
+    assert (leg["status"], leg["expected"], leg["confidence"]) == ("planned", 2029, "low")
+    assert _cited_on(leg, "2026-01-18")  # Mehr: under three years after contract and land
+    assert _cited_on(leg, "2026-02-18")  # TASS: implementation from 1 Apr 2026
+    assert "No start of construction" in leg["note"]
+    (exp,) = [e for e in _expectations() if e["feature_id"] == "INSTC_WEST-11"]
+    assert exp["due"] == "2026-04-01"
+    assert "no start of construction found" in exp["what"]
+    assert "https://tass.com/economy/2088389" in json.loads(exp["source_url"])
+    brief = (DATA / "briefings" / "gabala-2025.yaml").read_text(encoding="utf-8")
+    scene = brief.split("- title: The North–South corridor")[1].split("- title:")[0]
+    assert "**about 2029** at the earliest" in scene
+    assert "Uncertain:" in scene
+    assert "about 2028" not in scene
