@@ -123,3 +123,16 @@ def test_rasht_astara_completion_about_2029_with_its_uncertainty() -> None:
     assert "**about 2029** at the earliest" in scene
     assert "Uncertain:" in scene
     assert "about 2028" not in scene
+
+
+def test_tripp_start_in_the_second_half_of_2026_is_marked_unlikely() -> None:
+    legs = [p for p in _props("corridors") if p["segment_id"] in ("ZNG_RAIL-02", "ZNG_RAIL-03")]
+    assert len(legs) == 2
+    for leg in legs:
+        assert leg["status"] == "planned"
+        assert _cited_on(leg, "2026-03-12") == ["https://www.azatutyun.am/a/33702926.html"]
+        assert "is unlikely" in leg["note"]
+    rows = [e for e in _expectations() if e["id"].endswith("/tripp-construction")]
+    assert len(rows) == 2
+    assert all(e["expected"] == "second half of 2026 (unlikely)" for e in rows)
+    assert all(e["as_of"] == "2026-03-12" for e in rows)
