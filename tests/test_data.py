@@ -334,7 +334,7 @@ def test_summits() -> None:
     assert formal_numbers == list(range(1, 14))
     nxt = s["ots-13-turkiye-2026"]
     assert (nxt["held"], nxt["date"], nxt["confidence"]) == (False, None, "low")
-    assert nxt["date_text"] == "second half of 2026"
+    assert nxt["date_text"] == "second half of 2026, most likely the end of the year"
     assert s["ots-inf-turkistan-2026"]["date"] == "2026-05-15"
     assert all(p["held"] for k, p in s.items() if k != "ots-13-turkiye-2026")
     assert {p["kind"] for p in s.values() if p["virtual"]} == {"extraordinary", "informal"}

@@ -134,5 +134,17 @@ def test_tripp_start_in_the_second_half_of_2026_is_marked_unlikely() -> None:
         assert "is unlikely" in leg["note"]
     rows = [e for e in _expectations() if e["id"].endswith("/tripp-construction")]
     assert len(rows) == 2
-    assert all(e["expected"] == "second half of 2026 (unlikely)" for e in rows)
+    assert all(e["expected"] == "second half of 2026, unlikely" for e in rows)
     assert all(e["as_of"] == "2026-03-12" for e in rows)
+
+
+def test_ots_summit_and_exercise_carry_their_newest_sources() -> None:
+    summit = next(p for p in _props("summits") if p["summit_id"] == "ots-13-turkiye-2026")
+    assert summit["held"] is False
+    assert summit["date"] is None  # venue and date still open
+    assert summit["date_text"].endswith("most likely the end of the year")
+    assert _cited_on(summit, "2025-10-30")  # TÜRKPA: most likely at the end of 2026
+    by_id = {e["id"].split("/")[1]: e for e in _expectations()}
+    assert by_id["ots-joint-exercise"]["as_of"] == "2025-12-26"  # Bayramov: hoped for in 2026
+    for slug in ("ots-13-summit", "ots-joint-exercise", "ots-intelligence-chiefs"):
+        assert "up to 4 Dec 2026" in by_id[slug]["what"], slug
