@@ -148,3 +148,12 @@ def test_ots_summit_and_exercise_carry_their_newest_sources() -> None:
     assert by_id["ots-joint-exercise"]["as_of"] == "2025-12-26"  # Bayramov: hoped for in 2026
     for slug in ("ots-13-summit", "ots-joint-exercise", "ots-intelligence-chiefs"):
         assert "up to 4 Dec 2026" in by_id[slug]["what"], slug
+
+
+def test_italy_2025_volume_with_its_source_and_confidence() -> None:
+    ita = next(p for p in _props("gas_destinations") if p["iso3"] == "ITA")
+    volumes = ita["volume_bcm"]
+    volumes = json.loads(volumes) if isinstance(volumes, str) else volumes
+    assert volumes == {"2024": 10.3, "2025": 9.5}
+    assert ita["confidence"] == "medium"
+    assert _cited_on(ita, "2026-01-13") == ["https://ru.trend.az/business/4140968.html"]
