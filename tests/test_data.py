@@ -400,6 +400,7 @@ def test_manifest_matches_files() -> None:
         "ots_participants",
         "sources",
         "gas_exports",
+        "throughput",
         "expectations",
     }
     for e in entries.values():
@@ -451,7 +452,7 @@ def test_as_of_is_the_newest_dated_source(key: str) -> None:
 
 def test_tables_as_of_is_the_newest_dated_source() -> None:
     dates = _register_dates()
-    for name in ("gas_exports.csv", "expectations.csv", "ots_participants.csv"):
+    for name in ("gas_exports.csv", "throughput.csv", "expectations.csv", "ots_participants.csv"):
         with (DATA / "layers" / name).open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 urls = json.loads(row["source_url"])
