@@ -187,3 +187,19 @@ def test_sources_are_json_lists_in_the_shipped_table() -> None:
     with (ROOT / "data" / "layers" / "throughput.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             assert all(u.startswith("https://") for u in json.loads(row["source_url"]))
+
+
+def test_a_series_keeps_its_colour_in_both_charts() -> None:
+    long = analysis.throughput_long(load.load_throughput())
+    both = set(long.loc[long["measure"] == "mt", "series"]) & set(
+        long.loc[long["measure"] == "teu", "series"]
+    )
+    assert both  # the TITR series has Mt and TEU
+    scales = []
+    for measure in ("mt", "teu"):
+        spec = charts.throughput(long, measure).to_dict()
+        scales.append(spec["layer"][0]["encoding"]["color"]["scale"])
+    mt, teu = scales
+    for series in both:
+        assert mt["range"][mt["domain"].index(series)] == teu["range"][teu["domain"].index(series)]
+    assert len(set(mt["range"])) == len(mt["domain"])  # no two series share a colour
