@@ -157,3 +157,37 @@ def test_italy_2025_volume_with_its_source_and_confidence() -> None:
     assert volumes == {"2024": 10.3, "2025": 9.5}
     assert ita["confidence"] == "medium"
     assert _cited_on(ita, "2026-01-13") == ["https://ru.trend.az/business/4140968.html"]
+
+
+def _review_ids(today: str) -> set[str]:
+    from datetime import date  # noqa: PLC0415
+
+    from corridormap import load, review  # noqa: PLC0415
+
+    frames = load.load_all(DATA).frames
+    expectations = review.expectations_from_rows(load.load_expectations(DATA))
+    items = review.review_queue(
+        review.feature_rows(frames), expectations, date.fromisoformat(today), review.Policy()
+    )
+    return {f"{i.layer}:{i.feature_id}" for i in items}
+
+
+def test_review_lists_nothing_a_source_in_the_data_settles() -> None:
+    """Facts re-checked for issue #24 against sources now in the data leave the queue of
+    4 Dec 2026; those still open say what the newest source shows (the tests above)."""
+    due = _review_ids("2026-12-04")
+    settled = {
+        "pipelines:TAP",  # first expansion stage in service (Trend, 2 Mar 2026)
+        "corridors:ZNG_RAIL-07",  # Kars–Nakhchivan link still planned (AzerNews, 14 Jan 2026)
+        "nodes:sadarak",
+        "nodes:qazvin",  # the Rasht–Qazvin line in service (Trend, Jun 2025)
+        "nodes:kuryk",  # Kuryk and Aktau volumes for 2023 (Trend, 23 Jan 2024)
+        "corridors:MC_KURYK-01",
+        "corridors:MC_KURYK-02",
+    }
+    assert not settled & due, sorted(settled & due)
+    legs = {p["segment_id"]: p for p in _props("corridors")}
+    assert _cited_on(legs["ZNG_RAIL-07"], "2026-01-14")
+    for seq in ("12", "13", "14"):  # BTK's 5 Mt/y, confirmed on 7 Aug 2025
+        assert _cited_on(legs[f"MC_NORTH-{seq}"], "2025-08-07")
+        assert "not confirmed by a later source" not in legs[f"MC_NORTH-{seq}"]["note"]
