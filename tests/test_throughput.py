@@ -203,3 +203,24 @@ def test_a_series_keeps_its_colour_in_both_charts() -> None:
     for series in both:
         assert mt["range"][mt["domain"].index(series)] == teu["range"][teu["domain"].index(series)]
     assert len(set(mt["range"])) == len(mt["domain"])  # no two series share a colour
+
+
+def test_validate_checks_the_throughput_table(tmp_path, capsys) -> None:
+    import shutil  # noqa: PLC0415
+
+    from corridormap import cli  # noqa: PLC0415
+
+    assert cli.main(["validate"]) == 0
+    assert f"throughput.csv: {len(_source_rows())} rows" in capsys.readouterr().out
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "layers", data / "layers")
+    (data / "layers" / "throughput.csv").write_text(
+        "corridor,series,year,mt,teu,source_url,as_of,confidence,note\n"
+        'north_south,S,2025,lots,,"[""https://example.org/a""]",2026-03-10,,\n',
+        encoding="utf-8",
+    )
+    assert cli.main(["--data-dir", str(data), "validate"]) == 2
+    err = capsys.readouterr().err
+    assert "FAIL" in err
+    assert "throughput.csv" in err
+    assert "mt" in err
