@@ -191,3 +191,25 @@ def test_review_lists_nothing_a_source_in_the_data_settles() -> None:
     for seq in ("12", "13", "14"):  # BTK's 5 Mt/y, confirmed on 7 Aug 2025
         assert _cited_on(legs[f"MC_NORTH-{seq}"], "2025-08-07")
         assert "not confirmed by a later source" not in legs[f"MC_NORTH-{seq}"]["note"]
+
+
+def test_every_fact_still_due_says_what_the_newest_source_shows() -> None:
+    """What the re-check of 4 Dec 2026 could not settle stays in the queue, and its review
+    entry or the feature's note says so, with the newest source's date."""
+    from datetime import date  # noqa: PLC0415
+
+    from corridormap import load, review  # noqa: PLC0415
+
+    frames = load.load_all(DATA).frames
+    rows = review.feature_rows(frames)
+    notes = {
+        (layer, str(r.get(catalog.get(layer).id_property))): r.get("note") or ""
+        for layer, feats in rows.items()
+        for r in feats
+    }
+    expectations = review.expectations_from_rows(load.load_expectations(DATA))
+    items = review.review_queue(rows, expectations, date(2026, 12, 4), review.Policy())
+    assert items
+    for item in items:
+        said = item.what + " " + notes[(item.layer, item.feature_id)]
+        assert "4 Dec 2026" in said, item.id
