@@ -245,6 +245,14 @@ def _gas_exports(folder: str) -> Any:
         return exc
 
 
+@st.cache_resource(show_spinner=False)
+def _throughput(folder: str) -> Any:
+    try:
+        return load.load_throughput(Path(folder))
+    except load.DataValidationError as exc:
+        return exc
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _review_items(folder: str, today: str) -> list[review.ReviewItem]:
     try:
@@ -263,6 +271,11 @@ def review_items() -> list[review.ReviewItem]:
 def gas_exports() -> Any:
     """Gas exports by year, or the error that stopped the table loading."""
     return _gas_exports(data_dir())
+
+
+def throughput() -> Any:
+    """Throughput by year per corridor, or the error that stopped the table loading."""
+    return _throughput(data_dir())
 
 
 def participants() -> Any:

@@ -112,3 +112,19 @@ def gas_exports_table(exports: Any) -> None:
         width="stretch",
         column_config={"Sources": st.column_config.TextColumn(width="large")},
     )
+
+
+def throughput_table(frame: Any) -> None:
+    """Throughput by corridor, series and year with its sources and dates ("–": not
+    published)."""
+    st.dataframe(
+        present.throughput_rows(frame),
+        hide_index=True,
+        placeholder=present.MISSING,
+        width="stretch",
+        column_config={
+            "Mt": st.column_config.NumberColumn(format="%.3f"),
+            "TEU": st.column_config.NumberColumn(format="%d"),
+            "Sources": st.column_config.TextColumn(width="large"),
+        },
+    )

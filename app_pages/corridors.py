@@ -35,6 +35,30 @@ left, right = st.columns(2)
 left.altair_chart(charts.km_by_status(table), use_container_width=True)
 right.altair_chart(charts.timeline(table), use_container_width=True)
 
+st.markdown("##### Throughput: how much moves")
+volumes = _data.throughput()
+if isinstance(volumes, Exception):
+    st.error(f"The throughput table could not be loaded:\n\n{_data.problem_list(volumes)}")
+else:
+    long = analysis.throughput_long(volumes, state.filters.corridor)
+    if long.empty:
+        st.caption("No throughput is published for the corridors shown.")
+    else:
+        shown_volumes = volumes[volumes["corridor"].isin(set(long["corridor"]))]
+        st.caption(
+            "Million tonnes and TEU by year, where a source publishes them. Each line is one "
+            "series (a whole route, one railway's containers, one port): they measure different "
+            "things and are not added up. A year with no published figure has no point."
+        )
+        cols = st.columns(2)
+        for col, measure in zip(cols, analysis.THROUGHPUT_MEASURES, strict=True):
+            if (long["measure"] == measure).any():
+                col.altair_chart(charts.throughput(long, measure), use_container_width=True)
+        urls = analysis.throughput_sources(volumes, state.filters.corridor)
+        st.markdown(present.sources_line(urls, _data.source_register()))
+        with st.expander("Throughput figures, notes and sources", expanded=False):
+            _tables.throughput_table(shown_volumes)
+
 names = _data.feature_names()
 for r in analysis.route_stats(table):
     title = f"{style.label(style.CORRIDOR_STYLES, r.corridor)} · {style.route_label(r.route)}"

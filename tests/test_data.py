@@ -308,7 +308,7 @@ def test_pipeline_figures() -> None:
     assert set(p) == {"SCP", "TANAP", "TAP", "IGB", "IGDIR_NAKHCHIVAN", "KILIS_ALEPPO"}
     assert (p["TAP"]["length_km"], p["TAP"]["capacity_bcm_y"], p["TAP"]["opened"]) == (
         878,
-        10,
+        11.2,  # ~10 plus the 1.2 of the first expansion stage, in service since Jan 2026
         "2020-11-15",  # commercial operation; the first gas for Europe flowed on 31 Dec 2020
     )
     assert p["KILIS_ALEPPO"]["capacity_bcm_y"] == 2.0  # ~6 mcm/d; 1.2 is the first-phase supply
@@ -334,7 +334,7 @@ def test_summits() -> None:
     assert formal_numbers == list(range(1, 14))
     nxt = s["ots-13-turkiye-2026"]
     assert (nxt["held"], nxt["date"], nxt["confidence"]) == (False, None, "low")
-    assert nxt["date_text"] == "second half of 2026"
+    assert nxt["date_text"] == "second half of 2026, most likely the end of the year"
     assert s["ots-inf-turkistan-2026"]["date"] == "2026-05-15"
     assert all(p["held"] for k, p in s.items() if k != "ots-13-turkiye-2026")
     assert {p["kind"] for p in s.values() if p["virtual"]} == {"extraordinary", "informal"}
@@ -400,6 +400,7 @@ def test_manifest_matches_files() -> None:
         "ots_participants",
         "sources",
         "gas_exports",
+        "throughput",
         "expectations",
     }
     for e in entries.values():
@@ -451,7 +452,7 @@ def test_as_of_is_the_newest_dated_source(key: str) -> None:
 
 def test_tables_as_of_is_the_newest_dated_source() -> None:
     dates = _register_dates()
-    for name in ("gas_exports.csv", "expectations.csv", "ots_participants.csv"):
+    for name in ("gas_exports.csv", "throughput.csv", "expectations.csv", "ots_participants.csv"):
         with (DATA / "layers" / name).open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 urls = json.loads(row["source_url"])

@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import shapely
 from appsession import app_test
@@ -234,3 +235,35 @@ def test_gas_route_legend_names_only_what_is_drawn():
     ((_, rows),) = mapbuild.flow_legend(pipes, onward)
     assert len(rows) == 2
     assert html_text(style.ONWARD_LABEL) in rows[1]
+
+
+def test_throughput_strings_stay_text():
+    """Series, notes and sources of the throughput table (issue #24): the sources line links
+    only http(s), with escaped labels; the chart and the table carry the strings as data."""
+    from corridormap import analysis, charts  # noqa: PLC0415
+
+    urls = [f"https://example.org/{p}" for p in PAYLOADS[:3]] + ["javascript:alert(1)"]
+    line = present.sources_line(urls, {urls[0]: "2026-03-10"})
+    assert line.startswith("**Sources:** ")
+    for raw in ("<img", "<script", "<svg", "](javascript"):
+        assert not re.search(r"(?<!\\)" + re.escape(raw), line), raw
+    assert "javascript\\:alert\\(1\\)" in line  # not a link
+    assert "(10 Mar 2026)" in line
+    frame = pd.DataFrame(
+        {
+            "corridor": ["north_south"] * len(PAYLOADS),
+            "series": list(PAYLOADS),
+            "year": list(range(2000, 2000 + len(PAYLOADS))),
+            "mt": [1.0] * len(PAYLOADS),
+            "teu": [float("nan")] * len(PAYLOADS),
+            "source_url": [["https://example.org/a"]] * len(PAYLOADS),
+            "as_of": ["2026-03-10"] * len(PAYLOADS),
+            "confidence": [""] * len(PAYLOADS),
+            "note": list(PAYLOADS),
+        }
+    )
+    rows = present.throughput_rows(frame)
+    assert list(rows["Series"]) == list(PAYLOADS)  # plain cells of a data grid, not markup
+    spec = charts.throughput(analysis.throughput_long(frame), "mt").to_dict()
+    (values,) = spec["datasets"].values()
+    assert {v["series"] for v in values} == set(PAYLOADS)  # data, never template or HTML

@@ -465,8 +465,8 @@ def test_the_newest_source_date_is_a_sources_date_never_the_copy_date(frames, re
 @pytest.mark.parametrize(
     ("params", "newest"),
     [
-        ({}, "15 May 2026"),  # the Turkistan summit's page
-        ({"corridor": "zangezur", "layers": "corridors"}, "5 Mar 2026"),
+        ({}, "25 May 2026"),  # the Anaklia page: the press conference it reports (issue #24)
+        ({"corridor": "zangezur", "layers": "corridors"}, "12 Mar 2026"),  # Azatutyun on TRIPP
     ],
 )
 def test_footer_and_exports_state_the_same_newest_source_date(frames, register, params, newest):

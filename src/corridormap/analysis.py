@@ -412,3 +412,45 @@ def country_profile(
         km_by_status=km,
         frames=concerned,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Throughput: how much moves, where it is published
+
+#: The measures of ``layers/throughput.csv``: column -> unit as people read it.
+THROUGHPUT_MEASURES: Final = {"mt": "million tonnes", "teu": "TEU"}
+
+
+def throughput_long(frame: pd.DataFrame, corridors: Iterable[str] = ()) -> pd.DataFrame:
+    """``load.load_throughput`` as one row per corridor, series, year and measure (``mt`` or
+    ``teu``) with its value; unpublished values are left out, never drawn as zero. With
+    ``corridors`` (the corridor filter), only their rows. Series are kept apart: they measure
+    different things (a whole route, one railway's containers, one port)."""
+    wanted = set(corridors)
+    rows = frame[frame["corridor"].isin(wanted)] if wanted else frame
+    long = rows.melt(
+        id_vars=["corridor", "series", "year", "as_of", "confidence", "note"],
+        value_vars=list(THROUGHPUT_MEASURES),
+        var_name="measure",
+        value_name="value",
+    ).dropna(subset=["value"])
+    long = long.assign(
+        corridor_label=long["corridor"].map(lambda c: style.label(style.CORRIDOR_STYLES, c)),
+        unit=long["measure"].map(THROUGHPUT_MEASURES),
+    )
+    order = {e.value: i for i, e in enumerate(style.CORRIDOR_STYLES)}
+    long = long.assign(_order=long["corridor"].map(order)).sort_values(
+        ["_order", "series", "measure", "year"], kind="stable"
+    )
+    return long.drop(columns="_order").reset_index(drop=True)
+
+
+def throughput_sources(frame: pd.DataFrame, corridors: Iterable[str] = ()) -> list[str]:
+    """The sources of the throughput rows shown (the corridor filter), each once, in order."""
+    wanted = set(corridors)
+    rows = frame[frame["corridor"].isin(wanted)] if wanted else frame
+    seen: dict[str, None] = {}
+    for urls in rows["source_url"]:
+        for u in urls:
+            seen.setdefault(str(u), None)
+    return list(seen)

@@ -212,3 +212,46 @@ def export_totals(frame: pd.DataFrame) -> alt.LayerChart:
     labels = alt.Chart(long).mark_text(dy=-8).encode(x="year:O", y="total_bcm:Q", text="share:N")
     chart: alt.LayerChart = (bars + labels).properties(height=260)
     return chart
+
+
+def throughput(long: pd.DataFrame, measure: str) -> alt.LayerChart:
+    """One measure (``mt`` or ``teu``) by year, a line and dots per series, coloured by
+    series. Only published values are drawn: a year with no figure is no point (never a zero)
+    and a line joins only consecutive published years. A series keeps its colour in both
+    measures' charts: the colours follow the series of ``long`` (all measures), in order."""
+    series = list(dict.fromkeys(long["series"]))
+    colors = [style.THROUGHPUT_COLORS[i % len(style.THROUGHPUT_COLORS)] for i in range(len(series))]
+    part = long[long["measure"] == measure].assign(
+        year_date=lambda f: pd.to_datetime(f["year"].astype(str) + "-07-01"),
+        gap=lambda f: (f.groupby("series")["year"].diff().fillna(1) != 1).cumsum(),
+    )
+    part = part.assign(segment=part["series"] + "#" + part["gap"].astype(str))
+    unit = str(part["unit"].iloc[0]) if len(part) else measure
+    fmt = ",.3f" if measure == "mt" else ",.0f"
+    shown = [s for s in series if s in set(part["series"])]
+    base = alt.Chart(part).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("value:Q", title=unit),
+        color=alt.Color(
+            "series:N",
+            title=None,
+            scale=alt.Scale(domain=series, range=colors),
+            legend=alt.Legend(orient="top", direction="vertical", labelLimit=320, values=shown),
+        ),
+    )
+    line = base.mark_line().encode(detail="segment:N")
+    dots = base.mark_point(filled=True, size=60).encode(
+        tooltip=[
+            alt.Tooltip("corridor_label:N", title="Corridor"),
+            alt.Tooltip("series:N", title="Series"),
+            alt.Tooltip("year:O", title="Year"),
+            alt.Tooltip("value:Q", title=unit, format=fmt),
+            alt.Tooltip("confidence:N", title="Confidence"),
+            alt.Tooltip("as_of:N", title="Source dated"),
+        ]
+    )
+    title = "Million tonnes by year" if measure == "mt" else "Containers (TEU) by year"
+    chart: alt.LayerChart = (line + dots).properties(
+        height=240, title=alt.TitleParams(title, anchor="start", fontSize=14)
+    )
+    return chart

@@ -42,6 +42,25 @@ def _validate_briefings(paths: Sequence[Path], data_dir: Path) -> int:
     return failed
 
 
+def _validate_tables(data_dir: Path) -> int:
+    """The shipped tables the pages chart (gas exports, throughput): how many fail to load."""
+    failed = 0
+    tables = (
+        (load.GAS_EXPORTS_FILE, load.load_gas_exports, "Azerbaijan's gas exports by year"),
+        (load.THROUGHPUT_FILE, load.load_throughput, "throughput by year per corridor"),
+    )
+    for name, loader, title in tables:
+        path = data_dir / "layers" / name
+        try:
+            frame = loader(data_dir)
+        except DataValidationError as exc:
+            failed += 1
+            print(f"FAIL {path}: {exc}", file=sys.stderr)
+        else:
+            print(f"ok   {path}: {len(frame)} rows ({title})")
+    return failed
+
+
 def _validate(
     paths: Sequence[Path], data_dir: Path, *, repair: bool = False, strict: bool = False
 ) -> int:
@@ -75,6 +94,8 @@ def _validate(
                 continue
         failed += 1
         print(f"FAIL {path}: {err}", file=sys.stderr)
+    if not paths:
+        failed += _validate_tables(data_dir)
     failed += _validate_briefings(briefings, data_dir)
     return EXIT_INVALID if failed else EXIT_OK
 

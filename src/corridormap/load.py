@@ -533,6 +533,50 @@ def load_gas_exports(data_dir: Path | None = None) -> pd.DataFrame:
     return out
 
 
+THROUGHPUT_FILE = "throughput.csv"
+_THROUGHPUT_NUMBERS = ("mt", "teu")
+#: The columns of ``layers/throughput.csv``, in order (the build writes them).
+THROUGHPUT_COLUMNS = (
+    "corridor",
+    "series",
+    "year",
+    *_THROUGHPUT_NUMBERS,
+    "source_url",
+    "as_of",
+    "confidence",
+    "note",
+)
+
+
+def load_throughput(data_dir: Path | None = None) -> pd.DataFrame:
+    """What moves on the corridors by year (million tonnes, TEU; NaN where not published),
+    one row per corridor, series and year, with sources and as_of."""
+    out = _read_table(data_dir, THROUGHPUT_FILE, THROUGHPUT_COLUMNS)
+    who = [f"{s} {y}" for s, y in zip(out["series"], out["year"], strict=True)]
+    problems: list[Problem] = [
+        Problem(THROUGHPUT_FILE, "not a year", feature=w, field="year", got=y)
+        for w, y in zip(who, out["year"], strict=True)
+        if not (len(y) == 4 and y.isdigit())
+    ]
+    for column in _THROUGHPUT_NUMBERS:
+        numbers = pd.to_numeric(out[column].replace("", None), errors="coerce")
+        bad = (out[column].ne("") & numbers.isna()) | (numbers < 0)
+        problems += [
+            Problem(THROUGHPUT_FILE, "not a number of 0 or more", feature=w, field=column, got=v)
+            for w, v, b in zip(who, out[column], bad, strict=True)
+            if b
+        ]
+        out[column] = numbers
+    problems += _sources_and_dates(
+        THROUGHPUT_FILE, zip(who, out["source_url"], out["as_of"], strict=True)
+    )
+    if problems:
+        raise DataValidationError(problems)
+    out["year"] = out["year"].astype(int)
+    out["source_url"] = out["source_url"].map(json.loads)
+    return out
+
+
 EXPECTATIONS_FILE = "expectations.csv"
 
 

@@ -13,7 +13,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
@@ -385,6 +385,36 @@ def gas_export_rows(exports: pd.DataFrame) -> pd.DataFrame:
         frame[label] = frame[label].astype("Float64")
     frame["Europe %"] = frame["Europe %"].astype("Float64")
     return frame
+
+
+def throughput_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """``load.load_throughput`` rows as people read them: the corridor by its label, whole
+    years, million tonnes and TEU as numbers, dates, confidence by its label; None where a
+    figure is not published (the page shows ``MISSING``)."""
+    data: dict[str, Any] = {
+        "Corridor": [style.label(style.CORRIDOR_STYLES, str(c)) for c in frame["corridor"]],
+        "Series": [str(s) for s in frame["series"]],
+        "Year": integers(frame["year"]),
+        "Mt": [number_or_none(v, 3) for v in frame["mt"]],
+        "TEU": [None if is_missing(v) else int(float(v)) for v in frame["teu"]],
+        "As of": [_none_if_missing(date_text(v)) for v in frame["as_of"]],
+        "Confidence": [
+            None if is_missing(v) else code_text("confidence", v) for v in frame["confidence"]
+        ],
+        "Note": [text_or_none(v) for v in frame["note"]],
+        "Sources": [" ".join(map(str, urls or ())) or None for urls in frame["source_url"]],
+    }
+    out = pd.DataFrame(data, index=frame.index)
+    out["Mt"] = out["Mt"].astype("Float64")
+    out["TEU"] = out["TEU"].astype("Int64")
+    return out
+
+
+def sources_line(urls: Iterable[str], register: Mapping[str, str]) -> str:
+    """Markdown "**Sources:** link (date); link (date)": each URL through ``md_link`` (only
+    http(s) becomes a link, its label escaped), with its date from the source register."""
+    parts = [md_link(u) + (f" ({date_text(register[u])})" if u in register else "") for u in urls]
+    return "**Sources:** " + ("; ".join(parts) if parts else MISSING)
 
 
 def _json_value(value: Any) -> Any:

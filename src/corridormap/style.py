@@ -34,6 +34,17 @@ SYMBOL_DARK: Final = {
     "yellow": "#8b830b",
 }
 
+#: The throughput chart's series, one colour each in both panels (Mt and TEU), in the order
+#: the series come in the table; each a line and point colour of 3:1 or more on white.
+THROUGHPUT_COLORS: Final = (
+    OKABE_ITO["blue"],
+    OKABE_ITO["vermillion"],
+    SYMBOL_DARK["bluish_green"],
+    OKABE_ITO["black"],
+    SYMBOL_DARK["reddish_purple"],
+    SYMBOL_DARK["orange"],
+)
+
 SEA: Final = "#d9e6f2"
 LAND: Final = "#f3f0e8"
 LAND_BORDER: Final = "#9c968a"

@@ -40,6 +40,7 @@ from corridormap.build_data.gas import (
 from corridormap.build_data.geojson import COORD_DECIMALS, dumps_collection
 from corridormap.build_data.sources import REFERENCE_COMPILED, Sources, _read_csv
 from corridormap.build_data.summits import build_annotations, build_summits
+from corridormap.build_data.throughput import THROUGHPUT_COLUMNS, THROUGHPUT_SOURCE, throughput_csv
 
 _LAYER_SOURCES: Mapping[str, tuple[str, ...]] = {
     "countries": (
@@ -167,6 +168,14 @@ _TABLES: Mapping[str, tuple[str, str, tuple[str, ...]]] = {
         "Syria by year, as reported from Ministry of Energy figures; Europe's share "
         "computed. Blank means not published.",
         ("data/sources/gas_exports.csv (from the reference fact sheet, §3.1)",),
+    ),
+    "throughput": (
+        "Throughput by year per corridor",
+        "What moves on the corridors where it is published: million tonnes and TEU by year, "
+        "one row per corridor, series (a whole route, one railway's containers, one port) "
+        "and year, with sources. Series measure different things and are not added up. "
+        "Blank means not published.",
+        ("data/sources/throughput.csv",),
     ),
     "expectations": (
         "Expectations that fall due",
@@ -300,6 +309,14 @@ def build_all(data_dir: Path, static_dir: Path | None = None) -> list[Path]:
         count=len(export_rows),
         properties=GAS_EXPORT_COLUMNS,
     )
+    volumes, volume_rows = throughput_csv(data_dir / "sources" / THROUGHPUT_SOURCE, src.dates)
+    out.add_table(
+        "throughput",
+        volumes,
+        newest_as_of=max(r["as_of"] for r in volume_rows),
+        count=len(volume_rows),
+        properties=THROUGHPUT_COLUMNS,
+    )
     expectation_rows = build_expectations(src, layers)
     out.add_table(
         "expectations",
@@ -308,7 +325,7 @@ def build_all(data_dir: Path, static_dir: Path | None = None) -> list[Path]:
         count=len(expectation_rows),
         properties=review.EXPECTATION_COLUMNS,
     )
-    register = _register(data_dir, layers, [*export_rows, *expectation_rows])
+    register = _register(data_dir, layers, [*export_rows, *volume_rows, *expectation_rows])
     out.add_table(
         "sources",
         register,
