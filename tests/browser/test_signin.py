@@ -356,6 +356,26 @@ def _editor_saves(sc: Scene, carol: Person, owner: store.Principal) -> None:
     assert carol.page.get_by_text("Share read-only by link").count() == 0  # the owner's
 
 
+def _signs_out(sc: Scene, person: Person) -> None:
+    """Sign out: Streamlit sends the browser to the provider's end-session page, which comes
+    back to the app; the identity cookie is gone, also for the next page opened."""
+    sc.open(person, "briefings")
+    sidebar = person.page.locator(SIDEBAR)
+    sidebar.get_by_role("button", name="Sign out").click()
+    end = person.page.get_by_role("button", name="End session")
+    signed_out = sidebar.get_by_text("Not signed in")
+    end.or_(signed_out).wait_for()
+    if end.is_visible():
+        end.click()
+    signed_out.wait_for()
+    sc.open(person, "briefings")
+    text = sidebar.inner_text()
+    assert "Not signed in" in text
+    assert person.name not in text
+    cookies = [c["name"] for c in person.page.context.cookies()]
+    assert "_streamlit_user" not in cookies, cookies
+
+
 def test_owner_reader_editor_and_stranger_see_exactly_what_they_should(
     people: dict[str, Person], signin_app: App, provider: Provider, browser: Any
 ) -> None:
@@ -372,6 +392,7 @@ def test_owner_reader_editor_and_stranger_see_exactly_what_they_should(
         _not_seen(sc, dave)  # a stranger
         _not_seen(sc, dave, share="not-the-token")  # with a guessed token
         assert TITLE not in sc.open(bob, "briefings")  # the link holder, without the link
+        _signs_out(sc, dave)
         for person in people.values():  # nothing left the machine, in any of the browsers
             assert person.probe.blocked == [], person.probe.blocked
     finally:
