@@ -105,7 +105,7 @@ def scene_figure(
     top = y - 0.1 / h
     footer = 0.55 / h
     map_w = 0.64
-    ax, frame = map_axes(fig, (x, footer, map_w - x, top - footer), view.view)
+    ax, frame = map_axes(fig, (x, footer, map_w - x, top - footer), view, frames)
     drawn = draw_map(ax, view, frames, frame)
     cx = map_w + 0.02
     col_in = (1 - cx) * w - _MARGIN_IN

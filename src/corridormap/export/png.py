@@ -66,7 +66,7 @@ def view_figure(
     footer_h = 0.5 / h
     top = y - 0.08 / h
     map_rect = (margin, footer_h, 0.78 - margin, top - footer_h)
-    ax, frame = map_axes(fig, map_rect, view.view)
+    ax, frame = map_axes(fig, map_rect, view, frames)
     drawn = draw_map(ax, view, frames, frame)
     legend_ax = fig.add_axes((0.795, footer_h, 0.2, top - footer_h))
     draw_legend(legend_ax, view, fontsize=8)

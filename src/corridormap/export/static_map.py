@@ -27,6 +27,7 @@ import shapely
 from corridormap import catalog, mapbuild, style
 from corridormap.catalog import LayerSpec
 from corridormap.export import labels as lay
+from corridormap.export import views as _views
 from corridormap.export.views import ExportView, named_places
 
 if TYPE_CHECKING:
@@ -432,12 +433,27 @@ def map_room(fig: MplFigure, rect: tuple[float, float, float, float]) -> tuple[f
     return rect[2] * w_in * CSS_PX_PER_IN, rect[3] * h_in * CSS_PX_PER_IN
 
 
+def view_frame(
+    view: ExportView, frames: Mapping[str, gpd.GeoDataFrame], room_px: tuple[float, float]
+) -> Frame:
+    """The frame of an export view in a room of ``room_px`` CSS px: the box a live map
+    reported, exactly; otherwise the box the scene must hold (``views.scene_box``: what its
+    author saw and the story's ends) fitted to this room, as the live map fits it to its own."""
+    box_of = getattr(_views, "scene_box", None)
+    if getattr(view.view, "bounds", None) is None and box_of is not None:
+        return frame_of(mapbuild.fit_bounds(box_of(view, frames), size_px=room_px), room_px)
+    return frame_of(view.view, room_px)
+
+
 def map_axes(
-    fig: MplFigure, rect: tuple[float, float, float, float], view: mapbuild.MapView
+    fig: MplFigure,
+    rect: tuple[float, float, float, float],
+    view: ExportView,
+    frames: Mapping[str, gpd.GeoDataFrame],
 ) -> tuple[Axes, Frame]:
     """An axes for ``view`` in the figure rectangle ``rect``: the whole rectangle, or (for a
     view with reported bounds) the largest box of their shape, centred at the top."""
-    frame = frame_of(view, map_room(fig, rect))
+    frame = view_frame(view, frames, map_room(fig, rect))
     w_in, h_in = fig.get_size_inches()
     fw, fh = frame.size_px[0] / CSS_PX_PER_IN / w_in, frame.size_px[1] / CSS_PX_PER_IN / h_in
     left = rect[0] + (rect[2] - fw) / 2
@@ -752,7 +768,7 @@ def map_picture(
     w = size_in[0]
     with _rc():
         fig = _figure(size_in, dpi)
-        ax, frame = map_axes(fig, (0.0, 0.0, 1 - legend_in / w, 1.0), view.view)
+        ax, frame = map_axes(fig, (0.0, 0.0, 1 - legend_in / w, 1.0), view, frames)
         drawn = draw_map(ax, view, frames, frame)
         legend_ax = fig.add_axes((1 - legend_in / w + 0.1 / w, 0.0, legend_in / w - 0.1 / w, 1.0))
         draw_legend(legend_ax, view, fontsize=8)
