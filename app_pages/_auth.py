@@ -16,10 +16,13 @@ enforces the rules (``corridormap.store``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any, Final
 
 import streamlit as st
+from streamlit import config
 
 from corridormap import present, store
 
@@ -34,6 +37,26 @@ DEFAULT: Final = "default"
 
 # ---------------------------------------------------------------------------------------------
 # Configuration
+
+
+def broken_secrets(paths: Iterable[str]) -> str | None:
+    """What is wrong with the first of Streamlit's secrets files (``secrets.files``) that
+    exists but cannot be read, or None. Streamlit treats such a file as absent, which would
+    quietly turn sign-in off; the app closes the saved briefings instead (``current_principal``).
+    Names the file, not its folder, and not its content."""
+    for path in paths:
+        file = Path(path)
+        if file.suffix != ".toml" or not file.is_file():
+            continue
+        try:
+            tomllib.loads(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            return f"{file.name}: {exc}"
+    return None
+
+
+def _broken_secrets() -> str | None:
+    return broken_secrets(config.get_option("secrets.files") or ())
 
 
 def auth_section() -> Mapping[str, Any] | None:
@@ -114,7 +137,8 @@ def current_principal() -> store.Principal | None:
     """Who acts: ``store.LOCAL`` in local mode (no ``[auth]``), the signed-in user, or None
     when sign-in is configured and nobody is signed in."""
     if not auth_configured():
-        return store.LOCAL
+        # a secrets file that cannot be read may hold [auth]: nobody acts until it is fixed
+        return None if _broken_secrets() else store.LOCAL
     claims = st.user.to_dict()
     if not claims.get("is_logged_in"):
         return None
@@ -167,6 +191,14 @@ def _sign_in_buttons(key: str) -> None:
 def sidebar_control() -> None:
     """Who is signed in, with the sign-in or sign-out button (in the shared sidebar)."""
     if not auth_configured():
+        broken = _broken_secrets()
+        if broken:
+            st.error(
+                "Streamlit's secrets file cannot be read, so sign-in cannot be checked and "
+                f"saved briefings are closed until it is fixed: {present.md_escape(broken)}",
+                icon=":material/error:",
+            )
+            return
         st.caption("Local mode, no sign-in: every saved briefing here is yours.")
         return
     who = current_principal()

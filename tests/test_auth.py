@@ -331,3 +331,38 @@ def test_hostile_names_in_the_sidebar_and_the_sharing_line_are_text(text, shared
     line = next(c.value for c in at.caption if c.value.startswith("Owned by **"))
     owner = line.removeprefix("Owned by **").split("**. ")[0]
     assert _literal(owner, text), owner
+
+
+# -- a secrets file that cannot be read -----------------------------------------------------------
+
+
+def test_broken_secrets_names_the_file_not_its_folder_or_content(tmp_path) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text('[auth]\nredirect_uri = "x"\n', encoding="utf-8")
+    bad = tmp_path / "secrets.toml"
+    bad.write_text('[auth]\ncookie_secret = "hunter2\nclient_id = 3\n', encoding="utf-8")
+    missing = tmp_path / "missing.toml"
+    assert _auth.broken_secrets([str(missing), str(good)]) is None
+    problem = _auth.broken_secrets([str(missing), str(good), str(bad)])
+    assert problem is not None
+    assert problem.startswith("secrets.toml: ")
+    assert str(tmp_path) not in problem
+    assert "hunter2" not in problem
+
+
+def test_a_broken_secrets_file_closes_saved_briefings_instead_of_local_mode(tmp_path) -> None:
+    from streamlit import config  # noqa: PLC0415
+
+    bad = tmp_path / "secrets.toml"
+    bad.write_text("[auth\nclient_id = 1\n", encoding="utf-8")
+    before = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(bad)])
+    try:
+        at = _control(None)
+    finally:
+        config.set_option("secrets.files", before)
+    assert not at.exception
+    assert "principal=None" in _texts(at)  # not the local user
+    assert at.error
+    assert "secrets\\.toml" in at.error[0].value  # escaped markdown
+    assert not at.button
