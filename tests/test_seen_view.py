@@ -77,3 +77,30 @@ def test_the_link_keeps_a_quarter_step_zoom(zoom: float) -> None:
     again, notices = links.parse(links.listed(links.to_params(state)), links.Vocabulary())
     assert notices == []
     assert again.zoom == zoom
+
+
+def test_the_box_of_a_centre_and_zoom_is_what_a_reference_frame_shows() -> None:
+    view = mapbuild.MapView((42.0, 58.0), 4.0)
+    west, south, east, north = mapbuild.view_box(view, (1000.0, 720.0))
+    degrees_per_px = 360 / (256 * 2**4)
+    assert east - west == pytest.approx(1000 * degrees_per_px, abs=1e-3)
+    assert (west + east) / 2 == pytest.approx(58.0, abs=1e-3)
+    assert south < 42.0 < north
+    boxed = mapbuild.MapView((42.0, 58.0), 4.0, (1.0, 2.0, 3.0, 4.0))
+    assert mapbuild.view_box(boxed) == (1.0, 2.0, 3.0, 4.0)  # a seen box is kept as it is
+
+
+def test_scene_3_keeps_both_ends_of_the_middle_corridor_in_its_box(frames, vocab) -> None:
+    from corridormap import briefing, catalog, export  # noqa: PLC0415
+
+    b = briefing.load_briefing(briefing.briefings_dir() / "gabala-2025.yaml", vocab)
+    view = export.scene_view(frames, b, b.scenes[2], vocab)
+    west, south, east, north = export.scene_box(view, frames)
+    legs = view.shown[catalog.CORRIDOR_LEGS.key]
+    lw, _, le, _ = legs.total_bounds
+    assert west <= lw
+    assert east >= le  # Xi'an, the corridor's eastern end
+    nodes = frames[catalog.NODES.key]
+    xian = nodes[nodes["name"].str.startswith("Xi")].geometry.iloc[0]
+    assert west <= xian.x <= east
+    assert south <= xian.y <= north

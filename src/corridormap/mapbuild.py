@@ -1288,6 +1288,21 @@ def moved_from(seen: SeenView, center: Sequence[float], zoom: float, px: float =
     return math.hypot(ax - bx, ay - by) / mpp > px
 
 
+def view_box(
+    view: MapView, size_px: tuple[float, float] = FIT_PX
+) -> tuple[float, float, float, float]:
+    """The lon/lat box (west, south, east, north) a map of ``size_px`` shows at ``view``: what
+    an author who chose a centre and zoom saw, to be fitted to a frame of another size."""
+    if view.bounds is not None:
+        return view.bounds
+    lat, lon = view.center
+    x, y = mercator(lon, lat)
+    mpp = EARTH_M / (256 * 2**view.zoom)
+    west, south = unmercator(x - size_px[0] / 2 * mpp, y - size_px[1] / 2 * mpp)
+    east, north = unmercator(x + size_px[0] / 2 * mpp, y + size_px[1] / 2 * mpp)
+    return (round(west, 4), round(south, 4), round(east, 4), round(north, 4))
+
+
 def union_bounds(
     boxes: Iterable[Sequence[float]],
 ) -> tuple[float, float, float, float] | None:
@@ -1538,6 +1553,74 @@ class FitView(SinglePass):
         self._name = "FitView"
         self.bounds_json = script_json([round(float(v), 4) for v in bounds])
         self.padding = int(padding_px)
+
+
+#: The gap (CSS px) a fitted frame keeps from the map's edges and from the legend.
+FRAME_GAP_PX: Final = 16
+
+
+class FitFrame(SinglePass):
+    """Fits the map to a box (lon/lat) in the browser at the frame's real size, keeping clear
+    of the legend: the legend's box (``.cm-legend``, measured in the page, folded or open) is
+    reserved on the side of the map it stands on, so it never covers what the box holds. A
+    presentation's scene adds it with its groups: each scene is fitted when it is shown, and
+    again when the frame changes size (until someone moves the map)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = window.map || {{ this._parent.get_name() }};
+            if (!map || !map.fitBounds) { return; }
+            var b = {{ this.bounds_json }}, gap = {{ this.gap }};
+            function fit() {
+                if (map._cmMoved) { return; }
+                var box = map.getContainer().getBoundingClientRect();
+                var bounds = L.latLngBounds([[b[1], b[0]], [b[3], b[2]]]);
+                var right = gap, bottom = gap;
+                var legend = map.getContainer().querySelector('.cm-legend');
+                if (legend && legend.offsetWidth) {
+                    // reserve the legend's strip beside or above it, whichever lets the box
+                    // be shown larger
+                    var l = legend.getBoundingClientRect();
+                    var byWidth = box.right - l.left + gap, byHeight = box.bottom - l.top + gap;
+                    var zw = map.getBoundsZoom(bounds, false, L.point(gap + byWidth, 2 * gap));
+                    var zh = map.getBoundsZoom(bounds, false, L.point(2 * gap, gap + byHeight));
+                    if (zw >= zh) { right = byWidth; } else { bottom = byHeight; }
+                }
+                map.fitBounds(bounds, {
+                    paddingTopLeft: [gap, gap], paddingBottomRight: [right, bottom],
+                    animate: false});
+            }
+            // one scene's fit at a time: the newest replaces the one before
+            map._cmMoved = false;
+            map._cmFit = fit;
+            if (!map._cmFitHooked) {
+                map._cmFitHooked = true;
+                map.on('resize', function () { if (map._cmFit) { map._cmFit(); } });
+                var c = map.getContainer();
+                function moved() { map._cmMoved = true; }
+                c.addEventListener('pointerdown', moved);
+                c.addEventListener('wheel', moved);
+            }
+            setTimeout(fit, 0);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: Sequence[float], gap_px: float = FRAME_GAP_PX) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "FitFrame"
+        self.bounds_json = script_json([round(float(v), 4) for v in bounds])
+        self.gap = int(gap_px)
+
+
+def fit_frame_group(bounds: Sequence[float]) -> FeatureGroup:
+    """``FitFrame`` as a feature group, for a live map whose groups change with the scene."""
+    group = FeatureGroup(name="Fit the frame", show=True, control=False)
+    group.add_child(FitFrame(bounds))
+    return group
 
 
 class LandFrame(SinglePass):

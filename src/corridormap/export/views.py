@@ -111,6 +111,31 @@ def fit_view(
     return MapView() if bounds is None else mapbuild.fit_bounds(bounds)
 
 
+def scene_box(
+    view: ExportView, frames: Mapping[str, gpd.GeoDataFrame] | None = None
+) -> tuple[float, float, float, float]:
+    """The box (lon/lat) a scene's map must hold at any frame size: what its author saw (its
+    centre and zoom in the reference frame, ``mapbuild.FIT_PX``, or its fitted features), with
+    the story's ends added: the routes drawn, the highlights, and the corridor legs when the
+    scene picks a corridor or a route (so the Middle Corridor keeps Xi'an in frame)."""
+    boxes = [mapbuild.view_box(view.view)]
+    parts: dict[str, gpd.GeoDataFrame] = {
+        f"route {i}": legs for i, (_, legs, _) in enumerate(view.routes)
+    }
+    parts |= {
+        f"highlight {i}": g
+        for i, g in enumerate(_highlighted(frames or view.shown, view.highlights))
+    }
+    legs = view.shown.get(catalog.CORRIDOR_LEGS.key)
+    if legs is not None and (view.filters.corridor or view.filters.route):
+        parts["legs"] = legs
+    found = mapbuild.content_bounds({k: g for k, g in parts.items() if len(g)})
+    if found is not None:
+        boxes.append(found)
+    box = mapbuild.union_bounds(boxes)
+    return box if box is not None else boxes[0]
+
+
 def make_view(
     frames: Mapping[str, gpd.GeoDataFrame],
     f: Filters,
