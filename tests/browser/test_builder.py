@@ -14,6 +14,7 @@ import pypdf
 import pytest
 from harness import PageProbe, StreamlitServer, wait_for_map
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -72,6 +73,8 @@ def test_build_reorder_edit_present_and_export_a_briefing(
     page.get_by_text("Scene 1 of 3").wait_for()
     saved_id = re.search(r"saved=([0-9a-f]+)", page.url).group(1)  # type: ignore[union-attr]
 
+    probe.wait_quiet(page)
+    page.wait_for_timeout(1000)  # the list's elements are replaced by the editor's
     _reorder_and_edit(page, saved_id)
     _present(page, probe, server, saved_id)
     _export(page, saved_id, tmp_path)
@@ -80,11 +83,12 @@ def test_build_reorder_edit_present_and_export_a_briefing(
 
 def _reorder_and_edit(page: Any, saved_id: str) -> None:
     """The route scene first; then the (now second) map scene's text edited, and saved."""
-    page.locator(f".st-key-scene_{saved_id}_0_1").get_by_role("button", name="Up").click()
+    page.locator(f".st-key-scene_{saved_id}_0_1").get_by_role(
+        "button", name="Up", exact=True
+    ).click()
     page.get_by_text("Scene 1 of 3").wait_for()
     first_title = page.locator(f".st-key-scene_{saved_id}_1_0").get_by_role("textbox", name="Title")
-    first_title.wait_for()
-    assert first_title.input_value() == TITLES[1]
+    expect(first_title).to_have_value(TITLES[1])  # the fields are drawn afresh: wait for it
     text = page.locator(f".st-key-scene_{saved_id}_1_1").get_by_role("textbox", name="Text")
     text.fill("**Edited** on the day. " + PAYLOAD)
     text.press("Tab")
@@ -92,7 +96,7 @@ def _reorder_and_edit(page: Any, saved_id: str) -> None:
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("Saved as revision").wait_for()
     preview = page.locator(f".st-key-scene_{saved_id}_1000_1")  # a save starts fields afresh
-    assert "{{ 7*7 }}" in preview.inner_text()  # shown as text
+    expect(preview).to_contain_text("{{ 7*7 }}")  # shown as text
     assert page.evaluate("window.__pwned") is None
 
 
