@@ -34,6 +34,7 @@ def _close() -> None:
 
 
 def _notice(text: str) -> None:
+    """A line for the next run (markdown: data in it is escaped by the caller)."""
     st.session_state["builder_notice"] = text
 
 
@@ -97,7 +98,7 @@ def _import(who: store.Principal, name: str, raw: bytes) -> None:
         )
         return
     st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
-    _notice(f"Imported as “{new.document.get('title')}”.")
+    _notice(f"Imported as “{present.md_escape(str(new.document.get('title')))}”.")
     _open(new.id)
     st.rerun()
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import streamlit as st
+
 from app_pages import _briefings
-from corridormap import briefing, store
+from corridormap import briefing, present, store
 from corridormap._errors import DataValidationError, Problem
 
 GUEST = _briefings.GUEST
@@ -71,8 +73,11 @@ def choices(saved_id: str | None, share: str | None) -> dict[str, Choice]:
         try:
             for b in _briefings.the_store().list(who):
                 out[f"saved:{b.id}"] = Choice(b.title, _saved_loader(who, b.id, None), False)
-        except store.StoreError:
-            pass  # the shipped briefings still show; the Briefings page says what is wrong
+        except store.StoreError as exc:  # the shipped briefings still show
+            st.warning(
+                f"Your saved briefings could not be read: {present.md_escape(str(exc))}",
+                icon=":material/error:",
+            )
     if saved_id and f"saved:{saved_id}" not in out:
         try:
             saved = _briefings.the_store().get(who or GUEST, saved_id, share_token=share)

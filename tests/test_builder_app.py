@@ -348,6 +348,20 @@ def test_a_yaml_file_is_imported_and_opened(db):
     assert "Imported as" in texts(at)
 
 
+def test_an_imported_hostile_title_is_shown_as_text(db):
+    at = page(BRIEFINGS)
+    title = "[x](javascript:alert(1)) <img src=x onerror=alert(1)> {{ 7*7 }}"
+    raw = f"title: '{title}'\nscenes:\n  - title: t\n    text: t\n".encode()
+    uploader(at).upload("{{7*7}}.yaml", raw, "application/yaml").run()
+    ok(at)
+    (success,) = at.success
+    assert "](javascript" not in success.value
+    assert not re.search(r"(?<!\\)<img", success.value)
+    assert title in success.value.replace("\\", "")
+    (summary,) = db.list(store.LOCAL)
+    assert summary.title == title
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
