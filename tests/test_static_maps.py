@@ -284,3 +284,29 @@ def test_fitted_text_is_never_wider_than_its_room(size):
     font = ImageFont.truetype(findfont(FontProperties(family="DejaVu Sans", weight="bold")), 100)
     for line in lines:
         assert font.getlength(line) * got / 100 <= 5.0 * 72 + 0.5, line
+
+
+def test_a_linked_view_keeps_its_centre_and_zoom_and_a_scene_keeps_its_ends(frames, vocab):
+    """A link's own centre and zoom are the export's (a corridor filter does not widen it);
+    a scene of the Middle Corridor holds its whole length (Xi'an, its eastern end, in frame)."""
+    state, notices = links.parse(
+        {"corridor": ["middle_corridor"], "lat": ["40.5"], "lon": ["49.8"], "zoom": ["7"]}, vocab
+    )
+    assert not notices
+    _, drawn = render_png(export.state_view(frames, state), frames)
+    mpp = mapbuild.EARTH_M / (256 * 2**7)
+    assert (drawn.frame.x1 - drawn.frame.x0) / drawn.frame.size_px[0] == pytest.approx(mpp)
+    west, south, east, north = drawn.frame.bounds
+    assert west < 49.8 < east
+    assert south < 40.5 < north
+    b = briefing.load_briefing(MIDDLE, vocab)
+    view = export.briefing_views(frames, b, vocab)[0]
+    legs = view.shown[catalog.CORRIDOR_LEGS.key]
+    lon0, lat0, lon1, lat1 = legs.total_bounds
+    _, drawn = render_png(view, frames)
+    west, south, east, north = drawn.frame.bounds
+    if hasattr(export, "scene_box"):  # the scene's box, fitted to the export's frame
+        assert west <= lon0
+        assert lon1 <= east
+        assert south <= lat0
+        assert lat1 <= north

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, Literal
+from urllib.parse import parse_qs
 
 import geopandas as gpd
 import shapely
@@ -438,9 +439,11 @@ def view_frame(
 ) -> Frame:
     """The frame of an export view in a room of ``room_px`` CSS px: the box a live map
     reported, exactly; otherwise the box the scene must hold (``views.scene_box``: what its
-    author saw and the story's ends) fitted to this room, as the live map fits it to its own."""
+    author saw and the story's ends) fitted to this room, as the live map fits it to its own;
+    a view whose link sets a zoom (one the user framed) keeps its centre and zoom."""
     box_of = getattr(_views, "scene_box", None)
-    if getattr(view.view, "bounds", None) is None and box_of is not None:
+    framed = "zoom" in parse_qs(view.link.lstrip("?"))  # a view the user framed keeps it
+    if getattr(view.view, "bounds", None) is None and box_of is not None and not framed:
         return frame_of(mapbuild.fit_bounds(box_of(view, frames), size_px=room_px), room_px)
     return frame_of(view.view, room_px)
 
