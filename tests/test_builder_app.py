@@ -12,7 +12,8 @@ import pytest
 from appsession import app_test
 from streamlit.testing.v1 import AppTest
 
-from corridormap import briefing, store
+from app_pages import _state
+from corridormap import briefing, mapbuild, store
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEFINGS = "app_pages/briefings.py"
@@ -101,6 +102,21 @@ def test_a_view_from_the_map_starts_a_briefing_and_the_corridors_page_adds_a_sce
     ]
     assert saved.document["scenes"][1]["show"] == "chart:km_by_status"
     assert saved.revision == 2
+
+
+def test_the_map_as_the_user_moved_it_is_the_scenes_view(db):
+    at = app_test(90)
+    at.session_state[_state.SEEN_KEY] = {
+        "map": _state.EXPLORER_MAP_KEY,
+        "view": mapbuild.SeenView(40.4093, 49.8671, 7.25, (47.0, 38.9, 52.7, 41.9), (640, 620)),
+    }
+    at.run()
+    at.text_input(key="cap_map_new").input("Baku close up")
+    at.button(key="cap_map_add").click().run()
+    ok(at)
+    (summary,) = db.list(store.LOCAL)
+    (scene,) = db.get(store.LOCAL, summary.id).document["scenes"]
+    assert scene["view"] == {"center": [40.4093, 49.8671], "zoom": 7}
 
 
 def test_a_capture_after_someone_elses_save_adds_to_their_version(db):
