@@ -31,7 +31,7 @@ from corridormap.export.views import (
 
 #: Characters XML 1.0 cannot hold (control characters but tab and newline, lone surrogates).
 _NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_MAP_IN: Final = (8.4, 5.7)
+_MAP_IN: Final = (8.9, 5.7)
 _SOURCES_PER_SLIDE: Final = 16
 #: python-pptx's fitting breaks lines only between words: a text with a longer word (a URL)
 #: keeps its size, and PowerPoint wraps it.

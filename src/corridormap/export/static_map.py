@@ -763,7 +763,7 @@ def map_picture(
     frames: Mapping[str, gpd.GeoDataFrame],
     size_in: tuple[float, float],
     dpi: int = 144,
-    legend_in: float = 2.6,
+    legend_in: float = 2.3,
 ) -> tuple[bytes, Drawn]:
     """The map alone with its legend beside it, as a PNG (for slides): and what it drew."""
     import io  # noqa: PLC0415
@@ -774,7 +774,7 @@ def map_picture(
         ax, frame = map_axes(fig, (0.0, 0.0, 1 - legend_in / w, 1.0), view, frames)
         drawn = draw_map(ax, view, frames, frame)
         legend_ax = fig.add_axes((1 - legend_in / w + 0.1 / w, 0.0, legend_in / w - 0.1 / w, 1.0))
-        draw_legend(legend_ax, view, fontsize=8)
+        draw_legend(legend_ax, view, fontsize=7.5)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
     return buf.getvalue(), drawn
