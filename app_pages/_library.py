@@ -142,6 +142,8 @@ def _purge(who: store.Principal, id_: str) -> None:
     except store.StoreError as exc:
         _fail(exc, "Not deleted")
         return
+    if (st.session_state.get("builder_deleted") or ("",))[0] == id_:
+        del st.session_state["builder_deleted"]  # nothing left to undo
     _notice("Deleted for good.")
 
 

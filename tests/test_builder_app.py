@@ -181,6 +181,7 @@ def test_delete_goes_to_the_trash_with_an_undo_and_the_trash_deletes_for_good(db
     at.button(key=f"trash_purge_{one.id}").click().run()
     ok(at)
     assert db.trash(store.LOCAL) == []
+    assert "is in the trash" not in texts(at)  # nothing left to undo
     assert db.list(store.LOCAL) == []
 
 
@@ -217,6 +218,22 @@ def test_edit_reorder_remove_and_save_make_one_revision(db):
     assert now.document["scenes"][1]["text"] == "**Bold** claim"
     assert now.revision == 2
     assert "Saved as revision 2." in texts(at)
+
+
+def test_recapture_gives_a_scene_the_view_last_shown_and_keeps_its_words(db):
+    saved = make(db, "Kept title", "Other")
+    at = page(BRIEFINGS, {"saved": saved.id})
+    assert "the view last shown: All corridors" in at.button(key=f"ed_{saved.id}_0_s0_again").help
+    at.switch_page("app_pages/gas.py").run()
+    at.switch_page(BRIEFINGS).run()
+    ok(at)
+    at.button(key=f"ed_{saved.id}_0_s0_again").click().run()
+    at.button(key="editor_save").click().run()
+    ok(at)
+    scene = db.get(store.LOCAL, saved.id).document["scenes"][0]
+    assert (scene["title"], scene["text"]) == ("Kept title", "Text.")
+    assert scene["show"] == "chart:destinations"
+    assert scene["filters"]["layers"] == ["gas_destinations", "pipelines"]
 
 
 def test_problems_block_the_save_and_are_named(db):
