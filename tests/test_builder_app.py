@@ -412,3 +412,20 @@ def test_a_bad_yaml_file_is_refused_with_the_files_messages(db, raw, message):
     assert message in error.value.replace("\\", "")
     assert db.list(store.LOCAL) == []
     assert "saved" not in at.query_params
+
+
+def test_hostile_scene_values_are_named_as_text_not_used(db):
+    bad = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) {{ 7*7 }}"
+    scene = scene_doc("Values", filters={"corridor": bad}, highlight=[f"nodes:{bad}"])
+    scene["show"] = f"route:{bad}"
+    saved = db.create(store.LOCAL, {"title": "Values", "scenes": [scene]})
+    for at in (page(PRESENT, {"saved": saved.id}), page(BRIEFINGS, {"saved": saved.id})):
+        (error,) = at.error
+        text = error.value
+        plain = text.replace("\\", "")
+        assert 'scene 1 "Values", filters.corridor: not a known corridor' in plain
+        assert 'scene 1 "Values", highlight' in plain
+        assert 'scene 1 "Values", show' in plain
+        assert "<img src=x onerror=alert(1)> [x](javascript" in plain  # named, as text
+        assert "](javascript" not in text
+        assert not re.search(r"(?<!\\)<img", text)
