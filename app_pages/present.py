@@ -1,6 +1,8 @@
 """Presentation: a briefing scene by scene on a full-width map, with next/previous and a link.
 
-The link holds the briefing and the scene (``?briefing=gabala-2025&scene=3``); the buttons
+The link holds the briefing and the scene (``?briefing=gabala-2025&scene=3`` for a shipped
+file, ``?saved=<id>&scene=3`` for a saved briefing, with ``&share=<token>`` when it was opened
+by a shared link; ``_showable`` lists what this user may present); the buttons
 (and the arrow keys, through Streamlit's button shortcuts) change the link. One st_folium
 component with a fixed key and the shared base map stays mounted: only its overlays, centre
 and zoom change between scenes, so the map does not go blank.
