@@ -113,18 +113,23 @@ def scene_figure(
     cy = top
     if view.text:
         lines, size = fit_text(
-            md_to_plain(view.text), col_in, 12, max_lines=_lines_in(avail * 0.45, 9), min_pt=8
+            md_to_plain(view.text),
+            col_in,
+            12,
+            max_lines=_lines_in(avail * (0.32 if has_extra(show) else 0.45), 9),
+            min_pt=7 if has_extra(show) else 8,
         )
         cy = write_lines(fig, cx, cy, lines, size)
     lines, size = fit_text(view.description, col_in, 9, max_lines=4, min_pt=7)
     cy = write_lines(fig, cx, cy - 0.08 / h, lines, size, style="italic", color="#444444")
-    if has_extra(show) and cy - footer > 3.2 / h:
-        chart_h = min(2.2 / h, (cy - footer) / 2)
+    if has_extra(show) and cy - footer > 2.6 / h:  # the scene's chart or table goes first
+        head = (0.3 if show == "table" else 0.6) / h  # its title (and the chart's legend)
+        chart_h = min(2.0 / h, (cy - footer - head - 0.4 / h) * 0.55)
         left = 0.1 if show == "table" else 0.24  # room for the bars' names
-        chart = fig.add_axes((cx + left * (1 - cx - x), cy - 0.3 / h - chart_h,
+        chart = fig.add_axes((cx + left * (1 - cx - x), cy - head - chart_h,
                               (1 - left) * (1 - cx - x), chart_h))  # fmt: skip
         if draw_extra(chart, show, view, frames):
-            cy -= chart_h + 0.7 / h
+            cy -= head + chart_h + 0.4 / h
         else:
             chart.remove()
     legend_ax = fig.add_axes((cx, footer, 1 - cx - x, max(0.05, cy - 0.1 / h - footer)))

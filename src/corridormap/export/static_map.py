@@ -654,10 +654,12 @@ def _fitted_legend(
             if i in headings:
                 text.set_fontweight("bold")
         box = legend.get_window_extent(renderer)
-        if (box.height <= room.height and box.width <= room.width * 1.02) or size <= 5:
+        if (box.height <= room.height and box.width <= room.width * 1.02) or (
+            size <= 5 and ncol == 3
+        ):
             return
-        if ncol == 1 and size <= fontsize - 1.5:
-            ncol, size = 2, fontsize
+        if size <= fontsize - 1.5 and ncol < 3:
+            ncol, size = ncol + 1, fontsize
         else:
             size -= 0.5
         legend.remove()
