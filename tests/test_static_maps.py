@@ -310,3 +310,32 @@ def test_a_linked_view_keeps_its_centre_and_zoom_and_a_scene_keeps_its_ends(fram
         assert lon1 <= east
         assert south <= lat0
         assert lat1 <= north
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_a4_pack_names_the_same_places(frames, vocab, tmp_path):
+    """A4 landscape (for print): the same slides on A4 pages, every named place as text."""
+    import pypdf  # noqa: PLC0415
+
+    b = briefing.load_briefing(MIDDLE, vocab)
+    views = export.briefing_views(frames, b, vocab)
+    data, drawn = render_pdf(b, views, frames, "a4")
+    pdf = tmp_path / "a4.pdf"
+    pdf.write_bytes(data)
+    for page in pypdf.PdfReader(pdf).pages:
+        assert float(page.mediabox.width) / float(page.mediabox.height) == pytest.approx(
+            297 / 210, rel=0.01
+        )
+    for number, (view, d) in enumerate(zip(views, drawn, strict=True), start=2):
+        check_labels(d, view, frames)
+        text = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), "-raw", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        flat = " ".join(text.split())
+        for name in expected_names(view, frames, d.frame.bounds):
+            assert " ".join(name.split()) in flat, (number, name)
+    with pytest.raises(ValueError, match="page must be one of"):
+        render_pdf(b, views, frames, "letter")

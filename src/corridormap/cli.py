@@ -118,7 +118,7 @@ def _export_briefing(args: argparse.Namespace, data_dir: Path, frames: Any) -> b
         print(f"note {skipped} (left out)", file=sys.stderr)
     views = export.briefing_views(frames, b, vocab, register=load.load_source_register(data_dir))
     if args.format == "pdf":
-        return export.pdf_briefing(b, views, frames)
+        return export.pdf_briefing(b, views, frames, args.page)
     if args.format == "pptx":
         return export.pptx_briefing(b, views, frames)
     if args.format == "html":
@@ -687,6 +687,12 @@ def _export_parser(sub: Any) -> None:
     )
     e.add_argument("--format", required=True, choices=("pdf", "pptx", "html", "png"))
     e.add_argument("-o", "--output", required=True, type=Path, help="the file to write")
+    e.add_argument(
+        "--page",
+        choices=("16:9", "a4"),
+        default="16:9",
+        help="PDF page: 16:9 slides (default) or A4 landscape for print",
+    )
     e.add_argument(
         "--dpi",
         type=_dpi,

@@ -19,6 +19,7 @@ from corridormap.escape import is_web_url
 from corridormap.export.extras import draw_extra, has_extra
 from corridormap.export.png import source_line
 from corridormap.export.static_map import (
+    A4_IN,
     SLIDE_IN,
     Drawn,
     _figure,
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 
 
 PDF_PAGE_IN: Final = SLIDE_IN  # 16:9 slides
+#: Page sizes by name: 16:9 slides (the default) and A4 landscape, for print.
+PAGES: Final = {"16:9": SLIDE_IN, "a4": A4_IN}
 _MARGIN_IN: Final = 0.4
 
 
@@ -57,9 +60,11 @@ def _lines_in(height_in: float, size: float) -> int:
     return max(1, int(height_in * 72 / (size * 1.3)))
 
 
-def _title_page(b: briefing.Briefing, views: Sequence[ExportView]) -> MplFigure:
-    w, h = PDF_PAGE_IN
-    fig = _figure(PDF_PAGE_IN, 100)
+def _title_page(
+    b: briefing.Briefing, views: Sequence[ExportView], page: tuple[float, float] = PDF_PAGE_IN
+) -> MplFigure:
+    w, h = page
+    fig = _figure(page, 100)
     x, room = _MARGIN_IN / w, w - 2 * _MARGIN_IN
     lines, size = fit_text(b.title, room, 32, max_lines=3, min_pt=16, weight="bold")
     y = write_lines(fig, x, 1 - 0.9 / h, lines, size, fontweight="bold")
@@ -93,11 +98,13 @@ def scene_figure(
     total: int,
     frames: Mapping[str, gpd.GeoDataFrame],
     show: str | None = None,
+    *,
+    page: tuple[float, float] = PDF_PAGE_IN,
 ) -> tuple[MplFigure, Drawn]:
     """One scene as a 16:9 slide: title block, map, text, the scene's chart or table (``show``),
     short legend, source credit."""
-    w, h = PDF_PAGE_IN
-    fig = _figure(PDF_PAGE_IN, 100)
+    w, h = page
+    fig = _figure(page, 100)
     x, room = _MARGIN_IN / w, w - 2 * _MARGIN_IN
     y = write_lines(fig, x, 1 - 0.25 / h, [f"Scene {number} of {total}"], 10, color="#666666")
     lines, size = fit_text(view.title, room, 22, max_lines=2, min_pt=13, weight="bold")
@@ -163,8 +170,10 @@ def appendix_refs(views: Sequence[ExportView]) -> list[tuple[SourceRef, tuple[in
 _APPENDIX_PT: Final = 8.0
 
 
-def _appendix_pages(views: Sequence[ExportView]) -> list[MplFigure]:
-    w, h = PDF_PAGE_IN
+def _appendix_pages(
+    views: Sequence[ExportView], page: tuple[float, float] = PDF_PAGE_IN
+) -> list[MplFigure]:
+    w, h = page
     col_in = (w - 2 * _MARGIN_IN - 0.3) / 2
     entries: list[list[str]] = []
     for ref, scenes in appendix_refs(views):
@@ -185,7 +194,7 @@ def _appendix_pages(views: Sequence[ExportView]) -> list[MplFigure]:
     pages_cols = [cols[i : i + 2] for i in range(0, len(cols), 2)] or [[["No sources."]]]
     pages = []
     for i, page_cols in enumerate(pages_cols, start=1):
-        fig = _figure(PDF_PAGE_IN, 100)
+        fig = _figure(page, 100)
         head = f"Sources appendix ({i} of {len(pages_cols)})"
         y = write_lines(fig, _MARGIN_IN / w, 1 - 0.35 / h, [head], 16, fontweight="bold")
         for c, col in enumerate(page_cols):
@@ -199,29 +208,35 @@ def pdf_briefing(
     b: briefing.Briefing,
     views: Sequence[ExportView],
     frames: Mapping[str, gpd.GeoDataFrame],
+    page: str = "16:9",
 ) -> bytes:
-    """The briefing pack as 16:9 slides: a cover, a slide per scene, a sources appendix."""
-    return render_pdf(b, views, frames)[0]
+    """The briefing pack as slides (``page``: "16:9", or "a4" landscape for print): a cover,
+    a slide per scene, a sources appendix."""
+    return render_pdf(b, views, frames, page)[0]
 
 
 def render_pdf(
     b: briefing.Briefing,
     views: Sequence[ExportView],
     frames: Mapping[str, gpd.GeoDataFrame],
+    page: str = "16:9",
 ) -> tuple[bytes, list[Drawn]]:
     """The pack and what each scene's map drew (the labels, their boxes, the frame)."""
     from matplotlib.backends.backend_pdf import PdfPages  # noqa: PLC0415
 
+    if page not in PAGES:
+        raise ValueError(f"page must be one of {', '.join(PAGES)}, got {page!r}")
+    size = PAGES[page]
     buf = io.BytesIO()
     drawn: list[Drawn] = []
     with _rc(), PdfPages(buf, metadata={"Title": b.title, "Creator": "corridormap"}) as pdf:
-        pdf.savefig(_title_page(b, views))
+        pdf.savefig(_title_page(b, views, size))
         shows = [s.show for s in b.scenes] if len(b.scenes) == len(views) else []
         for number, view in enumerate(views, start=1):
             show = shows[number - 1] if shows else None
-            fig, d = scene_figure(view, number, len(views), frames, show)
+            fig, d = scene_figure(view, number, len(views), frames, show, page=size)
             drawn.append(d)
             pdf.savefig(fig)
-        for page in _appendix_pages(views):
-            pdf.savefig(page)
+        for fig in _appendix_pages(views, size):
+            pdf.savefig(fig)
     return buf.getvalue(), drawn
