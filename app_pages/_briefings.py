@@ -114,7 +114,8 @@ def downloads(b: briefing.Briefing, view: export.ExportView, frames: Any, *, key
         )
 
     stem = b.key
-    a, c, p, d, _ = st.columns([1, 1, 1, 1, 2])
+    # one row that wraps, each button as wide as its label (columns cut the labels short)
+    a = c = p = d = st.container(horizontal=True, wrap=True, key=f"{key}_downloads")
     a.download_button(
         "Briefing (HTML, offline)",
         data=lambda: export.html_briefing(b, views(), frames),

@@ -412,7 +412,9 @@ def _present_and_export(saved: store.SavedBriefing, d: dict[str, Any]) -> None:
     if isinstance(checked, DataValidationError):
         _briefings.problems(checked, "The saved version cannot be presented")
         return
-    link_col, yaml_col, _ = st.columns([1, 1, 3])
+    link_col = yaml_col = st.container(
+        horizontal=True, vertical_alignment="center", key="editor_present_row"
+    )
     params = _present_params(saved.id, st.query_params.get("share"))
     link_col.page_link(
         _briefings.PRESENT_PAGE,
@@ -435,6 +437,7 @@ def _present_and_export(saved: store.SavedBriefing, d: dict[str, Any]) -> None:
         list(scenes),
         format_func=lambda n: f"{n}. {scenes[n].title}",
         key=f"png_scene_{saved.id}",
+        width=480,
     )
     view = _briefings.scene_export_view(checked, scenes[int(number)])
     _briefings.downloads(checked, view, _data.layers().frames, key="editor")
