@@ -429,3 +429,12 @@ def test_hostile_scene_values_are_named_as_text_not_used(db):
         assert "<img src=x onerror=alert(1)> [x](javascript" in plain  # named, as text
         assert "](javascript" not in text
         assert not re.search(r"(?<!\\)<img", text)
+
+
+def test_a_database_that_cannot_be_opened_is_said_and_the_pages_keep_working(tmp_path, monkeypatch):
+    monkeypatch.setenv("CORRIDORMAP_DATABASE_URL", f"sqlite:///{tmp_path}")  # a folder
+    for path in ("app_pages/explorer.py", BRIEFINGS, PRESENT):
+        at = page(path, {"briefing": "gabala-2025"} if path == PRESENT else None)
+        shown = texts(at)
+        assert "could not be read" in shown, path
+    assert [m.value for m in at.main.markdown if m.value.startswith("### ")]  # a scene shows
