@@ -438,3 +438,21 @@ def test_a_database_that_cannot_be_opened_is_said_and_the_pages_keep_working(tmp
         shown = texts(at)
         assert "could not be read" in shown, path
     assert [m.value for m in at.main.markdown if m.value.startswith("### ")]  # a scene shows
+
+
+def test_a_shared_link_presents_read_only_and_nothing_without_its_token(db):
+    alice = store.Principal("https://id.example|alice", "alice@example.org", "Alice")
+    doc = {"title": "Alice's", "scenes": [scene_doc("Hers")]}
+    theirs = db.create(alice, doc)
+    token = db.set_link_sharing(alice, theirs.id, True)
+    at = page(PRESENT, {"saved": theirs.id, "share": token})
+    assert [m.value for m in at.main.markdown if m.value.startswith("### ")] == ["### Hers"]
+    assert "Alice's (shared)" in at.main.selectbox[0].options
+    assert at.query_params["share"] == token  # kept in the link
+    at = page(BRIEFINGS, {"saved": theirs.id, "share": token})
+    assert not [b for b in at.button if b.key == "editor_save"]
+    assert field(at, "_s0_title").disabled
+    assert "you may read it, not edit it" in texts(at)
+    at = page(PRESENT, {"saved": theirs.id})
+    assert "no such briefing (or not shared with you)" in texts(at).replace("\\", "")
+    assert db.list(store.LOCAL) == []  # nothing of hers became the local user's
