@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _auth, _briefings, _data, _first, _state
-from corridormap import capture, present, routing, store
+from corridormap import capture, catalog, present, routing, store
 from corridormap._errors import DataValidationError
 from corridormap.filters import Filters
 
@@ -143,7 +143,9 @@ def from_map(state: Any, description: str) -> None:
         zoom=float(zoom),
         select=_selected(),
     )
-    add_view(view, key="map")
+    own = [k for k in state.filters.layers if k not in catalog.layer_keys()]
+    note = "Your own layers stay in this session: the scene shows the shipped ones." if own else ""
+    add_view(view, key="map", note=note)
 
 
 def from_routes(plan: routing.Plan, description: str) -> None:

@@ -143,6 +143,13 @@ def test_a_default_filter_set_says_nothing_and_every_layer_list_is_a_list():
     assert one["filters"] == {"layers": ["nodes"]}
 
 
+def test_a_users_own_layers_are_left_out_of_the_scene(vocab):
+    f = Filters(layers=("countries", "corridors", "user-1-my-file"))
+    got = capture.scene(capture.PageView("map", f, "Mine"))
+    assert got["filters"] == {"layers": ["countries", "corridors"]}
+    briefing.parse_document(capture.new_document("T", got), vocab, "k")  # valid
+
+
 def test_recapture_keeps_the_title_and_text_and_takes_the_new_view():
     old = {"title": "Kept", "text": "Also kept", "show": "table", "highlight": ["nodes:baku"]}
     view = capture.PageView("gas", Filters(asof=GABALA), "Gas")

@@ -10,7 +10,7 @@ state, this module writes the scene, ``briefing.parse_briefing`` checks it like 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Final, Literal
 
@@ -99,7 +99,9 @@ def scene(view: PageView, *, title: str = "", text: str = "") -> dict[str, Any]:
         "title": title.strip() or default_title(view),
         "text": text.strip() or (view.description or PAGES[view.page]),
     }
-    values = _filter_values(f)
+    # a user's own layers live in their session only: a briefing names the shipped ones
+    shipped = tuple(k for k in f.layers if k in catalog.layer_keys())
+    values = _filter_values(replace(f, layers=shipped))
     if values:
         out["filters"] = values
     out["view"] = _view(view)
