@@ -145,8 +145,9 @@ def test_a_default_filter_set_says_nothing_and_every_layer_list_is_a_list():
 
 def test_a_users_own_layers_are_left_out_of_the_scene(vocab):
     f = Filters(layers=("countries", "corridors", "user-1-my-file"))
-    got = capture.scene(capture.PageView("map", f, "Mine"))
+    got = capture.scene(capture.PageView("map", f, "Mine", select="user-1-my-file:3"))
     assert got["filters"] == {"layers": ["countries", "corridors"]}
+    assert "highlight" not in got
     briefing.parse_document(capture.new_document("T", got), vocab, "k")  # valid
 
 

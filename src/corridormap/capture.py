@@ -105,8 +105,8 @@ def scene(view: PageView, *, title: str = "", text: str = "") -> dict[str, Any]:
     if values:
         out["filters"] = values
     out["view"] = _view(view)
-    if view.select and ":" in view.select:
-        out["highlight"] = [view.select]
+    if view.select and view.select.partition(":")[0] in catalog.layer_keys():
+        out["highlight"] = [view.select]  # (a feature of a user's own layer: not kept)
     if show is not None:
         out["show"] = show
     return out
