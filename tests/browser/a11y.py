@@ -46,6 +46,7 @@ PAGES = {
     "Country profile": "country?country=AZE",
     "Data & sources": "data",
     "Present a briefing": "present",
+    "Briefings": "briefings",
 }
 #: How many maps each page draws (pages not named draw none).
 MAPS = {
