@@ -152,3 +152,51 @@ def test_a_zoomed_and_panned_view_is_in_the_link_and_the_html_export(
     problems = probe.problems()
     for kind in ("blocked (off-machine)", "HTTP errors", "console errors", "page errors"):
         assert problems[kind] == [], (kind, problems[kind])
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1440, 900)])
+def test_the_presentation_fits_scene_3_from_turkey_to_xian_clear_of_the_legend(
+    browser: Any, probe: PageProbe, server: StreamlitServer, size: tuple[int, int]
+) -> None:
+    """Scene 3 (the Middle Corridor) at a real screen size: both ends of the corridor are in
+    the map's own bounds, and the legend's box covers neither end (both measured in the page:
+    Leaflet's bounds and latLngToContainerPoint, the legend's client rectangle)."""
+    from corridormap import catalog, load  # noqa: PLC0415
+
+    nodes = load.load_all().frames[catalog.NODES.key]
+    ends = {
+        name: (float(g.y), float(g.x))
+        for name, g in zip(nodes["name"], nodes.geometry, strict=True)
+        if name.startswith(("Xi", "Istanbul"))
+    }
+    assert len(ends) >= 2, ends
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    probe.attach(context, page)
+    try:
+        open_settled(page, probe, server.url + "present?briefing=gabala-2025&scene=3")
+        page.wait_for_timeout(1500)  # the fit runs once the scene's groups are drawn
+        frame = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
+        placed = frame.evaluate(
+            """(ends) => {
+                const m = window.map, b = m.getBounds(), c = m.getContainer();
+                const out = {};
+                for (const [name, [lat, lon]] of Object.entries(ends)) {
+                    const p = m.latLngToContainerPoint([lat, lon]);
+                    out[name] = {inside: b.contains([lat, lon]), x: p.x, y: p.y};
+                }
+                const l = c.querySelector('.cm-legend').getBoundingClientRect();
+                const r = c.getBoundingClientRect();
+                out.legend = {x0: l.left - r.left, y0: l.top - r.top,
+                              x1: l.right - r.left, y1: l.bottom - r.top};
+                return out;
+            }""",
+            ends,
+        )
+    finally:
+        context.close()
+    legend = placed.pop("legend")
+    for name, p in placed.items():
+        assert p["inside"], (name, size, p)
+        under = legend["x0"] <= p["x"] <= legend["x1"] and legend["y0"] <= p["y"] <= legend["y1"]
+        assert not under, (name, size, p, legend)

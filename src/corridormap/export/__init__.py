@@ -36,6 +36,7 @@ from corridormap.export.views import (
     scene_view,
     sources,
     state_view,
+    story_box,
     vocabulary,
 )
 
@@ -65,6 +66,7 @@ __all__ = [
     "scene_view",
     "sources",
     "state_view",
+    "story_box",
     "view_map",
     "vocabulary",
 ]

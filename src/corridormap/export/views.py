@@ -111,6 +111,22 @@ def fit_view(
     return MapView() if bounds is None else mapbuild.fit_bounds(bounds)
 
 
+def story_box(
+    view: ExportView, frames: Mapping[str, gpd.GeoDataFrame] | None = None
+) -> tuple[float, float, float, float] | None:
+    """The box of a scene's story's ends alone: the routes drawn, the highlights, and the
+    corridor legs when the scene picks a corridor or a route (None when there are none)."""
+    parts: dict[str, gpd.GeoDataFrame] = {
+        f"route {i}": legs for i, (_, legs, _) in enumerate(view.routes)
+    }
+    marked = _highlighted(frames or view.shown, view.highlights)
+    parts |= {f"highlight {i}": g for i, g in enumerate(marked)}
+    legs = view.shown.get(catalog.CORRIDOR_LEGS.key)
+    if legs is not None and (view.filters.corridor or view.filters.route):
+        parts["legs"] = legs
+    return mapbuild.content_bounds({k: g for k, g in parts.items() if len(g)})
+
+
 def scene_box(
     view: ExportView, frames: Mapping[str, gpd.GeoDataFrame] | None = None
 ) -> tuple[float, float, float, float]:
@@ -119,17 +135,7 @@ def scene_box(
     the story's ends added: the routes drawn, the highlights, and the corridor legs when the
     scene picks a corridor or a route (so the Middle Corridor keeps Xi'an in frame)."""
     boxes = [mapbuild.view_box(view.view)]
-    parts: dict[str, gpd.GeoDataFrame] = {
-        f"route {i}": legs for i, (_, legs, _) in enumerate(view.routes)
-    }
-    parts |= {
-        f"highlight {i}": g
-        for i, g in enumerate(_highlighted(frames or view.shown, view.highlights))
-    }
-    legs = view.shown.get(catalog.CORRIDOR_LEGS.key)
-    if legs is not None and (view.filters.corridor or view.filters.route):
-        parts["legs"] = legs
-    found = mapbuild.content_bounds({k: g for k, g in parts.items() if len(g)})
+    found = story_box(view, frames)
     if found is not None:
         boxes.append(found)
     box = mapbuild.union_bounds(boxes)
