@@ -64,15 +64,22 @@ def sync(d: dict[str, Any], id_: str) -> None:
     """Take what the fields hold now into the draft (a button's callback runs before the page
     reads its fields again: text typed just before a click is not lost)."""
     ss = st.session_state
-    for i, scene in enumerate(d["doc"]["scenes"]):
+    scenes = d["doc"]["scenes"]
+    for i in range(len(scenes)):
         for field in ("title", "text"):
             value = ss.get(f"ed_{id_}_{d['gen']}_s{i}_{field}")
             if isinstance(value, str):
-                scene[field] = value
+                scenes[i] = {**_mapping(scenes[i]), field: value}
     for field in ("title", "description"):
         value = ss.get(f"ed_{id_}_{d['gen']}_b_{field}")
         if isinstance(value, str):
             d["doc"][field] = value
+
+
+def _mapping(scene: Any) -> dict[str, Any]:
+    """A scene as a mapping (a stored one that is not is edited as an empty one; its problem
+    is listed until then)."""
+    return dict(scene) if isinstance(scene, dict) else {}
 
 
 def _move(d: dict[str, Any], index: int, delta: int) -> None:
@@ -94,20 +101,22 @@ def _recapture(d: dict[str, Any], index: int) -> None:
     if isinstance(view, capture.PageView):
         sync(d, d["id"])
         scenes = list(d["doc"]["scenes"])
-        scenes[index] = capture.recapture(scenes[index], view)
+        scenes[index] = capture.recapture(_mapping(scenes[index]), view)
         d["doc"]["scenes"] = scenes
         _bump(d)
 
 
 def _what_it_shows(scene: dict[str, Any]) -> str:
     """One line for a scene's view (filters, map, what it shows) as plain text."""
-    raw = scene.get("filters") or {}
-    parsed = briefing.Scene(
-        0, "", "", {k: tuple(v if isinstance(v, list) else [v]) for k, v in raw.items()}
-    )
+    raw = scene.get("filters")
+    params = {
+        str(k): tuple(str(x) for x in (v if isinstance(v, list) else [v]))
+        for k, v in (raw.items() if isinstance(raw, dict) else ())
+    }  # as a link would say them: what cannot apply is left out, as in a link
+    parsed = briefing.Scene(0, "", "", params)
     f = briefing.scene_filters(parsed, _data.vocabulary())
     parts = [filters.describe(f, _data.names())]
-    view = scene.get("view") or {}
+    view = scene.get("view") if isinstance(scene.get("view"), dict) else {}
     center = view.get("center")
     if isinstance(center, list) and len(center) == 2:
         lat, lon = center
@@ -175,7 +184,7 @@ def _controls(d: dict[str, Any], index: int, total: int, *, id_: str) -> None:
 def scene_editor(d: dict[str, Any], index: int, *, id_: str, editable: bool) -> None:
     """One scene: its number and buttons; title and text beside the text's preview."""
     scenes = d["doc"]["scenes"]
-    scene = scenes[index]
+    scene = _mapping(scenes[index])
     gen = d["gen"]
     total = len(scenes)
     with st.container(border=True, key=f"scene_{id_}_{gen}_{index}"):

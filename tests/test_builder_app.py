@@ -456,3 +456,12 @@ def test_a_shared_link_presents_read_only_and_nothing_without_its_token(db):
     at = page(PRESENT, {"saved": theirs.id})
     assert "no such briefing (or not shared with you)" in texts(at).replace("\\", "")
     assert db.list(store.LOCAL) == []  # nothing of hers became the local user's
+
+
+def test_malformed_scene_values_do_not_break_the_editor(db):
+    scene = {"title": "Odd", "text": "t", "filters": {"corridor": {"a": [1]}, 3: 4}}
+    scene["view"] = "not a mapping"
+    scene["highlight"] = [{"x": 1}]
+    saved = db.create(store.LOCAL, {"title": "Odd", "scenes": [scene, "not a scene"]})
+    at = page(BRIEFINGS, {"saved": saved.id})
+    assert "The saved version cannot be presented" in texts(at)
