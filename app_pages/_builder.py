@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _briefings, _data
-from corridormap import briefing, capture, filters, present, store
+from corridormap import briefing, capture, filters, links, present, store
 from corridormap._errors import DataValidationError
 
 LAST_VIEW = _briefings.LAST_VIEW
@@ -106,6 +106,26 @@ def _recapture(d: dict[str, Any], index: int) -> None:
         _bump(d)
 
 
+def _feature(ref: Any) -> str:
+    """A highlight (``layer:id``) by the feature's name, when the layers know it."""
+    layer, _, fid = str(ref).partition(":")
+    frame = _data.layers().frames.get(layer)
+    if frame is not None and fid in frame.index and "name" in frame.columns:
+        return str(frame.loc[fid, "name"])
+    return str(ref)
+
+
+def _route(show: str) -> str:
+    """A ``route:FROM-TO`` by its places' names, when the network knows them."""
+    network = _data.network()
+    pair = None
+    if network is not None:
+        pair = links.split_route(show.removeprefix(briefing.ROUTE_SHOW), frozenset(network.places))
+    if network is None or pair is None:
+        return f"the route {show.removeprefix(briefing.ROUTE_SHOW)}"
+    return f"the route {network.places[pair[0]].name} → {network.places[pair[1]].name}"
+
+
 def _what_it_shows(scene: dict[str, Any]) -> str:
     """One line for a scene's view (filters, map, what it shows) as plain text."""
     raw = scene.get("filters")
@@ -124,10 +144,10 @@ def _what_it_shows(scene: dict[str, Any]) -> str:
     else:
         parts.append("the map fitted to what it shows")
     if scene.get("highlight"):
-        parts.append("highlight: " + ", ".join(str(h) for h in scene["highlight"]))
+        parts.append("highlight: " + ", ".join(_feature(h) for h in scene["highlight"]))
     show = scene.get("show")
     if isinstance(show, str):
-        parts.append(briefing.SHOW.get(show, f"the route {show.removeprefix('route:')}"))
+        parts.append(briefing.SHOW.get(show) or _route(show))
     return " · ".join(parts)
 
 

@@ -146,6 +146,8 @@ def test_the_routes_page_captures_its_route_on_its_date(db):
     (scene,) = db.get(store.LOCAL, summary.id).document["scenes"]
     assert scene["show"] == "route:baku-kars"
     assert scene["filters"]["asof"] == "2025-10-07"
+    at = page(BRIEFINGS, {"saved": summary.id})  # the editor says what the scene shows
+    assert "the route Baku → Kars" in texts(at)
 
 
 # ---------------------------------------------------------------------------------------------
