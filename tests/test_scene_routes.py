@@ -107,3 +107,38 @@ def test_route_and_show_route_together_are_refused(tmp_path, vocab) -> None:
     )
     (msg,) = problems(tmp_path, text, vocab)
     assert "use either route: or show: route:FROM-TO, not both" in msg
+
+
+HOSTILE = "<img src=x onerror=alert(1)>{{ 7*7 }}"
+
+
+def test_a_hostile_route_value_is_named_as_text_not_markup(tmp_path, vocab) -> None:
+    text = (
+        "title: T\nscenes:\n  - title: S\n    text: t\n"
+        f'    route: {{from: "{HOSTILE}", to: kars}}\n'
+    )
+    (msg,) = problems(tmp_path, text, vocab)
+    assert "route.from" in msg
+    assert repr(HOSTILE) in msg  # quoted as a value, for the page to escape as any message
+
+
+def test_a_hostile_place_name_is_escaped_in_a_route_export(frames) -> None:
+    from corridormap import filters  # noqa: PLC0415
+    from corridormap.export import html_view  # noqa: PLC0415
+    from corridormap.export import route as route_export  # noqa: PLC0415
+    from corridormap.filters import Filters  # noqa: PLC0415
+
+    nodes = frames[catalog.NODES.key].copy()
+    nodes.loc[nodes["node_id"] == "baku", "name"] = HOSTILE
+    hostile = {**frames, catalog.NODES.key: nodes}
+    net = routing.build_network(hostile)
+    plan = routing.plan(net, routing.Query("baku", "kars", when=routing.PLANNED))
+    drawn = routing.map_routes(net, routing.plan_routes(plan))
+    shown = filters.apply(hostile, Filters(layers=(catalog.CORRIDOR_LEGS.key,)))
+    view = route_export.route_view(net, plan, drawn, shown, Filters())
+    assert view.title.startswith(HOSTILE)
+    page = html_view(view, hostile)
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    # shown as text (its first brace escaped, so no template reads it), never rendered
+    assert "&#123;{ 7*7 }}" in page
