@@ -72,8 +72,10 @@ def sync(d: dict[str, Any], id_: str) -> None:
                 scenes[i] = {**_mapping(scenes[i]), field: value}
     for field in ("title", "description"):
         value = ss.get(f"ed_{id_}_{d['gen']}_b_{field}")
-        if isinstance(value, str):
+        if isinstance(value, str) and (value.strip() or field == "title"):
             d["doc"][field] = value
+        elif isinstance(value, str):
+            d["doc"].pop(field, None)  # an empty description is none (as the editor keeps it)
 
 
 def _mapping(scene: Any) -> dict[str, Any]:
@@ -320,16 +322,23 @@ def _copy_title(title: str) -> str:
 
 def clashes(d: dict[str, Any]) -> None:
     """What a merge could not take from both sides (theirs kept), until the next save."""
-    lines = d.get("clashes")
+    if "clashes" not in d:
+        return
+    lines = d["clashes"]
+    left = (
+        "Check it and save."
+        if d["doc"] != d["base"]
+        else "Nothing of yours is left to save: the briefing is as they saved it."
+    )
     if lines:
         st.info(
             "Merged. Where you both changed the same thing, their version was kept:\n\n"
             + "\n".join(f"- {present.md_escape(line)}" for line in lines)
-            + "\n\nCheck it and save.",
+            + f"\n\n{left}",
             icon=":material/merge:",
         )
-    elif "clashes" in d:
-        st.info("Merged: your changes and theirs did not overlap. Check it and save.")
+    else:
+        st.info(f"Merged: your changes and theirs did not overlap. {left}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -297,6 +297,8 @@ def test_both_changing_the_same_text_keeps_theirs_and_says_so(db):
     ok(at)
     info = " ".join(i.value for i in at.info)
     assert "their version was kept" in info
+    assert "Nothing of yours is left to save" in info
+    assert at.button(key="editor_save").disabled
     assert field(at, "_s0_text", "text_area").value == "Theirs"
 
 
