@@ -361,8 +361,10 @@ def _place(
     return {"label": text, "rank": rank}
 
 
-#: Longest label on the map (the card has the full name).
-_LABEL_MAX: Final = 34
+#: Longest label on the map (the card has the full name). Long enough for a scene's names
+#: ("12th OTS Summit: Regional Peace and Security"); the browser places a label only where it
+#: overlaps no other, so a long one costs room only where there is room.
+_LABEL_MAX: Final = 60
 
 
 def collection_json(
