@@ -117,15 +117,24 @@ def _feature(ref: Any) -> str:
     return str(ref)
 
 
-def _route(show: str) -> str:
-    """A ``route:FROM-TO`` by its places' names, when the network knows them."""
+def _route(show: str, options: dict[str, Any] | None = None) -> str:
+    """A route (``FROM-TO`` or ``route:FROM-TO``) by its places' names, when the network
+    knows them, with a scene's route options (when, avoid, modes, compare)."""
     network = _data.network()
-    pair = None
-    if network is not None:
-        pair = links.split_route(show.removeprefix(briefing.ROUTE_SHOW), frozenset(network.places))
-    if network is None or pair is None:
-        return f"the route {show.removeprefix(briefing.ROUTE_SHOW)}"
-    return f"the route {network.places[pair[0]].name} → {network.places[pair[1]].name}"
+    ends = show.removeprefix(briefing.ROUTE_SHOW)
+    pair = None if network is None else links.split_route(ends, frozenset(network.places))
+    text = f"the route {ends}"
+    if network is not None and pair is not None:
+        text = f"the route {network.places[pair[0]].name} → {network.places[pair[1]].name}"
+    opts = options or {}
+    if opts.get("when"):
+        text += f", {opts['when']}"
+    for key, word in (("avoid", "avoiding"), ("modes", "by")):
+        if isinstance(opts.get(key), list) and opts[key]:
+            text += f", {word} " + ", ".join(str(v) for v in opts[key])
+    if opts.get("compare") is True:
+        text += ", today vs planned"
+    return text
 
 
 def _what_it_shows(scene: dict[str, Any]) -> str:
@@ -150,6 +159,9 @@ def _what_it_shows(scene: dict[str, Any]) -> str:
     show = scene.get("show")
     if isinstance(show, str):
         parts.append(briefing.SHOW.get(show) or _route(show))
+    route = scene.get("route")
+    if isinstance(route, dict):
+        parts.append(_route(f"{route.get('from')}-{route.get('to')}", route))
     return " · ".join(parts)
 
 

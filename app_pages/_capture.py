@@ -149,7 +149,8 @@ def from_map(state: Any, description: str) -> None:
 
 
 def from_routes(plan: routing.Plan, description: str) -> None:
-    """The Routes page's route: its ends and its date (none: the planned scenario)."""
+    """The Routes page's route: its ends, its date (none: the planned scenario), the
+    countries it avoids, its modes, and today vs planned."""
     q = plan.query
     view = capture.PageView(
         "routes",
@@ -157,14 +158,11 @@ def from_routes(plan: routing.Plan, description: str) -> None:
         description,
         route=(q.origin, q.destination),
         route_asof=plan.asof,
+        route_avoid=tuple(q.avoid),
+        route_modes=tuple(q.modes),
+        route_compare=_state.route_state().compare,
     )
-    dropped = [w for w, on in (("countries to avoid", q.avoid), ("modes", q.modes)) if on]
-    note = (
-        f"The scene keeps the route's ends and its date; not its {' or '.join(dropped)}."
-        if dropped
-        else ""
-    )
-    add_view(view, key="routes", note=note)
+    add_view(view, key="routes")
 
 
 def from_page(page: capture.Page, f: Filters, description: str, select: str | None) -> None:

@@ -64,14 +64,14 @@ CASES = [
         {"asof": "2025-10-07", "layers": ROUTE_LAYERS},
         {"fit": "features"},
         None,
-        "route:baku-kars",
+        None,  # a route: mapping (test_a_route_is_captured_with_its_options)
     ),
     (  # a route in the planned scenario has no date
         capture.PageView("routes", Filters(), "Baku → Kars", route=("baku", "kars")),
         {"layers": ROUTE_LAYERS},
         {"fit": "features"},
         None,
-        "route:baku-kars",
+        None,
     ),
     (
         capture.PageView(
@@ -121,6 +121,40 @@ def test_a_captured_view_is_the_scene_of_what_the_page_showed(case, vocab):
     )
     assert s.view.fit == ("fit" in where)
     assert s.show == show
+
+
+def test_a_route_is_captured_with_its_options_and_read_back_as_the_page_had_them(vocab):
+    view = capture.PageView(
+        "routes",
+        Filters(corridor=("zangezur",)),
+        "Baku → Kars",
+        route=("baku", "kars"),
+        route_asof=GABALA,
+        route_avoid=("GEO",),
+        route_modes=("rail",),
+        route_compare=True,
+    )
+    got = capture.scene(view)
+    assert got["route"] == {
+        "from": "baku",
+        "to": "kars",
+        "when": "2025-10-07",
+        "avoid": ["GEO"],
+        "modes": ["rail"],
+        "compare": True,
+    }
+    assert "show" not in got
+    planned = capture.scene(capture.PageView("routes", Filters(), "x", route=("baku", "kars")))
+    assert planned["route"] == {"from": "baku", "to": "kars", "when": "planned"}
+    b = briefing.parse_document(capture.new_document("R", got), vocab, "k")
+    (s,) = b.scenes
+    assert briefing.scene_route(s, vocab) == ("baku", "kars")
+    assert (s.route.when, s.route.avoid, s.route.modes, s.route.compare) == (
+        GABALA,
+        ("GEO",),
+        ("rail",),
+        True,
+    )
 
 
 def test_the_default_title_and_text_say_the_page_and_the_view():

@@ -40,9 +40,10 @@ class PageView:
     """What a page shows now, as the app's widgets hold it.
 
     ``center``/``zoom``: where the map looks (None: fit the features shown). ``select``: the
-    selected feature (``layer:id``). ``route``: the Routes page's (from, to) node ids and the
-    date its route is planned on (None: the planned scenario). ``description``: one line for
-    the view, used for the default title and text.
+    selected feature (``layer:id``). ``route``: the Routes page's (from, to) node ids, the
+    date its route is planned on (None: the planned scenario), the countries it avoids, its
+    modes and whether it compares today with planned. ``description``: one line for the view,
+    used for the default title and text.
     """
 
     page: Page
@@ -53,6 +54,9 @@ class PageView:
     select: str | None = None
     route: tuple[str, str] | None = None
     route_asof: date | None = None
+    route_avoid: tuple[str, ...] = ()
+    route_modes: tuple[str, ...] = ()
+    route_compare: bool = False
 
 
 def _filter_values(f: Filters) -> dict[str, Any]:
@@ -87,14 +91,11 @@ def default_title(view: PageView) -> str:
 def scene(view: PageView, *, title: str = "", text: str = "") -> dict[str, Any]:
     """The scene mapping for ``view`` (title and text default to the view's description)."""
     f = view.filters
-    show: str | None = None
-    if view.page == "routes" and view.route is not None:
-        origin, destination = view.route
-        show = f"{briefing.ROUTE_SHOW}{origin}-{destination}"
+    show = PAGE_SHOWS.get(view.page)
+    route = _route(view)
+    if route is not None:
         keys = (catalog.COUNTRIES.key, catalog.CORRIDOR_LEGS.key, catalog.NODES.key)
         f = Filters(asof=view.route_asof, layers=keys)
-    else:
-        show = PAGE_SHOWS.get(view.page)
     out: dict[str, Any] = {
         "title": title.strip() or default_title(view),
         "text": text.strip() or (view.description or PAGES[view.page]),
@@ -109,6 +110,28 @@ def scene(view: PageView, *, title: str = "", text: str = "") -> dict[str, Any]:
         out["highlight"] = [view.select]  # (a feature of a user's own layer: not kept)
     if show is not None:
         out["show"] = show
+    if route is not None:
+        out["route"] = route
+    return out
+
+
+def _route(view: PageView) -> dict[str, Any] | None:
+    """The Routes page's route as a scene's ``route:`` mapping (its options as the page's
+    link says them: ``links.parse_route`` reads them back)."""
+    if view.page != "routes" or view.route is None:
+        return None
+    origin, destination = view.route
+    out: dict[str, Any] = {
+        "from": origin,
+        "to": destination,
+        "when": view.route_asof.isoformat() if view.route_asof else links.PLANNED,
+    }
+    if view.route_avoid:
+        out["avoid"] = list(view.route_avoid)
+    if view.route_modes:
+        out["modes"] = list(view.route_modes)
+    if view.route_compare:
+        out["compare"] = True
     return out
 
 
