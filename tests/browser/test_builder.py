@@ -125,7 +125,7 @@ def _present(page: Any, probe: PageProbe, server: StreamlitServer, saved_id: str
 def _export(page: Any, saved_id: str, tmp_path: Path) -> None:
     """The PDF has every scene's title in order; both files are named by the id; the HTML
     opens offline: nothing fetched from anywhere, the titles there, the payload as text."""
-    with page.expect_download(timeout=120_000) as pdf_info:
+    with page.expect_download(timeout=240_000) as pdf_info:
         page.get_by_role("button", name="Briefing pack (PDF)").click()
     pdf = pdf_info.value
     assert pdf.suggested_filename == f"{saved_id}.pdf"
@@ -136,7 +136,7 @@ def _export(page: Any, saved_id: str, tmp_path: Path) -> None:
     assert all(p >= 0 for p in places), (places, flat[:2000])
     assert places == sorted(places)
 
-    with page.expect_download(timeout=120_000) as html_info:
+    with page.expect_download(timeout=240_000) as html_info:
         page.get_by_role("button", name="Briefing (HTML, offline)").click()
     html = html_info.value
     assert html.suggested_filename == f"{saved_id}.html"
