@@ -131,7 +131,12 @@ def _selected() -> str | None:
 
 
 def from_map(state: Any, description: str) -> None:
-    """The explorer's view: filters, where the map looks, the selected feature."""
+    """The explorer's view: filters, where the map looks, the selected feature.
+
+    The control's slot is there in every run, the map-first one included: an element that
+    appears before the map in a later run would move the map in the page, and Streamlit would
+    replace its frame (the map drawn twice)."""
+    slot = st.container()
     if _first.map_first():
         return  # the first run draws the map only
     center, zoom = _state.map_view(state, _data.layers().frames)
@@ -145,7 +150,8 @@ def from_map(state: Any, description: str) -> None:
     )
     own = [k for k in state.filters.layers if k not in catalog.layer_keys()]
     note = "Your own layers stay in this session: the scene shows the shipped ones." if own else ""
-    add_view(view, key="map", note=note)
+    with slot:
+        add_view(view, key="map", note=note)
 
 
 def from_routes(plan: routing.Plan, description: str) -> None:

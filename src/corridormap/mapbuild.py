@@ -1467,11 +1467,44 @@ class ReportDrawn(SinglePass):
         (function () {
             var S = window.Streamlit, g = window.__GLOBAL_DATA__, tab;
             try { tab = window.parent; } catch (e) { return; }
-            if (!S || !g || !tab || tab === window || tab.cmDrawnReported) { return; }
+            if (!S || !g || !tab || tab === window) { return; }
+            function seen() {
+                // What streamlit-folium's own update would send now (same keys, same order),
+                // taken as already sent: the frame getting its size moves the map, and that
+                // update would rerun the page once more for a view the page itself asked for.
+                var m = window.map, wrap = g.wrap_longitude, asked = g.returned_objects;
+                if (!m || !asked) { return g.previous_data || {}; }
+                var all = {
+                    last_active_drawing: g.last_active_drawing,
+                    bounds: wrap ? m.wrapLatLngBounds(m.getBounds()) : m.getBounds(),
+                    zoom: m.getZoom(),
+                    center: wrap ? m.wrapLatLng(m.getCenter()) : m.getCenter()
+                }, out = {};
+                Object.keys(all).forEach(function (k) {
+                    if (asked.indexOf(k) >= 0) { out[k] = all[k]; }
+                });
+                return out;
+            }
+            function follow() {
+                // The map's own moves (its frame sized, the land's clamp, a fit) are not the
+                // user's: each is taken as already sent. Once the user has touched the map, its
+                // moves go to the page as streamlit-folium sends them.
+                var m = window.map;
+                if (!m || m.cmFollowed) { return; }
+                m.cmFollowed = true;
+                var touched = false, el = m.getContainer();
+                ['pointerdown', 'wheel', 'keydown', 'touchstart'].forEach(function (type) {
+                    el.addEventListener(type, function () { touched = true; }, true);
+                });
+                m.on('moveend', function () { if (!touched) { g.previous_data = seen(); } });
+            }
             function report() {
+                var now = seen();
+                g.previous_data = now;
+                follow();
                 if (tab.cmDrawnReported) { return; }
                 tab.cmDrawnReported = true;
-                var value = Object.assign({}, g.previous_data || {});
+                var value = Object.assign({}, now);
                 value[{{ this.key_json }}] = true;
                 S.setComponentValue(value);
             }
@@ -1481,6 +1514,10 @@ class ReportDrawn(SinglePass):
                 } else {
                     window.addEventListener('resize', whenShown, {once: true});
                 }
+            }
+            if (window.map) {  // before streamlit-folium's first update of this map
+                g.previous_data = seen();
+                follow();
             }
             setTimeout(whenShown, 0);
         })();

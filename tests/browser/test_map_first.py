@@ -83,10 +83,32 @@ def test_the_map_shows_first_and_the_rest_follows_without_a_click(
     probe.assert_clean()
 
 
+#: In the map's frame: counts the values it sends that carry the "drawn" report, in the tab.
+COUNT_REPORTS = """
+(() => {
+  if (window.top === window) { return; }
+  const wrap = setInterval(() => {
+    const S = window.Streamlit;
+    if (!S || !S.setComponentValue || S.cmCounted) { return; }
+    S.cmCounted = true;
+    const send = S.setComponentValue;
+    S.setComponentValue = function (value) {
+      if (value && value.drawn === true) {
+        window.top.__cmReports = (window.top.__cmReports || 0) + 1;
+      }
+      return send.apply(this, arguments);
+    };
+  }, 1);
+  setTimeout(() => clearInterval(wrap), 20000);
+})();
+"""
+
+
 def test_a_tab_reports_its_first_map_only(
     context: Any, page: Any, probe: PageProbe, server: StreamlitServer
 ) -> None:
     context.add_init_script(WATCH)
+    context.add_init_script(COUNT_REPORTS)
     page.goto(server.url, wait_until="domcontentloaded")
     wait_for_map(page, probe=probe)
     assert runs(page) == 2
@@ -94,6 +116,9 @@ def test_a_tab_reports_its_first_map_only(
     visit(page, probe, "Map", 3)
     probe.wait_quiet(page)
     page.wait_for_timeout(1000)  # a report would rerun the page within this
-    assert runs(page) == 4  # one run per page visited: the explorer's map did not report again
+    assert page.evaluate("window.__cmReports") == 1  # the explorer's map did not report again
+    # One run per page visited; the map mounted again sends the view it opens on (the link and
+    # the exports follow the map's view), which may rerun the page once more.
+    assert runs(page) in (4, 5)
     assert HELD_BACK not in page.inner_text("body")
     probe.assert_clean()
