@@ -1,0 +1,94 @@
+"""Issue 28: no upload, link or briefing may exhaust the server's memory or CPU.
+
+Each test here failed on the code before the fix (c06bc1b): it names the attack it stands for.
+The files are built in the test where they would be large; small ones are in the hostile corpus
+(tests/fixtures/hostile).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from corridormap import assets, gdalread
+
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
+
+
+# -- GeoPackage: generated columns, long values ------------------------------------------------
+
+
+def _copy_gpkg(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / "layer.gpkg"
+    path.write_bytes((HOSTILE / name).read_bytes())
+    return path
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "gpkg-generated-column-huge.gpkg",
+        "gpkg-generated-column-stored.gpkg",
+        "gpkg-generated-column-unknown-function.gpkg",
+    ],
+)
+def test_a_generated_column_is_refused_before_gdal_opens_the_file(tmp_path, name):
+    path = _copy_gpkg(tmp_path, name)
+    with pytest.raises(gdalread.GdalReadError, match="generated column"):
+        gdalread.check_gpkg(path, gdalread.Limits(100, 1000, 10))
+
+
+def test_a_long_stored_value_is_refused_while_reading(tmp_path):
+    path = _copy_gpkg(tmp_path, "ssti-strings.gpkg")
+    con = sqlite3.connect(path)
+    con.execute('UPDATE "ssti {{ 7*7 }}" SET name = ? WHERE fid = 2', ("x" * 5000,))
+    con.commit()
+    con.close()
+    limits = gdalread.Limits(1000, 10_000, 100, value_chars=4000)
+    gdalread.check_gpkg(path, limits)
+    with pytest.raises(gdalread.GdalReadError, match=r"'name' in feature #1 is 5,000 characters"):
+        gdalread.read(path, "GeoPackage", limits)
+    assert len(gdalread.read(path, "GeoPackage", gdalread.Limits(1000, 10_000, 100)).rows) > 1
+
+
+# -- the HTML export's inlining ------------------------------------------------------------------
+
+
+def test_inline_html_inlines_only_the_references_the_product_wrote():
+    """Data strings that contain ``vendor/<path>`` (a feature id, a source URL) stay as they are:
+    each used to become the whole vendored file as a data: URI."""
+    import folium  # noqa: PLC0415
+
+    m = folium.Map(location=[40.5, 49.0], zoom_start=5, tiles=None)
+    assets.LeafletIconFix().add_to(m)
+    folium.Marker([41.7, 44.8]).add_to(m)
+    baseline = assets.inline_html(m.get_root().render(), assets.static_root())
+    hostile = [
+        "../../app/static/vendor/leaflet-1.9.3/leaflet.js",
+        "vendor/bootstrap-5.2.2/css/bootstrap.min.css",
+        "https://example.org/vendor/leaflet-1.9.3/images/marker-icon.png",
+    ]
+    features = [
+        {
+            "type": "Feature",
+            "id": ref,
+            "properties": {"source_url": ref, "n": i},
+            "geometry": {"type": "Point", "coordinates": [49.8, 40.4]},
+        }
+        for i in range(40)
+        for ref in hostile
+    ]
+    folium.GeoJson({"type": "FeatureCollection", "features": features}).add_to(m)
+    page = m.get_root().render()
+    out = assets.inline_html(page, assets.static_root())
+    grown = len(out) - len(baseline)
+    assert grown < 2 * (len(page) - len(m.get_root().render()) + 60_000), grown
+    assert len(out) < len(baseline) + 3 * len(str(features))
+    for ref in hostile:
+        assert f'"{ref}"' in out
+    # the product's own references are still inlined, once each
+    assert "<script src" not in out
+    assert out.count("data:image/png;base64,") == baseline.count("data:image/png;base64,")
