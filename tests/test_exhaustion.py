@@ -92,3 +92,46 @@ def test_inline_html_inlines_only_the_references_the_product_wrote():
     # the product's own references are still inlined, once each
     assert "<script src" not in out
     assert out.count("data:image/png;base64,") == baseline.count("data:image/png;base64,")
+
+
+# -- make_valid ------------------------------------------------------------------------------------
+
+
+def _star(n: int) -> dict:
+    import math  # noqa: PLC0415
+
+    k = n // 2
+    ring = [
+        [49 + math.cos(2 * math.pi * i * k / n), 40 + math.sin(2 * math.pi * i * k / n)]
+        for i in range(n)
+    ]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+def test_repair_of_a_self_intersecting_star_is_bounded_and_names_the_feature(monkeypatch):
+    """A 151-vertex star (3.7 KB) took make_valid 20-30 s in the server's process."""
+    import json  # noqa: PLC0415
+    import multiprocessing  # noqa: PLC0415
+
+    from corridormap import repair, upload  # noqa: PLC0415
+
+    monkeypatch.setattr(repair, "BUDGET_SECONDS", 1.0)
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[44, 40], [45, 41], [45, 40], [44, 41], [44, 40]]],
+    }
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": "bowtie", "properties": {}, "geometry": bowtie},
+            {"type": "Feature", "id": "star", "properties": {}, "geometry": _star(151)},
+            {"type": "Feature", "id": "after", "properties": {}, "geometry": _star(9)},
+        ],
+    }
+    layer = upload.read_user_layer(json.dumps(doc).encode(), "stars.geojson", repair=True)
+    assert list(layer.gdf.index) == ["bowtie"]
+    assert [p.feature for p in layer.report.repairs] == ["#0 (id 'bowtie')"]
+    dropped = {p.feature: p.problem for p in layer.report.dropped}
+    assert "did not finish within the 1 s" in dropped["#1 (id 'star')"]
+    assert "ran out at an earlier feature" in dropped["#2 (id 'after')"]
+    assert not [p for p in multiprocessing.active_children() if p.name == "corridormap-repair"]
