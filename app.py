@@ -7,9 +7,19 @@ import time
 
 import streamlit as st
 
-from app_pages import _a11y, _first, _maps, _sidebar, _state, _timing, _user_layers
+from app_pages import (
+    _a11y,
+    _first,
+    _maps,
+    _sidebar,
+    _state,
+    _timing,
+    _upload_guard,
+    _user_layers,
+)
 
 _started = time.perf_counter()  # server time per run: _timing.record_run
+_upload_guard.install()  # upload caps (file, session, server) before anything else runs
 
 st.set_page_config(
     page_title="corridormap",

@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from streamlit import config as st_config
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app_pages import _data
+from app_pages import _data, _upload_guard
 from corridormap import catalog, filters, present, settings, upload
 from corridormap.filters import Filters
 
@@ -113,6 +113,10 @@ def _take_upload(widget_key: str) -> None:
             )
         ]
         return
+    finally:  # read: its bytes no longer count against this session's and the server's caps
+        ctx = get_script_run_ctx()
+        if ctx is not None:
+            _upload_guard.release(ctx.session_id, file.file_id)
     add_user_layer(layer)
     report = layer.report
     messages = [
@@ -135,10 +139,8 @@ def upload_panel() -> None:
     ss = st.session_state
     limits = settings.load_settings()
     # Streamlit enforces server.maxUploadSize on its upload route while the body streams in:
-    # the users' limit is made the server's, so a larger body is refused before it is held.
-    server_mb = max(1, math.ceil(limits.max_mb))
-    if st_config.get_option("server.maxUploadSize") != server_mb:
-        st_config.set_option("server.maxUploadSize", server_mb)
+    # the users' limit is made the server's (app.py does it first, on every run, before this).
+    _upload_guard.set_max_upload_size(limits)
     with st.sidebar:
         st.markdown("**Add your own layer**")
         st.checkbox(

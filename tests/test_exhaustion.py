@@ -135,3 +135,63 @@ def test_repair_of_a_self_intersecting_star_is_bounded_and_names_the_feature(mon
     assert "did not finish within the 1 s" in dropped["#1 (id 'star')"]
     assert "ran out at an earlier feature" in dropped["#2 (id 'after')"]
     assert not [p for p in multiprocessing.active_children() if p.name == "corridormap-repair"]
+
+
+# -- upload totals -------------------------------------------------------------------------------
+
+
+def test_the_first_run_of_a_session_sets_the_upload_limit(monkeypatch):
+    """The explorer's first run draws only the map (no upload panel): Streamlit's default
+    200 MB stood until a session drew the panel."""
+    monkeypatch.setenv("CORRIDORMAP_UPLOAD_MAX_MB", "7")
+    from streamlit import config as st_config  # noqa: PLC0415
+
+    from tests.appsession import first_run  # noqa: PLC0415
+
+    before = st_config.get_option("server.maxUploadSize")
+    st_config.set_option("server.maxUploadSize", 200)
+    try:
+        at = first_run()
+        at.run()
+        assert not at.exception
+        assert not [m for m in at.markdown if "Add your own layer" in m.value]
+        assert st_config.get_option("server.maxUploadSize") == 7
+    finally:
+        st_config.set_option("server.maxUploadSize", before)
+
+
+def test_uploads_are_capped_per_session_and_per_server():
+    """25 PUTs of 19 MB were all held (475 MB) until their sessions ended."""
+    from starlette.exceptions import HTTPException  # noqa: PLC0415
+    from streamlit.runtime.memory_uploaded_file_manager import (  # noqa: PLC0415
+        MemoryUploadedFileManager,
+    )
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec  # noqa: PLC0415
+
+    from app_pages import _upload_guard  # noqa: PLC0415
+    from corridormap.settings import Settings  # noqa: PLC0415
+
+    mb = 1024 * 1024
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+    limits = Settings(session_mb=3, server_mb=5)
+    _upload_guard.cap_manager(manager, lambda: limits)
+    _upload_guard.cap_manager(manager, lambda: limits)  # once only
+
+    def put(session: str, n: int) -> None:
+        rec = UploadedFileRec(f"{session}-{n}", "a.geojson", "application/json", b"x" * mb)
+        manager.add_file(session_id=session, file=rec)
+
+    for n in range(3):
+        put("a", n)
+    with pytest.raises(HTTPException) as exc:
+        put("a", 3)
+    assert exc.value.status_code == 413
+    assert "this session already holds 3 MB" in exc.value.detail
+    put("b", 0)
+    put("b", 1)
+    with pytest.raises(HTTPException, match="too many uploads"):
+        put("c", 0)
+    assert manager._total_bytes == 5 * mb
+    manager.remove_file("a", "a-0")  # a file read by the panel is released
+    put("c", 0)
+    assert manager._total_bytes == 5 * mb
