@@ -26,6 +26,8 @@ from shapely.geometry.base import BaseGeometry
 
 #: Seconds of repair for one file (wall clock, all its invalid features together).
 BUDGET_SECONDS: Final = 5.0
+#: Seconds a worker may take to start (not counted in the budget).
+STARTUP_SECONDS: Final = 60.0
 #: Memory the worker may use (address space), so a repair cannot take the machine's memory.
 WORKER_BYTES: Final = 2 * 1024**3
 
@@ -41,6 +43,7 @@ class Repaired:
 def _worker(conn: multiprocessing.connection.Connection, cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_AS, (WORKER_BYTES, WORKER_BYTES))
+    conn.send(("ready", b""))
     wkbs: list[bytes] = conn.recv()
     for wkb in wkbs:
         try:
@@ -60,23 +63,29 @@ def make_valid_all(geoms: Sequence[BaseGeometry], budget: float | None = None) -
     if not geoms:
         return Repaired(out, problems)
     ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])  # later workers start without importing shapely
     parent, child = ctx.Pipe()
     proc = ctx.Process(
         target=_worker, args=(child, int(budget) + 1), name="corridormap-repair", daemon=True
     )
     proc.start()
     child.close()
-    deadline = time.monotonic() + budget
     done = 0
+    started = False
     try:
-        parent.send([shapely.to_wkb(g) for g in geoms])
-        while done < len(geoms):
+        # the budget is for repairs: it starts once the worker is up (a loaded machine may
+        # take seconds to start a process; that is not the file's doing)
+        started = parent.poll(STARTUP_SECONDS) and parent.recv()[0] == "ready"
+        deadline = time.monotonic() + budget
+        if started:
+            parent.send([shapely.to_wkb(g) for g in geoms])
+        while started and done < len(geoms):
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not parent.poll(remaining):
                 break
             try:
                 status, value = parent.recv()
-            except EOFError:  # the worker died: over its CPU or memory limit
+            except (EOFError, OSError):  # the worker died: over its CPU or memory limit
                 break
             if status == "ok":
                 out[done] = shapely.from_wkb(value)
@@ -88,11 +97,19 @@ def make_valid_all(geoms: Sequence[BaseGeometry], budget: float | None = None) -
         if proc.is_alive():
             proc.kill()
         proc.join(5)
-    if done < len(geoms):
+    _unfinished(problems, done, started, budget)
+    return Repaired(out, problems)
+
+
+def _unfinished(problems: list[str | None], done: int, started: bool, budget: float) -> None:
+    """Why each geometry from ``done`` on has no repair."""
+    if not started:
+        for i in range(len(problems)):
+            problems[i] = "not repaired: the repair worker could not be started"
+    elif done < len(problems):
         problems[done] = (
             f"the repair of this feature did not finish within the {budget:g} s allowed for "
             "repairs: fix it in the file"
         )
-        for i in range(done + 1, len(geoms)):
+        for i in range(done + 1, len(problems)):
             problems[i] = "not repaired: the time allowed for repairs ran out at an earlier feature"
-    return Repaired(out, problems)
