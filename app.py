@@ -28,6 +28,7 @@ st.set_page_config(
     initial_sidebar_state="auto",  # open on a desktop, closed on a phone
 )
 _a11y.page_styles()
+moved = _user_layers.session_moved()  # from a replica that stopped: its own layers are gone
 
 explorer = st.Page("app_pages/explorer.py", title="Map", icon=":material/map:", default=True)
 page = st.navigation(
@@ -43,7 +44,9 @@ page = st.navigation(
     ]
 )
 # A session's first run of the explorer draws its map before the filters and the rest.
-map_first = _first.decide(page.url_path == explorer.url_path and _maps.drawable())
+# (Not a session that moved from a replica that stopped: its browser drew the map already and
+# will not report it again.)
+map_first = _first.decide(page.url_path == explorer.url_path and _maps.drawable() and not moved)
 _sidebar.sidebar(held_back=map_first)
 if not map_first:
     _user_layers.upload_panel()

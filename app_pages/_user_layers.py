@@ -134,6 +134,31 @@ def _take_upload(widget_key: str) -> None:
     ss["upload_messages"] = messages
 
 
+MOVED_NOTICE = (
+    "The server that held your session stopped, and your session started again on another. "
+    "Layers you had added yourself were kept only there and are gone: add them again."
+)
+
+
+def session_moved() -> bool:
+    """Whether this session is a reconnection the server could not resume: the browser's
+    websocket names the session it had (Streamlit's reconnect), and this server does not hold
+    it, because the replica that held it stopped (HAProxy sent the browser to another one) or
+    the server restarted. The session's own layers were in the old session, and are gone.
+    Decided once per session, on its first run; the user is told with a toast, and in the
+    upload panel until they add a layer."""
+    ss = st.session_state
+    if "session_moved" not in ss:
+        ctx = get_script_run_ctx()
+        protocols = st.context.headers.get("Sec-Websocket-Protocol") or ""
+        entries = [e.strip() for e in protocols.split(",")]
+        previous = entries[2] if len(entries) >= 3 else ""
+        ss["session_moved"] = bool(ctx is not None and previous and previous != ctx.session_id)
+        if ss["session_moved"]:
+            st.toast(MOVED_NOTICE, icon=":material/sync_problem:", duration="long")
+    return bool(ss["session_moved"])
+
+
 def upload_panel() -> None:
     """The sidebar section where users add their own layers (kept in this session only)."""
     ss = st.session_state
@@ -143,6 +168,8 @@ def upload_panel() -> None:
     _upload_guard.set_max_upload_size(limits)
     with st.sidebar:
         st.markdown("**Add your own layer**")
+        if session_moved() and not user_layers():
+            st.warning(MOVED_NOTICE, icon=":material/sync_problem:")
         st.checkbox(
             "Repair invalid geometries",
             value=True,
