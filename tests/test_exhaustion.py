@@ -233,3 +233,79 @@ def test_csv_downloads_neutralise_spreadsheet_formulas():
     assert "'=1+1" in cells
     assert "'@SUM(1+1)*cmd|' /C calc'!A0" in cells
     assert "'\t=1+1" in cells
+
+
+# -- CRS definitions that name files ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "crs",
+    [
+        "+init=/etc/passwd:x",
+        "+proj=longlat +init=/tmp/corridormap-canary/canary.csv:1",
+        'PROJCRS["x",BASEGEOGCRS["WGS 84",DATUM["World Geodetic System 1984",ELLIPSOID["WGS 84",'
+        '6378137,298.257223563]]],CONVERSION["c",METHOD["Geographic2D offsets"],'
+        'PARAMETERFILE["Geoid (height correction) model file","/etc/passwd"]],'
+        'CS[Cartesian,2],AXIS["x",east],AXIS["y",north],LENGTHUNIT["metre",1]]',
+    ],
+)
+def test_a_crs_that_names_a_file_is_refused(crs):
+    import json  # noqa: PLC0415
+
+    from corridormap import upload  # noqa: PLC0415
+    from corridormap._errors import DataValidationError  # noqa: PLC0415
+
+    doc = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": crs}},
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {"type": "Point", "coordinates": [1, 2]},
+            }
+        ],
+    }
+    with pytest.raises(DataValidationError, match="refers to an external grid or file"):
+        upload.read_user_layer(json.dumps(doc).encode(), "crs.geojson")
+    # and EPSG codes, WKT and PROJ strings without files still read
+    assert gdalread.check_crs_text("+proj=longlat +datum=WGS84 +no_defs", "x") is None
+
+
+# -- briefings ---------------------------------------------------------------------------------
+
+LAUGHS = (
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+    )
+    + "title: *i\nscenes: *i\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (LAUGHS, r"scene 1: not a mapping \(got \[\[\[\.\.\.\]"),
+        ("title: x\nscenes:\n" + "  - title: s\n" * 101, "101 scenes; the limit is 100"),
+        ("title: " + "[" * 5000 + "]" * 5000 + "\nscenes: []\n", "nested too deeply"),
+    ],
+)
+def test_a_briefing_cannot_exhaust_the_server(text, message):
+    """A 597-byte YAML of aliases took 27 s and 1.15 GB (the error message expanded them)."""
+    from corridormap import briefing  # noqa: PLC0415
+    from corridormap._errors import DataValidationError  # noqa: PLC0415
+
+    assert len(text.encode()) < 20_000
+    with pytest.raises(DataValidationError, match=message):
+        briefing.parse_briefing(text, "b.yaml", briefing.default_vocabulary())
+
+
+def test_a_briefing_error_message_shows_a_bounded_value():
+    from corridormap import briefing  # noqa: PLC0415
+    from corridormap._errors import DataValidationError  # noqa: PLC0415
+
+    few = "a: &a [" + ",".join(["x" * 50] * 90) + "]\ntitle: *a\nscenes: *a\n"
+    with pytest.raises(DataValidationError) as exc:
+        briefing.parse_briefing(few, "b.yaml", briefing.default_vocabulary())
+    assert len(str(exc.value)) < 5_000

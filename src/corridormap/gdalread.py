@@ -94,8 +94,10 @@ _NUMBER: Final = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 _EXTERNAL: Final = re.compile(
     # a grid other than PROJ's built-in @null (which Web Mercator's WKT names), a grid-shift
-    # step, a URL or a GDAL virtual file system path
-    r"(?:nadgrids|geoidgrids)\s*=\s*(?!@null\b)|[hv]gridshift|\b(?:https?|ftp|file):|/vsi",
+    # step, a URL or a GDAL virtual file system path; any file PROJ would open
+    r"(?:nadgrids|geoidgrids)\s*=\s*(?!@null\b)|[hv]gridshift|\b(?:https?|ftp|file):|/vsi"
+    # a WKT2 parameter file, a PROJ init file (+init=/etc/passwd:x) or a proj= pipeline file
+    r"|\bPARAMETERFILE\s*\[|(?:^|[\s+])init\s*=|\bproj\s*=\s*[./]",
     re.I,
 )
 
