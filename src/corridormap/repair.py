@@ -5,7 +5,7 @@
 interrupted. A vertex cap would refuse legitimate outlines of thousands of vertices that
 repair in milliseconds while letting through stars of a hundred; the cost follows the number
 of self-intersections, which only the repair itself finds out. So the repair runs in a worker
-process (started by a fork server, never by forking the threaded server) with a time budget for
+process (a new interpreter, never a fork of the threaded server) with a time budget for
 the whole file and a CPU and memory limit of its own: the feature being repaired when the
 budget runs out is named and dropped, and so is every feature not reached. The server's own
 process does none of the work.
@@ -13,13 +13,16 @@ process does none of the work.
 
 from __future__ import annotations
 
-import multiprocessing
 import multiprocessing.connection
+import os
 import resource
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from pathlib import Path
+from typing import Any, Final
 
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -28,7 +31,8 @@ from shapely.geometry.base import BaseGeometry
 BUDGET_SECONDS: Final = 5.0
 #: Seconds a worker may take to start (not counted in the budget).
 STARTUP_SECONDS: Final = 60.0
-#: Memory the worker may use (address space), so a repair cannot take the machine's memory.
+#: Memory the worker may map beyond what it starts with, so a repair cannot take the
+#: machine's memory.
 WORKER_BYTES: Final = 2 * 1024**3
 
 
@@ -40,9 +44,36 @@ class Repaired:
     problems: list[str | None]
 
 
-def _worker(conn: multiprocessing.connection.Connection, cpu_seconds: int) -> None:
+class _Duplex:
+    """Two one-way connections (the child's pipes) as one."""
+
+    def __init__(
+        self,
+        inbox: multiprocessing.connection.Connection,
+        outbox: multiprocessing.connection.Connection,
+    ) -> None:
+        self.inbox, self.outbox = inbox, outbox
+
+    def poll(self, timeout: float) -> bool:
+        return self.inbox.poll(timeout)
+
+    def recv(self) -> Any:
+        return self.inbox.recv()
+
+    def send(self, value: Any) -> None:
+        self.outbox.send(value)
+
+    def close(self) -> None:
+        self.inbox.close()
+        self.outbox.close()
+
+
+def _worker(conn: Any, cpu_seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-    resource.setrlimit(resource.RLIMIT_AS, (WORKER_BYTES, WORKER_BYTES))
+    # the worker may grow by WORKER_BYTES over what it maps already (its libraries)
+    mapped = _mapped_bytes()
+    if mapped is not None:
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + WORKER_BYTES, mapped + WORKER_BYTES))
     conn.send(("ready", b""))
     wkbs: list[bytes] = conn.recv()
     for wkb in wkbs:
@@ -54,6 +85,17 @@ def _worker(conn: multiprocessing.connection.Connection, cpu_seconds: int) -> No
     conn.close()
 
 
+def _mapped_bytes() -> int | None:
+    """This process's virtual memory size (``VmSize``), or None where /proc does not say."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def make_valid_all(geoms: Sequence[BaseGeometry], budget: float | None = None) -> Repaired:
     """``shapely.make_valid`` of each geometry, in a worker process, within ``budget`` seconds
     (default :data:`BUDGET_SECONDS`)."""
@@ -62,20 +104,34 @@ def make_valid_all(geoms: Sequence[BaseGeometry], budget: float | None = None) -
     problems: list[str | None] = [None] * len(geoms)
     if not geoms:
         return Repaired(out, problems)
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload([__name__])  # later workers start without importing shapely
-    parent, child = ctx.Pipe()
-    proc = ctx.Process(
-        target=_worker, args=(child, int(budget) + 1), name="corridormap-repair", daemon=True
+    cpu = str(int(budget) + 1)
+    # A new interpreter (``python -m corridormap.repair``), not a fork of the threaded server,
+    # and not multiprocessing's spawn, which would run the app's script again in the child.
+    child_in, to_child = os.pipe()  # (read end, write end)
+    from_child, child_out = os.pipe()
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "corridormap.repair", str(child_in), str(child_out), cpu],
+        pass_fds=(child_in, child_out),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
     )
-    proc.start()
-    child.close()
+    os.close(child_in)
+    os.close(child_out)
+    parent = _Duplex(
+        multiprocessing.connection.Connection(from_child, writable=False),
+        multiprocessing.connection.Connection(to_child, readable=False),
+    )
     done = 0
     started = False
     try:
         # the budget is for repairs: it starts once the worker is up (a loaded machine may
         # take seconds to start a process; that is not the file's doing)
-        started = parent.poll(STARTUP_SECONDS) and parent.recv()[0] == "ready"
+        try:
+            started = parent.poll(STARTUP_SECONDS) and parent.recv()[0] == "ready"
+        except (EOFError, OSError):  # the worker died as it started
+            started = False
         deadline = time.monotonic() + budget
         if started:
             parent.send([shapely.to_wkb(g) for g in geoms])
@@ -94,9 +150,9 @@ def make_valid_all(geoms: Sequence[BaseGeometry], budget: float | None = None) -
             done += 1
     finally:
         parent.close()
-        if proc.is_alive():
+        if proc.poll() is None:
             proc.kill()
-        proc.join(5)
+        proc.wait(5)
     _unfinished(problems, done, started, budget)
     return Repaired(out, problems)
 
@@ -113,3 +169,14 @@ def _unfinished(problems: list[str | None], done: int, started: bool, budget: fl
         )
         for i in range(done + 1, len(problems)):
             problems[i] = "not repaired: the time allowed for repairs ran out at an earlier feature"
+
+
+def main(argv: Sequence[str]) -> None:
+    """The worker: ``python -m corridormap.repair <fd to read> <fd to write> [cpu seconds]``."""
+    inbox = multiprocessing.connection.Connection(int(argv[0]), writable=False)
+    outbox = multiprocessing.connection.Connection(int(argv[1]), readable=False)
+    _worker(_Duplex(inbox, outbox), int(argv[2]) if len(argv) > 2 else int(BUDGET_SECONDS) + 1)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
