@@ -111,6 +111,7 @@ def _star(n: int) -> dict:
 def test_repair_of_a_self_intersecting_star_is_bounded_and_names_the_feature(monkeypatch):
     """A 151-vertex star (3.7 KB) took make_valid 20-30 s in the server's process."""
     import json  # noqa: PLC0415
+
     from corridormap import repair, upload  # noqa: PLC0415
 
     monkeypatch.setattr(repair, "BUDGET_SECONDS", 1.0)
@@ -137,7 +138,7 @@ def test_repair_of_a_self_intersecting_star_is_bounded_and_names_the_feature(mon
         for d in Path("/proc").iterdir()
         if d.name.isdigit()
         and b"corridormap.repair" in _read(d / "cmdline")
-        and f") Z " not in _read(d / "stat").decode(errors="replace")
+        and ") Z " not in _read(d / "stat").decode(errors="replace")
     ]
     assert not workers, "a repair worker outlived its budget"
 
