@@ -322,3 +322,47 @@ def test_a_briefing_error_message_shows_a_bounded_value():
     with pytest.raises(DataValidationError) as exc:
         briefing.parse_briefing(few, "b.yaml", briefing.default_vocabulary())
     assert len(str(exc.value)) < 5_000
+
+
+# -- informational: headers, metrics, the export's CSP --------------------------------------
+
+
+def test_the_proxy_hides_metrics_and_forbids_framing(tmp_path):
+    import shutil  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    sys.path.insert(0, str(ROOT / "deploy"))
+    import cluster  # noqa: PLC0415
+
+    text = cluster.render(bind="127.0.0.1:8080", servers=[cluster.Server("app1", "127.0.0.1:1")])
+    assert "deny deny_status 403 if { path_end /_stcore/metrics }" in text
+    assert "X-Frame-Options SAMEORIGIN" in text
+    assert "frame-ancestors 'self'" in text
+    binary = cluster.haproxy_binary()
+    if binary is None:
+        pytest.skip("haproxy not installed")
+    cfg = tmp_path / "haproxy.cfg"
+    cfg.write_text(text, encoding="utf-8")
+    check = subprocess.run(
+        [shutil.which(binary) or binary, "-c", "-q", "-f", str(cfg)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr
+
+
+def test_the_html_export_carries_a_content_security_policy(tmp_path):
+    from clirun import run  # noqa: PLC0415
+
+    out = tmp_path / "view.html"
+    result = run(
+        "export", "--params", "corridor=middle_corridor", "--format", "html", "-o", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    head = page[: page.index("</head>")]
+    assert '<meta http-equiv="Content-Security-Policy"' in head
+    assert "default-src 'none'" in head
+    assert "connect-src 'none'" in head
