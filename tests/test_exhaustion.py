@@ -393,3 +393,17 @@ def test_byte_flipped_geopackages_give_messages_not_tracebacks():
         except Exception as exc:  # noqa: BLE001 - the test names whatever escapes
             escaped.append((at, type(exc).__name__, str(exc)[:80]))
     assert not escaped, escaped
+
+
+# -- informational: no server path in a data-error notice -------------------------------------------
+
+
+def test_data_error_notices_name_no_server_path(tmp_path):
+    from corridormap import load  # noqa: PLC0415
+
+    (tmp_path / "layers").mkdir()
+    result = load.load_all(tmp_path)
+    assert result.errors, "an empty data folder is an error for every layer"
+    text = "\n".join(str(e) for e in result.errors.values())
+    assert "file not found" in text
+    assert str(tmp_path) not in text, text
