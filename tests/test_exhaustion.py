@@ -368,7 +368,7 @@ def test_the_html_export_carries_a_content_security_policy(tmp_path):
     assert "connect-src 'none'" in head
 
 
-# -- broken GeoPackages: a message, never a traceback ----------------------------------------------
+# -- broken GeoPackages: a message, never a traceback -------------------------------------------
 
 
 def test_byte_flipped_geopackages_give_messages_not_tracebacks():
@@ -395,7 +395,7 @@ def test_byte_flipped_geopackages_give_messages_not_tracebacks():
     assert not escaped, escaped
 
 
-# -- informational: no server path in a data-error notice -------------------------------------------
+# -- informational: no server path in a data-error notice ----------------------------------------
 
 
 def test_data_error_notices_name_no_server_path(tmp_path):
