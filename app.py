@@ -50,6 +50,8 @@ map_first = _first.decide(page.url_path == explorer.url_path and _maps.drawable(
 _sidebar.sidebar(held_back=map_first)
 if not map_first:
     _user_layers.upload_panel()
+if page.url_path != explorer.url_path:  # (the explorer names them under its heading)
+    _state.link_notices()  # link values that could not be used, named on every page
 page.run()
 _state.sync_link(_state.current_state())  # what the page changed (selection, view)
 _sidebar.sources_footer()
