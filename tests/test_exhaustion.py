@@ -433,3 +433,30 @@ def test_invalid_link_values_are_named_on_every_page(page):
     assert not at.exception, [e.value for e in at.exception]
     warnings = "\n".join(w.value for w in at.warning)
     assert "nosuchcorridor" in warnings, (page, warnings)
+
+
+# -- PNG export of many points ---------------------------------------------------------------
+
+
+def test_the_png_export_draws_a_layers_points_together():
+    """One matplotlib scatter per point made 5,000 points take 32 s (growing faster than
+    linearly); a layer's points are one collection, every point in it."""
+    import matplotlib  # noqa: PLC0415
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+    import numpy as np  # noqa: PLC0415
+
+    from corridormap import upload  # noqa: PLC0415
+    from corridormap.export import static_map  # noqa: PLC0415
+
+    rows = "\n".join(f"p{i},{40 + (i % 100) / 100},{45 + i / 2500}" for i in range(5000))
+    layer = upload.read_user_layer(f"name,lat,lon\n{rows}\n".encode(), "many.csv")
+    fig, ax = plt.subplots()
+    try:
+        static_map._draw_layer(ax, layer.spec, layer.gdf, 2)
+        assert len(ax.collections) == 1
+        offsets = np.asarray(ax.collections[0].get_offsets())
+        assert offsets.shape == (5000, 2)
+    finally:
+        plt.close(fig)

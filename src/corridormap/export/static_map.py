@@ -82,9 +82,22 @@ def _draw_layer(ax: Axes, spec: LayerSpec, gdf: gpd.GeoDataFrame, z: int) -> Non
     fn = drawer.style_factory(gdf)
     rows = gdf.drop(columns="geometry").to_dict("records")
     merc = gdf.to_crs(3857)
+    points: list[tuple[float, float, tuple[float, float, float, float]]] = []
     for row, geom in zip(rows, merc.geometry, strict=True):
         st = fn(row)
-        _draw_geom(ax, geom, st, z, Line2D)
+        if geom.geom_type == "Point":  # drawn together below
+            points.append((geom.x, geom.y, _rgba(_point_color(st))))
+        else:
+            _draw_geom(ax, geom, st, z, Line2D)
+    if points:
+        # one scatter for the layer's points: one per point made 5,000 points take 32 s
+        xs, ys, colors = zip(*points, strict=True)
+        ax.scatter(xs, ys, s=26, color=colors, edgecolors="white", linewidths=1.0, zorder=z + 20)
+
+
+def _point_color(st: Mapping[str, Any]) -> str | None:
+    match = _PIN_COLOR.search(str(st.get("html", "")))
+    return match.group(1) if match else st.get("color")
 
 
 def _draw_geom(ax: Axes, geom: Any, st: Mapping[str, Any], z: int, line_cls: Any) -> None:
@@ -119,8 +132,7 @@ def _draw_geom(ax: Axes, geom: Any, st: Mapping[str, Any], z: int, line_cls: Any
                 )
             )
     elif gtype == "Point":
-        match = _PIN_COLOR.search(str(st.get("html", "")))
-        color = match.group(1) if match else st.get("color")
+        color = _point_color(st)
         ax.scatter(
             [geom.x],
             [geom.y],
