@@ -140,6 +140,10 @@ MOVED_NOTICE = (
 )
 
 
+#: The same, short enough for a toast (the upload panel shows the whole notice).
+MOVED_TOAST = "Your session moved to another server: layers you added yourself are gone."
+
+
 def session_moved() -> bool:
     """Whether this session is a reconnection the server could not resume: the browser's
     websocket names the session it had (Streamlit's reconnect), and this server does not hold
@@ -155,7 +159,7 @@ def session_moved() -> bool:
         previous = entries[2] if len(entries) >= 3 else ""
         ss["session_moved"] = bool(ctx is not None and previous and previous != ctx.session_id)
         if ss["session_moved"]:
-            st.toast(MOVED_NOTICE, icon=":material/sync_problem:", duration="long")
+            st.toast(MOVED_TOAST, icon=":material/sync_problem:", duration="long")
     return bool(ss["session_moved"])
 
 
