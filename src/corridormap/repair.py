@@ -69,6 +69,8 @@ class _Duplex:
 
 
 def _worker(conn: Any, cpu_seconds: int) -> None:
+    # below the server's priority: the server's sessions rerun first while a repair runs
+    os.nice(10)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     # the worker may grow by WORKER_BYTES over what it maps already (its libraries)
     mapped = _mapped_bytes()
