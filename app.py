@@ -7,9 +7,19 @@ import time
 
 import streamlit as st
 
-from app_pages import _a11y, _first, _maps, _sidebar, _state, _timing, _user_layers
+from app_pages import (
+    _a11y,
+    _first,
+    _maps,
+    _sidebar,
+    _state,
+    _timing,
+    _upload_guard,
+    _user_layers,
+)
 
 _started = time.perf_counter()  # server time per run: _timing.record_run
+_upload_guard.install()  # upload caps (file, session, server) before anything else runs
 
 st.set_page_config(
     page_title="corridormap",
@@ -18,6 +28,7 @@ st.set_page_config(
     initial_sidebar_state="auto",  # open on a desktop, closed on a phone
 )
 _a11y.page_styles()
+moved = _user_layers.session_moved()  # from a replica that stopped: its own layers are gone
 
 explorer = st.Page("app_pages/explorer.py", title="Map", icon=":material/map:", default=True)
 page = st.navigation(
@@ -34,11 +45,15 @@ page = st.navigation(
     ]
 )
 # A session's first run of the explorer draws its map before the filters and the rest.
-map_first = _first.decide(page.url_path == explorer.url_path and _maps.drawable())
+# (Not a session that moved from a replica that stopped: its browser drew the map already and
+# will not report it again.)
+map_first = _first.decide(page.url_path == explorer.url_path and _maps.drawable() and not moved)
 _sidebar.sidebar(held_back=map_first)
 if not map_first:
     _user_layers.upload_panel()
 _state.new_run()  # the link carries the view of the map this run draws
+if page.url_path != explorer.url_path:  # (the explorer names them under its heading)
+    _state.link_notices()  # link values that could not be used, named on every page
 page.run()
 _state.sync_link(_state.current_state())  # what the page changed (selection, view)
 _sidebar.sources_footer()

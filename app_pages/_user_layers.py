@@ -13,9 +13,9 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from streamlit import config as st_config
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app_pages import _data
+from app_pages import _data, _upload_guard
 from corridormap import catalog, filters, present, settings, upload
 from corridormap.filters import Filters
 
@@ -113,6 +113,10 @@ def _take_upload(widget_key: str) -> None:
             )
         ]
         return
+    finally:  # read: its bytes no longer count against this session's and the server's caps
+        ctx = get_script_run_ctx()
+        if ctx is not None:
+            _upload_guard.release(ctx.session_id, file.file_id)
     add_user_layer(layer)
     report = layer.report
     messages = [
@@ -130,17 +134,46 @@ def _take_upload(widget_key: str) -> None:
     ss["upload_messages"] = messages
 
 
+MOVED_NOTICE = (
+    "The server that held your session stopped, and your session started again on another. "
+    "Layers you had added yourself were kept only there and are gone: add them again."
+)
+
+
+#: The same, short enough for a toast (the upload panel shows the whole notice).
+MOVED_TOAST = "Your session moved to another server: layers you added yourself are gone."
+
+
+def session_moved() -> bool:
+    """Whether this session is a reconnection the server could not resume: the browser's
+    websocket names the session it had (Streamlit's reconnect), and this server does not hold
+    it, because the replica that held it stopped (HAProxy sent the browser to another one) or
+    the server restarted. The session's own layers were in the old session, and are gone.
+    Decided once per session, on its first run; the user is told with a toast, and in the
+    upload panel until they add a layer."""
+    ss = st.session_state
+    if "session_moved" not in ss:
+        ctx = get_script_run_ctx()
+        protocols = st.context.headers.get("Sec-Websocket-Protocol") or ""
+        entries = [e.strip() for e in protocols.split(",")]
+        previous = entries[2] if len(entries) >= 3 else ""
+        ss["session_moved"] = bool(ctx is not None and previous and previous != ctx.session_id)
+        if ss["session_moved"]:
+            st.toast(MOVED_TOAST, icon=":material/sync_problem:", duration="long")
+    return bool(ss["session_moved"])
+
+
 def upload_panel() -> None:
     """The sidebar section where users add their own layers (kept in this session only)."""
     ss = st.session_state
     limits = settings.load_settings()
     # Streamlit enforces server.maxUploadSize on its upload route while the body streams in:
-    # the users' limit is made the server's, so a larger body is refused before it is held.
-    server_mb = max(1, math.ceil(limits.max_mb))
-    if st_config.get_option("server.maxUploadSize") != server_mb:
-        st_config.set_option("server.maxUploadSize", server_mb)
+    # the users' limit is made the server's (app.py does it first, on every run, before this).
+    _upload_guard.set_max_upload_size(limits)
     with st.sidebar:
         st.markdown("**Add your own layer**")
+        if session_moved() and not user_layers():
+            st.warning(MOVED_NOTICE, icon=":material/sync_problem:")
         st.checkbox(
             "Repair invalid geometries",
             value=True,

@@ -7,8 +7,12 @@
 serves ``app.py``) on free loopback ports, renders ``deploy/haproxy.cfg.j2`` for them, starts
 ``haproxy`` in the foreground as the current user with its pid file and socket in a
 temporary folder, and stays in the foreground: on Ctrl-C or SIGTERM it soft-stops HAProxy
-(open connections may finish), stops the replicas and removes the folder. If HAProxy or a
-replica exits, everything stops and the exit code says so.
+(open connections may finish), stops the replicas and removes the folder. A replica that
+exits (a crash, an out-of-memory kill, SIGKILL) is started again on its port while HAProxy and
+the other replicas go on serving (HAProxy sends its sessions to another replica meanwhile, and
+the app tells their users that their own uploaded layers are gone); a replica that keeps
+exiting (``MAX_RESTARTS`` within ``RESTART_WINDOW`` seconds), or HAProxy exiting, stops
+everything and the exit code says so.
 
 Every replica uses ONE database, so a briefing saved through one is seen through all:
 ``CORRIDORMAP_DATABASE_URL`` if set; else a PostgreSQL server ``run`` starts itself (initdb
@@ -32,6 +36,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -49,6 +54,9 @@ TEMPLATE = Path(__file__).resolve().with_name("haproxy.cfg.j2")
 SERVE = Path(__file__).resolve().with_name("serve.py")
 COOKIE = "SERVERID"
 GRACE_SECONDS = 30
+#: A replica restarted this many times within RESTART_WINDOW seconds is given up on.
+MAX_RESTARTS = 5
+RESTART_WINDOW = 300.0
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,8 @@ class Cluster:
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="corridormap-")))
     servers: list[Server] = field(default_factory=list)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    commands: dict[str, list[str]] = field(default_factory=dict)
+    restarts: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -150,10 +160,11 @@ class Cluster:
         folder.mkdir(parents=True, exist_ok=True)
         return folder / f"{name}.log"
 
-    def _spawn(self, name: str, cmd: list[str]) -> None:
+    def _spawn(self, name: str, cmd: list[str], *, append: bool = False) -> None:
         # `make cluster` shows HAProxy's request log; the replicas' output goes to files
         to_terminal = self.log_dir is None and name == "haproxy"
-        with self._log(name).open("wb") as log:
+        self.commands[name] = cmd
+        with self._log(name).open("ab" if append else "wb") as log:
             self.procs[name] = subprocess.Popen(
                 cmd,
                 cwd=REPO,
@@ -252,6 +263,39 @@ class Cluster:
                 return f"{name} exited with code {proc.returncode}"
         return None
 
+    def dead_replicas(self) -> list[str]:
+        """The replicas whose process has exited."""
+        return [n for n, p in self.procs.items() if n != "haproxy" and p.poll() is not None]
+
+    def restart_replica(self, name: str) -> None:
+        """Start a replica that exited again, with its command, port and log (appended)."""
+        self.restarts.setdefault(name, []).append(time.monotonic())
+        with self._log(name).open("ab") as log:
+            code = self.procs[name].returncode
+            log.write(f"\n--- corridormap: {name} exited ({code}); restarting ---\n".encode())
+        self._spawn(name, self.commands[name], append=True)
+
+    def too_many_restarts(self, name: str) -> bool:
+        recent = [t for t in self.restarts.get(name, []) if time.monotonic() - t < RESTART_WINDOW]
+        self.restarts[name] = recent
+        return len(recent) >= MAX_RESTARTS
+
+    def supervise_once(self) -> tuple[list[str], str | None]:
+        """Restart the replicas that exited. Returns (the replicas restarted, why the cluster
+        must stop: HAProxy exited, or a replica keeps exiting; None while it can serve)."""
+        proxy = self.procs.get("haproxy")
+        if proxy is not None and proxy.poll() is not None:
+            return [], f"haproxy exited with code {proxy.returncode}"
+        restarted: list[str] = []
+        for name in self.dead_replicas():
+            if self.too_many_restarts(name):
+                return restarted, (
+                    f"{name} exited {MAX_RESTARTS} times within {RESTART_WINDOW:.0f} s"
+                )
+            self.restart_replica(name)
+            restarted.append(name)
+        return restarted, None
+
     def stop(self) -> None:
         """Soft-stop HAProxy, then stop the replicas; remove the work folder."""
         proxy = self.procs.get("haproxy")
@@ -287,9 +331,11 @@ def running(
     log_dir: Path | None = None,
     streamlit_args: tuple[str, ...] = (),
     database_url: str | None = None,
+    supervise: bool = False,
 ) -> Iterator[Cluster]:
     """A started cluster for tests and benchmarks, stopped on leaving the block. Its replicas
-    share ``database_url`` (default: ``CORRIDORMAP_DATABASE_URL`` as inherited)."""
+    share ``database_url`` (default: ``CORRIDORMAP_DATABASE_URL`` as inherited); with
+    ``supervise``, replicas that exit are restarted as ``run`` does."""
     cluster = Cluster(
         port=port or free_port(),
         replicas=replicas,
@@ -299,10 +345,26 @@ def running(
         database_url=database_url,
     )
     cluster.start()
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=_supervise, args=(cluster, stop), name="cluster-supervisor", daemon=True
+    )
+    if supervise:
+        watcher.start()
     try:
         yield cluster
     finally:
+        stop.set()
+        if supervise:
+            watcher.join(10)
         cluster.stop()
+
+
+def _supervise(cluster: Cluster, stop: threading.Event) -> None:
+    """``supervise_once`` every half second until ``stop`` (``running(supervise=True)``)."""
+    while not stop.wait(0.5):
+        if cluster.supervise_once()[1] is not None:
+            return
 
 
 # -- the shared database ----------------------------------------------------------------------
@@ -489,9 +551,11 @@ def run(args: argparse.Namespace) -> int:
         names = ", ".join(f"{s.name} {s.address}" for s in cluster.servers)
         print(f"corridormap: {cluster.url} -> {names} (Ctrl-C stops)", flush=True)
         while True:
-            gone = cluster.exited()
-            if gone is not None:
-                print(f"corridormap: {gone}; stopping", file=sys.stderr, flush=True)
+            restarted, fatal = cluster.supervise_once()
+            for name in restarted:
+                print(f"corridormap: {name} exited; restarted it", file=sys.stderr, flush=True)
+            if fatal is not None:
+                print(f"corridormap: {fatal}; stopping", file=sys.stderr, flush=True)
                 return 1
             time.sleep(0.5)
     except _SignalledError as stop:

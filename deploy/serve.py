@@ -12,6 +12,7 @@ as usual (``STREAMLIT_SERVER_PORT``, ``STREAMLIT_SERVER_BASE_URL_PATH`` ...).
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -29,6 +30,13 @@ def main(argv: list[str] | None = None) -> None:
 
     took = _warm.warm()
     print("warm start: " + json.dumps({k: round(v, 3) for k, v in took.items()}), flush=True)
+
+    from corridormap import settings  # noqa: PLC0415
+
+    # Streamlit's upload route caps each file at server.maxUploadSize (default 200 MB) from the
+    # first request on: make it the users' file limit before the server starts.
+    max_mb = max(1, math.ceil(settings.load_settings().max_mb))
+    os.environ["STREAMLIT_SERVER_MAX_UPLOAD_SIZE"] = str(max_mb)
 
     from streamlit.web import cli  # noqa: PLC0415
 

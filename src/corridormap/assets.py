@@ -593,17 +593,28 @@ _CSS_URL = re.compile(r"url\(\s*(?P<q>[\"']?)(?P<url>[^\"')]+)(?P=q)\s*\)")
 _FONT_FACE = re.compile(r"@font-face\s*\{(?P<body>[^}]*)\}")
 _SRC_DECL = re.compile(r"src\s*:[^;}]*;?")
 _SOURCE_MAP = re.compile(r"^\s*(//|/\*)# sourceMappingURL=[^\n]*$", re.MULTILINE)
-_VENDOR_REF = re.compile(r"(?:^|/)vendor/(?P<path>[^\s\"'?#)]+)")
+#: A reference the product writes to a vendored file: ``[<base>/]vendor/<path>`` exactly.
+_VENDOR_REF = re.compile(r"\A(?:[^\s\"'<>]*/)?vendor/(?P<path>[^\s\"'?#<>]+)\Z")
+
+
+def _known_paths() -> frozenset[str]:
+    """Every path under ``static/vendor`` the product itself refers to (its assets' files and
+    the marker images)."""
+    return frozenset(
+        {a.local_path for a in ASSETS} | {vf.dest for vf in vendor_files()}
+    ) | frozenset(_ICON_FILES.values())
 
 
 def _vendor_path(url: str, vroot: Path) -> Path | None:
-    """The vendored file a URL refers to: a mapped CDN URL or any ``.../vendor/<path>``."""
+    """The vendored file the product's own reference ``url`` names: a mapped CDN URL, or a
+    ``[<base>/]vendor/<path>`` URL whose path is one of the product's assets (never just any
+    string that contains ``vendor/``)."""
     asset = _BY_URL.get(url)
     if asset is not None:
         rel = asset.local_path
     else:
-        match = _VENDOR_REF.search(url)
-        if match is None:
+        match = _VENDOR_REF.match(url)
+        if match is None or match.group("path") not in _known_paths():
             return None
         rel = match.group("path")
     path = (vroot / rel).resolve()
@@ -670,7 +681,9 @@ def inline_html(html: str, static_root: Path, *, dedupe_fonts: bool = True) -> s
     Every ``<script src>`` and stylesheet ``<link>`` that points at a vendored file (a
     ``.../vendor/<path>`` URL, or a CDN URL of :data:`ASSETS`) is replaced by its content;
     fonts and images the CSS refers to become ``data:`` URIs (fonts as woff2 only), and so do
-    other quoted references to vendored files (the marker icons of :class:`LeafletIconFix`).
+    the marker images of :class:`LeafletIconFix`. Only the references the product itself
+    writes are inlined, each file once: a string in the data that merely contains
+    ``vendor/<path>`` (a feature id, a source URL) is left as it is.
     References to files that are not vendored are left as they are.
 
     With ``dedupe_fonts`` (the default), a font file is embedded once: later ``@font-face``
@@ -680,10 +693,16 @@ def inline_html(html: str, static_root: Path, *, dedupe_fonts: bool = True) -> s
     vroot = static_root / "vendor"
     seen_fonts: set[Path] | None = set() if dedupe_fonts else None
 
+    inlined: set[Path] = set()  # each vendored file goes in once: the product writes each
+    # tag once, and no repetition can multiply the page's size
+
     def script(match: re.Match[str]) -> str:
         path = _vendor_path(match.group("url"), vroot)
         if path is None:
             return match.group(0)
+        if path in inlined:
+            return ""
+        inlined.add(path)
         return f"<script>\n{_inline_js(path.read_text(encoding='utf-8'))}\n</script>"
 
     def link(match: re.Match[str]) -> str:
@@ -694,16 +713,33 @@ def inline_html(html: str, static_root: Path, *, dedupe_fonts: bool = True) -> s
         path = _vendor_path(href.group("url"), vroot)
         if path is None:
             return tag
+        if path in inlined:
+            return ""
+        inlined.add(path)
         return (
             f"<style>\n{_inline_css(path.read_text(encoding='utf-8'), path, seen_fonts)}\n</style>"
         )
 
+    def icon_fix(match: re.Match[str]) -> str:
+        parts = []
+        for key, rel in _ICON_FILES.items():
+            url = match.group(key)
+            found = _VENDOR_REF.match(url)
+            path = _vendor_path(url, vroot)
+            if found is None or found.group("path") != rel or path is None:
+                return match.group(0)
+            parts.append(f'{key}: "{_data_uri(path)}"')
+        return f"L.Icon.Default.mergeOptions({{{', '.join(parts)}}});"
+
     html = _SCRIPT_SRC.sub(script, html)
     html = _LINK_CSS.sub(link, html)
+    return _ICON_FIX.sub(icon_fix, html, count=1)
 
-    def other(match: re.Match[str]) -> str:
-        quote, url = match.group(1), match.group("url")
-        path = _vendor_path(url, vroot)
-        return match.group(0) if path is None else f"{quote}{_data_uri(path)}{quote}"
 
-    return re.sub(r"([\"'])(?P<url>[^\"'\s<>]*vendor/[^\"'\s<>]+)\1", other, html)
+#: The marker-image options :func:`leaflet_icon_fix_js` writes (the only quoted references to
+#: vendored files outside ``<script src>`` and ``<link href>`` that the product writes).
+_ICON_FIX = re.compile(
+    r"L\.Icon\.Default\.mergeOptions\(\{"
+    + ", ".join(rf'{key}: "(?P<{key}>[^"\s<>]+)"' for key in _ICON_FILES)
+    + r"\}\);"
+)

@@ -19,6 +19,7 @@ once, each naming the file, the scene (number and title) and the field.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import yaml
+import yaml.composer
 
 from corridormap import catalog, files, links, load
 from corridormap._errors import DataValidationError, Problem
@@ -123,8 +125,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+_REPR: Final = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 2, 4, 4, 60, 60
+
+
 def _short(value: Any) -> str:
-    text = repr(value)
+    # bounded: a value built from YAML aliases may stand for millions of nested items
+    text = _REPR.repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -379,9 +386,27 @@ def scene_route(scene: Scene, vocab: links.Vocabulary) -> tuple[str, str] | None
     return links.split_route(scene.show.removeprefix(ROUTE_SHOW), nodes)
 
 
+#: Most scenes in one briefing, and most YAML aliases (``*name``) in one file.
+MAX_SCENES: Final = 100
+MAX_ALIASES: Final = 100
+
+
 class _Loader(yaml.SafeLoader):
     """YAML's safe loader with dates left as text: a scene checks its dates itself and names
-    a bad one (PyYAML would raise a bare ValueError on ``1999-99-99``)."""
+    a bad one (PyYAML would raise a bare ValueError on ``1999-99-99``). Aliases are counted:
+    a few nested ones stand for billions of values (597 bytes took 27 s and 1.15 GB)."""
+
+    aliases = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                event = self.peek_event()  # type: ignore[no-untyped-call]
+                raise yaml.composer.ComposerError(
+                    None, None, f"more than {MAX_ALIASES} aliases (*name)", event.start_mark
+                )
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -395,6 +420,8 @@ def document_of(text: str, source: str) -> dict[str, Any]:
     ``DataValidationError`` when it is not YAML or not a mapping."""
     try:
         doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
+    except RecursionError:
+        raise DataValidationError([Problem(source, "the YAML is nested too deeply")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -424,6 +451,8 @@ def parse_briefing(
     scenes: list[Scene] = []
     if not isinstance(raw_scenes, list) or not raw_scenes:
         c.add(None, "scenes", "missing or not a non-empty list of scenes")
+    elif len(raw_scenes) > MAX_SCENES:
+        c.add(None, "scenes", f"{len(raw_scenes):,} scenes; the limit is {MAX_SCENES}")
     else:
         for number, raw in enumerate(raw_scenes, start=1):
             scene = _scene(c, number, raw, vocab)

@@ -19,7 +19,8 @@ def read_bounded(path: Path, limit: int, what: str = "the limit") -> bytes:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise DataValidationError([Problem(name, f"file not found: {path}")]) from None
+        # the file's name only: the app shows these notices, and a server path is not theirs
+        raise DataValidationError([Problem(name, "file not found")]) from None
     except OSError as exc:
         raise DataValidationError([Problem(name, f"cannot read file: {exc.strerror}")]) from None
     if not stat.S_ISREG(info.st_mode):

@@ -56,6 +56,7 @@ class Limits:
     features: int
     vertices: int
     columns: int
+    value_chars: int = 1_000_000  # longest text (or bytes) in one property value
 
 
 @dataclass
@@ -93,8 +94,10 @@ _NUMBER: Final = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 _EXTERNAL: Final = re.compile(
     # a grid other than PROJ's built-in @null (which Web Mercator's WKT names), a grid-shift
-    # step, a URL or a GDAL virtual file system path
-    r"(?:nadgrids|geoidgrids)\s*=\s*(?!@null\b)|[hv]gridshift|\b(?:https?|ftp|file):|/vsi",
+    # step, a URL or a GDAL virtual file system path; any file PROJ would open
+    r"(?:nadgrids|geoidgrids)\s*=\s*(?!@null\b)|[hv]gridshift|\b(?:https?|ftp|file):|/vsi"
+    # a WKT2 parameter file, a PROJ init file (+init=/etc/passwd:x) or a proj= pipeline file
+    r"|\bPARAMETERFILE\s*\[|(?:^|[\s+])init\s*=|\bproj\s*=\s*[./]",
     re.I,
 )
 
@@ -172,6 +175,7 @@ def _gpkg_tables(path: Path) -> list[tuple[str, int, int | None]]:
             if kinds.get(table) != "table":
                 raise GdalReadError(f"feature table {table!r} is a {kinds.get(table, 'missing')}")
             quoted = '"' + table.replace('"', '""') + '"'
+            _check_columns(con, table, quoted)
             (rows,) = con.execute(f"SELECT count(*) FROM {quoted}").fetchone()  # noqa: S608
             out.append((table, int(rows), declared.get(table)))
     except sqlite3.Error as exc:
@@ -179,6 +183,24 @@ def _gpkg_tables(path: Path) -> list[tuple[str, int, int | None]]:
     finally:
         con.close()
     return out
+
+
+def _check_columns(con: sqlite3.Connection, table: str, quoted: str) -> None:
+    """No generated or hidden column in a feature table: GDAL would evaluate a generated
+    column's expression for every row (``printf('%.*c', 200000000, 'x')`` is 200 MB a row),
+    and a hidden one is data the table does not show."""
+    for row in con.execute(f"PRAGMA table_xinfo({quoted})"):
+        name, hidden = str(row[1]), int(row[6] or 0)
+        if hidden:
+            what = "a generated" if hidden in (2, 3) else "a hidden"
+            raise GdalReadError(
+                f"column {_short_name(name)} of {table!r} is {what} column (its values come "
+                "from an SQL expression, not the file); save the layer without it"
+            )
+
+
+def _short_name(name: str) -> str:
+    return repr(name if len(name) <= 60 else name[:57] + "...")
 
 
 def check_shapefile(folder: Path, limits: Limits) -> None:
@@ -274,12 +296,23 @@ def check_kml(text: str) -> None:
 def read(path: Path, declared: str, limits: Limits) -> Read:
     """Every feature of the one layer in ``path``, opened only by the declared format's driver."""
     import fiona  # noqa: PLC0415 - GDAL only when a user's binary file is read
+    from fiona._err import CPLE_BaseError  # noqa: PLC0415
     from fiona.errors import FionaError  # noqa: PLC0415
 
     try:
         with fiona.Env(**GDAL_OPTIONS):
             return _read(path, DRIVERS[declared], limits)
-    except (FionaError, OSError, ValueError, RuntimeError, KeyError) as exc:
+    except RecursionError:
+        raise GdalReadError("cannot read the file: it is nested too deeply") from None
+    except (
+        FionaError,
+        CPLE_BaseError,  # GDAL's own errors (a broken rtree, an unknown SQL function...)
+        OSError,
+        ValueError,  # UnicodeDecodeError included (names that are not UTF-8)
+        RuntimeError,
+        KeyError,
+        SystemError,  # fiona raises it on some corrupt GeoPackages
+    ) as exc:
         if isinstance(exc, GdalReadError):
             raise
         message = " ".join(str(exc).replace(str(path.parent), "").split())[:200]
@@ -358,7 +391,14 @@ def _features(src: Any, limits: Limits) -> tuple[list[dict[str, Any]], list[Any]
                     f"more than {limits.vertices:,} vertices (at feature #{len(rows)}); "
                     "simplify the file or raise the limit"
                 )
-        rows.append(dict(feature.properties))
+        props = dict(feature.properties)
+        for key, value in props.items():
+            if isinstance(value, str | bytes) and len(value) > limits.value_chars:
+                raise GdalReadError(
+                    f"the value of {_short_name(str(key))} in feature #{len(rows)} is "
+                    f"{len(value):,} characters long; the limit is {limits.value_chars:,}"
+                )
+        rows.append(props)
         geometries.append(geometry)
     return rows, geometries
 

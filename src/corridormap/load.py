@@ -416,10 +416,13 @@ def _read_table(data_dir: Path | None, name: str, columns: Iterable[str]) -> pd.
     path = (data_dir or catalog.default_data_dir()) / "layers" / name
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        raise DataValidationError([Problem(path.name, f"file not found: {path}")]) from None
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise DataValidationError([Problem(path.name, f"cannot read CSV: {exc}")]) from None
+    except FileNotFoundError:  # named within the data folder: no server path on screen
+        raise DataValidationError([Problem(path.name, f"file not found: layers/{name}")]) from None
+    except OSError as exc:
+        raise DataValidationError([Problem(path.name, f"cannot read: {exc.strerror}")]) from None
+    except (ValueError, pd.errors.ParserError) as exc:
+        message = str(exc).replace(str(path.parent), "layers")
+        raise DataValidationError([Problem(path.name, f"cannot read CSV: {message}")]) from None
     missing = [Problem(name, "missing column", field=c) for c in columns if c not in frame.columns]
     if missing:
         raise DataValidationError(missing)

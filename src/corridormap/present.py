@@ -442,17 +442,35 @@ def to_geojson_bytes(spec: LayerSpec, gdf: gpd.GeoDataFrame) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell a spreadsheet shows as text: one that would start a formula (``=``, ``+``,
+    ``-``, ``@``, tab, carriage return) gets a leading single quote, as OWASP advises.
+    Numbers are left as they are (``-3`` as a number is no formula)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv_bytes(spec: LayerSpec, gdf: gpd.GeoDataFrame) -> bytes:
-    """Exactly these features as CSV: raw values, lists joined by " | ", geometry as WKT."""
+    """Exactly these features as CSV: raw values, lists joined by " | ", geometry as WKT.
+
+    Text cells and headers that a spreadsheet would run as a formula are neutralised
+    (:func:`csv_cell`)."""
     columns = [p.name for p in spec.all_properties if p.name in gdf.columns]
     frame = pd.DataFrame(
         {
-            c: [
-                " | ".join(map(str, v))
-                if isinstance(v, list | tuple)
-                else json.dumps(v)
-                if isinstance(v, dict)
-                else v
+            csv_cell(c): [
+                csv_cell(
+                    " | ".join(map(str, v))
+                    if isinstance(v, list | tuple)
+                    else json.dumps(v)
+                    if isinstance(v, dict)
+                    else v
+                )
                 for v in gdf[c]
             ]
             for c in columns

@@ -31,6 +31,9 @@ _HELP: Final = {
     "max_zip_ratio": "largest compression ratio of any zip member (zip bombs exceed it)",
     "max_columns": "most properties (columns) per feature",
     "max_layers": "most own layers one browser session holds at once",
+    "session_mb": "most MB of uploaded files one browser session holds at once (before and "
+    "while they are read)",
+    "server_mb": "most MB of uploaded files the whole server holds at once, all sessions together",
 }
 
 
@@ -47,11 +50,21 @@ class Settings:
     max_zip_ratio: float = 200.0
     max_columns: int = 200
     max_layers: int = 10
+    session_mb: float = 40.0
+    server_mb: float = 200.0
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def max_bytes(self) -> int:
         return int(self.max_mb * 1024 * 1024)
+
+    @property
+    def session_bytes(self) -> int:
+        return int(self.session_mb * 1024 * 1024)
+
+    @property
+    def server_bytes(self) -> int:
+        return int(self.server_mb * 1024 * 1024)
 
     @property
     def max_unzipped_bytes(self) -> int:

@@ -38,7 +38,7 @@ from pyproj.exceptions import CRSError, ProjError
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from corridormap import catalog, files, gdalread, load
+from corridormap import catalog, files, gdalread, load, repair
 from corridormap._errors import DataValidationError, Problem
 from corridormap.catalog import Kind, LayerSpec, PropertySpec
 from corridormap.escape import is_web_url
@@ -246,6 +246,7 @@ class _Context:
     mixed_dimensions: int = 0
     dropped: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    to_repair: dict[str, str] = field(default_factory=dict)  # label -> why it is invalid
 
     def fail(self, problem: str, **kw: Any) -> DataValidationError:
         return DataValidationError([Problem(self.source, problem, **kw)])
@@ -555,6 +556,7 @@ def _read_csv(raw: bytes, ctx: _Context) -> _Table:
     text = _decode(raw, ctx)
     first = text.split("\n", 1)[0]
     sep = max((",", ";", "\t"), key=first.count)
+    _check_csv_shape(text, first, sep, ctx)
     try:
         frame = pd.read_csv(
             io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skipinitialspace=True
@@ -599,6 +601,28 @@ def _read_csv(raw: bytes, ctx: _Context) -> _Table:
         table.geoms.append(shapely.Point(x, y))
         table.labels.append(label)
     return table
+
+
+def _check_csv_shape(text: str, first: str, sep: str, ctx: _Context) -> None:
+    """The header's column count (counted, not parsed), then each row's field count, before
+    the full parse: pandas took 70 s and 2.5 GB on a CSV of a million columns."""
+    limit = ctx.settings.max_columns + 2  # the properties, and latitude and longitude
+    fields = first.count(sep) + 1  # a separator inside a quoted name counts too: an upper bound
+    if fields > limit:
+        raise ctx.fail(
+            f"the header has {fields:,} columns; the limit is {ctx.settings.max_columns} "
+            "properties plus latitude and longitude"
+        )
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        width = len(next(reader, []))
+        for row in reader:
+            if len(row) > max(width, limit):
+                raise ctx.fail(
+                    f"row {reader.line_num} has {len(row):,} fields; the header has {width}"
+                )
+    except csv.Error as exc:
+        raise ctx.fail(f"cannot read CSV: {str(exc)[:200]}") from None
 
 
 def _number(text: Any) -> float | None:
@@ -826,6 +850,7 @@ def _finish(
         if checked is not None:
             keep.append(i)
             geoms.append(checked)
+    keep, geoms = _repair(keep, geoms, table.labels, ctx)
     if out_of_range and not keep and not ctx.crs_declared:
         head = Problem(
             ctx.source,
@@ -963,21 +988,45 @@ def _check_geometry(
                 "the 'repair' box in the app, --repair on the command line)",
             )
             return None
-        fixed = _make_valid(geom)
-        if fixed is None:
-            ctx.drop(label, f"invalid geometry that cannot be repaired: {reason}")
-            return None
-        ctx.repairs.append(
-            Problem(ctx.source, f"invalid geometry repaired ({reason})", feature=label)
-        )
-        return fixed
+        ctx.to_repair[label] = reason  # repaired together, in a worker (_repair)
     return geom
 
 
-def _make_valid(geom: BaseGeometry) -> BaseGeometry | None:
-    """``make_valid``, keeping only parts of the original's family (polygons stay polygons)."""
+def _repair(
+    keep: list[int], geoms: list[BaseGeometry], labels: list[str], ctx: _Context
+) -> tuple[list[int], list[BaseGeometry]]:
+    """Repair the invalid geometries ``_check_geometry`` set aside, within the time budget of
+    ``corridormap.repair``; drop, naming them, those it cannot repair."""
+    if not ctx.to_repair:
+        return keep, geoms
+    at = [n for n, i in enumerate(keep) if labels[i] in ctx.to_repair]
+    result = repair.make_valid_all([geoms[n] for n in at])
+    dropped: set[int] = set()
+    for n, fixed, problem in zip(at, result.geometries, result.problems, strict=True):
+        label = labels[keep[n]]
+        reason = ctx.to_repair[label]
+        kept = None if fixed is None else _family_parts(geoms[n], fixed)
+        if kept is None:
+            ctx.drop(
+                label,
+                f"invalid geometry that cannot be repaired: {reason}"
+                + (f"; {problem}" if problem else ""),
+            )
+            dropped.add(n)
+            continue
+        geoms[n] = kept
+        ctx.repairs.append(
+            Problem(ctx.source, f"invalid geometry repaired ({reason})", feature=label)
+        )
+    return (
+        [i for n, i in enumerate(keep) if n not in dropped],
+        [g for n, g in enumerate(geoms) if n not in dropped],
+    )
+
+
+def _family_parts(geom: BaseGeometry, fixed: BaseGeometry) -> BaseGeometry | None:
+    """The parts of ``make_valid``'s result of the original's family (polygons stay polygons)."""
     family = _FAMILY[geom.geom_type.removeprefix("Multi")]
-    fixed = shapely.make_valid(geom)
     parts = [
         p
         for p in shapely.get_parts(shapely.get_parts(fixed))

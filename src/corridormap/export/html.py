@@ -144,9 +144,21 @@ def _footer(views: Sequence[ExportView]) -> str:
     )
 
 
+#: The export's Content-Security-Policy: its own inline scripts, styles, data: images and
+#: fonts; no request to anywhere (the page is opened from file:// in an air-gapped room).
+CSP: Final = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; font-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
 def _page(m: folium.Map, panel: str, title: str) -> str:
     root = m.get_root()
     assert isinstance(root, Figure)
+    # the export is self-contained: nothing may load from, connect or submit to elsewhere
+    root.header.add_child(
+        Verbatim(f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'), name="cm_csp"
+    )
     root.header.add_child(Verbatim(f"<title>{html_text(title)}</title>"), name="cm_title")
     root.header.add_child(Verbatim(f"<style>{_PAGE_CSS}</style>"), name="cm_page_css")
     root.html.add_child(Verbatim(panel), name="cm_panel")

@@ -1,0 +1,88 @@
+"""Caps on the bytes Streamlit's upload route holds: per file, per session and per server.
+
+Streamlit keeps every file PUT to ``/_stcore/upload_file/<session>/<file>`` in memory until its
+session ends; by itself it caps only each file (``server.maxUploadSize``), so 25 uploads of
+19 MB held 475 MB. :func:`install` (called at the top of every run of ``app.py``, and before
+the server starts by ``deploy/serve.py``) makes ``server.maxUploadSize`` the users' file limit
+and wraps the runtime's uploaded-file manager so that a file that would take a session over
+``session_mb`` or the server over ``server_mb`` is refused with HTTP 413 before it is kept.
+:func:`release` drops a file's bytes once the upload panel has read it.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from streamlit import config as st_config
+from streamlit import runtime
+
+from corridormap import settings
+
+_lock = threading.Lock()
+_MARK = "_corridormap_capped"
+
+
+def server_max_mb(limits: settings.Settings) -> int:
+    """``server.maxUploadSize`` (whole MB) for the users' file limit."""
+    return max(1, math.ceil(limits.max_mb))
+
+
+def set_max_upload_size(limits: settings.Settings | None = None) -> None:
+    """``server.maxUploadSize`` follows the users' file limit (Streamlit's default is 200)."""
+    mb = server_max_mb(limits or settings.load_settings())
+    if st_config.get_option("server.maxUploadSize") != mb:
+        st_config.set_option("server.maxUploadSize", mb)
+
+
+def _held(manager: Any, session_id: str) -> tuple[int, int]:
+    """(bytes this session holds, bytes the server holds) in Streamlit's memory manager."""
+    storage = manager.file_storage.get(session_id) or {}
+    session = sum(len(f.data) for f in storage.values())
+    server = sum(len(f.data) for s in list(manager.file_storage.values()) for f in s.values())
+    return session, server
+
+
+def cap_manager(manager: Any, limits_of: Any = settings.load_settings) -> None:
+    """Wrap ``manager.add_file`` with the session and server caps (once per manager)."""
+    if getattr(manager, _MARK, False):
+        return
+    original = manager.add_file
+
+    def add_file(session_id: str, file: Any) -> None:
+        limits = limits_of()
+        with _lock:
+            session, server = _held(manager, session_id)
+            size = len(file.data)
+            if session + size > limits.session_bytes:
+                raise HTTPException(
+                    status_code=413,
+                    detail=f"this session already holds {session / 1048576:.0f} MB of uploads; "
+                    f"the limit is {limits.session_mb:g} MB",
+                )
+            if server + size > limits.server_bytes:
+                raise HTTPException(
+                    status_code=413,
+                    detail="the server holds too many uploads just now; try again shortly",
+                )
+            original(session_id=session_id, file=file)
+
+    manager.add_file = add_file
+    setattr(manager, _MARK, True)
+
+
+def install() -> None:
+    """``server.maxUploadSize`` and the per-session/per-server caps, once the runtime exists."""
+    set_max_upload_size()
+    if runtime.exists():
+        manager = runtime.get_instance().uploaded_file_mgr
+        if hasattr(manager, "file_storage"):
+            cap_manager(manager)
+
+
+def release(session_id: str, file_id: str) -> None:
+    """Forget an uploaded file's bytes (the panel has read it)."""
+    if runtime.exists():
+        runtime.get_instance().uploaded_file_mgr.remove_file(session_id, file_id)
