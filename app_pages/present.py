@@ -188,10 +188,6 @@ with map_col.container(key="present_map_col"):
                 *export.map_groups(view, frames),
                 mapbuild.legend_group(view.shown),
                 mapaccess.description_group(f"{scene.title}. {view.description}"),
-                # the scene's box fitted to the real frame, clear of the legend
-                mapbuild.fit_frame_group(
-                    export.scene_box(view, frames), export.story_box(view, frames)
-                ),
             ],
             center=view.view.center,
             zoom=view.view.zoom,

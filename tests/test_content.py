@@ -158,15 +158,3 @@ def test_the_sidebar_takes_today_and_says_the_newest_data_date() -> None:
     newest = filters.latest_date(load.load_all().frames)
     notes = [c.value for c in at.sidebar.caption]
     assert any(f"Newest data: {present.date_text(newest)}" in n for n in notes), notes
-
-
-def test_a_scene_name_of_45_characters_is_labelled_whole(frames) -> None:
-    spec = catalog.ANNOTATIONS
-    payload = json.loads(mapbuild.overlay_json(spec, frames[spec.key]))
-    labels = [f["properties"].get("label", "") for f in payload["features"]]
-    titles = [str(t) for t in frames[spec.key][spec.label_property]]
-    assert any(len(t) > 34 for t in titles)  # names longer than the old cut exist
-    for title in titles:
-        if len(title) <= 60:
-            assert title in labels
-    assert not any(str(label).endswith("…") and len(str(label)) < 60 for label in labels)

@@ -129,7 +129,7 @@ def test_the_report_script_is_data_free_and_only_in_the_live_group(frames):
     m = mapbuild.base_map(None)
     m.add_child(mapbuild.report_drawn_group())
     html = m.get_root().render()
-    assert html.count("tab.cmDrawnReported") == 3  # checked, checked again, set
+    assert html.count("tab.cmDrawnReported") == 2  # checked, set
     assert 'value["drawn"] = true' in html  # the key, as a JSON string
     # it waits for the frame's height, and reports to streamlit-folium only
     assert "innerHeight > 0" in html

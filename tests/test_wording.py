@@ -471,7 +471,7 @@ def test_the_newest_source_date_is_a_sources_date_never_the_copy_date(frames, re
 )
 def test_footer_and_exports_state_the_same_newest_source_date(frames, register, params, newest):
     at = run_page("explorer", params)
-    footer = at.caption[-1].value
+    footer = at.main.caption[-1].value  # the page's footer (the sidebar has captions too)
     f = Filters(corridor=("zangezur",), layers=("corridors",)) if params else Filters()
     view = export.make_view(frames, f, register=register)
     assert present.newest_source_text(present.newest_source_date(view.shown, register)) == newest

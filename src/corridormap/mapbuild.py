@@ -361,10 +361,10 @@ def _place(
     return {"label": text, "rank": rank}
 
 
-#: Longest label on the map (the card has the full name). Long enough for a scene's names
-#: ("12th OTS Summit: Regional Peace and Security"); the browser places a label only where it
-#: overlaps no other, so a long one costs room only where there is room.
-_LABEL_MAX: Final = 60
+#: Longest label on the map (the card has the full name). Longer labels (60 characters was
+#: tried) pile up where a scene names several places close together: the browser's layout
+#: places a named place's label even where it overlaps (tests/browser/test_cartography.py).
+_LABEL_MAX: Final = 34
 
 
 def collection_json(
@@ -1592,138 +1592,6 @@ class FitView(SinglePass):
         self._name = "FitView"
         self.bounds_json = script_json([round(float(v), 4) for v in bounds])
         self.padding = int(padding_px)
-
-
-#: The gap (CSS px) a fitted frame keeps from the map's edges and from the legend.
-FRAME_GAP_PX: Final = 16
-
-
-class FitFrame(SinglePass):
-    """Fits the map to a box (lon/lat) in the browser at the frame's real size, keeping clear
-    of the legend: the legend's box (``.cm-legend``, measured in the page, folded or open) is
-    reserved as a strip beside it or above it, whichever shows the box larger, so it never
-    covers what the box holds. When the map may not zoom out far enough for the box (the
-    bundled land's frame, ``LandFrame``), the ``core`` box (the story's ends) is fitted. A
-    presentation's scene adds it with its groups: each scene is fitted when it is shown, and
-    again when the frame changes size (until someone moves the map)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var map = window.map || {{ this._parent.get_name() }};
-            if (!map || !map.fitBounds) { return; }
-            var boxes = {{ this.boxes_json }}, gap = {{ this.gap }};
-            function need(bb, padX, padY) {  // the zoom that fits bb, before any clamp
-                var sw = map.project(bb.getSouthWest(), 0), ne = map.project(bb.getNorthEast(), 0);
-                var size = map.getSize();
-                return Math.log2(Math.min((size.x - padX) / Math.max(ne.x - sw.x, 1e-9),
-                                          (size.y - padY) / Math.max(sw.y - ne.y, 1e-9)));
-            }
-            function fit() {
-                if (map._cmMoved) { return; }
-                var box = map.getContainer().getBoundingClientRect();
-                var sides = [[gap, gap]];  // right, bottom padding
-                var legend = map.getContainer().querySelector('.cm-legend');
-                if (legend && legend.offsetWidth) {
-                    // the legend's strip reserved beside it or above it
-                    var l = legend.getBoundingClientRect();
-                    sides = [[box.right - l.left + gap, gap], [gap, box.bottom - l.top + gap]];
-                }
-                // the whole box if the map can zoom out that far, else the story's ends
-                var best = null;
-                for (var i = 0; i < boxes.length && best === null; i++) {
-                    var q = boxes[i], bb = L.latLngBounds([[q[1], q[0]], [q[3], q[2]]]);
-                    for (var j = 0; j < sides.length; j++) {
-                        var z = need(bb, gap + sides[j][0], gap + sides[j][1]);
-                        var ok = z >= map.getMinZoom() || i === boxes.length - 1;
-                        if (ok && (best === null || z > best.z)) {
-                            best = {z: z, bounds: bb, side: sides[j]};
-                        }
-                    }
-                }
-                map.fitBounds(best.bounds, {
-                    paddingTopLeft: [gap, gap], paddingBottomRight: best.side, animate: false});
-                // once the land's frame and the labels have settled on the new view
-                var core = boxes[boxes.length - 1];
-                setTimeout(function () { clearLegend(core); }, 400);
-            }
-            // Where the land's frame held the map (it may not zoom out or pan past it), the
-            // legend may still stand on the story: then it moves to the first corner where it
-            // covers neither the story's box nor a label, else it folds.
-            function clearLegend(q) {
-                var c = map.getContainer(), legend = c.querySelector('.cm-legend');
-                if (!legend) { return; }
-                var wrap = legend.closest('.leaflet-control') || legend.parentNode;
-                var a = map.latLngToContainerPoint([q[1], q[0]]);
-                var z = map.latLngToContainerPoint([q[3], q[2]]);
-                var r = c.getBoundingClientRect();
-                function hit(x0, y0, x1, y1, l) {
-                    return !(l.right - r.left < x0 || l.left - r.left > x1 ||
-                             l.bottom - r.top < y0 || l.top - r.top > y1);
-                }
-                function covers() {
-                    var l = legend.getBoundingClientRect();
-                    if (hit(a.x, z.y, z.x, a.y, l)) { return true; }
-                    var labels = c.querySelectorAll('.cm-label');
-                    for (var k = 0; k < labels.length; k++) {
-                        var t = labels[k].getBoundingClientRect();
-                        if (t.width && hit(t.left - r.left, t.top - r.top,
-                                           t.right - r.left, t.bottom - r.top, l)) {
-                            return true;
-                        }
-                    }
-                    return false;
-                }
-                var corners = ['bottomright', 'topright', 'bottomleft', 'topleft'];
-                for (var k = 0; k < corners.length; k++) {
-                    var corner = map._controlCorners[corners[k]];
-                    if (!corner) { continue; }
-                    corner.appendChild(wrap);
-                    if (!covers()) { return; }
-                }
-                map._controlCorners.bottomright.appendChild(wrap);
-                var details = legend.closest('details') || legend.querySelector('details');
-                if (legend.tagName === 'DETAILS') { details = legend; }
-                if (details) { details.open = false; }
-            }
-            // one scene's fit at a time: the newest replaces the one before
-            map._cmMoved = false;
-            map._cmFit = fit;
-            if (!map._cmFitHooked) {
-                map._cmFitHooked = true;
-                map.on('resize', function () { if (map._cmFit) { map._cmFit(); } });
-                var c = map.getContainer();
-                function moved() { map._cmMoved = true; }
-                c.addEventListener('pointerdown', moved);
-                c.addEventListener('wheel', moved);
-            }
-            setTimeout(fit, 0);
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(
-        self,
-        bounds: Sequence[float],
-        core: Sequence[float] | None = None,
-        gap_px: float = FRAME_GAP_PX,
-    ) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self._name = "FitFrame"
-        boxes = [bounds] if core is None else [bounds, core]
-        self.boxes_json = script_json([[round(float(v), 4) for v in b] for b in boxes])
-        self.gap = int(gap_px)
-
-
-def fit_frame_group(bounds: Sequence[float], core: Sequence[float] | None = None) -> FeatureGroup:
-    """``FitFrame`` as a feature group, for a live map whose groups change with the scene:
-    ``bounds`` fitted if the map may zoom out that far (the bundled land's frame sets how
-    far), else ``core`` (the story's ends)."""
-    group = FeatureGroup(name="Fit the frame", show=True, control=False)
-    group.add_child(FitFrame(bounds, core))
-    return group
 
 
 class LandFrame(SinglePass):

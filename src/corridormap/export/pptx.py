@@ -36,6 +36,8 @@ _SOURCES_PER_SLIDE: Final = 16
 #: python-pptx's fitting breaks lines only between words: a text with a longer word (a URL)
 #: keeps its size, and PowerPoint wraps it.
 _FIT_WORD: Final = 40
+#: The size that text the fitter cannot fit gets (python-pptx tries sizes down to 1 pt).
+_MIN_FIT_PT: Final = 8
 
 
 def xml_text(text: str) -> str:
@@ -76,13 +78,21 @@ def _text_box(
     if shrink and words and max(len(w) for w in words) <= _FIT_WORD:
         # The size at which the text fits the box, measured with the font itself (DejaVu
         # Sans, as the maps), so that no slide's text runs out of its box.
-        frame.fit_text(
-            font_family="DejaVu Sans",
-            max_size=round(size),
-            bold=bold,
-            italic=italic,
-            font_file=_font_file(bold, italic),
-        )
+        try:
+            frame.fit_text(
+                font_family="DejaVu Sans",
+                max_size=round(size),
+                bold=bold,
+                italic=italic,
+                font_file=_font_file(bold, italic),
+            )
+        except TypeError:
+            # python-pptx's fitter cannot break a line whose one word (split at spaces only)
+            # is wider than the box at every size, and fails inside (_break_line gives None):
+            # such text gets the smallest size the fitter would try, and wraps where it can.
+            for para in frame.paragraphs:
+                for run in para.runs:
+                    run.font.size = Pt(_MIN_FIT_PT)
     return shape
 
 
