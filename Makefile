@@ -43,8 +43,10 @@ lint: $(VENV)/.test-installed
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy
 
+# Two workers (pytest-xdist): the browser tests on one, one after another, the rest on the other
+# (tests/conftest.py groups them).
 pytest: $(VENV)/.test-installed
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 data: $(VENV)/.run-installed
 	$(BIN)/corridormap build-data

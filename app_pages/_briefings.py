@@ -47,7 +47,7 @@ BAR_CSS = (
     " [class*='st-key-bar_'] p { font-size: 0.8rem !important; } }</style>"
 )
 #: Who reads a shared link when nobody is signed in (the token alone grants reading).
-GUEST = store.Principal("guest", None, "Guest")
+GUEST = store.GUEST  # not signed in, holding a shared link
 
 
 def the_store() -> store.Store:

@@ -72,3 +72,12 @@ def store_url(request, tmp_path):
     url = server.create_database()
     yield url
     server.drop_database(url)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``make test`` runs two workers with ``--dist loadgroup``), every
+    browser test runs on one worker, one after another, while the other worker takes the rest:
+    two Chromium-driven apps at once on two cores make their timings flaky."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -80,6 +80,17 @@ def st(store_url):
 # -- CRUD ----------------------------------------------------------------------------------
 
 
+def test_a_guest_reads_a_shared_link_but_makes_nothing(st):
+    shared = st.create(OWNER, DOC)
+    token = st.set_link_sharing(OWNER, shared.id, True)
+    assert st.get(store.GUEST, shared.id, share_token=token).role == "reader"
+    with pytest.raises(store.Forbidden):
+        st.create(store.GUEST, DOC)
+    with pytest.raises(store.Forbidden):
+        st.duplicate(store.GUEST, shared.id, share_token=token)
+    assert st.list(store.GUEST) == []
+
+
 def test_create_get_save_and_list(st):
     created = st.create(LOCAL, DOC)
     assert (created.version, created.revision, created.role) == (1, 1, "owner")

@@ -13,6 +13,7 @@ from corridormap.store._engine import (
     default_path,
 )
 from corridormap.store.api import (
+    GUEST,
     LOCAL,
     MAX_SCENES,
     MAX_TITLE,
@@ -32,6 +33,7 @@ from corridormap.store.merge import diff_documents, merge_documents
 
 __all__ = [
     "ENV_VAR",
+    "GUEST",
     "LOCAL",
     "MAX_SCENES",
     "MAX_TITLE",

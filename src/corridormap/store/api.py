@@ -47,6 +47,8 @@ class Principal:
 
 
 LOCAL: Final = Principal("local", None, "You (local mode)")
+#: Someone not signed in who opened a shared link: reads what the link gives, makes nothing.
+GUEST: Final = Principal("guest", None, "Guest")
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +391,8 @@ class Store:
     def create(
         self, actor: Principal, document: Mapping[str, Any], *, message: str = "created"
     ) -> SavedBriefing:
+        if actor.id == GUEST.id:
+            raise Forbidden("Sign in to make briefings.")
         doc_json, title, scenes = check_document(document)
         now = _now()
         id_ = secrets.token_hex(8)
