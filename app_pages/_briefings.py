@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import _auth, _data
+from app_pages import _auth, _data, _exports
 from corridormap import briefing, export, present, store
 from corridormap._errors import DataValidationError
 
@@ -115,43 +115,17 @@ def downloads(b: briefing.Briefing, view: export.ExportView, frames: Any, *, key
 
     stem = b.key
     # one row that wraps, each button as wide as its label (columns cut the labels short)
-    a = c = p = d = st.container(horizontal=True, wrap=True, key=f"{key}_downloads")
-    a.download_button(
-        "Briefing (HTML, offline)",
-        data=lambda: export.html_briefing(b, views(), frames),
-        file_name=f"{stem}.html",
-        mime="text/html",
-        key=f"{key}_html",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    c.download_button(
-        "Briefing pack (PDF)",
-        data=lambda: export.pdf_briefing(b, views(), frames),
-        file_name=f"{stem}.pdf",
-        mime="application/pdf",
-        key=f"{key}_pdf",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    p.download_button(
-        "Slides (PowerPoint)",
-        data=lambda: export.pptx_briefing(b, views(), frames),
-        file_name=f"{stem}.pptx",
-        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        key=f"{key}_pptx",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    d.download_button(
-        "This scene (PNG)",
-        data=lambda: export.png_view(view, frames),
-        file_name=f"{stem}-scene-{view.link.rpartition('=')[2]}.png",
-        mime="image/png",
-        key=f"{key}_png",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    row = st.container(horizontal=True, wrap=True, key=f"{key}_downloads")
+    _exports.download(row, "Briefing (HTML, offline)",
+                      lambda: export.html_briefing(b, views(), frames), f"{stem}.html",
+                      f"{key}_html")  # fmt: skip
+    _exports.download(row, "Briefing pack (PDF)", lambda: export.pdf_briefing(b, views(), frames),
+                      f"{stem}.pdf", f"{key}_pdf")  # fmt: skip
+    _exports.download(row, "Slides (PowerPoint)",
+                      lambda: export.pptx_briefing(b, views(), frames), f"{stem}.pptx",
+                      f"{key}_pptx")  # fmt: skip
+    _exports.download(row, "This scene (PNG)", lambda: export.png_view(view, frames),
+                      f"{stem}-scene-{view.link.rpartition('=')[2]}.png", f"{key}_png")  # fmt: skip
 
 
 def scene_export_view(b: briefing.Briefing, scene: briefing.Scene) -> export.ExportView:

@@ -1,12 +1,36 @@
-"""The export buttons under the explorer's map: the current view as offline HTML or PNG."""
+"""The export buttons under the explorer's map: the current view as offline HTML or PNG; and
+``download``, the one way every page offers a file built when clicked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import PurePath
 from typing import Any
 
 import streamlit as st
 
 from app_pages import _data, _state, _user_layers
+
+_MIME = {
+    ".html": "text/html",
+    ".png": "image/png",
+    ".pdf": "application/pdf",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+
+def download(where: Any, label: str, build: Callable[[], Any], file_name: str, key: str) -> None:
+    """A download button in ``where`` whose file is built only when clicked; its type follows
+    from ``file_name`` (ours, never a user's text)."""
+    where.download_button(
+        label,
+        data=build,
+        file_name=file_name,
+        mime=_MIME[PurePath(file_name).suffix],
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 
 def export_buttons(state: Any, shown: dict[str, Any]) -> None:
@@ -29,21 +53,7 @@ def export_buttons(state: Any, shown: dict[str, Any]) -> None:
     frames = _data.layers().frames
     st.caption("Export this view · works offline: every script, font and feature inside")
     a, b, _ = st.columns([1, 1, 4])
-    a.download_button(
-        "Map (HTML)",
-        data=lambda: export.html_view(view, frames),
-        file_name="corridormap-view.html",
-        mime="text/html",
-        key="export_view_html",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    b.download_button(
-        "Map (PNG)",
-        data=lambda: export.png_view(view, frames),
-        file_name="corridormap-view.png",
-        mime="image/png",
-        key="export_view_png",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    download(a, "Map (HTML)", lambda: export.html_view(view, frames), "corridormap-view.html",
+             "export_view_html")  # fmt: skip
+    download(b, "Map (PNG)", lambda: export.png_view(view, frames), "corridormap-view.png",
+             "export_view_png")  # fmt: skip

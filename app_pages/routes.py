@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from app_pages import _capture, _data, _maps, _state
+from app_pages import _capture, _data, _exports, _maps, _state
 from corridormap import catalog, filters, links, mapbuild, present, routing
 from corridormap.filters import Filters
 
@@ -54,33 +54,13 @@ def _route_exports(drawn: list[Any], shown: dict[str, Any], wanted: links.RouteS
     )
     st.caption("Export this route · works offline")
     x, y, z, _ = st.columns([1, 1, 1, 3])
-    x.download_button(
-        "Route (HTML)",
-        data=lambda: export.html_view(view, frames),
-        file_name="corridormap-route.html",
-        mime="text/html",
-        key="export_route_html",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    y.download_button(
-        "Route (PNG)",
-        data=lambda: export.png_view(view, frames),
-        file_name="corridormap-route.png",
-        mime="image/png",
-        key="export_route_png",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    z.download_button(
-        "Route (PDF)",
-        data=lambda: route_export.pdf_view(view, frames),
-        file_name="corridormap-route.pdf",
-        mime="application/pdf",
-        key="export_route_pdf",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    name = "corridormap-route"
+    _exports.download(x, "Route (HTML)", lambda: export.html_view(view, frames),
+                      f"{name}.html", "export_route_html")  # fmt: skip
+    _exports.download(y, "Route (PNG)", lambda: export.png_view(view, frames),
+                      f"{name}.png", "export_route_png")  # fmt: skip
+    _exports.download(z, "Route (PDF)", lambda: route_export.pdf_view(view, frames),
+                      f"{name}.pdf", "export_route_pdf")  # fmt: skip
 
 
 a, b, c, d = st.columns([2, 2, 2.4, 1.4], vertical_alignment="bottom")
