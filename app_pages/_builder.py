@@ -376,7 +376,7 @@ def revisions(who: store.Principal, saved: store.SavedBriefing, *, editable: boo
         }
         for r in items
     ]
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch", placeholder=present.MISSING)
     older = [r.number for r in items if r.number != saved.revision]
     if not older:
         st.caption("Only one revision so far.")

@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import _data
+from app_pages import _data, _state
 from corridormap import assets, catalog, mapbuild, present
 
 _LAND_FILE = Path(__file__).resolve().parents[1] / "static" / mapbuild.LAND_STATIC_FILE
@@ -118,10 +118,12 @@ def small_map(
     key: str,
     height: int = 460,
     fit: tuple[float, float, float, float] | None = None,
+    follow: bool = False,
     **kwargs: Any,
 ) -> None:
     """A whole map (basemap, these layers, legend) for a page section, fitted to ``fit``
-    (lon/lat bounds) when given."""
+    (lon/lat bounds) when given. With ``follow``, where the user moves it is the view of the
+    link and of the page's exports (``_state.take_view``)."""
     if not can_draw():
         return
     if fit is not None:
@@ -133,4 +135,12 @@ def small_map(
         fit=fit,
         **kwargs,
     )
-    st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
+    if not follow:
+        st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
+        return
+    # The map reports its view: the user's moves go into the link and the page's exports.
+    result = st_folium(
+        m, key=key, height=height, use_container_width=True, returned_objects=_state.VIEW_OBJECTS
+    )
+    asked: mapbuild.MapView = kwargs.get("view") or mapbuild.MapView()
+    _state.take_view(result, key, (list(asked.center), asked.zoom))

@@ -304,6 +304,27 @@ def seed_route_from_link() -> None:
         ss["r_date"] = min(_data.asof_max(), date(2025, 10, 7))
     ss["route_notices"] = [str(n) for n in notices]
     ss["_route_seeded"] = True
+    view, _ = links.parse(_link_query(), _data.vocabulary())  # (its notices: the frame's)
+    if view.lat is not None and view.lon is not None:  # the link's view of the route's map
+        zoom = view.zoom if view.zoom is not None else style.DEFAULT_ZOOM
+        ss[_ROUTE_VIEW_KEY] = (route_state(), mapbuild.MapView((view.lat, view.lon), zoom))
+
+
+#: Session state: the Routes page's link's view, with the route it was the view of.
+_ROUTE_VIEW_KEY = "_route_link_view"
+
+
+def route_link_view(state: links.RouteState) -> mapbuild.MapView | None:
+    """The view the Routes page's link gave its map, while the route is still the link's (a
+    new route is framed afresh)."""
+    held = st.session_state.get(_ROUTE_VIEW_KEY)
+    if held is None:
+        return None
+    if held[0] != state:
+        del st.session_state[_ROUTE_VIEW_KEY]
+        return None
+    view: mapbuild.MapView = held[1]
+    return view
 
 
 def route_state() -> links.RouteState:

@@ -128,3 +128,9 @@ def throughput_table(frame: Any) -> None:
             "Sources": st.column_config.TextColumn(width="large"),
         },
     )
+
+
+def plain_table(frame: Any) -> None:
+    """A small static table; a value not known shows as "–" (never the word "None")."""
+    shown = frame.astype(object)
+    st.table(shown.where(shown.notna(), present.MISSING))

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from app_pages import _data
+from app_pages import _data, _tables
 from corridormap import catalog, filters, present, review, settings
 
 st.markdown("#### Data and sources")
@@ -24,7 +24,7 @@ for spec in catalog.LAYERS:
         st.markdown(present.md_escape(spec.description))
         rows = {k: v for k, v in entry.items() if not isinstance(v, list | dict)}
         if rows:
-            st.table({"field": list(rows), "value": [str(v) for v in rows.values()]})
+            _tables.plain_table(pd.DataFrame({"field": list(rows), "value": list(rows.values())}))
         st.markdown(
             "**Properties:** "
             + ", ".join(f"`{p.name}` ({p.kind.value})" for p in spec.all_properties)
@@ -55,14 +55,15 @@ if _due:
         ),
         hide_index=True,
         width="stretch",
+        placeholder=present.MISSING,
     )
 else:
     st.caption("Nothing is due for review today.")
-st.table(pd.DataFrame(review.describe_policy(review.load_policy())))
+_tables.plain_table(pd.DataFrame(review.describe_policy(review.load_policy())))
 
 st.markdown("##### Limits for your own layers")
 st.caption(
     "Set in `.streamlit/corridormap.toml` (section `[upload]`) or by environment variables; "
     "the variable wins. A value that is not a positive number is ignored and named here."
 )
-st.table(pd.DataFrame(settings.describe(settings.load_settings())))
+_tables.plain_table(pd.DataFrame(settings.describe(settings.load_settings())))

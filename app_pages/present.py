@@ -188,9 +188,10 @@ with map_col.container(key="present_map_col"):
                 *export.map_groups(view, frames),
                 mapbuild.legend_group(view.shown),
                 mapaccess.description_group(f"{scene.title}. {view.description}"),
+                # fitted in the browser to the frame's real size, the legend's width kept free
+                # (the box the static exports frame: what the author saw and the story's ends)
+                mapbuild.fit_group(export.scene_box(view, frames)),
             ],
-            center=view.view.center,
-            zoom=view.view.zoom,
             returned_objects=[],
         )
 _extra(scene.show, view)

@@ -7,13 +7,15 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from app_pages import _capture, _data, _exports, _maps, _state
+from app_pages import _capture, _data, _exports, _maps, _state, _tables
 from corridormap import catalog, filters, links, mapbuild, present, routing
 from corridormap.filters import Filters
 
 #: The map's size at 1440x900 with the sidebar open (about 940 x 520 px), a little small so
 #: that a fitted route is not cut at the edges.
 MAP_PX = (900.0, 500.0)
+#: The page's map (st_folium's key).
+MAP_KEY = "routes_map"
 
 st.markdown("#### Routes: from one place to another over the corridors")
 _data.show_layer_errors((catalog.CORRIDOR_LEGS.key, catalog.NODES.key, catalog.COUNTRIES.key))
@@ -43,13 +45,15 @@ def _route_exports(drawn: list[Any], shown: dict[str, Any], wanted: links.RouteS
     from corridormap.export import route as route_export  # noqa: PLC0415
 
     frames = _data.layers().frames
+    seen = _state.seen_view(MAP_KEY)
     view = route_export.route_view(
         network,
         plan,
         drawn,
         shown,
         Filters(asof=plan.asof),
-        link="?" + urlencode(links.route_params(wanted), safe=","),
+        link="?" + urlencode(links.route_params(wanted) | _view_params(), safe=","),
+        view=seen.map_view() if seen is not None else None,  # the view the user moved to
         register=_data.source_register(),
     )
     st.caption("Export this route · works offline")
@@ -61,6 +65,15 @@ def _route_exports(drawn: list[Any], shown: dict[str, Any], wanted: links.RouteS
                       f"{name}.png", "export_route_png")  # fmt: skip
     _exports.download(z, "Route (PDF)", lambda: route_export.pdf_view(view, frames),
                       f"{name}.pdf", "export_route_pdf")  # fmt: skip
+
+
+def _view_params() -> dict[str, str]:
+    """The map's view in the link, once the user has moved it."""
+    seen = _state.seen_view(MAP_KEY)
+    if seen is None:
+        return {}
+    state = links.ViewState(lat=seen.lat, lon=seen.lon, zoom=seen.zoom)
+    return {k: v for k, v in links.to_params(state).items() if k in ("lat", "lon", "zoom")}
 
 
 a, b, c, d = st.columns([2, 2, 2.4, 1.4], vertical_alignment="bottom")
@@ -132,11 +145,13 @@ if wanted.compare:  # today's route and the planned one on the map, each named
     drawn = routing.compared_routes(network, today, planned)
 _maps.small_map(
     shown,
-    key="routes_map",
+    key=MAP_KEY,
     height=520,
     extra_groups=mapbuild.route_groups(drawn),
-    view=mapbuild.route_view(drawn, size_px=MAP_PX),
+    # the link's view while the route is the link's, else the route fitted
+    view=_state.route_link_view(wanted) or mapbuild.route_view(drawn, size_px=MAP_PX),
     legend_collapsed=True,  # the legend would cover an end of the route
+    follow=True,  # where the user moves it: in the link and the exports
 )
 
 _route_exports(drawn, shown, wanted)
@@ -164,20 +179,29 @@ if plan.route is not None:
 
 if plan.route is not None:
     st.markdown("##### Legs of the route")
-    st.dataframe(routing.leg_rows(network, plan.route), hide_index=True, width="stretch")
+    st.dataframe(
+        routing.leg_rows(network, plan.route),
+        hide_index=True,
+        width="stretch",
+        placeholder=present.MISSING,
+    )
 if plan.alternatives:
     st.markdown("##### The route and its alternatives")
     labelled = [(routing.route_label(i), route) for i, route in enumerate(routes)]
-    st.table(routing.comparison_rows(network, labelled).set_index("Route"))
+    _tables.plain_table(routing.comparison_rows(network, labelled).set_index("Route"))
     cols = st.columns(len(plan.alternatives))
     for i, (col, alt) in enumerate(zip(cols, plan.alternatives, strict=True), start=1):
         col.markdown(f"**{present.md_escape(drawn[i][0])}**")
-        col.dataframe(routing.leg_rows(network, alt)[["Leg", "From", "To", "km"]], hide_index=True)
+        col.dataframe(
+            routing.leg_rows(network, alt)[["Leg", "From", "To", "km"]],
+            hide_index=True,
+            placeholder=present.MISSING,
+        )
 
 if wanted.compare:
     st.markdown("##### Today and when the planned links open")
     rows = [(f"Today ({today.scenario})", today.route), ("Planned", planned.route)]
-    st.table(routing.comparison_rows(network, rows).set_index("Route"))
+    _tables.plain_table(routing.comparison_rows(network, rows).set_index("Route"))
     for label, p in (("Today", today), ("Planned", planned)):
         if p.route is None:
             st.info(

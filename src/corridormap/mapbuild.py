@@ -352,19 +352,11 @@ def _place(
     if drawer.rank is None and not highlighted:
         return {}
     name = (drawer.label(row) if drawer.label else None) or row.get(spec.label_property)
-    text = str(name or row.get(spec.id_property))
-    if len(text) > _LABEL_MAX:
-        text = text[: _LABEL_MAX - 1].rstrip() + "…"
+    text = style.map_label(str(name or row.get(spec.id_property)))
     rank = style.HIGHLIGHT_RANK if highlighted else (drawer.rank(row) if drawer.rank else 1)
     if not highlighted and named and str(row.get(spec.label_property)) in named:
         rank = style.NAMED_RANK
     return {"label": text, "rank": rank}
-
-
-#: Longest label on the map (the card has the full name). Longer labels (60 characters was
-#: tried) pile up where a scene names several places close together: the browser's layout
-#: places a named place's label even where it overlaps (tests/browser/test_cartography.py).
-_LABEL_MAX: Final = 34
 
 
 def collection_json(
@@ -569,7 +561,7 @@ details.cm-legend h2 {{ margin: 6px 0 2px; font-size: 12px; font-weight: 600; }}
 .leaflet-marker-icon[data-more]::after {{ content: attr(data-more); position: absolute;
   left: 14px; top: -8px; font: 600 9px/1 {style.FONT_STACK}; color: {style.TEXT};
   background: #fff; border-radius: 6px; padding: 1px 3px; box-shadow: 0 0 0 1px #999; }}
-.cm-label {{ position: absolute; white-space: nowrap; font: 600 12px/15px {style.FONT_STACK};
+.cm-label {{ position: absolute; white-space: pre; font: 600 12px/15px {style.FONT_STACK};
   color: #1f1f1f; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }}
 .cm-label.cm-label-strong {{ font-size: 13px; color: #000; }}
 .cm-label.cm-country {{ font: 500 11px/14px {style.FONT_STACK}; color: #5a5a5a;
@@ -794,6 +786,9 @@ class Legend(SinglePass):
                 if (details && (size.x < {{ this.fold_px[0] }} || size.y < {{ this.fold_px[1] }})) {
                     details.open = false;
                 }
+                if (details) {  // labels make way for an opened legend (Declutter)
+                    details.addEventListener('toggle', function () { map.fire('cmlegend'); });
+                }
                 return div;
             };
             if (owner instanceof L.Map) {
@@ -875,8 +870,11 @@ class Declutter(SinglePass):
             function labelAt(m, taken, size, font, force) {
                 // The first of four positions (right, left, above, below) inside the map and
                 // free of the boxes taken; with force, the first inside the map.
-                var name = m.layer.feature.properties.label;
-                var w = textWidth(name, font) + 4, h = 15, g = 12;
+                var lines = m.layer.feature.properties.label.split('\\n');
+                var w = 4 + Math.max.apply(null, lines.map(function (t) {
+                    return textWidth(t, font);
+                }));
+                var h = 15 * lines.length, g = 12;
                 var spots = [[g, -h / 2], [-g - w, -h / 2], [-w / 2, -g - h], [-w / 2, g]];
                 var first = null;
                 for (var i = 0; i < spots.length; i++) {
@@ -903,6 +901,14 @@ class Declutter(SinglePass):
                 var font = '600 12px ' + getComputedStyle(map.getContainer()).fontFamily;
                 var kept = [], taken = [], halos = [];
                 var all = [];
+                // The legend is an obstacle: no label or lesser marker goes under it.
+                var leg = map.getContainer().querySelector('.cm-legend');
+                if (leg && leg.offsetWidth) {
+                    var lr = leg.getBoundingClientRect();
+                    var mr = map.getContainer().getBoundingClientRect();
+                    taken.push({box: {x1: lr.left - mr.left - 4, y1: lr.top - mr.top - 4,
+                                      x2: lr.right - mr.left + 4, y2: lr.bottom - mr.top + 4}});
+                }
                 markers().forEach(function (layer) {
                     var m = {layer: layer, rank: layer.feature.properties.rank || 0,
                              p: map.latLngToContainerPoint(layer.getLatLng())};
@@ -1008,7 +1014,7 @@ class Declutter(SinglePass):
                     L.DomUtil.setPosition(div, map.containerPointToLayerPoint([box.x1, box.y1]));
                 });
             }
-            map.on('zoomend moveend layeradd layerremove resize', schedule);
+            map.on('zoomend moveend layeradd layerremove resize cmlegend', schedule);
             schedule();
             window.cmOverlap = function () {
                 var rects = [];
@@ -1565,33 +1571,66 @@ def legend_group(
 class FitView(SinglePass):
     """Fits the map to bounds (lon/lat) in the browser, at the map's real size: a section's
     map is as wide as the page, which the server does not know. Refitted while the frame
-    settles to its size, until someone moves the map."""
+    settles to its size, until someone moves the map. ``legend_px``: room kept free at the
+    right for the legend (its measured width, at most this and a third of the map), so the
+    legend covers none of the fitted features. In a feature group it fits the map each time
+    the group is added (a live map swaps its groups when the page changes the view)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var map = {{ this._parent.get_name() }};
-            var b = {{ this.bounds_json }}, moved = false;
-            function fit() {
-                if (moved) { return; }
-                map.fitBounds([[b[1], b[0]], [b[3], b[2]]],
-                              {padding: [{{ this.padding }}, {{ this.padding }}], animate: false});
+            var owner = {{ this._parent.get_name() }}, b = {{ this.bounds_json }};
+            function start(map) {
+                var moved = false, p = {{ this.padding }}, most = {{ this.legend_px }};
+                function fit() {
+                    if (moved) { return; }
+                    var box = L.latLngBounds([[b[1], b[0]], [b[3], b[2]]]), size = map.getSize();
+                    var leg = most ? map.getContainer().querySelector('.cm-legend') : null;
+                    var w = most ? Math.min(leg ? leg.offsetWidth + 10 : most, most,
+                                            size.x / 3) : 0;
+                    var h = most ? Math.min(leg ? leg.offsetHeight + 10 : most, size.y / 2) : 0;
+                    // the legend's room beside the box or below it, whichever lets it be larger
+                    var beside = map.getBoundsZoom(box, false, L.point(2 * p + w, 2 * p));
+                    var below = map.getBoundsZoom(box, false, L.point(2 * p, 2 * p + h));
+                    map.fitBounds(box, {paddingTopLeft: [p, p], animate: false,
+                                  paddingBottomRight: beside >= below ? [p + w, p] : [p, p + h]});
+                }
+                function stop() { moved = true; }
+                fit();
+                map.on('resize', fit);
+                map.getContainer().addEventListener('pointerdown', stop);
+                map.getContainer().addEventListener('wheel', stop);
+                if (!(owner instanceof L.Map)) {
+                    owner.once('remove', function () { moved = true; map.off('resize', fit); });
+                }
             }
-            fit();
-            map.on('resize', fit);
-            map.getContainer().addEventListener('pointerdown', function () { moved = true; });
-            map.getContainer().addEventListener('wheel', function () { moved = true; });
+            if (owner instanceof L.Map) { start(owner); return; }
+            owner.once('add', function () { start(owner._map); });
+            if (owner._map) { start(owner._map); }
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, bounds: tuple[float, float, float, float], padding_px: float) -> None:
+    def __init__(
+        self, bounds: tuple[float, float, float, float], padding_px: float, legend_px: float = 0
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "FitView"
         self.bounds_json = script_json([round(float(v), 4) for v in bounds])
         self.padding = int(padding_px)
+        self.legend_px = int(legend_px)
+
+
+def fit_group(
+    bounds: tuple[float, float, float, float], padding_px: float = 24, legend_px: float = 270
+) -> folium.FeatureGroup:
+    """A feature group that fits a live map to ``bounds`` at its real size when the page adds
+    it (the presentation's scenes), keeping the legend's width free."""
+    group = folium.FeatureGroup(name="fit", control=False)
+    group.add_child(FitView(bounds, padding_px, legend_px))
+    return group
 
 
 class LandFrame(SinglePass):

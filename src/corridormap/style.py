@@ -9,6 +9,7 @@ The live map, the legend, the static PNG export and the tables all read from her
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Final
 
@@ -376,3 +377,23 @@ DEFAULT_ZOOM: Final = 4
 #: colour of captions and other secondary text in the app (4.5:1 or more on white).
 FOCUS_RING: Final = "#0f6e8c"
 SECONDARY_TEXT: Final = "#595959"
+
+
+#: A map label's longest line (characters) and most lines: a longer name is set on up to three
+#: lines (the live map and the static exports alike) and only a name longer still is cut.
+LABEL_LINE_CHARS: Final = 30
+LABEL_MAX_LINES: Final = 3
+
+
+def map_label(text: str) -> str:
+    """A place's map label: its name on lines of at most ``LABEL_LINE_CHARS`` (broken at
+    spaces, joined by newlines), at most ``LABEL_MAX_LINES`` of them, the last ending in "…"
+    when the name is longer still."""
+    flat = " ".join(text.split())
+    if len(flat) <= LABEL_LINE_CHARS:
+        return flat
+    lines = textwrap.wrap(flat, LABEL_LINE_CHARS, break_on_hyphens=False)
+    if len(lines) > LABEL_MAX_LINES:
+        last = lines[LABEL_MAX_LINES - 1][: LABEL_LINE_CHARS - 1].rstrip(" ,;:")
+        lines = [*lines[: LABEL_MAX_LINES - 1], last + "…"]
+    return "\n".join(lines)

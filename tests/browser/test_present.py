@@ -116,3 +116,67 @@ def test_the_legend_is_the_scenes_own(
     assert legend.count() == 1  # the scene's legend replaced the last one
     assert "North–South corridor" not in legend.inner_text()
     assert probe.blocked == []
+
+
+#: Measured in the page by the test: the box (container px) of the scene's corridor lines, the
+#: map's size, and the legend's and every visible label's and marker's rectangle.
+FRAME_JS = """(color) => {
+    const m = window.map, size = m.getSize();
+    let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+    m.eachLayer(l => {
+        if (!l.getLatLngs || !l.options || l.options.color !== color) { return; }
+        const b = l.getBounds();
+        [b.getSouthWest(), b.getNorthEast()].forEach(ll => {
+            const p = m.latLngToContainerPoint(ll);
+            x1 = Math.min(x1, p.x); y1 = Math.min(y1, p.y);
+            x2 = Math.max(x2, p.x); y2 = Math.max(y2, p.y);
+        });
+    });
+    const rect = el => { const r = el.getBoundingClientRect();
+                         return [r.left, r.top, r.right, r.bottom]; };
+    const legend = document.querySelector('.cm-legend');
+    const items = [...document.querySelectorAll(
+        '.cm-label, .leaflet-marker-icon:not(.cm-hidden)')].map(rect)
+        .filter(r => r[2] > r[0] && r[3] > r[1]);
+    return {box: [x1, y1, x2, y2], size: [size.x, size.y],
+            legend: legend ? rect(legend) : null, items: items};
+}"""
+
+
+def _hits(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1920, 1080)])
+def test_a_scene_is_fitted_to_the_real_frame_beside_its_legend(
+    browser: Any, streamlit_server: StreamlitServer, width: int, height: int
+) -> None:
+    """Scene 3 (the Middle Corridor) and scene 4 (the North–South corridor): at each screen
+    size the corridor's lines are all in the frame and fill most of its width or height, and
+    the legend covers no label and no marker."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        probe = PageProbe().attach(context, page)
+        page.goto(streamlit_server.url + "present?briefing=gabala-2025&scene=3")
+        wait_for_map(page, probe=probe)
+        for number, corridor in ((3, "middle_corridor"), (4, "north_south")):
+            page.wait_for_selector(f"text=Scene {number} of 7")
+            frame = page.frame_locator(MAP_IFRAME).locator(".cm-legend").first
+            frame.wait_for(state="attached")
+            page.wait_for_timeout(800)  # the labels' layout runs 60 ms after a change
+            handle = page.wait_for_selector(MAP_IFRAME, state="attached").content_frame()
+            got = handle.evaluate(FRAME_JS, style.corridor_color(corridor))
+            (x1, y1, x2, y2), (w, h) = got["box"], got["size"]
+            assert x1 >= 0, (number, got["box"])
+            assert y1 >= 0, (number, got["box"])
+            assert x2 <= w, (number, got["box"], w)
+            assert y2 <= h, (number, got["box"], h)
+            assert max((x2 - x1) / w, (y2 - y1) / h) >= 0.7, (number, got["box"], w, h)
+            covered = [r for r in got["items"] if _hits(r, got["legend"])]
+            assert not covered, (number, covered)
+            page.locator(f"text=Scene {number} of 7").click()
+            page.keyboard.press("ArrowRight")
+        assert probe.blocked == []
+    finally:
+        context.close()

@@ -152,3 +152,57 @@ def test_a_zoomed_and_panned_view_is_in_the_link_and_the_html_export(
     problems = probe.problems()
     for kind in ("blocked (off-machine)", "HTTP errors", "console errors", "page errors"):
         assert problems[kind] == [], (kind, problems[kind])
+
+
+def test_the_routes_map_view_is_in_the_link_and_the_route_export(
+    page: Any, probe: PageProbe, server: StreamlitServer, tmp_path: Path
+) -> None:
+    """The Routes page's map: a zoom and a pan go into the link (with the route), the link
+    opens the route at that view, and the route's HTML export frames the box the map showed."""
+    open_settled(page, probe, server.url + "routes?from=baku&to=kars")
+    assert "lat" not in link_params(page)
+    move_map(page, dx=-120, dy=60)
+    seen = wait_for_view_in_link(page)
+    params = link_params(page)
+    assert (params.get("from"), params.get("to")) == ("baku", "kars")
+
+    again = page.context.new_page()
+    probe.attach(page.context, again)
+    open_settled(again, probe, server.url + "routes?" + urlsplit(page.url).query)
+    reopened = map_view(again)
+    assert reopened["zoom"] == seen["zoom"]
+    assert reopened["lat"] == pytest.approx(seen["lat"], abs=1e-3)
+    assert reopened["lon"] == pytest.approx(seen["lon"], abs=1e-3)
+    again.close()
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Route (HTML)").click()
+    path = tmp_path / "route.html"
+    download.value.save_as(path)
+    exported = page.context.new_page()
+    probe.attach(page.context, exported)
+    exported.set_viewport_size({"width": 1400, "height": 900})
+    exported.goto(path.as_uri(), wait_until="load")
+    shown = exported.evaluate(
+        """() => {
+            const m = Object.values(window).find(v => v && v._container && v.getBounds);
+            const b = m.getBounds();
+            return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+        }"""
+    )
+    w, s, e, n = seen["bounds"]
+    ew, es, ee, en = shown
+    tile = tile_degrees(seen["zoom"])
+    assert ew <= w + 1e-6
+    assert es <= s + 1e-6
+    assert ee >= e - 1e-6
+    assert en >= n - 1e-6
+    assert min((w - ew) + (ee - e) - 2 * tile, (s - es) + (en - n) - 4 * tile) <= 0
+    exported.close()
+    problems = probe.problems()
+    # (Streamlit opened at a page's path first asks that path for its health and host
+    # config, then the root: those two 404s are Streamlit's own probing.)
+    own = ("/routes/_stcore/health", "/routes/_stcore/host-config")
+    assert [e for e in problems["HTTP errors"] if not e.endswith(own)] == []
+    for kind in ("blocked (off-machine)", "page errors"):
+        assert problems[kind] == [], (kind, problems[kind])

@@ -30,6 +30,9 @@ COUNTRY_H: Final = 14.0
 #: A label's box is at least this many times its font size high (DejaVu Sans' ascent and
 #: descent, so that the text drawn stays inside its box).
 LINE: Final = 1.3
+#: Line spacing (in font sizes) of a name set on several lines, as matplotlib spaces them
+#: (the live map's 15 px lines of 12 px text).
+LINE_SPACING: Final = 1.25
 #: Half the side of a marker's box (pins are 18 px; a route's dots 10 px).
 PIN_HALF: Final = 10.0
 #: Ranks from which a place is always kept and named (``style.NAMED_RANK``).
@@ -129,6 +132,16 @@ def min_rank(zoom: float) -> int:
     return rank
 
 
+def text_box(
+    text: str, font_px: float, measure: Measure, kind: str = "place"
+) -> tuple[float, float]:
+    """The width and height (CSS px) of a label's text, line by line (``style.map_label``)."""
+    lines = text.split("\n")
+    width = max(measure(line, font_px, kind) for line in lines) + 4
+    line_h = max(LABEL_H, font_px * LINE)
+    return width, line_h + (len(lines) - 1) * font_px * LINE_SPACING
+
+
 def _spots(w: float, h: float, far: bool) -> list[tuple[float, float]]:
     g = LABEL_GAP
     spots = [(g, -h / 2), (-g - w, -h / 2), (-w / 2, -g - h), (-w / 2, g)]
@@ -201,7 +214,7 @@ def layout(
             # An important place claims room for its name before lesser markers come: first
             # free of everything, then free of other labels at least (it may cover a marker).
             font = STRONG_FONT_PX
-            w, h = measure(p.label, font, "place") + 4, max(LABEL_H, font * LINE)
+            w, h = text_box(p.label, font, measure)
             boxes = [b for b, _ in taken]
             box = _label_at(p, w, h, size, boxes, far=True) or _label_at(
                 p, w, h, size, label_boxes, far=True
@@ -223,8 +236,8 @@ def layout(
             continue
         if not (0 <= p.px <= width and 0 <= p.py <= height):
             continue
-        w = measure(p.label, FONT_PX, "place") + 4
-        box = _label_at(p, w, max(LABEL_H, FONT_PX * LINE), size, blocks, far=False)
+        w, h = text_box(p.label, FONT_PX, measure)
+        box = _label_at(p, w, h, size, blocks, far=False)
         if box is not None:
             blocks.append(box)
             out.labels.append(Label(p.label, box, p.rank, "place", FONT_PX))

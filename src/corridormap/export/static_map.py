@@ -187,9 +187,10 @@ def _measure(text: str, font_px: float, kind: str) -> float:
 
 
 def _label_text(spec: LayerSpec, drawer: mapbuild.Renderer, row: Mapping[str, Any]) -> str:
-    """The name a place is labelled with: the live map's (a summit as "Gabala 2025"), whole."""
+    """The name a place is labelled with: the live map's (a summit as "Gabala 2025"), on the
+    live map's lines (``style.map_label``)."""
     name = (drawer.label(row) if drawer.label else None) or row.get(spec.label_property)
-    return str(name or row.get(spec.id_property) or "")
+    return style.map_label(str(name or row.get(spec.id_property) or ""))
 
 
 def _rank(
@@ -419,6 +420,7 @@ def _draw_labels(ax: Axes, placed: Sequence[lay.Label], frame: Frame) -> list[An
             "fontweight": _WEIGHT["country" if country else "place"],
             "ha": "left",
             "va": "center",
+            "linespacing": lay.LINE_SPACING,  # a name on several lines (style.map_label)
             "parse_math": False,
             "clip_on": True,
         }

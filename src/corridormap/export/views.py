@@ -9,6 +9,7 @@ as-of dates), the link vocabulary of a set of layers, and the markdown-lite (**b
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -63,6 +64,9 @@ class ExportView:
     # A scene's route (``show: route:FROM-TO``): (name, legs, places) of the route, drawn over
     # the overlays; its totals (or why there is none) follow the description.
     routes: tuple[tuple[str, gpd.GeoDataFrame, gpd.GeoDataFrame], ...] = ()
+    # A briefing's scene: framed on what it draws, within what its author saw (``scene_box``);
+    # any other view keeps its centre and zoom.
+    scene: bool = False
 
     def counts(self) -> dict[str, int]:
         """Features drawn per layer (countries: the OTS states the overlay draws)."""
@@ -127,19 +131,40 @@ def story_box(
     return mapbuild.content_bounds({k: g for k, g in parts.items() if len(g)})
 
 
+def content_box(
+    view: ExportView, frames: Mapping[str, gpd.GeoDataFrame] | None = None
+) -> tuple[float, float, float, float] | None:
+    """The box of what a scene draws over the basemap: its layers' features (not the
+    countries' fill), its highlights and its routes (None when it draws none)."""
+    parts = {k: g for k, g in view.shown.items() if k != catalog.COUNTRIES.key and len(g)}
+    marked = _highlighted(frames or view.shown, view.highlights)
+    parts |= {f"highlight {i}": g for i, g in enumerate(marked)}
+    parts |= {f"route {i}": legs for i, (_, legs, _) in enumerate(view.routes) if len(legs)}
+    return mapbuild.content_bounds(parts)
+
+
+def _overlap(
+    a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+) -> tuple[float, float, float, float] | None:
+    west, south, east, north = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    return (west, south, east, north) if west < east and south < north else None
+
+
 def scene_box(
     view: ExportView, frames: Mapping[str, gpd.GeoDataFrame] | None = None
 ) -> tuple[float, float, float, float]:
-    """The box (lon/lat) a scene's map must hold at any frame size: what its author saw (its
-    centre and zoom in the reference frame, ``mapbuild.FIT_PX``, or its fitted features), with
-    the story's ends added: the routes drawn, the highlights, and the corridor legs when the
-    scene picks a corridor or a route (so the Middle Corridor keeps Xi'an in frame)."""
-    boxes = [mapbuild.view_box(view.view)]
+    """The box (lon/lat) a scene's map must hold at any frame size. What its author saw (its
+    centre and zoom in the reference frame, ``mapbuild.FIT_PX``, or its fitted features) is
+    the most it shows; within that, it frames what the scene draws (so a wide frame does not
+    fill with unrelated land), with the story's ends added: the routes drawn, the highlights,
+    and the corridor legs when the scene picks a corridor or a route (so the Middle Corridor
+    keeps Xi'an in frame)."""
+    seen = mapbuild.view_box(view.view)
+    drawn = content_box(view, frames) if view.scene else None
+    box = (_overlap(seen, drawn) if drawn is not None else None) or seen
     found = story_box(view, frames)
-    if found is not None:
-        boxes.append(found)
-    box = mapbuild.union_bounds(boxes)
-    return box if box is not None else boxes[0]
+    joined = mapbuild.union_bounds([box, found] if found is not None else [box])
+    return joined if joined is not None else box
 
 
 def make_view(
@@ -240,6 +265,7 @@ def scene_view(
         link=briefing.scene_query(b, scene),
         register=register,
     )
+    view = replace(view, scene=True)
     return _with_route(view, frames, briefing.scene_route(scene, vocab), network, scene.route)
 
 
@@ -381,4 +407,18 @@ def named_places(view: ExportView) -> frozenset[str]:
         for name in gdf[spec.label_property].dropna().astype(str):
             if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text):
                 found.add(name)
-    return frozenset(found)
+    return frozenset(found | corridor_ends(view))
+
+
+def corridor_ends(view: ExportView) -> set[str]:
+    """When a view picks a corridor or a route: the names of the two nodes at its ends, along
+    its longer axis (the Middle Corridor's Xi'an and Burgas, the North–South corridor's
+    northern end and Mumbai), so that the story's ends are named on every map of it."""
+    nodes = view.shown.get(catalog.NODES.key)
+    if not (view.filters.corridor or view.filters.route) or nodes is None or len(nodes) < 2:
+        return set()
+    xs, ys = nodes.geometry.x, nodes.geometry.y
+    wide = (xs.max() - xs.min()) * math.cos(math.radians(float(ys.mean()))) >= ys.max() - ys.min()
+    axis = xs if wide else ys
+    names = nodes[catalog.NODES.label_property]
+    return {str(names[axis.idxmin()]), str(names[axis.idxmax()])}
