@@ -789,6 +789,7 @@ class Legend(SinglePass):
                 if (details) {  // labels make way for an opened legend (Declutter)
                     details.addEventListener('toggle', function () { map.fire('cmlegend'); });
                 }
+                setTimeout(function () { map.fire('cmlegend'); }, 0);  // and for a new one
                 return div;
             };
             if (owner instanceof L.Map) {
@@ -869,13 +870,26 @@ class Declutter(SinglePass):
             }
             function labelAt(m, taken, size, font, force) {
                 // The first of four positions (right, left, above, below) inside the map and
-                // free of the boxes taken; with force, the first inside the map.
+                // free of the boxes taken; with force, of those and the corners and rings
+                // further out (as the static maps place them, export/labels.py), else the
+                // first inside the map.
                 var lines = m.layer.feature.properties.label.split('\\n');
                 var w = 4 + Math.max.apply(null, lines.map(function (t) {
                     return textWidth(t, font);
                 }));
                 var h = 15 * lines.length, g = 12;
                 var spots = [[g, -h / 2], [-g - w, -h / 2], [-w / 2, -g - h], [-w / 2, g]];
+                if (force) {  // a place that must be named: the corners, then rings further out
+                    spots.push([g * 0.6, -g - h * 0.8], [-g * 0.6 - w, -g - h * 0.8],
+                               [g * 0.6, g * 0.8], [-g * 0.6 - w, g * 0.8]);
+                    [1, 2, 3, 4.5, 6].forEach(function (ring) {
+                        for (var k = 0; k < 16; k++) {
+                            var a = 2 * Math.PI * k / 16;
+                            spots.push([(w / 2 + g) * ring * 1.1 * Math.cos(a) - w / 2,
+                                        (h + g) * ring * Math.sin(a) - h / 2]);
+                        }
+                    });
+                }
                 var first = null;
                 for (var i = 0; i < spots.length; i++) {
                     var x = m.p.x + spots[i][0], y = m.p.y + spots[i][1];
@@ -898,7 +912,8 @@ class Declutter(SinglePass):
                 pane.innerHTML = '';
                 var zoom = map.getZoom();
                 var size = map.getSize();
-                var font = '600 12px ' + getComputedStyle(map.getContainer()).fontFamily;
+                var family = getComputedStyle(map.getContainer()).fontFamily;
+                var font = '600 12px ' + family, strong = '600 13px ' + family;  // .cm-label
                 var kept = [], taken = [], halos = [];
                 var all = [];
                 // The legend is an obstacle: no label or lesser marker goes under it.
@@ -956,7 +971,21 @@ class Declutter(SinglePass):
                 });
                 all.sort(function (a, b) { return b.rank - a.rank; });
                 var threshold = minRank(zoom);
+                // The places that must be named (rank 9 and more) claim room for their names
+                // once all their markers stand, before lesser markers come.
+                var claimed = false;
+                function claimNames() {
+                    if (claimed) { return; }
+                    claimed = true;
+                    kept.forEach(function (m) {
+                        if (m.rank < 9 || !m.layer.feature.properties.label) { return; }
+                        var box = labelAt(m, taken.map(function (t) { return t.box; }), size,
+                                          strong, true);
+                        if (box) { m.label = box; taken.push({box: box, owner: m}); }
+                    });
+                }
                 all.forEach(function (m) {
+                    if (m.rank < 9) { claimNames(); }
                     var icon = m.layer._icon;
                     var half = icon.querySelector('.cm-dot') ? 5 : 10;
                     m.box = {x1: m.p.x - half, y1: m.p.y - half,
@@ -976,13 +1005,8 @@ class Declutter(SinglePass):
                     m.more = 0;
                     kept.push(m);
                     taken.push({box: m.box, owner: m});
-                    // An important place claims room for its name before lesser icons come.
-                    if (m.rank >= 9 && m.layer.feature.properties.label) {
-                        var box = labelAt(m, taken.map(function (t) { return t.box; }), size,
-                                          font, true);
-                        if (box) { m.label = box; taken.push({box: box, owner: m}); }
-                    }
                 });
+                claimNames();
                 halos.forEach(function (h) { L.DomUtil.removeClass(h.layer._icon, 'cm-hidden'); });
                 kept.forEach(function (m) {
                     if (m.more) { m.layer._icon.setAttribute('data-more', '+' + m.more); }

@@ -206,3 +206,31 @@ def test_the_routes_map_view_is_in_the_link_and_the_route_export(
     assert [e for e in problems["HTTP errors"] if not e.endswith(own)] == []
     for kind in ("blocked (off-machine)", "page errors"):
         assert problems[kind] == [], (kind, problems[kind])
+
+
+@pytest.mark.parametrize(
+    "path", ["gas", "country?country=KAZ", "corridors?corridor=middle_corridor"]
+)
+def test_each_section_map_puts_its_view_in_the_link_and_opens_at_it(
+    page: Any, probe: PageProbe, server: StreamlitServer, path: str
+) -> None:
+    """The Gas, Country and Corridors pages: the map fitted by the page leaves the link
+    clean; a zoom and a pan go into it; the link opens the page at that view."""
+    open_settled(page, probe, server.url + path)
+    page.wait_for_timeout(1500)  # the browser's fit to the frame's width has settled
+    assert "lat" not in link_params(page)
+    move_map(page, dx=-100, dy=50)
+    seen = wait_for_view_in_link(page)
+
+    again = page.context.new_page()
+    probe.attach(page.context, again)
+    page_path = path.partition("?")[0]
+    open_settled(again, probe, server.url + page_path + "?" + urlsplit(page.url).query)
+    reopened = map_view(again)
+    assert reopened["zoom"] == seen["zoom"]
+    assert reopened["lat"] == pytest.approx(seen["lat"], abs=1e-3)
+    assert reopened["lon"] == pytest.approx(seen["lon"], abs=1e-3)
+    again.close()
+    problems = probe.problems()
+    for kind in ("blocked (off-machine)", "page errors"):
+        assert problems[kind] == [], (kind, problems[kind])

@@ -182,6 +182,36 @@ def _fan_out(places: Sequence[Place]) -> None:
             p.dx, p.dy = round(r * math.cos(a)), round(r * math.sin(a))
 
 
+def _claim_names(
+    kept: Sequence[Place],
+    size: tuple[float, float],
+    measure: Measure,
+    *,
+    taken: list[tuple[Box, Place]],
+    labelled: dict[int, Label],
+    label_boxes: list[Box],
+    unnamed: list[Place],
+) -> None:
+    """The places that must be named (rank 9 and more) claim room for their names once all
+    their markers stand, before lesser markers come: first free of everything, then free of
+    other labels at least (a name may cover a marker)."""
+    for p in kept:
+        if p.rank < MUST_RANK or not p.label:
+            continue
+        font = STRONG_FONT_PX
+        w, h = text_box(p.label, font, measure)
+        boxes = [b for b, _ in taken]
+        box = _label_at(p, w, h, size, boxes, far=True) or _label_at(
+            p, w, h, size, label_boxes, far=True
+        )
+        if box is None:
+            unnamed.append(p)
+            continue
+        labelled[id(p)] = Label(p.label, box, p.rank, "place", font)
+        label_boxes.append(box)
+        taken.append((box, p))
+
+
 def layout(
     places: Sequence[Place],
     size: tuple[float, float],
@@ -201,7 +231,19 @@ def layout(
     taken: list[tuple[Box, Place]] = []
     labelled: dict[int, Label] = {}
     label_boxes: list[Box] = []
+    claimed = False
     for p in ordered:
+        if p.rank < MUST_RANK and not claimed:  # every must-name marker stands: their names
+            claimed = True
+            _claim_names(
+                out.kept,
+                size,
+                measure,
+                taken=taken,
+                labelled=labelled,
+                label_boxes=label_boxes,
+                unnamed=out.unnamed,
+            )
         winner = next((owner for box, owner in taken if p.box.overlaps(box)), None)
         if winner is not None and p.rank < MUST_RANK:
             winner.more += 1
@@ -210,22 +252,16 @@ def layout(
         p.more = 0
         out.kept.append(p)
         taken.append((p.box, p))
-        if p.rank >= MUST_RANK and p.label:
-            # An important place claims room for its name before lesser markers come: first
-            # free of everything, then free of other labels at least (it may cover a marker).
-            font = STRONG_FONT_PX
-            w, h = text_box(p.label, font, measure)
-            boxes = [b for b, _ in taken]
-            box = _label_at(p, w, h, size, boxes, far=True) or _label_at(
-                p, w, h, size, label_boxes, far=True
-            )
-            if box is None:
-                out.unnamed.append(p)
-                continue
-            label = Label(p.label, box, p.rank, "place", font)
-            labelled[id(p)] = label
-            label_boxes.append(box)
-            taken.append((box, p))
+    if not claimed:
+        _claim_names(
+            out.kept,
+            size,
+            measure,
+            taken=taken,
+            labelled=labelled,
+            label_boxes=label_boxes,
+            unnamed=out.unnamed,
+        )
     threshold = min_rank(zoom)
     blocks = [b for b, _ in taken]
     for p in out.kept:
