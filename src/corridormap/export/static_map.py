@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import parse_qs
@@ -446,8 +446,28 @@ def view_frame(
     box_of = getattr(_views, "scene_box", None)
     framed = "zoom" in parse_qs(view.link.lstrip("?"))  # a view the user framed keeps it
     if getattr(view.view, "bounds", None) is None and box_of is not None and not framed:
-        return frame_of(mapbuild.fit_bounds(box_of(view, frames), size_px=room_px), room_px)
+        fitted = frame_of(mapbuild.fit_bounds(box_of(view, frames), size_px=room_px), room_px)
+        land = frames.get(catalog.COUNTRIES.key)
+        if not view.scene or land is None or not len(land):
+            return fitted
+        return within(fitted, land.total_bounds)  # a scene: fitted, the land's edge unseen
     return frame_of(view.view, room_px)
+
+
+def within(frame: Frame, bounds: Sequence[float]) -> Frame:
+    """The frame moved (not scaled) to stand inside ``bounds`` (lon/lat: the bundled land's,
+    so that no straight edge of the land shows), as the live map's ``LandFrame`` keeps it;
+    centred on them along a side where it is the larger."""
+    lx0, ly0 = mapbuild.mercator(float(bounds[0]), float(bounds[1]))
+    lx1, ly1 = mapbuild.mercator(float(bounds[2]), float(bounds[3]))
+
+    def shift(a0: float, a1: float, b0: float, b1: float) -> float:
+        if a1 - a0 >= b1 - b0:
+            return (b0 + b1) / 2 - (a0 + a1) / 2
+        return max(b0 - a0, 0.0) + min(b1 - a1, 0.0)
+
+    dx, dy = shift(frame.x0, frame.x1, lx0, lx1), shift(frame.y0, frame.y1, ly0, ly1)
+    return replace(frame, x0=frame.x0 + dx, x1=frame.x1 + dx, y0=frame.y0 + dy, y1=frame.y1 + dy)
 
 
 def map_axes(
