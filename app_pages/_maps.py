@@ -119,14 +119,19 @@ def small_map(
     height: int = 460,
     fit: tuple[float, float, float, float] | None = None,
     follow: bool = False,
+    showing: Any = None,
     **kwargs: Any,
 ) -> None:
     """A whole map (basemap, these layers, legend) for a page section, fitted to ``fit``
     (lon/lat bounds) when given. With ``follow``, where the user moves it is the view of the
-    link and of the page's exports (``_state.take_view``)."""
+    link and of the page's exports (``_state.take_view``), and a link's view opens it while it
+    shows the same (``showing``: its route, its filters; ``_state.linked_view``)."""
     if not can_draw():
         return
-    if fit is not None:
+    linked = _state.linked_view(key, showing) if follow else None
+    if linked is not None:
+        kwargs["view"], fit = linked, None
+    elif fit is not None:
         kwargs.setdefault("view", mapbuild.fit_bounds(fit, size_px=(SECTION_MAP_WIDTH_PX, height)))
     m = mapbuild.build_map(
         frames,

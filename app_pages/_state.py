@@ -53,6 +53,9 @@ def seed_from_link() -> None:
         select(state.select, _data.layers().frames)  # a link to a feature opens on it
     ss["link_notices"] = [str(n) for n in notices]
     ss["_seeded"] = True
+    if state.lat is not None and state.lon is not None:  # for the page's own map
+        zoom = state.zoom if state.zoom is not None else style.DEFAULT_ZOOM
+        ss[_LINK_VIEW_KEY] = (True, mapbuild.MapView((state.lat, state.lon), zoom))
 
 
 def current_state() -> ViewState:
@@ -145,8 +148,37 @@ _DRAWN_KEY = "_view_map"
 
 
 def new_run() -> None:
-    """A run starts: no map is drawn yet, so the link carries no moved view until one is."""
-    st.session_state.pop(_DRAWN_KEY, None)
+    """A run starts: no map is drawn yet, so the link carries no moved view until one is.
+    (The view of the link a session opened with is for its first run's map alone.)"""
+    ss = st.session_state
+    ss.pop(_DRAWN_KEY, None)
+    pending = ss.get(_LINK_VIEW_KEY)
+    if pending is not None:
+        if pending[0]:
+            ss[_LINK_VIEW_KEY] = (False, pending[1])
+        else:
+            del ss[_LINK_VIEW_KEY]
+
+
+#: Session state: the view of the link the session opened with, for its first run's map.
+_LINK_VIEW_KEY = "_link_view"
+#: Session state: the map that took the link's view, what it showed then, and the view.
+_LINKED_KEY = "_linked_view"
+
+
+def linked_view(key: str, showing: Any) -> mapbuild.MapView | None:
+    """The view a page's map ``key`` opens at from the link (``lat``/``lon``/``zoom``): the
+    link's, if the session opened on this page with one, for as long as the map shows the
+    same thing (``showing``: its route, filters...); None: the page frames the map itself."""
+    ss = st.session_state
+    pending = ss.pop(_LINK_VIEW_KEY, None)
+    if pending is not None:
+        ss[_LINKED_KEY] = (key, showing, pending[1])
+    held = ss.get(_LINKED_KEY)
+    if held is None or held[0] != key or held[1] != showing:
+        return None
+    view: mapbuild.MapView = held[2]
+    return view
 
 
 def seen_view(key: str | None = None) -> mapbuild.SeenView | None:
@@ -304,27 +336,6 @@ def seed_route_from_link() -> None:
         ss["r_date"] = min(_data.asof_max(), date(2025, 10, 7))
     ss["route_notices"] = [str(n) for n in notices]
     ss["_route_seeded"] = True
-    view, _ = links.parse(_link_query(), _data.vocabulary())  # (its notices: the frame's)
-    if view.lat is not None and view.lon is not None:  # the link's view of the route's map
-        zoom = view.zoom if view.zoom is not None else style.DEFAULT_ZOOM
-        ss[_ROUTE_VIEW_KEY] = (route_state(), mapbuild.MapView((view.lat, view.lon), zoom))
-
-
-#: Session state: the Routes page's link's view, with the route it was the view of.
-_ROUTE_VIEW_KEY = "_route_link_view"
-
-
-def route_link_view(state: links.RouteState) -> mapbuild.MapView | None:
-    """The view the Routes page's link gave its map, while the route is still the link's (a
-    new route is framed afresh)."""
-    held = st.session_state.get(_ROUTE_VIEW_KEY)
-    if held is None:
-        return None
-    if held[0] != state:
-        del st.session_state[_ROUTE_VIEW_KEY]
-        return None
-    view: mapbuild.MapView = held[1]
-    return view
 
 
 def route_state() -> links.RouteState:

@@ -29,6 +29,8 @@ _maps.small_map(
     height=480,
     by_status=True,
     fit=mapbuild.content_bounds(on_map),
+    follow=True,  # where the user moves it: in the link
+    showing=state.filters,
 )
 
 left, right = st.columns(2)

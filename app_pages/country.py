@@ -51,5 +51,6 @@ _maps.small_map(
     key=f"country_map_{iso3}",
     height=420,
     fit=_bounds,
+    follow=True,  # where the user moves it: in the link
 )
 _tables.profile_sections(profile)

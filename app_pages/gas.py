@@ -49,6 +49,8 @@ _maps.small_map(
     extra_legend=mapbuild.flow_legend(flows, onward),
     selected=None if route_to is None else (catalog.GAS_DESTINATIONS.key, route_to),
     fit=mapbuild.content_bounds(shown) if route is None else route.bounds,
+    follow=True,  # where the user moves it: in the link
+    showing=view,
 )
 if route_to is not None:
     dest = gas_all.set_index("iso3").loc[route_to]

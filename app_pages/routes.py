@@ -148,10 +148,10 @@ _maps.small_map(
     key=MAP_KEY,
     height=520,
     extra_groups=mapbuild.route_groups(drawn),
-    # the link's view while the route is the link's, else the route fitted
-    view=_state.route_link_view(wanted) or mapbuild.route_view(drawn, size_px=MAP_PX),
+    view=mapbuild.route_view(drawn, size_px=MAP_PX),
     legend_collapsed=True,  # the legend would cover an end of the route
     follow=True,  # where the user moves it: in the link and the exports
+    showing=wanted,  # a link's view while the route is the link's
 )
 
 _route_exports(drawn, shown, wanted)
