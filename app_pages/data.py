@@ -16,8 +16,14 @@ st.caption(
     "records where each came from, its licence, retrieval date and checksum."
 )
 _data.show_layer_errors()
+_data.show_data_file_problems()
 info = _data.manifest()
-entries = {e.get("key") or e.get("layer"): e for e in info.get("layers", [])}
+listed = info.get("layers")
+entries = {
+    e.get("key") or e.get("layer"): e
+    for e in (listed if isinstance(listed, list) else [])
+    if isinstance(e, dict)
+}
 for spec in catalog.LAYERS:
     entry = entries.get(spec.key, {})
     with st.expander(f"{spec.title} · {spec.file}", expanded=False):
