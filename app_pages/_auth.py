@@ -15,6 +15,7 @@ enforces the rules (``corridormap.store``).
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -25,6 +26,8 @@ import streamlit as st
 from streamlit import config
 
 from corridormap import present, store
+
+logger = logging.getLogger(__name__)
 
 #: The keys Streamlit needs in ``[auth]`` for every provider.
 SHARED_KEYS: Final = ("redirect_uri", "cookie_secret")
@@ -51,6 +54,7 @@ def broken_secrets(paths: Iterable[str]) -> str | None:
         try:
             tomllib.loads(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            logger.warning("%s failed", "broken_secrets", exc_info=exc)
             return f"{file.name}: {exc}"
     return None
 

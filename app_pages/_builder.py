@@ -11,6 +11,7 @@ field shows its scene's value afresh.
 from __future__ import annotations
 
 import copy
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,8 @@ import streamlit as st
 from app_pages import _briefings, _data
 from corridormap import briefing, capture, filters, links, present, store
 from corridormap._errors import DataValidationError
+
+logger = logging.getLogger(__name__)
 
 LAST_VIEW = _briefings.LAST_VIEW
 _EPOCH = "draft_epoch"
@@ -272,6 +275,7 @@ def save(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any], ms
         d["conflict"] = exc.current
         st.rerun()
     except store.StoreError as exc:
+        logger.warning("%s failed", "save", exc_info=exc)
         st.error(f"Not saved: {present.md_escape(str(exc))}", icon=":material/error:")
         return
     drop_draft(saved.id)
@@ -282,7 +286,8 @@ def save(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any], ms
 def _first_saver(who: store.Principal, current: store.SavedBriefing) -> str:
     try:
         revisions = _briefings.the_store().revisions(who, current.id)
-    except store.StoreError:
+    except store.StoreError as exc:
+        logger.warning("%s failed", "_first_saver", exc_info=exc)
         return "Someone"
     return revisions[0].author_name if revisions else "Someone"
 
@@ -316,6 +321,7 @@ def conflict(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any]
         try:
             new = _briefings.the_store().create(who, doc, message="a copy of an unsaved edit")
         except store.StoreError as exc:
+            logger.warning("%s failed", "conflict", exc_info=exc)
             st.error(f"Not saved: {present.md_escape(str(exc))}")
             return
         drop_draft(saved.id)
@@ -363,6 +369,7 @@ def revisions(who: store.Principal, saved: store.SavedBriefing, *, editable: boo
     try:
         items = s.revisions(who, saved.id)
     except store.StoreError as exc:
+        logger.warning("%s failed", "revisions", exc_info=exc)
         st.error(f"The revisions could not be read: {present.md_escape(str(exc))}")
         return
     rows = [
@@ -398,6 +405,7 @@ def revisions(who: store.Principal, saved: store.SavedBriefing, *, editable: boo
         try:
             new = s.restore_revision(who, saved.id, int(pick), expected_version=saved.version)
         except store.StoreError as exc:
+            logger.warning("%s failed", "revisions", exc_info=exc)
             st.error(f"Not restored: {present.md_escape(str(exc))}")
             return
         drop_draft(saved.id)

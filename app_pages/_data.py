@@ -98,7 +98,12 @@ def _manifest(folder: str) -> tuple[dict[str, Any], str | None]:
 
 @st.cache_resource(show_spinner=False)
 def _source_register(folder: str) -> dict[str, str]:
-    return load.load_source_register(Path(folder))
+    return _source_register_read(folder)[0]
+
+
+@st.cache_resource(show_spinner=False)
+def _source_register_read(folder: str) -> tuple[dict[str, str], str | None]:
+    return load.read_source_register(Path(folder))
 
 
 def source_register() -> dict[str, str]:
@@ -297,12 +302,19 @@ def review_items() -> list[review.ReviewItem]:
 
 def show_data_file_problems() -> None:
     """A warning per data file the app reads beside the layers that could not be used: the
-    manifest, the expectations behind the review queue."""
+    manifest, the source register, the expectations behind the review queue."""
     problem = manifest_problem()
     if problem:
         st.warning(
             f"The data manifest could not be read, so the layers' provenance is not shown: "
             f"{present.md_escape(problem)}",
+            icon=":material/warning:",
+        )
+    register_problem = _source_register_read(data_dir())[1]
+    if register_problem:
+        st.warning(
+            "The source register could not be read, so sources are shown without the date of "
+            f"their page: {present.md_escape(register_problem)}",
             icon=":material/warning:",
         )
     err = _review_items(data_dir(), date.today().isoformat())[1]

@@ -7,6 +7,7 @@ read it; ids (random, from the store) are the only thing put in links and file n
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import streamlit as st
@@ -14,6 +15,8 @@ import streamlit as st
 from app_pages import _briefings, _builder, _data, _sharing
 from corridormap import briefing, present, store
 from corridormap._errors import DataValidationError
+
+logger = logging.getLogger(__name__)
 
 #: A new briefing's first scene: the whole map, until views are added.
 FIRST_SCENE = {
@@ -58,6 +61,7 @@ def _create(who: store.Principal) -> None:
     try:
         new = _briefings.the_store().create(who, doc)
     except store.StoreError as exc:
+        logger.warning("%s failed", "_create", exc_info=exc)
         _fail(exc, "Not created")
         return
     st.session_state["new_title"] = ""
@@ -90,9 +94,11 @@ def _import(who: store.Principal, name: str, raw: bytes) -> None:
         doc = briefing.import_document(raw, name, _data.vocabulary())
         new = _briefings.the_store().create(who, doc, message="imported from a YAML file")
     except DataValidationError as exc:
+        logger.info("%s failed", "_import", exc_info=exc)
         _briefings.problems(exc, f"**{present.md_escape(name)}** could not be imported")
         return
     except store.StoreError as exc:
+        logger.warning("%s failed", "_import", exc_info=exc)
         st.error(
             f"**{present.md_escape(name)}** could not be imported: {present.md_escape(str(exc))}"
         )
@@ -111,6 +117,7 @@ def _duplicate(who: store.Principal, id_: str) -> None:
     try:
         new = _briefings.the_store().duplicate(who, id_)
     except store.StoreError as exc:
+        logger.warning("%s failed", "_duplicate", exc_info=exc)
         _fail(exc, "Not duplicated")
         return
     _notice("Duplicated: this is your copy.")
@@ -121,6 +128,7 @@ def _delete(who: store.Principal, id_: str, title: str) -> None:
     try:
         _briefings.the_store().delete(who, id_)
     except store.StoreError as exc:
+        logger.warning("%s failed", "_delete", exc_info=exc)
         _fail(exc, "Not deleted")
         return
     st.session_state["builder_deleted"] = (id_, title)
@@ -130,6 +138,7 @@ def _restore(who: store.Principal, id_: str) -> None:
     try:
         _briefings.the_store().restore(who, id_)
     except store.StoreError as exc:
+        logger.warning("%s failed", "_restore", exc_info=exc)
         _fail(exc, "Not restored")
         return
     st.session_state.pop("builder_deleted", None)
@@ -140,6 +149,7 @@ def _purge(who: store.Principal, id_: str) -> None:
     try:
         _briefings.the_store().purge(who, id_)
     except store.StoreError as exc:
+        logger.warning("%s failed", "_purge", exc_info=exc)
         _fail(exc, "Not deleted")
         return
     if (st.session_state.get("builder_deleted") or ("",))[0] == id_:
@@ -208,6 +218,7 @@ def mine(who: store.Principal) -> None:
     try:
         items = _briefings.the_store().list(who)
     except store.StoreError as exc:
+        logger.warning("%s failed", "mine", exc_info=exc)
         st.error(f"The briefings could not be read: {present.md_escape(str(exc))}")
         return
     own = [b for b in items if b.role == "owner"]
@@ -227,6 +238,7 @@ def trash(who: store.Principal) -> None:
     try:
         items = _briefings.the_store().trash(who)
     except store.StoreError as exc:
+        logger.warning("%s failed", "trash", exc_info=exc)
         st.error(f"The trash could not be read: {present.md_escape(str(exc))}")
         return
     with st.expander(f"Trash ({len(items)})", icon=":material/delete:"):
@@ -262,6 +274,7 @@ def _duplicate_shipped(who: store.Principal, key: str) -> None:
     try:
         new = _briefings.the_store().create(who, doc, message=f"a copy of the shipped {key}")
     except store.StoreError as exc:
+        logger.warning("%s failed", "_duplicate_shipped", exc_info=exc)
         _fail(exc, "Not duplicated")
         return
     _notice("Duplicated: this is your copy, yours to edit.")
@@ -319,6 +332,7 @@ def editor(who: store.Principal, id_: str, *, share: str | None) -> None:
     try:
         saved = _briefings.the_store().get(who, id_, share_token=share)
     except store.StoreError as exc:
+        logger.warning("%s failed", "editor", exc_info=exc)
         st.error(f"This briefing cannot be opened: {present.md_escape(str(exc))}")
         return
     editable = saved.role != "reader"

@@ -7,6 +7,7 @@ the sidebar, the map, the cards and the tables read; the upload panel writes to 
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import replace
 from typing import Any
@@ -18,6 +19,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from app_pages import _data, _upload_guard
 from corridormap import catalog, filters, present, settings, upload
 from corridormap.filters import Filters
+
+logger = logging.getLogger(__name__)
 
 USER_LAYERS = "user_layers"
 
@@ -106,6 +109,7 @@ def _take_upload(widget_key: str) -> None:
             repair=bool(ss.get("upload_repair", True)),
         )
     except upload.DataValidationError as exc:
+        logger.info("%s failed", "_take_upload", exc_info=exc)
         ss["upload_messages"] = [
             (
                 "error",

@@ -62,3 +62,12 @@ def test_the_shipped_data_page_has_no_such_warning():
     warnings = _data_page_warnings()
     assert "manifest" not in warnings
     assert load.EXPECTATIONS_FILE not in warnings
+    assert load.SOURCES_FILE not in warnings
+
+
+def test_a_broken_source_register_is_named_on_the_data_page(data_copy, caplog):
+    (data_copy / "layers" / load.SOURCES_FILE).write_text("address\nx\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="corridormap.load"):
+        warnings = _data_page_warnings()
+    assert f"layers/{load.SOURCES_FILE} lacks its url and date columns" in warnings
+    assert any(load.SOURCES_FILE in r.getMessage() for r in caplog.records)

@@ -8,6 +8,7 @@ Geometries are checked by ``geojson_geometry``, the checker users' uploads go th
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -32,6 +33,8 @@ __all__ = [
     "load_participants",
 ]
 from corridormap.catalog import Kind, LayerSpec
+
+logger = logging.getLogger(__name__)
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
@@ -367,6 +370,7 @@ def load_all(data_dir: Path | None = None, keys: Iterable[str] | None = None) ->
         try:
             result.frames[key] = load_layer(spec, spec.path(data_dir))
         except DataValidationError as exc:
+            logger.warning("layer %s not loaded: %s", key, exc)
             result.errors[key] = exc
     return result
 
@@ -455,17 +459,31 @@ SOURCES_FILE = "sources.csv"
 def load_source_register(data_dir: Path | None = None) -> dict[str, str]:
     """Source URL -> ISO date of the page, from ``layers/sources.csv`` (undated pages left out).
 
-    A missing or unreadable register gives an empty mapping: cards then show the feature's
-    ``as_of`` only, which every feature carries anyway.
+    A missing or unreadable register gives an empty mapping (``read_source_register`` says
+    why, and it is logged): cards then show the feature's ``as_of`` only, which every feature
+    carries anyway.
     """
+    return read_source_register(data_dir)[0]
+
+
+def read_source_register(data_dir: Path | None = None) -> tuple[dict[str, str], str | None]:
+    """``load_source_register``'s mapping, and what is wrong with the file (None when read)."""
     path = (data_dir or catalog.default_data_dir()) / "layers" / SOURCES_FILE
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, ValueError, pd.errors.ParserError):
-        return {}
-    if not {"url", "date"} <= set(frame.columns):
-        return {}
-    return {u: d for u, d in zip(frame["url"], frame["date"], strict=True) if _is_iso_date(d)}
+    except FileNotFoundError:
+        problem = "is missing"
+    except OSError as exc:
+        problem = f"cannot be read: {exc.strerror}"
+    except (ValueError, pd.errors.ParserError) as exc:
+        problem = f"is not a readable CSV: {str(exc).replace(str(path.parent), 'layers')[:200]}"
+    else:
+        if {"url", "date"} <= set(frame.columns):
+            dates = zip(frame["url"], frame["date"], strict=True)
+            return {u: d for u, d in dates if _is_iso_date(d)}, None
+        problem = "lacks its url and date columns"
+    logger.warning("source register %s %s", path, problem)
+    return {}, f"layers/{SOURCES_FILE} {problem}"
 
 
 GAS_EXPORTS_FILE = "gas_exports.csv"

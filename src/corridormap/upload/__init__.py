@@ -21,6 +21,7 @@ Every geometry is checked by ``corridormap.geojson_geometry``, as the shipped la
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Collection
@@ -42,6 +43,8 @@ from corridormap.upload.csvfile import LAT_NAMES, LON_NAMES, _read_csv
 from corridormap.upload.finish import _finish
 from corridormap.upload.gdal import _read_gpkg, _read_kml, _read_zip
 from corridormap.upload.geojson import _read_geojson
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "ACCEPTED",
@@ -197,8 +200,10 @@ def read_user_layer(
     except DataValidationError:
         raise
     except RecursionError:
+        logger.warning("upload %r nested too deeply", source, exc_info=True)
         raise DataValidationError([Problem(source, "the file is nested too deeply")]) from None
     except MemoryError:
+        logger.warning("upload %r too large to read", source, exc_info=True)
         raise DataValidationError([Problem(source, "the file is too large to read")]) from None
     key = _unique_key(source, taken)
     spec = LayerSpec(
