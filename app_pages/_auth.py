@@ -225,11 +225,3 @@ def sign_in_prompt(what: str, *, key: str = "auth_prompt") -> None:
     one page apart."""
     st.info(f"Sign in to {what}.", icon=":material/lock:")
     _sign_in_buttons(key)
-
-
-def require_principal(what: str, *, key: str = "auth_prompt") -> store.Principal | None:
-    """The current principal, or None after asking to sign in (``sign_in_prompt``)."""
-    who = current_principal()
-    if who is None:
-        sign_in_prompt(what, key=key)
-    return who
