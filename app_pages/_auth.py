@@ -25,7 +25,7 @@ from typing import Any, Final
 import streamlit as st
 from streamlit import config
 
-from corridormap import present, store
+from corridormap import formatting, store
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +167,7 @@ def code_span(text: str) -> str:
 def plain(text: str) -> str:
     """A person's name or address for markdown: escaped text, or a code span when it holds an
     ``@`` (which the markdown would make a ``mailto:`` link)."""
-    return code_span(text) if "@" in text else present.md_escape(text)
+    return code_span(text) if "@" in text else formatting.md_escape(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,7 +199,7 @@ def sidebar_control() -> None:
         if broken:
             st.error(
                 "Streamlit's secrets file cannot be read, so sign-in cannot be checked and "
-                f"saved briefings are closed until it is fixed: {present.md_escape(broken)}",
+                f"saved briefings are closed until it is fixed: {formatting.md_escape(broken)}",
                 icon=":material/error:",
             )
             return

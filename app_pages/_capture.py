@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _auth, _briefings, _data, _first, _state
-from corridormap import capture, catalog, present, routing, store
+from corridormap import capture, catalog, formatting, routing, store
 from corridormap._errors import DataValidationError
 from corridormap.filters import Filters
 
@@ -70,7 +70,7 @@ def add_view(view: capture.PageView, *, key: str, note: str = "") -> None:
             }
         except store.StoreError as exc:
             logger.warning("%s failed", "add_view", exc_info=exc)
-            st.error(f"The briefings could not be read: {present.md_escape(str(exc))}")
+            st.error(f"The briefings could not be read: {formatting.md_escape(str(exc))}")
             return
         target = st.selectbox(
             "Briefing",
@@ -110,7 +110,7 @@ def add_view(view: capture.PageView, *, key: str, note: str = "") -> None:
                 _briefings.problems(exc, "The scene could not be added")
             except store.StoreError as exc:
                 logger.warning("%s failed", "add_view", exc_info=exc)
-                st.error(f"The scene could not be added: {present.md_escape(str(exc))}")
+                st.error(f"The scene could not be added: {formatting.md_escape(str(exc))}")
             else:
                 st.session_state[f"cap_{key}_done"] = saved_id
                 for field in ("title", "text", "new"):

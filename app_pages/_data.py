@@ -21,10 +21,10 @@ from corridormap import (
     analysis,
     catalog,
     filters,
+    formatting,
     links,
     load,
     mapbuild,
-    present,
     review,
     routing,
 )
@@ -122,18 +122,18 @@ def manifest_problem() -> str | None:
 
 
 @st.cache_resource(show_spinner=False)
-def _feature_names(folder: str) -> present.Names:
-    return present.names_of(_layers(folder).frames)
+def _feature_names(folder: str) -> formatting.Names:
+    return formatting.names_of(_layers(folder).frames)
 
 
-def feature_names() -> present.Names:
+def feature_names() -> formatting.Names:
     """The names of the countries, nodes and pipelines that codes in the data stand for."""
     return _feature_names(data_dir())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _newest_source(f: Filters, folder: str) -> date | None:
-    return present.newest_source_date(_filtered(f, folder), _source_register(folder))
+    return formatting.newest_source_date(_filtered(f, folder), _source_register(folder))
 
 
 def newest_source(f: Filters) -> date | None:
@@ -170,14 +170,14 @@ def show_layer_errors(keys: tuple[str, ...] | None = None) -> None:
     """A clear error per broken layer this page needs; the page goes on with the others."""
     for key, err in layers().errors.items():
         if keys is None or key in keys:
-            title = present.md_escape(catalog.get(key).title)
+            title = formatting.md_escape(catalog.get(key).title)
             st.error(f"**{title}** could not be loaded and is not shown.\n\n{problem_list(err)}")
 
 
 def problem_list(err: load.DataValidationError, limit: int = 20) -> str:
     """The problems as a markdown list; every text from the file is escaped (no code fence to
     break out of)."""
-    lines = [f"- {present.md_escape(str(p))}" for p in err.problems[:limit]]
+    lines = [f"- {formatting.md_escape(str(p))}" for p in err.problems[:limit]]
     if len(err.problems) > limit:
         lines.append(f"- … and {len(err.problems) - limit} more")
     return "\n".join(lines)
@@ -307,14 +307,14 @@ def show_data_file_problems() -> None:
     if problem:
         st.warning(
             f"The data manifest could not be read, so the layers' provenance is not shown: "
-            f"{present.md_escape(problem)}",
+            f"{formatting.md_escape(problem)}",
             icon=":material/warning:",
         )
     register_problem = _source_register_read(data_dir())[1]
     if register_problem:
         st.warning(
             "The source register could not be read, so sources are shown without the date of "
-            f"their page: {present.md_escape(register_problem)}",
+            f"their page: {formatting.md_escape(register_problem)}",
             icon=":material/warning:",
         )
     err = _review_items(data_dir(), date.today().isoformat())[1]

@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from app_pages import _auth
-from corridormap import present, store
+from corridormap import formatting, store
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def _set_link(the_store: store.Store, id: str) -> None:
         the_store.set_link_sharing(actor, id, enabled)
     except store.StoreError as exc:
         logger.warning("%s failed", "_set_link", exc_info=exc)
-        _note(id, "error", present.md_escape(str(exc)))
+        _note(id, "error", formatting.md_escape(str(exc)))
         return
     _note(
         id,
@@ -110,7 +110,7 @@ def _set_editors(the_store: store.Store, id: str, emails: list[str], done: str) 
         the_store.set_editors(actor, id, emails)
     except store.StoreError as exc:
         logger.warning("%s failed", "_set_editors", exc_info=exc)
-        _note(id, "error", present.md_escape(str(exc)))
+        _note(id, "error", formatting.md_escape(str(exc)))
         return
     _note(id, "success", done)
 

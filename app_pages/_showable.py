@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from app_pages import _briefings
-from corridormap import briefing, present, store
+from corridormap import briefing, formatting, store
 from corridormap._errors import DataValidationError, Problem
 
 logger = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def choices(saved_id: str | None, share: str | None) -> dict[str, Choice]:
         except store.StoreError as exc:  # the shipped briefings still show
             logger.warning("%s failed", "choices", exc_info=exc)
             st.warning(
-                f"Your saved briefings could not be read: {present.md_escape(str(exc))}",
+                f"Your saved briefings could not be read: {formatting.md_escape(str(exc))}",
                 icon=":material/error:",
             )
     if saved_id and f"saved:{saved_id}" not in out:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _data
-from corridormap import catalog, filters, present, review, settings
+from corridormap import catalog, config, filters, formatting, review, settings
 
 st.markdown("#### Data and sources")
 st.caption(
@@ -27,7 +27,7 @@ entries = {
 for spec in catalog.LAYERS:
     entry = entries.get(spec.key, {})
     with st.expander(f"{spec.title} · {spec.file}", expanded=False):
-        st.markdown(present.md_escape(spec.description))
+        st.markdown(formatting.md_escape(spec.description))
         rows = {k: v for k, v in entry.items() if not isinstance(v, list | dict)}
         if rows:
             st.table({"field": list(rows), "value": [str(v) for v in rows.values()]})
@@ -64,11 +64,20 @@ if _due:
     )
 else:
     st.caption("Nothing is due for review today.")
-st.table(pd.DataFrame(review.describe_policy(review.load_policy())))
+_policy = review.load_policy()
+_limits = settings.load_settings()
+_ignored = _policy.sources.get(config.FILE_PROBLEM) or _limits.sources.get(config.FILE_PROBLEM)
+if _ignored:
+    st.warning(
+        "The settings file could not be read, so the defaults and environment variables "
+        f"below apply: {formatting.md_escape(_ignored)}",
+        icon=":material/warning:",
+    )
+st.table(pd.DataFrame(review.describe_policy(_policy)))
 
 st.markdown("##### Limits for your own layers")
 st.caption(
     "Set in `.streamlit/corridormap.toml` (section `[upload]`) or by environment variables; "
     "the variable wins. A value that is not a positive number is ignored and named here."
 )
-st.table(pd.DataFrame(settings.describe(settings.load_settings())))
+st.table(pd.DataFrame(settings.describe(_limits)))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from appsession import app_test
 
-from corridormap import load
+from corridormap import config, load
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,6 +63,7 @@ def test_the_shipped_data_page_has_no_such_warning():
     assert "manifest" not in warnings
     assert load.EXPECTATIONS_FILE not in warnings
     assert load.SOURCES_FILE not in warnings
+    assert "settings file" not in warnings
 
 
 def test_a_broken_source_register_is_named_on_the_data_page(data_copy, caplog):
@@ -71,3 +72,12 @@ def test_a_broken_source_register_is_named_on_the_data_page(data_copy, caplog):
         warnings = _data_page_warnings()
     assert f"layers/{load.SOURCES_FILE} lacks its url and date columns" in warnings
     assert any(load.SOURCES_FILE in r.getMessage() for r in caplog.records)
+
+
+def test_an_unreadable_settings_file_is_named_on_the_data_page(tmp_path, monkeypatch):
+    toml = tmp_path / "corridormap.toml"
+    toml.write_text("[review\nin_progress_days = 3\n", encoding="utf-8")
+    monkeypatch.setattr(config, "TOML_FILE", toml)
+    warnings = _data_page_warnings()
+    assert "The settings file could not be read" in warnings
+    assert "corridormap.toml ignored" in warnings
