@@ -15,6 +15,7 @@ enforces the rules (``corridormap.store``).
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -24,7 +25,9 @@ from typing import Any, Final
 import streamlit as st
 from streamlit import config
 
-from corridormap import present, store
+from corridormap import formatting, store
+
+logger = logging.getLogger(__name__)
 
 #: The keys Streamlit needs in ``[auth]`` for every provider.
 SHARED_KEYS: Final = ("redirect_uri", "cookie_secret")
@@ -51,6 +54,7 @@ def broken_secrets(paths: Iterable[str]) -> str | None:
         try:
             tomllib.loads(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            logger.warning("%s failed", "broken_secrets", exc_info=exc)
             return f"{file.name}: {exc}"
     return None
 
@@ -163,7 +167,7 @@ def code_span(text: str) -> str:
 def plain(text: str) -> str:
     """A person's name or address for markdown: escaped text, or a code span when it holds an
     ``@`` (which the markdown would make a ``mailto:`` link)."""
-    return code_span(text) if "@" in text else present.md_escape(text)
+    return code_span(text) if "@" in text else formatting.md_escape(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,7 +199,7 @@ def sidebar_control() -> None:
         if broken:
             st.error(
                 "Streamlit's secrets file cannot be read, so sign-in cannot be checked and "
-                f"saved briefings are closed until it is fixed: {present.md_escape(broken)}",
+                f"saved briefings are closed until it is fixed: {formatting.md_escape(broken)}",
                 icon=":material/error:",
             )
             return
@@ -221,11 +225,3 @@ def sign_in_prompt(what: str, *, key: str = "auth_prompt") -> None:
     one page apart."""
     st.info(f"Sign in to {what}.", icon=":material/lock:")
     _sign_in_buttons(key)
-
-
-def require_principal(what: str, *, key: str = "auth_prompt") -> store.Principal | None:
-    """The current principal, or None after asking to sign in (``sign_in_prompt``)."""
-    who = current_principal()
-    if who is None:
-        sign_in_prompt(what, key=key)
-    return who

@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _auth, _data, _exports
-from corridormap import briefing, export, present, store
+from corridormap import briefing, export, formatting, store
 from corridormap._errors import DataValidationError
 
 #: The Briefings page (a link target of the capture control and the presentation page).
@@ -142,4 +142,4 @@ def scene_export_view(b: briefing.Briefing, scene: briefing.Scene) -> export.Exp
 
 def label(title: str) -> str:
     """A briefing's title for a widget label (markdown-escaped: it is user text)."""
-    return present.md_escape(title)
+    return formatting.md_escape(title)

@@ -11,14 +11,17 @@ field shows its scene's value afresh.
 from __future__ import annotations
 
 import copy
+import logging
 from datetime import datetime
 from typing import Any
 
 import streamlit as st
 
 from app_pages import _briefings, _data
-from corridormap import briefing, capture, filters, links, present, store
+from corridormap import briefing, capture, filters, formatting, links, store
 from corridormap._errors import DataValidationError
+
+logger = logging.getLogger(__name__)
 
 LAST_VIEW = _briefings.LAST_VIEW
 _EPOCH = "draft_epoch"
@@ -249,9 +252,9 @@ def scene_editor(d: dict[str, Any], index: int, *, id_: str, editable: bool) -> 
             scenes[index] = {**scene, "title": title, "text": text}
         with preview_col:
             st.caption("Preview")
-            st.markdown(f"#### {present.md_escape(title)}" if title.strip() else "#### …")
-            st.markdown(present.md_body(text))
-            st.caption(present.md_escape(_what_it_shows(scene)))
+            st.markdown(f"#### {formatting.md_escape(title)}" if title.strip() else "#### …")
+            st.markdown(formatting.md_body(text))
+            st.caption(formatting.md_escape(_what_it_shows(scene)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -272,7 +275,8 @@ def save(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any], ms
         d["conflict"] = exc.current
         st.rerun()
     except store.StoreError as exc:
-        st.error(f"Not saved: {present.md_escape(str(exc))}", icon=":material/error:")
+        logger.warning("%s failed", "save", exc_info=exc)
+        st.error(f"Not saved: {formatting.md_escape(str(exc))}", icon=":material/error:")
         return
     drop_draft(saved.id)
     st.session_state["builder_notice"] = f"Saved as revision {new.revision}."
@@ -282,7 +286,8 @@ def save(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any], ms
 def _first_saver(who: store.Principal, current: store.SavedBriefing) -> str:
     try:
         revisions = _briefings.the_store().revisions(who, current.id)
-    except store.StoreError:
+    except store.StoreError as exc:
+        logger.warning("%s failed", "_first_saver", exc_info=exc)
         return "Someone"
     return revisions[0].author_name if revisions else "Someone"
 
@@ -292,7 +297,7 @@ def conflict(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any]
     theirs: store.SavedBriefing = d["conflict"]
     by = _first_saver(who, theirs)
     st.warning(
-        f"**{present.md_escape(by)} saved this briefing first** (revision {theirs.revision}, "
+        f"**{formatting.md_escape(by)} saved this briefing first** (revision {theirs.revision}, "
         f"{when(theirs.updated)}) while you were editing it. Your changes are not saved yet: "
         "merge them into theirs, save yours as a copy, or discard yours.",
         icon=":material/sync_problem:",
@@ -316,7 +321,8 @@ def conflict(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any]
         try:
             new = _briefings.the_store().create(who, doc, message="a copy of an unsaved edit")
         except store.StoreError as exc:
-            st.error(f"Not saved: {present.md_escape(str(exc))}")
+            logger.warning("%s failed", "conflict", exc_info=exc)
+            st.error(f"Not saved: {formatting.md_escape(str(exc))}")
             return
         drop_draft(saved.id)
         st.session_state["builder_notice"] = "Your version was saved as a copy."
@@ -345,7 +351,7 @@ def clashes(d: dict[str, Any]) -> None:
     if lines:
         st.info(
             "Merged. Where you both changed the same thing, their version was kept:\n\n"
-            + "\n".join(f"- {present.md_escape(line)}" for line in lines)
+            + "\n".join(f"- {formatting.md_escape(line)}" for line in lines)
             + f"\n\n{left}",
             icon=":material/merge:",
         )
@@ -363,7 +369,8 @@ def revisions(who: store.Principal, saved: store.SavedBriefing, *, editable: boo
     try:
         items = s.revisions(who, saved.id)
     except store.StoreError as exc:
-        st.error(f"The revisions could not be read: {present.md_escape(str(exc))}")
+        logger.warning("%s failed", "revisions", exc_info=exc)
+        st.error(f"The revisions could not be read: {formatting.md_escape(str(exc))}")
         return
     rows = [
         {
@@ -376,7 +383,7 @@ def revisions(who: store.Principal, saved: store.SavedBriefing, *, editable: boo
         }
         for r in items
     ]
-    st.dataframe(rows, hide_index=True, width="stretch", placeholder=present.MISSING)
+    st.dataframe(rows, hide_index=True, width="stretch", placeholder=formatting.MISSING)
     older = [r.number for r in items if r.number != saved.revision]
     if not older:
         st.caption("Only one revision so far.")
@@ -398,7 +405,8 @@ def revisions(who: store.Principal, saved: store.SavedBriefing, *, editable: boo
         try:
             new = s.restore_revision(who, saved.id, int(pick), expected_version=saved.version)
         except store.StoreError as exc:
-            st.error(f"Not restored: {present.md_escape(str(exc))}")
+            logger.warning("%s failed", "revisions", exc_info=exc)
+            st.error(f"Not restored: {formatting.md_escape(str(exc))}")
             return
         drop_draft(saved.id)
         st.session_state["builder_notice"] = f"Revision {pick} restored as revision {new.revision}."

@@ -8,14 +8,17 @@ came first (``Conflict``), the scene is added to what is stored now and saved ag
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import streamlit as st
 
 from app_pages import _auth, _briefings, _data, _first, _state
-from corridormap import capture, catalog, present, routing, store
+from corridormap import capture, catalog, formatting, routing, store
 from corridormap._errors import DataValidationError
 from corridormap.filters import Filters
+
+logger = logging.getLogger(__name__)
 
 _NEW = ""  # the "new briefing" choice
 _RETRIES = 3
@@ -66,7 +69,8 @@ def add_view(view: capture.PageView, *, key: str, note: str = "") -> None:
                 b.id: b.title for b in _briefings.the_store().list(who) if b.role != "reader"
             }
         except store.StoreError as exc:
-            st.error(f"The briefings could not be read: {present.md_escape(str(exc))}")
+            logger.warning("%s failed", "add_view", exc_info=exc)
+            st.error(f"The briefings could not be read: {formatting.md_escape(str(exc))}")
             return
         target = st.selectbox(
             "Briefing",
@@ -102,9 +106,11 @@ def add_view(view: capture.PageView, *, key: str, note: str = "") -> None:
             try:
                 saved_id = _save(who, target, scene, new_title.strip())
             except DataValidationError as exc:
+                logger.info("%s failed", "add_view", exc_info=exc)
                 _briefings.problems(exc, "The scene could not be added")
             except store.StoreError as exc:
-                st.error(f"The scene could not be added: {present.md_escape(str(exc))}")
+                logger.warning("%s failed", "add_view", exc_info=exc)
+                st.error(f"The scene could not be added: {formatting.md_escape(str(exc))}")
             else:
                 st.session_state[f"cap_{key}_done"] = saved_id
                 for field in ("title", "text", "new"):

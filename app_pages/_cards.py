@@ -9,18 +9,18 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _data, _user_layers
-from corridormap import catalog, geodesy, present, review, style
+from corridormap import catalog, formatting, geodesy, review, style
 
 
-def metrics(items: Sequence[present.Metric]) -> None:
+def metrics(items: Sequence[formatting.Metric]) -> None:
     """Metrics in rows of as many columns as let every label and value show uncut."""
-    per_row = present.metrics_per_row(items)
+    per_row = formatting.metrics_per_row(items)
     for start in range(0, len(items), per_row):
         row = items[start : start + per_row]
         cols = st.columns(per_row)
         for col, m in zip(cols, row, strict=False):
             col.metric(
-                present.md_escape(m.label),
+                formatting.md_escape(m.label),
                 m.value,
                 m.delta,
                 delta_color="off",
@@ -44,7 +44,7 @@ def counts(shown: dict[str, Any]) -> None:
             else None
         )
         full = spec.title if spec.short != spec.title else None  # the label is short
-        items.append(present.Metric(spec.short, f"{len(gdf):,}", help=km or full))
+        items.append(formatting.Metric(spec.short, f"{len(gdf):,}", help=km or full))
     metrics(items)
 
 
@@ -56,30 +56,31 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
     layer, fid = selected
     spec = _user_layers.spec(layer)
     row = frames[layer].loc[fid].to_dict()
-    c = present.card(spec, row, _data.source_register(), _data.feature_names())
+    c = formatting.card(spec, row, _data.source_register(), _data.feature_names())
     due = review.items_for(_data.review_items(), layer, fid)
     with st.container(border=True):
-        st.markdown(f"**{present.md_escape(c.title)}**  \n{present.md_escape(spec.title)}")
+        st.markdown(f"**{formatting.md_escape(c.title)}**  \n{formatting.md_escape(spec.title)}")
         if due:
             st.caption(
                 ":material/schedule: **Due for review** – check before presenting as current: "
                 + "; ".join(
-                    f"{present.md_escape(i.what)} (due {present.md_escape(i.due.isoformat())})"
+                    f"{formatting.md_escape(i.what)} "
+                    f"(due {formatting.md_escape(i.due.isoformat())})"
                     for i in due
                 )
             )
         if c.confidence and c.confidence != "high":
             st.warning(
                 "Confidence: "
-                + present.md_escape(style.CONFIDENCE_LABELS.get(c.confidence, c.confidence)),
+                + formatting.md_escape(style.CONFIDENCE_LABELS.get(c.confidence, c.confidence)),
                 icon=":material/help:",
             )
         if c.note:
-            st.markdown(f"*Note:* {present.md_escape(c.note)}")
+            st.markdown(f"*Note:* {formatting.md_escape(c.note)}")
         lines = [
-            f"- **{present.md_escape(r.label)}:** {r.md}"
+            f"- **{formatting.md_escape(r.label)}:** {r.md}"
             for r in c.rows
-            if r.text != present.MISSING
+            if r.text != formatting.MISSING
         ]
         st.markdown("\n".join(lines))
         st.markdown(_sources_block(c))
@@ -88,23 +89,23 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
             st.rerun()
 
 
-def _sources_block(c: present.Card) -> str:
+def _sources_block(c: formatting.Card) -> str:
     """The card's sources, each with its own date; a feature without any (a user's file may
     have none) says so."""
     if not c.sources:
         return "**Sources:** No source given in the file."
-    when = "no date given" if c.as_of == present.MISSING else present.md_escape(c.as_of)
-    sep = ": " if c.as_of == present.MISSING else " "
+    when = "no date given" if c.as_of == formatting.MISSING else formatting.md_escape(c.as_of)
+    sep = ": " if c.as_of == formatting.MISSING else " "
     return f"**Sources** (as of{sep}{when}):\n" + "\n".join(
-        f"- {present.md_link(u)}" + (f" ({d})" if d else " (undated page)")
+        f"- {formatting.md_link(u)}" + (f" ({d})" if d else " (undated page)")
         for u, d in zip(c.sources, c.source_dates, strict=True)
     )
 
 
 def _sources_line(urls: Any, as_of: Any) -> str:
-    links = " ".join(present.md_link(str(u)) for u in (urls or ()))
-    day = present.date_text(as_of)
-    return links + ("" if day == present.MISSING else f" (as of {present.md_escape(day)})")
+    links = " ".join(formatting.md_link(str(u)) for u in (urls or ()))
+    day = formatting.date_text(as_of)
+    return links + ("" if day == formatting.MISSING else f" (as of {formatting.md_escape(day)})")
 
 
 def annotation_list(notes: Any) -> None:
@@ -118,36 +119,36 @@ def annotation_list(notes: Any) -> None:
             confidence = row["confidence"]
             flag = (
                 ""
-                if present.is_missing(confidence) or confidence == "high"
-                else f" *(confidence: {present.code_text('confidence', confidence).lower()})*"
+                if formatting.is_missing(confidence) or confidence == "high"
+                else f" *(confidence: {formatting.code_text('confidence', confidence).lower()})*"
             )
             st.markdown(
-                f"- **{present.md_escape(str(row['title']))}**{flag}: "
-                f"{present.md_body(str(row['body']))}"
+                f"- **{formatting.md_escape(str(row['title']))}**{flag}: "
+                f"{formatting.md_body(str(row['body']))}"
                 f"  \n  {_sources_line(row['source_url'], row['as_of'])}"
             )
 
 
 def country_summary(profile: Any) -> None:
     """The country's OTS status (short, with since when beneath), legs, km and gas."""
-    since = present.date_text(profile.ots_joined)
+    since = formatting.date_text(profile.ots_joined)
     km = sum(profile.km_by_status.values())
     gas = profile.frames.get(catalog.GAS_DESTINATIONS.key)
-    start = present.MISSING
+    start = formatting.MISSING
     if gas is not None and len(gas):
-        start = present.format_value(
+        start = formatting.format_value(
             catalog.GAS_DESTINATIONS.prop("supply_start"), gas.iloc[0]["supply_start"]
         )
     metrics(
         [
-            present.Metric(
+            formatting.Metric(
                 "OTS",
                 style.short_label(style.OTS_STYLES, profile.ots_status),
-                None if since == present.MISSING else f"since {since}",
+                None if since == formatting.MISSING else f"since {since}",
                 help=style.label(style.OTS_STYLES, profile.ots_status),
             ),
-            present.Metric("Corridor legs crossing", f"{len(profile.legs):,}"),
-            present.Metric("Corridor km inside", f"{km:,.0f}"),
-            present.Metric("Azerbaijani gas since", start),
+            formatting.Metric("Corridor legs crossing", f"{len(profile.legs):,}"),
+            formatting.Metric("Corridor km inside", f"{km:,.0f}"),
+            formatting.Metric("Azerbaijani gas since", start),
         ]
     )

@@ -9,6 +9,7 @@ function of the core. Nothing here knows about the session's own layers or the s
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,15 +21,17 @@ from corridormap import (
     analysis,
     catalog,
     filters,
+    formatting,
     links,
     load,
     mapbuild,
-    present,
     review,
     routing,
 )
 from corridormap import store as _store_mod
 from corridormap.filters import Filters
+
+logger = logging.getLogger(__name__)
 
 
 def data_dir() -> str:
@@ -74,17 +77,33 @@ def crossings() -> dict[str, pd.Series]:
 
 
 @st.cache_resource(show_spinner=False)
-def _manifest(folder: str) -> dict[str, Any]:
+def _manifest(folder: str) -> tuple[dict[str, Any], str | None]:
+    """The manifest, or {} and what is wrong with the file (logged; the Data page says it)."""
     path = Path(folder) / "manifest.json"
     try:
-        return dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError):
-        return {}
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problem = "is missing"
+    except OSError as exc:
+        problem = f"cannot be read: {exc.strerror}"
+    except ValueError as exc:  # not UTF-8 or not JSON
+        problem = f"is not valid JSON: {str(exc)[:200]}"
+    else:
+        if isinstance(doc, dict):
+            return dict(doc), None
+        problem = f"is not a JSON object (it holds a {type(doc).__name__})"
+    logger.warning("%s %s", path, problem)
+    return {}, f"{path.name} {problem}"
 
 
 @st.cache_resource(show_spinner=False)
 def _source_register(folder: str) -> dict[str, str]:
-    return load.load_source_register(Path(folder))
+    return _source_register_read(folder)[0]
+
+
+@st.cache_resource(show_spinner=False)
+def _source_register_read(folder: str) -> tuple[dict[str, str], str | None]:
+    return load.read_source_register(Path(folder))
 
 
 def source_register() -> dict[str, str]:
@@ -93,22 +112,28 @@ def source_register() -> dict[str, str]:
 
 
 def manifest() -> dict[str, Any]:
-    return _manifest(data_dir())
+    """The build's manifest (``data/manifest.json``); {} when it cannot be read."""
+    return _manifest(data_dir())[0]
+
+
+def manifest_problem() -> str | None:
+    """What is wrong with ``data/manifest.json``, or None when it was read."""
+    return _manifest(data_dir())[1]
 
 
 @st.cache_resource(show_spinner=False)
-def _feature_names(folder: str) -> present.Names:
-    return present.names_of(_layers(folder).frames)
+def _feature_names(folder: str) -> formatting.Names:
+    return formatting.names_of(_layers(folder).frames)
 
 
-def feature_names() -> present.Names:
+def feature_names() -> formatting.Names:
     """The names of the countries, nodes and pipelines that codes in the data stand for."""
     return _feature_names(data_dir())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _newest_source(f: Filters, folder: str) -> date | None:
-    return present.newest_source_date(_filtered(f, folder), _source_register(folder))
+    return formatting.newest_source_date(_filtered(f, folder), _source_register(folder))
 
 
 def newest_source(f: Filters) -> date | None:
@@ -145,14 +170,14 @@ def show_layer_errors(keys: tuple[str, ...] | None = None) -> None:
     """A clear error per broken layer this page needs; the page goes on with the others."""
     for key, err in layers().errors.items():
         if keys is None or key in keys:
-            title = present.md_escape(catalog.get(key).title)
+            title = formatting.md_escape(catalog.get(key).title)
             st.error(f"**{title}** could not be loaded and is not shown.\n\n{problem_list(err)}")
 
 
 def problem_list(err: load.DataValidationError, limit: int = 20) -> str:
     """The problems as a markdown list; every text from the file is escaped (no code fence to
     break out of)."""
-    lines = [f"- {present.md_escape(str(p))}" for p in err.problems[:limit]]
+    lines = [f"- {formatting.md_escape(str(p))}" for p in err.problems[:limit]]
     if len(err.problems) > limit:
         lines.append(f"- … and {len(err.problems) - limit} more")
     return "\n".join(lines)
@@ -254,18 +279,51 @@ def _throughput(folder: str) -> Any:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _review_items(folder: str, today: str) -> list[review.ReviewItem]:
+def _review_items(
+    folder: str, today: str
+) -> tuple[list[review.ReviewItem], load.DataValidationError | None]:
+    """The review queue, and the error that kept ``expectations.csv`` out of it (logged; the
+    Data page says it): the queue then holds the stale sources and the layers' own dates."""
+    problem: load.DataValidationError | None = None
     try:
         expectations = review.expectations_from_rows(load.load_expectations(Path(folder)))
-    except load.DataValidationError:
-        expectations = []
+    except load.DataValidationError as exc:
+        logger.warning("%s left out of the review queue", load.EXPECTATIONS_FILE, exc_info=exc)
+        expectations, problem = [], exc
     rows = review.feature_rows(_layers(folder).frames)
-    return review.review_queue(rows, expectations, date.fromisoformat(today), review.load_policy())
+    queue = review.review_queue(rows, expectations, date.fromisoformat(today), review.load_policy())
+    return queue, problem
 
 
 def review_items() -> list[review.ReviewItem]:
     """Facts due for review today (``corridormap review``), once per data folder and day."""
-    return _review_items(data_dir(), date.today().isoformat())
+    return _review_items(data_dir(), date.today().isoformat())[0]
+
+
+def show_data_file_problems() -> None:
+    """A warning per data file the app reads beside the layers that could not be used: the
+    manifest, the source register, the expectations behind the review queue."""
+    problem = manifest_problem()
+    if problem:
+        st.warning(
+            f"The data manifest could not be read, so the layers' provenance is not shown: "
+            f"{formatting.md_escape(problem)}",
+            icon=":material/warning:",
+        )
+    register_problem = _source_register_read(data_dir())[1]
+    if register_problem:
+        st.warning(
+            "The source register could not be read, so sources are shown without the date of "
+            f"their page: {formatting.md_escape(register_problem)}",
+            icon=":material/warning:",
+        )
+    err = _review_items(data_dir(), date.today().isoformat())[1]
+    if err is not None:
+        st.warning(
+            f"**{load.EXPECTATIONS_FILE}** could not be read, so what the sources expect is not "
+            f"in the review queue (the stale sources still are):\n\n{problem_list(err)}",
+            icon=":material/warning:",
+        )
 
 
 def gas_exports() -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from corridormap import present, style
+from corridormap import formatting, style
 from corridormap.mapbuild import line_swatch_svg
 
 _LEGEND_FACETS = (
@@ -79,7 +79,8 @@ def status_definitions() -> None:
     with st.expander("What the colours, lines and dates mean"):
         st.markdown(
             "\n".join(
-                f"- **{e.label}**: {present.md_escape(e.definition)}" for e in style.STATUS_STYLES
+                f"- **{e.label}**: {formatting.md_escape(e.definition)}"
+                for e in style.STATUS_STYLES
             )
         )
         st.markdown(

@@ -1,19 +1,22 @@
 """The Briefings page's parts: the lists (yours, shared with you, shipped, the trash), new and
 import, delete with undo, and one briefing opened in the editor (``_builder``).
 
-Every title shown is user text: it goes through ``present.md_escape`` wherever markdown would
+Every title shown is user text: it goes through ``formatting.md_escape`` wherever markdown would
 read it; ids (random, from the store) are the only thing put in links and file names.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import streamlit as st
 
 from app_pages import _briefings, _builder, _data, _sharing
-from corridormap import briefing, present, store
+from corridormap import briefing, formatting, store
 from corridormap._errors import DataValidationError
+
+logger = logging.getLogger(__name__)
 
 #: A new briefing's first scene: the whole map, until views are added.
 FIRST_SCENE = {
@@ -45,7 +48,7 @@ def _fail(exc: store.StoreError, what: str) -> None:
 def _errors() -> None:
     error = st.session_state.pop("builder_error", None)
     if error:
-        st.error(present.md_escape(error), icon=":material/error:")
+        st.error(formatting.md_escape(error), icon=":material/error:")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -58,6 +61,7 @@ def _create(who: store.Principal) -> None:
     try:
         new = _briefings.the_store().create(who, doc)
     except store.StoreError as exc:
+        logger.warning("%s failed", "_create", exc_info=exc)
         _fail(exc, "Not created")
         return
     st.session_state["new_title"] = ""
@@ -90,15 +94,18 @@ def _import(who: store.Principal, name: str, raw: bytes) -> None:
         doc = briefing.import_document(raw, name, _data.vocabulary())
         new = _briefings.the_store().create(who, doc, message="imported from a YAML file")
     except DataValidationError as exc:
-        _briefings.problems(exc, f"**{present.md_escape(name)}** could not be imported")
+        logger.info("%s failed", "_import", exc_info=exc)
+        _briefings.problems(exc, f"**{formatting.md_escape(name)}** could not be imported")
         return
     except store.StoreError as exc:
+        logger.warning("%s failed", "_import", exc_info=exc)
         st.error(
-            f"**{present.md_escape(name)}** could not be imported: {present.md_escape(str(exc))}"
+            f"**{formatting.md_escape(name)}** could not be imported: "
+            f"{formatting.md_escape(str(exc))}"
         )
         return
     st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
-    _notice(f"Imported as “{present.md_escape(str(new.document.get('title')))}”.")
+    _notice(f"Imported as “{formatting.md_escape(str(new.document.get('title')))}”.")
     _open(new.id)
     st.rerun()
 
@@ -111,6 +118,7 @@ def _duplicate(who: store.Principal, id_: str) -> None:
     try:
         new = _briefings.the_store().duplicate(who, id_)
     except store.StoreError as exc:
+        logger.warning("%s failed", "_duplicate", exc_info=exc)
         _fail(exc, "Not duplicated")
         return
     _notice("Duplicated: this is your copy.")
@@ -121,6 +129,7 @@ def _delete(who: store.Principal, id_: str, title: str) -> None:
     try:
         _briefings.the_store().delete(who, id_)
     except store.StoreError as exc:
+        logger.warning("%s failed", "_delete", exc_info=exc)
         _fail(exc, "Not deleted")
         return
     st.session_state["builder_deleted"] = (id_, title)
@@ -130,6 +139,7 @@ def _restore(who: store.Principal, id_: str) -> None:
     try:
         _briefings.the_store().restore(who, id_)
     except store.StoreError as exc:
+        logger.warning("%s failed", "_restore", exc_info=exc)
         _fail(exc, "Not restored")
         return
     st.session_state.pop("builder_deleted", None)
@@ -140,6 +150,7 @@ def _purge(who: store.Principal, id_: str) -> None:
     try:
         _briefings.the_store().purge(who, id_)
     except store.StoreError as exc:
+        logger.warning("%s failed", "_purge", exc_info=exc)
         _fail(exc, "Not deleted")
         return
     if (st.session_state.get("builder_deleted") or ("",))[0] == id_:
@@ -154,7 +165,7 @@ def undo_delete(who: store.Principal) -> None:
         return
     id_, title = deleted
     text_col, undo_col = st.columns([5, 1], vertical_alignment="center")
-    text_col.info(f"“{present.md_escape(title)}” is in the trash.", icon=":material/delete:")
+    text_col.info(f"“{formatting.md_escape(title)}” is in the trash.", icon=":material/delete:")
     undo_col.button(
         "Undo", key="undo_delete", icon=":material/undo:", on_click=_restore, args=(who, id_)
     )
@@ -167,9 +178,10 @@ def _row(who: store.Principal, b: store.BriefingSummary, *, key: str) -> None:
             [1, 1.1, 1.3, 1.1], vertical_alignment="center"
         )
         scenes = f"{b.scenes} scene" + ("" if b.scenes == 1 else "s")
-        by = "" if b.role == "owner" else f" · by {present.md_escape(b.owner_name)} ({b.role})"
+        by = "" if b.role == "owner" else f" · by {formatting.md_escape(b.owner_name)} ({b.role})"
         text_col.markdown(
-            f"**{present.md_escape(b.title)}**  \n{scenes} · saved {_builder.when(b.updated)}{by}"
+            f"**{formatting.md_escape(b.title)}**  \n"
+            f"{scenes} · saved {_builder.when(b.updated)}{by}"
         )
         buttons[0].button(
             "Edit",
@@ -208,7 +220,8 @@ def mine(who: store.Principal) -> None:
     try:
         items = _briefings.the_store().list(who)
     except store.StoreError as exc:
-        st.error(f"The briefings could not be read: {present.md_escape(str(exc))}")
+        logger.warning("%s failed", "mine", exc_info=exc)
+        st.error(f"The briefings could not be read: {formatting.md_escape(str(exc))}")
         return
     own = [b for b in items if b.role == "owner"]
     shared = [b for b in items if b.role != "owner"]
@@ -227,7 +240,8 @@ def trash(who: store.Principal) -> None:
     try:
         items = _briefings.the_store().trash(who)
     except store.StoreError as exc:
-        st.error(f"The trash could not be read: {present.md_escape(str(exc))}")
+        logger.warning("%s failed", "trash", exc_info=exc)
+        st.error(f"The trash could not be read: {formatting.md_escape(str(exc))}")
         return
     with st.expander(f"Trash ({len(items)})", icon=":material/delete:"):
         if not items:
@@ -235,7 +249,7 @@ def trash(who: store.Principal) -> None:
         for b in items:
             text_col, a, c = st.columns([4, 1, 1.4], vertical_alignment="center")
             text_col.markdown(
-                f"**{present.md_escape(b.title)}** · deleted, saved {_builder.when(b.updated)}"
+                f"**{formatting.md_escape(b.title)}** · deleted, saved {_builder.when(b.updated)}"
             )
             a.button(
                 "Restore",
@@ -262,6 +276,7 @@ def _duplicate_shipped(who: store.Principal, key: str) -> None:
     try:
         new = _briefings.the_store().create(who, doc, message=f"a copy of the shipped {key}")
     except store.StoreError as exc:
+        logger.warning("%s failed", "_duplicate_shipped", exc_info=exc)
         _fail(exc, "Not duplicated")
         return
     _notice("Duplicated: this is your copy, yours to edit.")
@@ -274,11 +289,11 @@ def shipped(who: store.Principal | None) -> None:
         with st.container(border=True, key=f"shipped_{key}"):
             text_col, present_col, dup_col = st.columns([5, 1, 1.7], vertical_alignment="center")
             if isinstance(item, DataValidationError):
-                text_col.markdown(f"**{present.md_escape(key)}.yaml** has errors")
+                text_col.markdown(f"**{formatting.md_escape(key)}.yaml** has errors")
                 continue
             text_col.markdown(
-                f"**{present.md_escape(item.title)}**  \n{len(item.scenes)} scenes · "
-                f"data/briefings/{present.md_escape(key)}.yaml"
+                f"**{formatting.md_escape(item.title)}**  \n{len(item.scenes)} scenes · "
+                f"data/briefings/{formatting.md_escape(key)}.yaml"
             )
             present_col.page_link(
                 _briefings.PRESENT_PAGE,
@@ -319,7 +334,8 @@ def editor(who: store.Principal, id_: str, *, share: str | None) -> None:
     try:
         saved = _briefings.the_store().get(who, id_, share_token=share)
     except store.StoreError as exc:
-        st.error(f"This briefing cannot be opened: {present.md_escape(str(exc))}")
+        logger.warning("%s failed", "editor", exc_info=exc)
+        st.error(f"This briefing cannot be opened: {formatting.md_escape(str(exc))}")
         return
     editable = saved.role != "reader"
     d = _builder.draft(saved)
@@ -352,7 +368,7 @@ def editor(who: store.Principal, id_: str, *, share: str | None) -> None:
             doc.pop("description", None)
     st.caption(
         f"Revision {saved.revision}, saved {_builder.when(saved.updated)} · "
-        f"owner: {present.md_escape(saved.owner_name)}"
+        f"owner: {formatting.md_escape(saved.owner_name)}"
         + ("" if editable else " · you may read it, not edit it")
     )
     if editable:

@@ -11,7 +11,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import _data, _state
-from corridormap import assets, catalog, mapbuild, present
+from corridormap import assets, catalog, formatting, mapbuild
 
 _LAND_FILE = Path(__file__).resolve().parents[1] / "static" / mapbuild.LAND_STATIC_FILE
 
@@ -71,7 +71,7 @@ def can_draw() -> bool:
     if problems:
         st.error(
             "**The map cannot be drawn**: its browser files are damaged. "
-            + "; ".join(present.md_escape(p) for p in problems)
+            + "; ".join(formatting.md_escape(p) for p in problems)
             + ". Restore them from the repository (or run `make vendor`); the rest of the "
             "page works."
         )
@@ -81,7 +81,7 @@ def can_draw() -> bool:
     if land is not None:
         st.warning(
             f"The basemap file static/{mapbuild.LAND_STATIC_FILE} is unusable "
-            f"({present.md_escape(land)}): the map carries the land inline, which is slower. "
+            f"({formatting.md_escape(land)}): the map carries the land inline, which is slower. "
             "Run `corridormap build-data` to rebuild it."
         )
     return True

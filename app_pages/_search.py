@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _data, _state, _user_layers
-from corridormap import present
+from corridormap import formatting
 
 
 def search_box() -> None:
@@ -16,7 +16,7 @@ def search_box() -> None:
     previous result).
     """
     own = _user_layers.user_layers()
-    hits = _index(_data.data_dir()) + present.search_index(
+    hits = _index(_data.data_dir()) + formatting.search_index(
         {k: u.gdf for k, u in own.items()}, [u.spec for u in own.values()]
     )
     labels = {h.key: h.label for h in hits}
@@ -39,6 +39,6 @@ def _take_search() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _index(folder: str) -> tuple[present.SearchHit, ...]:
+def _index(folder: str) -> tuple[formatting.SearchHit, ...]:
     del folder  # the cache key: the index of that folder's layers
-    return present.search_index(_data.layers().frames)
+    return formatting.search_index(_data.layers().frames)

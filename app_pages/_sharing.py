@@ -8,6 +8,7 @@ Every change goes through the store with the current principal; the store enforc
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Final
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -15,7 +16,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from app_pages import _auth
-from corridormap import present, store
+from corridormap import formatting, store
+
+logger = logging.getLogger(__name__)
 
 PRESENT_PATH: Final = "present"
 BRIEFINGS_PATH: Final = "briefings"
@@ -86,7 +89,8 @@ def _set_link(the_store: store.Store, id: str) -> None:
     try:
         the_store.set_link_sharing(actor, id, enabled)
     except store.StoreError as exc:
-        _note(id, "error", present.md_escape(str(exc)))
+        logger.warning("%s failed", "_set_link", exc_info=exc)
+        _note(id, "error", formatting.md_escape(str(exc)))
         return
     _note(
         id,
@@ -105,7 +109,8 @@ def _set_editors(the_store: store.Store, id: str, emails: list[str], done: str) 
     try:
         the_store.set_editors(actor, id, emails)
     except store.StoreError as exc:
-        _note(id, "error", present.md_escape(str(exc)))
+        logger.warning("%s failed", "_set_editors", exc_info=exc)
+        _note(id, "error", formatting.md_escape(str(exc)))
         return
     _note(id, "success", done)
 

@@ -7,14 +7,17 @@ store and validated only when it is the one shown.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
 
 from app_pages import _briefings
-from corridormap import briefing, present, store
+from corridormap import briefing, formatting, store
 from corridormap._errors import DataValidationError, Problem
+
+logger = logging.getLogger(__name__)
 
 GUEST = _briefings.GUEST
 
@@ -51,6 +54,7 @@ def _saved_loader(who: store.Principal, id_: str, share: str | None) -> Callable
         try:
             saved = _briefings.the_store().get(who, id_, share_token=share)
         except store.StoreError as exc:
+            logger.warning("%s failed", "load", exc_info=exc)
             return DataValidationError([Problem("this briefing", str(exc))])
         return _briefings.validated(saved.document, saved.id)
 
@@ -74,14 +78,16 @@ def choices(saved_id: str | None, share: str | None) -> dict[str, Choice]:
             for b in _briefings.the_store().list(who):
                 out[f"saved:{b.id}"] = Choice(b.title, _saved_loader(who, b.id, None), False)
         except store.StoreError as exc:  # the shipped briefings still show
+            logger.warning("%s failed", "choices", exc_info=exc)
             st.warning(
-                f"Your saved briefings could not be read: {present.md_escape(str(exc))}",
+                f"Your saved briefings could not be read: {formatting.md_escape(str(exc))}",
                 icon=":material/error:",
             )
     if saved_id and f"saved:{saved_id}" not in out:
         try:
             saved = _briefings.the_store().get(who or GUEST, saved_id, share_token=share)
-        except store.StoreError:
+        except store.StoreError as exc:
+            logger.warning("%s failed", "choices", exc_info=exc)
             saved = None  # the page says the link's briefing is not available
         if saved is not None:
             title = str(saved.document.get("title") or saved.id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _auth, _data, _first, _state, _user_layers
-from corridormap import catalog, filters, mapbuild, present, style
+from corridormap import catalog, filters, formatting, mapbuild, style
 from corridormap.links import ViewState
 
 
@@ -16,7 +16,7 @@ def newest_data_note() -> str:
     understood as "as far as the data know"."""
     newest = _data.asof_max()
     return (
-        f"Newest data: {present.date_text(newest)}. A later date, up to today, shows what "
+        f"Newest data: {formatting.date_text(newest)}. A later date, up to today, shows what "
         "was true then as far as the data know."
     )
 
@@ -131,7 +131,7 @@ def sources_footer() -> None:
     own = _user_layers.user_filtered(f)
     days = [
         _data.newest_source(f),
-        present.newest_source_date(
+        formatting.newest_source_date(
             own, _data.source_register(), [s for s in _user_layers.all_specs() if s.key in own]
         ),
     ]
@@ -142,7 +142,7 @@ def sources_footer() -> None:
         "Basemap: Natural Earth (public domain). Boundary policy: see the README"
         " (Crimea is shown as part of Ukraine; Northern Cyprus and Kosovo separately)."
         + (
-            f" Newest source date of the features shown: {present.newest_source_text(newest)}."
+            f" Newest source date of the features shown: {formatting.newest_source_text(newest)}."
             if newest
             else ""
         )

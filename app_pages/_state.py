@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _data
-from corridormap import catalog, links, mapbuild, present, style
+from corridormap import catalog, formatting, links, mapbuild, style
 from corridormap.filters import Filters
 from corridormap.links import ViewState
 
@@ -95,7 +95,7 @@ def link_notices() -> None:
     if notices:
         st.warning(
             "Some link parameters could not be used and were dropped:\n\n"
-            + "\n".join(f"- {present.md_escape(n)}" for n in notices),  # values from the link
+            + "\n".join(f"- {formatting.md_escape(n)}" for n in notices),  # values from the link
             icon=":material/link_off:",
         )
 
@@ -126,7 +126,7 @@ def select(key: str, frames: dict[str, Any], *, move: bool = True) -> None:
     st.session_state["selected"] = key
     if move:
         geom = frames[sel[0]].loc[sel[1]].geometry
-        (lat, lon), zoom = present.focus(geom)
+        (lat, lon), zoom = formatting.focus(geom)
         st.session_state["view"] = (round(lat, 4), round(lon, 4), zoom)
 
 
@@ -373,6 +373,6 @@ def route_notices() -> None:
     if notices:
         st.warning(
             "Some route parameters of the link could not be used and were dropped:\n\n"
-            + "\n".join(f"- {present.md_escape(n)}" for n in notices),
+            + "\n".join(f"- {formatting.md_escape(n)}" for n in notices),
             icon=":material/link_off:",
         )

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _data, _user_layers
-from corridormap import catalog, present, style
+from corridormap import catalog, formatting, style
 
 
 def tables(shown: dict[str, Any], *, key: str) -> None:
@@ -27,7 +27,7 @@ def tables(shown: dict[str, Any], *, key: str) -> None:
         "Table",
         list(specs),
         key=state_key,
-        format_func=lambda k: f"{present.md_escape(specs[k].title)} ({len(shown[k])})",
+        format_func=lambda k: f"{formatting.md_escape(specs[k].title)} ({len(shown[k])})",
         label_visibility="collapsed",
     )
     for spec in [specs[choice]] if choice in specs else []:
@@ -38,12 +38,12 @@ def tables(shown: dict[str, Any], *, key: str) -> None:
                 width="stretch",
                 height=300,
                 hide_index=True,
-                placeholder=present.MISSING,
+                placeholder=formatting.MISSING,
             )
             a, b, _ = st.columns([1, 1, 4])
             a.download_button(
                 "CSV",
-                functools.partial(present.to_csv_bytes, spec, gdf),  # built when clicked
+                functools.partial(formatting.to_csv_bytes, spec, gdf),  # built when clicked
                 file_name=f"{spec.key}.csv",
                 mime="text/csv",
                 key=f"{key}_{spec.key}_csv",
@@ -52,7 +52,7 @@ def tables(shown: dict[str, Any], *, key: str) -> None:
             )
             b.download_button(
                 "GeoJSON",
-                functools.partial(present.to_geojson_bytes, spec, gdf),
+                functools.partial(formatting.to_geojson_bytes, spec, gdf),
                 file_name=f"{spec.key}.geojson",
                 mime="application/geo+json",
                 key=f"{key}_{spec.key}_geojson",
@@ -62,25 +62,25 @@ def tables(shown: dict[str, Any], *, key: str) -> None:
 
 
 def _table(spec: Any, gdf: Any) -> Any:
-    return present.table(spec, gdf, _data.feature_names())
+    return formatting.table(spec, gdf, _data.feature_names())
 
 
 def leg_rows(table: Any) -> None:
     """Legs with published and computed lengths, and the countries crossed (km in each)."""
     st.dataframe(
-        present.leg_rows(table, _data.feature_names()),
+        formatting.leg_rows(table, _data.feature_names()),
         hide_index=True,
         width="stretch",
-        placeholder=present.MISSING,
+        placeholder=formatting.MISSING,
     )
 
 
 def participants_table(members: Any) -> None:
     st.dataframe(
-        present.participant_rows(members),
+        formatting.participant_rows(members),
         hide_index=True,
         width="stretch",
-        placeholder=present.MISSING,
+        placeholder=formatting.MISSING,
     )
 
 
@@ -106,9 +106,9 @@ def profile_sections(profile: Any) -> None:
 def gas_exports_table(exports: Any) -> None:
     """The yearly figures with their sources and dates ("–": not published)."""
     st.dataframe(
-        present.gas_export_rows(exports),
+        formatting.gas_export_rows(exports),
         hide_index=True,
-        placeholder=present.MISSING,
+        placeholder=formatting.MISSING,
         width="stretch",
         column_config={"Sources": st.column_config.TextColumn(width="large")},
     )
@@ -118,9 +118,9 @@ def throughput_table(frame: Any) -> None:
     """Throughput by corridor, series and year with its sources and dates ("–": not
     published)."""
     st.dataframe(
-        present.throughput_rows(frame),
+        formatting.throughput_rows(frame),
         hide_index=True,
-        placeholder=present.MISSING,
+        placeholder=formatting.MISSING,
         width="stretch",
         column_config={
             "Mt": st.column_config.NumberColumn(format="%.3f"),
@@ -133,4 +133,4 @@ def throughput_table(frame: Any) -> None:
 def plain_table(frame: Any) -> None:
     """A small static table; a value not known shows as "–" (never the word "None")."""
     shown = frame.astype(object)
-    st.table(shown.where(shown.notna(), present.MISSING))
+    st.table(shown.where(shown.notna(), formatting.MISSING))

@@ -7,6 +7,7 @@ the sidebar, the map, the cards and the tables read; the upload panel writes to 
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import replace
 from typing import Any
@@ -16,8 +17,10 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app_pages import _data, _upload_guard
-from corridormap import catalog, filters, present, settings, upload
+from corridormap import catalog, filters, formatting, settings, upload
 from corridormap.filters import Filters
+
+logger = logging.getLogger(__name__)
 
 USER_LAYERS = "user_layers"
 
@@ -106,10 +109,11 @@ def _take_upload(widget_key: str) -> None:
             repair=bool(ss.get("upload_repair", True)),
         )
     except upload.DataValidationError as exc:
+        logger.info("%s failed", "_take_upload", exc_info=exc)
         ss["upload_messages"] = [
             (
                 "error",
-                f"**Could not add {present.md_escape(file.name)}**\n\n{_data.problem_list(exc)}",
+                f"**Could not add {formatting.md_escape(file.name)}**\n\n{_data.problem_list(exc)}",
             )
         ]
         return
@@ -122,13 +126,13 @@ def _take_upload(widget_key: str) -> None:
     messages = [
         (
             "success",
-            f"**Added {present.md_escape(layer.spec.title)}**: "
-            + present.md_escape(report.summary()),
+            f"**Added {formatting.md_escape(layer.spec.title)}**: "
+            + formatting.md_escape(report.summary()),
         )
     ]
     notes = [*(str(p) for p in report.dropped), *report.notes]
     if notes:
-        shown = "\n".join(f"- {present.md_escape(n)}" for n in notes[:20])
+        shown = "\n".join(f"- {formatting.md_escape(n)}" for n in notes[:20])
         more = f"\n- … and {len(notes) - 20} more" if len(notes) > 20 else ""
         messages.append(("warning", f"Not everything was kept:\n\n{shown}{more}"))
     ss["upload_messages"] = messages
@@ -196,8 +200,8 @@ def upload_panel() -> None:
             getattr(st, level)(text)
         for key, layer in list(user_layers().items()):
             text_col, button_col = st.columns([4, 1], vertical_alignment="center")
-            summary = present.md_escape(layer.report.summary())
-            text_col.caption(f"{present.md_escape(layer.spec.title)} · {summary}")
+            summary = formatting.md_escape(layer.report.summary())
+            text_col.caption(f"{formatting.md_escape(layer.spec.title)} · {summary}")
             button_col.button(
                 "",
                 key=f"remove_{key}",

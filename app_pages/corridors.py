@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _capture, _data, _maps, _state, _tables
-from corridormap import analysis, catalog, charts, filters, mapbuild, present, style
+from corridormap import analysis, catalog, charts, filters, formatting, mapbuild, style
 
 state = _state.current_state()
 table = _data.leg_table()
@@ -57,7 +57,7 @@ else:
             if (long["measure"] == measure).any():
                 col.altair_chart(charts.throughput(long, measure), use_container_width=True)
         urls = analysis.throughput_sources(volumes, state.filters.corridor)
-        st.markdown(present.sources_line(urls, _data.source_register()))
+        st.markdown(formatting.sources_line(urls, _data.source_register()))
         with st.expander("Throughput figures, notes and sources", expanded=False):
             _tables.throughput_table(shown_volumes)
 
@@ -68,7 +68,7 @@ for r in analysis.route_stats(table):
     with st.expander(f"{title} — {legs_text}, {r.computed_km:,.0f} km computed", expanded=False):
         km = analysis.summarise_km(r.km_by_country.items())
         st.markdown(
-            "**km by country:** " + present.md_escape(present.km_by_country_text(km, names))
+            "**km by country:** " + formatting.md_escape(formatting.km_by_country_text(km, names))
         )
         _tables.leg_rows(table[table["route"] == r.route])
 
@@ -77,14 +77,14 @@ st.caption("Every leg that is not yet operational, with the sources behind its s
 frames = _data.layers().frames
 for seg in table[table["status"] != "operational"]["segment_id"]:
     row = frames[catalog.CORRIDOR_LEGS.key].loc[seg]
-    card = present.card(catalog.CORRIDOR_LEGS, row.to_dict(), names=names)
-    status = present.format_value(catalog.CORRIDOR_LEGS.prop("status"), row["status"])
-    expected = present.format_value(catalog.CORRIDOR_LEGS.prop("expected"), row["expected"])
+    card = formatting.card(catalog.CORRIDOR_LEGS, row.to_dict(), names=names)
+    status = formatting.format_value(catalog.CORRIDOR_LEGS.prop("status"), row["status"])
+    expected = formatting.format_value(catalog.CORRIDOR_LEGS.prop("expected"), row["expected"])
     st.markdown(
-        f"- **{present.md_escape(card.title)}** ({status}"
-        + ("" if expected == present.MISSING else f", expected {expected}")
+        f"- **{formatting.md_escape(card.title)}** ({status}"
+        + ("" if expected == formatting.MISSING else f", expected {expected}")
         + "). "
-        + (f"{present.md_escape(card.note)} " if card.note else "")
-        + " ".join(present.md_link(u) for u in card.sources)
-        + ("" if card.as_of == present.MISSING else f" (as of {card.as_of})")
+        + (f"{formatting.md_escape(card.note)} " if card.note else "")
+        + " ".join(formatting.md_link(u) for u in card.sources)
+        + ("" if card.as_of == formatting.MISSING else f" (as of {card.as_of})")
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _capture, _cards, _data, _maps, _tables
-from corridormap import analysis, catalog, mapbuild, present
+from corridormap import analysis, catalog, formatting, mapbuild
 from corridormap.filters import Filters
 
 frames = _data.layers().frames
@@ -40,7 +40,7 @@ profile = analysis.country_profile(
     _data.crossings(),
 )
 
-st.markdown(f"#### {present.md_escape(profile.name)}")
+st.markdown(f"#### {formatting.md_escape(profile.name)}")
 _capture.from_page(
     "country", Filters(countries=(iso3,)), profile.name, f"{catalog.COUNTRIES.key}:{iso3}"
 )

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _data, _tables
-from corridormap import catalog, filters, present, review, settings
+from corridormap import catalog, config, filters, formatting, review, settings
 
 st.markdown("#### Data and sources")
 st.caption(
@@ -16,12 +16,18 @@ st.caption(
     "records where each came from, its licence, retrieval date and checksum."
 )
 _data.show_layer_errors()
+_data.show_data_file_problems()
 info = _data.manifest()
-entries = {e.get("key") or e.get("layer"): e for e in info.get("layers", [])}
+listed = info.get("layers")
+entries = {
+    e.get("key") or e.get("layer"): e
+    for e in (listed if isinstance(listed, list) else [])
+    if isinstance(e, dict)
+}
 for spec in catalog.LAYERS:
     entry = entries.get(spec.key, {})
     with st.expander(f"{spec.title} · {spec.file}", expanded=False):
-        st.markdown(present.md_escape(spec.description))
+        st.markdown(formatting.md_escape(spec.description))
         rows = {k: v for k, v in entry.items() if not isinstance(v, list | dict)}
         if rows:
             _tables.plain_table(pd.DataFrame({"field": list(rows), "value": list(rows.values())}))
@@ -55,15 +61,24 @@ if _due:
         ),
         hide_index=True,
         width="stretch",
-        placeholder=present.MISSING,
+        placeholder=formatting.MISSING,
     )
 else:
     st.caption("Nothing is due for review today.")
-_tables.plain_table(pd.DataFrame(review.describe_policy(review.load_policy())))
+_policy = review.load_policy()
+_limits = settings.load_settings()
+_ignored = _policy.sources.get(config.FILE_PROBLEM) or _limits.sources.get(config.FILE_PROBLEM)
+if _ignored:
+    st.warning(
+        "The settings file could not be read, so the defaults and environment variables "
+        f"below apply: {formatting.md_escape(_ignored)}",
+        icon=":material/warning:",
+    )
+_tables.plain_table(pd.DataFrame(review.describe_policy(_policy)))
 
 st.markdown("##### Limits for your own layers")
 st.caption(
     "Set in `.streamlit/corridormap.toml` (section `[upload]`) or by environment variables; "
     "the variable wins. A value that is not a positive number is ignored and named here."
 )
-_tables.plain_table(pd.DataFrame(settings.describe(settings.load_settings())))
+_tables.plain_table(pd.DataFrame(settings.describe(_limits)))

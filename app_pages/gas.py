@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _capture, _data, _maps, _state, _tables
-from corridormap import analysis, catalog, charts, filters, mapbuild, present, style
+from corridormap import analysis, catalog, charts, filters, formatting, mapbuild, style
 from corridormap.filters import Filters
 
 state = _state.current_state()
@@ -54,14 +54,14 @@ _maps.small_map(
 )
 if route_to is not None:
     dest = gas_all.set_index("iso3").loc[route_to]
-    text = present.format_value(catalog.GAS_DESTINATIONS.prop("route_text"), dest["route_text"])
-    if text == present.MISSING:  # the pipelines by name
-        text = present.format_value(
+    text = formatting.format_value(catalog.GAS_DESTINATIONS.prop("route_text"), dest["route_text"])
+    if text == formatting.MISSING:  # the pipelines by name
+        text = formatting.format_value(
             catalog.GAS_DESTINATIONS.prop("route"), dest["route"], _data.feature_names()
         )
     st.caption(
-        f"Route to {present.md_escape(names[route_to])}: "
-        + present.md_escape("not stated" if text == present.MISSING else text)
+        f"Route to {formatting.md_escape(names[route_to])}: "
+        + formatting.md_escape("not stated" if text == formatting.MISSING else text)
     )
 
 a, b, c = st.columns(3)  # under the map, which comes first on a phone
@@ -90,7 +90,7 @@ with right:
             "volumes are not published by Azerbaijan's Ministry of Energy."
             + (
                 " No figure is in the data for "
-                + present.md_escape(", ".join(missing))
+                + formatting.md_escape(", ".join(missing))
                 + ": marked *not published*, not a drop to zero."
                 if missing
                 else ""

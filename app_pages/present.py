@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import _briefings, _data, _maps, _showable, _tables
-from corridormap import analysis, briefing, catalog, charts, export, mapaccess, mapbuild, present
+from corridormap import analysis, briefing, catalog, charts, export, formatting, mapaccess, mapbuild
 from corridormap._errors import DataValidationError
 
 #: The page's own CSS: no sidebar; little padding; the map's frame as tall as the screen below
@@ -67,7 +67,7 @@ def _scene_number(raw: str | None, total: int) -> int:
         number = 0
     if not 1 <= number <= total:
         st.warning(
-            f"Ignored scene={present.md_escape(raw)}: not a number from 1 to {total}.",
+            f"Ignored scene={formatting.md_escape(raw)}: not a number from 1 to {total}.",
             icon=":material/link_off:",
         )
         return 1
@@ -105,7 +105,7 @@ usable = [k for k in keys if not found[k].shipped or isinstance(found[k].item, b
 asked = _showable.asked(st.query_params.get("briefing"), st.query_params.get("saved"))
 if asked is not None and asked not in found:
     st.warning(
-        f"Ignored {present.md_escape(asked.replace(':', '=', 1))}: no such briefing"
+        f"Ignored {formatting.md_escape(asked.replace(':', '=', 1))}: no such briefing"
         + (" (or not shared with you)." if asked.startswith("saved:") else "."),
         icon=":material/link_off:",
     )
@@ -130,7 +130,7 @@ if chosen != key:
 item = found[key].item
 if isinstance(item, DataValidationError):
     st.error(
-        f"**{present.md_escape(_showable.file_name(key, found[key]))}** could not be loaded:\n\n"
+        f"**{formatting.md_escape(_showable.file_name(key, found[key]))}** could not be loaded:\n\n"
         f"{_data.problem_list(item)}"
     )
     st.stop()
@@ -171,9 +171,9 @@ next_col.button(
 
 text_col, map_col = st.columns([1, 2.8], gap="medium")
 with text_col:
-    st.markdown(f"### {present.md_escape(scene.title)}")
-    st.markdown(present.md_body(scene.text))
-    st.caption(present.md_escape(view.description))
+    st.markdown(f"### {formatting.md_escape(scene.title)}")
+    st.markdown(formatting.md_body(scene.text))
+    st.caption(formatting.md_escape(view.description))
 with map_col.container(key="present_map_col"):
     if _maps.can_draw():
         present_map = _maps.base_map("bundled")

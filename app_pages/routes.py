@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from app_pages import _capture, _data, _exports, _maps, _state, _tables
-from corridormap import catalog, filters, links, mapbuild, present, routing
+from corridormap import catalog, filters, formatting, links, mapbuild, routing
 from corridormap.filters import Filters
 
 #: The map's size at 1440x900 with the sidebar open (about 940 x 520 px), a little small so
@@ -30,7 +30,7 @@ st.caption(
     "to avoid and modes."
 )
 
-places = sorted(network.places, key=lambda n: present.fold(network.places[n].name))
+places = sorted(network.places, key=lambda n: formatting.fold(network.places[n].name))
 countries = sorted(network.country_names, key=lambda c: network.country_names[c])
 
 
@@ -124,14 +124,14 @@ query = routing.Query(
 )
 plan = routing.plan(network, query)
 name_a, name_b = network.places[query.origin].name, network.places[query.destination].name
-st.markdown(f"##### {present.md_escape(f'{name_a} → {name_b}')}: {plan.scenario}")
+st.markdown(f"##### {formatting.md_escape(f'{name_a} → {name_b}')}: {plan.scenario}")
 _capture.from_routes(plan, f"{name_a} → {name_b}, {plan.scenario}")
 if query.avoid:
     st.caption("Avoiding " + ", ".join(network.country(iso) for iso in query.avoid))
 
 routes = routing.plan_routes(plan)
 if plan.route is None:
-    st.warning(f"**No route.** {present.md_escape(plan.reason or '')}", icon=":material/block:")
+    st.warning(f"**No route.** {formatting.md_escape(plan.reason or '')}", icon=":material/block:")
 
 shown = _data.filtered(
     Filters(
@@ -167,9 +167,9 @@ if plan.route is not None:
     m2.metric("Border crossings", r.border_crossings)
     m3.metric("Sea legs", r.sea_legs)
     m4.metric("Countries", len(r.countries))
-    st.caption(present.md_escape(routing.route_facts(network, r)))
+    st.caption(formatting.md_escape(routing.route_facts(network, r)))
     st.caption(
-        f"Published length: {present.md_escape(routing.published_km(r))}"
+        f"Published length: {formatting.md_escape(routing.published_km(r))}"
         + (" km" if r.published_legs == len(r.steps) else "")
         + ". "
         + routing.LENGTH_METHOD
@@ -183,7 +183,7 @@ if plan.route is not None:
         routing.leg_rows(network, plan.route),
         hide_index=True,
         width="stretch",
-        placeholder=present.MISSING,
+        placeholder=formatting.MISSING,
     )
 if plan.alternatives:
     st.markdown("##### The route and its alternatives")
@@ -191,11 +191,11 @@ if plan.alternatives:
     _tables.plain_table(routing.comparison_rows(network, labelled).set_index("Route"))
     cols = st.columns(len(plan.alternatives))
     for i, (col, alt) in enumerate(zip(cols, plan.alternatives, strict=True), start=1):
-        col.markdown(f"**{present.md_escape(drawn[i][0])}**")
+        col.markdown(f"**{formatting.md_escape(drawn[i][0])}**")
         col.dataframe(
             routing.leg_rows(network, alt)[["Leg", "From", "To", "km"]],
             hide_index=True,
-            placeholder=present.MISSING,
+            placeholder=formatting.MISSING,
         )
 
 if wanted.compare:
@@ -205,8 +205,8 @@ if wanted.compare:
     for label, p in (("Today", today), ("Planned", planned)):
         if p.route is None:
             st.info(
-                f"**{label} ({present.md_escape(p.scenario)}): no route.** "
-                f"{present.md_escape((p.reason or '').capitalize())}.",
+                f"**{label} ({formatting.md_escape(p.scenario)}): no route.** "
+                f"{formatting.md_escape((p.reason or '').capitalize())}.",
                 icon=":material/block:",
             )
 

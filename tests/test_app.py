@@ -10,7 +10,7 @@ import pytest
 from appsession import app_test
 from streamlit.testing.v1 import AppTest
 
-from corridormap import catalog, present
+from corridormap import catalog, formatting
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = (
@@ -72,7 +72,7 @@ def test_invalid_link_values_are_named_and_dropped():
     assert not at.exception
     (warning,) = at.warning
     for text in ("country='ZZZ'", "asof='yesterday'", "zoom='99'", "foo='<b>x</b>'"):
-        assert present.md_escape(text) in warning.value  # shown as text, never as markup
+        assert formatting.md_escape(text) in warning.value  # shown as text, never as markup
     assert at.sidebar.multiselect(key="f_countries").value == ["GEO"]
 
 

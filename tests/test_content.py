@@ -144,7 +144,7 @@ def test_the_sidebar_takes_today_and_says_the_newest_data_date() -> None:
 
     from appsession import app_test  # noqa: PLC0415
 
-    from corridormap import filters, present  # noqa: PLC0415
+    from corridormap import filters, formatting  # noqa: PLC0415
 
     today = date.today()
     at = app_test(90)
@@ -157,4 +157,4 @@ def test_the_sidebar_takes_today_and_says_the_newest_data_date() -> None:
     assert picker.value == today
     newest = filters.latest_date(load.load_all().frames)
     notes = [c.value for c in at.sidebar.caption]
-    assert any(f"Newest data: {present.date_text(newest)}" in n for n in notes), notes
+    assert any(f"Newest data: {formatting.date_text(newest)}" in n for n in notes), notes

@@ -16,7 +16,7 @@ import pytest
 import shapely
 from appsession import app_test
 
-from corridormap import load, mapbuild, present, style, upload
+from corridormap import formatting, load, mapbuild, style, upload
 from corridormap.escape import html_text, script_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,19 +121,19 @@ def test_two_user_layers_each_get_a_legend_row():
     ],
 )
 def test_md_link_never_links_anything_but_http(url):
-    out = present.md_link(url)
+    out = formatting.md_link(url)
     assert "](" not in out
     assert "<" not in out.replace("\\<", "")
 
 
 def test_md_link_keeps_http_links():
-    out = present.md_link("https://example.org/a_(b)?q=<x>")
+    out = formatting.md_link("https://example.org/a_(b)?q=<x>")
     assert out.startswith("[example\\.org/a\\_\\(b\\)](https://example.org/a_%28b%29?q=%3Cx%3E)")
 
 
 @pytest.mark.parametrize("text", [*PAYLOADS, "a\rb\r\nc\nd\x85e", "&lt;img&gt;", "==="])
 def test_md_escape_neutralises(text):
-    out = present.md_escape(text)
+    out = formatting.md_escape(text)
     # no markdown/HTML special character survives unescaped, and it stays on one line
     assert not re.search(r"(?<!\\)[<>\[\]()`*_$:&]", out.replace("\\\\", ""))
     assert not re.search(r"[\r\n\x85\u2028\u2029]", out)
@@ -243,7 +243,7 @@ def test_throughput_strings_stay_text():
     from corridormap import analysis, charts  # noqa: PLC0415
 
     urls = [f"https://example.org/{p}" for p in PAYLOADS[:3]] + ["javascript:alert(1)"]
-    line = present.sources_line(urls, {urls[0]: "2026-03-10"})
+    line = formatting.sources_line(urls, {urls[0]: "2026-03-10"})
     assert line.startswith("**Sources:** ")
     for raw in ("<img", "<script", "<svg", "](javascript"):
         assert not re.search(r"(?<!\\)" + re.escape(raw), line), raw
@@ -262,7 +262,7 @@ def test_throughput_strings_stay_text():
             "note": list(PAYLOADS),
         }
     )
-    rows = present.throughput_rows(frame)
+    rows = formatting.throughput_rows(frame)
     assert list(rows["Series"]) == list(PAYLOADS)  # plain cells of a data grid, not markup
     spec = charts.throughput(analysis.throughput_long(frame), "mt").to_dict()
     (values,) = spec["datasets"].values()

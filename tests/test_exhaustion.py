@@ -231,10 +231,10 @@ def test_csv_downloads_neutralise_spreadsheet_formulas():
     import csv  # noqa: PLC0415
     import io  # noqa: PLC0415
 
-    from corridormap import present, upload  # noqa: PLC0415
+    from corridormap import formatting, upload  # noqa: PLC0415
 
     layer = upload.read_user_file(HOSTILE / "csv-formula-injection.csv")
-    out = present.to_csv_bytes(layer.spec, layer.gdf).decode("utf-8-sig")
+    out = formatting.to_csv_bytes(layer.spec, layer.gdf).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(out, newline="")))
     cells = [cell for row in rows for cell in row]
     assert len(rows) > 5

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from appsession import app_test
 
-from corridormap import analysis, charts, load, present
+from corridormap import analysis, charts, formatting, load
 from corridormap.build_data.sources import BuildError, SourceDates
 from corridormap.build_data.throughput import throughput_csv
 
@@ -151,7 +151,7 @@ def test_the_chart_draws_no_point_for_a_missing_year_and_breaks_the_line() -> No
 
 
 def test_rows_as_people_read_them() -> None:
-    rows = present.throughput_rows(load.load_throughput())
+    rows = formatting.throughput_rows(load.load_throughput())
     titr = rows[rows["Series"] == TITR].set_index("Year")
     assert titr.loc[2025, "Corridor"] == "Middle Corridor (TITR)"
     assert titr.loc[2025, "As of"] == "10 Mar 2026"

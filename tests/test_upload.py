@@ -13,7 +13,7 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corridormap import catalog, filters, load, mapbuild, present, upload
+from corridormap import catalog, filters, formatting, load, mapbuild, upload
 from corridormap._errors import DataValidationError
 from corridormap.catalog import Kind
 from corridormap.filters import Filters
@@ -203,9 +203,9 @@ def test_reserved_and_odd_property_names():
     assert row["flag"] == "true"
     assert any("as_of" in n for n in layer.report.notes)
     # the card and table can show it
-    card = present.card(layer.spec, row.to_dict())
+    card = formatting.card(layer.spec, row.to_dict())
     assert card.sources == ()
-    assert present.table(layer.spec, layer.gdf).shape[0] == 1
+    assert formatting.table(layer.spec, layer.gdf).shape[0] == 1
 
 
 # -- geometry checks and repair ---------------------------------------------------------------
@@ -464,7 +464,7 @@ def test_user_layer_goes_through_the_country_filter_and_search():
     f = Filters(countries=("GEO",), layers=(layer.spec.key,))
     shown = filters.apply(frames, f, specs=specs)
     assert list(shown[layer.spec.key]["name"]) == ["Tbilisi"]
-    hits = present.search(present.search_index(frames, specs), "kars")
+    hits = formatting.search(formatting.search_index(frames, specs), "kars")
     assert [h.key for h in hits] == [f"{layer.spec.key}:{layer.gdf.index[2]}"]
 
 

@@ -25,7 +25,7 @@ import pytest
 from appsession import app_test
 from streamlit.testing.v1 import AppTest
 
-from corridormap import analysis, catalog, export, load, present, style, upload
+from corridormap import analysis, catalog, export, formatting, load, style, upload
 from corridormap.catalog import Kind
 from corridormap.filters import Filters
 
@@ -42,8 +42,8 @@ def register() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def names(frames) -> present.Names:
-    return present.names_of(frames)
+def names(frames) -> formatting.Names:
+    return formatting.names_of(frames)
 
 
 def raw_codes(frames) -> tuple[set[str], set[str]]:
@@ -150,7 +150,7 @@ def test_the_checker_finds_what_the_issue_names(checker):
 # -- every card ---------------------------------------------------------------------------------
 
 
-def card_texts(c: present.Card) -> list[tuple[str, str, bool]]:
+def card_texts(c: formatting.Card) -> list[tuple[str, str, bool]]:
     where = f"{c.layer.key}:{c.feature_id}"
     out = [(f"{where} title", c.title, False), (f"{where} as of", c.as_of, False)]
     out += [(f"{where} {r.label}", r.text, False) for r in c.rows]
@@ -167,7 +167,7 @@ def test_every_card_of_every_shipped_layer_reads_well(frames, register, names, c
         gdf = frames[spec.key]
         assert len(gdf), spec.key
         for _, row in gdf.iterrows():
-            c = present.card(spec, row.to_dict(), register, names)
+            c = formatting.card(spec, row.to_dict(), register, names)
             assert c.title != c.feature_id, c.title  # never named by the bare id
             texts += card_texts(c)
     assert_reads_well(checker, texts)
@@ -176,7 +176,7 @@ def test_every_card_of_every_shipped_layer_reads_well(frames, register, names, c
 def test_every_layer_table_reads_well_and_shows_ids_once(frames, names, checker):
     texts: list[tuple[str, str, bool]] = []
     for spec in catalog.LAYERS:
-        table = present.table(spec, frames[spec.key], names)
+        table = formatting.table(spec, frames[spec.key], names)
         id_label = spec.prop(spec.id_property).label
         assert id_label not in table.columns, spec.key  # the index holds it, hidden
         assert table.index.name == id_label
@@ -186,15 +186,15 @@ def test_every_layer_table_reads_well_and_shows_ids_once(frames, names, checker)
 
 
 def test_the_analysis_tables_read_well(frames, names, checker):
-    legs = present.leg_rows(
+    legs = formatting.leg_rows(
         analysis.leg_table(frames[catalog.CORRIDOR_LEGS.key], frames[catalog.COUNTRIES.key]),
         names,
     )
     assert str(legs["Expected"].dtype) == "Int64"
     assert legs["Expected"].dropna().tolist()  # 2026, 2029, 2030 ...
-    gas = present.gas_export_rows(load.load_gas_exports(ROOT / "data"))
+    gas = formatting.gas_export_rows(load.load_gas_exports(ROOT / "data"))
     assert str(gas["Year"].dtype) == "Int64"
-    members = present.participant_rows(load.load_participants(ROOT / "data"))
+    members = formatting.participant_rows(load.load_participants(ROOT / "data"))
     assert "Azerbaijan (AZE)" in set(members["Name"])
     texts = [
         (f"{what} {col!r}", str(v), False)
@@ -209,7 +209,7 @@ def test_the_analysis_tables_read_well(frames, names, checker):
 
 def test_a_card_names_codes_and_keeps_markdown_for_rendering(frames, names):
     legs = frames[catalog.CORRIDOR_LEGS.key]
-    c = present.card(catalog.CORRIDOR_LEGS, legs.loc["ZNG_RAIL-07"].to_dict(), names=names)
+    c = formatting.card(catalog.CORRIDOR_LEGS, legs.loc["ZNG_RAIL-07"].to_dict(), names=names)
     rows = {r.label: r.text for r in c.rows}
     assert rows["Corridor"] == "Zangezur corridor"
     assert rows["From"] == "Sadarak"
@@ -217,17 +217,17 @@ def test_a_card_names_codes_and_keeps_markdown_for_rendering(frames, names):
     assert rows["Mode"] == "Rail"
     assert "Segment" not in rows  # the id names nothing people read
     summit = frames[catalog.SUMMITS.key].loc["ots-1-almaty-2011"].to_dict()
-    rows = {r.label: r.text for r in present.card(catalog.SUMMITS, summit, names=names).rows}
+    rows = {r.label: r.text for r in formatting.card(catalog.SUMMITS, summit, names=names).rows}
     assert rows["Number"] == "1"
     assert rows["Country"] == "Kazakhstan"
     node = frames[catalog.NODES.key].loc["aghband"].to_dict()
-    rows = {r.label: r.text for r in present.card(catalog.NODES, node, names=names).rows}
+    rows = {r.label: r.text for r in formatting.card(catalog.NODES, node, names=names).rows}
     assert rows["Coordinate"] == style.COORD_QUALITY_LABELS["published_point"]
     assert rows["Routes"] == style.ROUTE_LABELS["ZNG_RAIL"]
     notes = frames[catalog.ANNOTATIONS.key]
     with_bold = next(r for r in notes["body"] if "**" in r)
     (fid,) = notes.index[notes["body"] == with_bold]
-    text = next(r for r in present.card(catalog.ANNOTATIONS, notes.loc[fid].to_dict()).rows
+    text = next(r for r in formatting.card(catalog.ANNOTATIONS, notes.loc[fid].to_dict()).rows
                 if r.label == "Text")  # fmt: skip
     assert "**" not in text.text  # plain: the marks stripped
     assert "**" in text.md  # rendered: bold
@@ -259,13 +259,13 @@ def test_every_code_of_every_vocabulary_has_a_label():
     ],
 )
 def test_format_value(kind, value, expected):
-    assert present.format_value(catalog.PropertySpec("x", kind, "X"), value) == expected
+    assert formatting.format_value(catalog.PropertySpec("x", kind, "X"), value) == expected
 
 
 def test_a_feature_without_a_name_is_never_named_by_its_bare_id():
     layer = upload.read_user_layer(b"lat,lon\n40.4,49.9\n", "bare.csv", index=0)
     row = layer.gdf.iloc[0].to_dict()
-    title = present.feature_title(layer.spec, row)
+    title = formatting.feature_title(layer.spec, row)
     assert title != str(row[layer.spec.id_property])
     assert str(row[layer.spec.id_property]) in title
 
@@ -395,19 +395,19 @@ def assert_metrics_fit(at: AppTest) -> None:
     cut = [
         (m.label, m.value, n)
         for m, n in metric_rows(at.main)
-        if not present.metric_fits(
-            present.Metric(m.label, m.value, m.delta or None, m.help or None), n
+        if not formatting.metric_fits(
+            formatting.Metric(m.label, m.value, m.delta or None, m.help or None), n
         )
     ]
     assert not cut, f"metrics that would be cut with '…': {cut}"
 
 
 def test_metric_layout_fits_the_labels():
-    short = [present.Metric("Nodes", "72")] * 6
-    assert present.metrics_per_row(short) == 6
-    long = [*short[:3], present.Metric("Gabala 2025 annotations", "11")]
-    assert present.metrics_per_row(long) == 4
-    assert not present.metric_fits(present.Metric("OTS", "OTS member since 3 Oct 2009"), 4)
+    short = [formatting.Metric("Nodes", "72")] * 6
+    assert formatting.metrics_per_row(short) == 6
+    long = [*short[:3], formatting.Metric("Gabala 2025 annotations", "11")]
+    assert formatting.metrics_per_row(long) == 4
+    assert not formatting.metric_fits(formatting.Metric("OTS", "OTS member since 3 Oct 2009"), 4)
 
 
 def test_the_country_page_shows_the_ots_status_short_and_since_when():
@@ -434,7 +434,7 @@ def test_a_users_feature_without_sources_says_so():
 
 
 def test_csv_download_has_a_byte_order_mark_for_excel(frames):
-    data = present.to_csv_bytes(catalog.CORRIDOR_LEGS, frames[catalog.CORRIDOR_LEGS.key])
+    data = formatting.to_csv_bytes(catalog.CORRIDOR_LEGS, frames[catalog.CORRIDOR_LEGS.key])
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
     assert "–" in text  # "Horadiz – Aghband"
@@ -446,20 +446,20 @@ def test_csv_download_has_a_byte_order_mark_for_excel(frames):
 
 
 def test_the_newest_source_date_is_a_sources_date_never_the_copy_date(frames, register):
-    day = present.newest_source_date(frames, register)
+    day = formatting.newest_source_date(frames, register)
     assert day == max(date.fromisoformat(d) for d in register.values())
     # a feature whose sources are all undated pages gives no date, whatever its as_of says
     legs = frames[catalog.CORRIDOR_LEGS.key]
     undated = legs.iloc[:2].copy()
     undated["source_url"] = [["https://example.org/undated-page"]] * len(undated)
     assert "https://example.org/undated-page" not in register
-    assert present.newest_source_date({catalog.CORRIDOR_LEGS.key: undated}, register) is None
+    assert formatting.newest_source_date({catalog.CORRIDOR_LEGS.key: undated}, register) is None
     # it follows what is shown
     one = legs.loc[["MC_NORTH-15"]]
     expected = max(
         date.fromisoformat(register[u]) for u in one["source_url"].iloc[0] if u in register
     )
-    assert present.newest_source_date({catalog.CORRIDOR_LEGS.key: one}, register) == expected
+    assert formatting.newest_source_date({catalog.CORRIDOR_LEGS.key: one}, register) == expected
 
 
 @pytest.mark.parametrize(
@@ -474,7 +474,9 @@ def test_footer_and_exports_state_the_same_newest_source_date(frames, register, 
     footer = at.main.caption[-1].value  # the page's footer (the sidebar has captions too)
     f = Filters(corridor=("zangezur",), layers=("corridors",)) if params else Filters()
     view = export.make_view(frames, f, register=register)
-    assert present.newest_source_text(present.newest_source_date(view.shown, register)) == newest
+    assert (
+        formatting.newest_source_text(formatting.newest_source_date(view.shown, register)) == newest
+    )
     assert f"Newest source date of the features shown: {newest}." in footer
     html = export.html_view(view, frames)
     assert f"newest source date {newest}" in html
@@ -489,8 +491,10 @@ def test_the_pdf_states_the_newest_source_date_and_when_the_file_was_made(frames
 
     b = briefing.load_briefing(ROOT / "data" / "briefings" / "gabala-2025.yaml", vocab)
     views = export.briefing_views(frames, b, vocab, register=register)
-    newest = max(d for v in views if (d := present.newest_source_date(v.shown, register, v.specs)))
+    newest = max(
+        d for v in views if (d := formatting.newest_source_date(v.shown, register, v.specs))
+    )
     reader = pypdf.PdfReader(io.BytesIO(export.pdf_briefing(b, views, frames)))
     title = reader.pages[0].extract_text().replace("\n", " ")
-    assert f"newest source date {present.newest_source_text(newest)}" in title
+    assert f"newest source date {formatting.newest_source_text(newest)}" in title
     assert "file made " in title

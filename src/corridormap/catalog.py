@@ -111,7 +111,7 @@ NODE_KINDS: Final = ("port", "junction", "border_crossing", "terminal", "city")
 COORD_QUALITY: Final = ("published_point", "town_point", "approximate")
 GEOMETRY_QUALITY: Final = ("schematic", "surveyed")
 DATE_PRECISION: Final = ("day", "month", "quarter", "year")
-#: Codes that name features of a layer: shown by the feature's name (``present.Names``).
+#: Codes that name features of a layer: shown by the feature's name (``formatting.Names``).
 NAMED_CODES: Final = ("country", "node", "pipeline")
 
 #: Every feature of every layer carries these: where the facts come from and how sure they are.

@@ -53,10 +53,6 @@ class Filters:
             raise KeyError(f"unknown facet {name!r}; known: {', '.join(FACETS)}")
         return replace(self, **{name: tuple(values)})  # type: ignore[arg-type]
 
-    @property
-    def is_default(self) -> bool:
-        return self == Filters()
-
 
 # ---------------------------------------------------------------------------------------------
 # Countries crossed, computed from geometry

@@ -21,6 +21,7 @@ Failures raise ``GdalReadError`` with a message that names no server path.
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 import struct
@@ -28,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 from xml.etree import ElementTree
+
+logger = logging.getLogger(__name__)
 
 #: GDAL configuration in force while a user's file is read.
 GDAL_OPTIONS: Final = {
@@ -315,6 +318,7 @@ def read(path: Path, declared: str, limits: Limits) -> Read:
     ) as exc:
         if isinstance(exc, GdalReadError):
             raise
+        logger.info("GDAL could not read a %s", declared, exc_info=exc)
         message = " ".join(str(exc).replace(str(path.parent), "").split())[:200]
         raise GdalReadError(f"cannot read the file: {message}") from None
 

@@ -1,13 +1,14 @@
 """Loading with validation: a layer either loads whole or fails with every problem listed.
 
 Validation runs on the parsed GeoJSON (before geopandas), so that every message can name the
-feature and the property; the same checks serve the shipped layers, ``corridormap validate`` and
-(later) user uploads.
+feature and the property; the same checks serve the shipped layers and ``corridormap validate``.
+Geometries are checked by ``geojson_geometry``, the checker users' uploads go through too.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -18,10 +19,9 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 from shapely.geometry import shape
 
-from corridormap import catalog, files
+from corridormap import catalog, files, geojson_geometry
 from corridormap._errors import DataValidationError, Problem
 
 __all__ = [
@@ -33,6 +33,8 @@ __all__ = [
     "load_participants",
 ]
 from corridormap.catalog import Kind, LayerSpec
+
+logger = logging.getLogger(__name__)
 
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _URL_RE = re.compile(r"^https?://[^\s<>\"']+$")
@@ -98,34 +100,6 @@ def _is_iso_date(value: Any) -> bool:
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _iter_positions(coords: Any) -> Iterable[Any]:
-    if isinstance(coords, list) and coords and isinstance(coords[0], int | float):
-        yield coords
-    elif isinstance(coords, list):
-        for c in coords:
-            yield from _iter_positions(c)
-
-
-def _coordinate_problem(geometry: Mapping[str, Any]) -> str | None:
-    positions = list(_iter_positions(geometry.get("coordinates")))
-    if not positions:
-        return "geometry has no coordinates"
-    for pos in positions:
-        if len(pos) < 2 or not all(
-            isinstance(c, int | float) and not isinstance(c, bool) for c in pos
-        ):
-            return f"bad position {_short(pos)}"
-        lon, lat = pos[0], pos[1]
-        if not (math.isfinite(lon) and math.isfinite(lat)):
-            return f"non-finite coordinate {_short(pos)}"
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            return (
-                f"coordinate {_short(pos)} is outside lon/lat range; "
-                "is the file in a projected CRS instead of EPSG:4326?"
-            )
-    return None
 
 
 def nesting_depth(text: str) -> int:
@@ -334,18 +308,15 @@ def _geometry_problems(spec: LayerSpec, geometry: Any, fid: str, source: str) ->
                 got=_short(gtype),
             )
         ]
-    why = _coordinate_problem(geometry)
+    parsed = geojson_geometry.parse(geometry)
+    geom = parsed.geometry
+    why = parsed.problem
+    if geom is not None:
+        why = geojson_geometry.lonlat_problem(
+            geom, "; is the file in a projected CRS instead of EPSG:4326?"
+        ) or geojson_geometry.validity_problem(geom)
     if why:
         return [Problem(source, why, feature=fid, field="geometry")]
-    try:
-        geom = shape(geometry)
-    except (ValueError, TypeError, AttributeError, IndexError) as exc:
-        return [Problem(source, f"malformed geometry: {exc}", feature=fid, field="geometry")]
-    if geom.is_empty:
-        return [Problem(source, "empty geometry", feature=fid, field="geometry")]
-    if not geom.is_valid:
-        reason = shapely.is_valid_reason(geom)
-        return [Problem(source, f"invalid geometry: {reason}", feature=fid, field="geometry")]
     return []
 
 
@@ -399,6 +370,7 @@ def load_all(data_dir: Path | None = None, keys: Iterable[str] | None = None) ->
         try:
             result.frames[key] = load_layer(spec, spec.path(data_dir))
         except DataValidationError as exc:
+            logger.warning("layer %s not loaded: %s", key, exc)
             result.errors[key] = exc
     return result
 
@@ -487,17 +459,31 @@ SOURCES_FILE = "sources.csv"
 def load_source_register(data_dir: Path | None = None) -> dict[str, str]:
     """Source URL -> ISO date of the page, from ``layers/sources.csv`` (undated pages left out).
 
-    A missing or unreadable register gives an empty mapping: cards then show the feature's
-    ``as_of`` only, which every feature carries anyway.
+    A missing or unreadable register gives an empty mapping (``read_source_register`` says
+    why, and it is logged): cards then show the feature's ``as_of`` only, which every feature
+    carries anyway.
     """
+    return read_source_register(data_dir)[0]
+
+
+def read_source_register(data_dir: Path | None = None) -> tuple[dict[str, str], str | None]:
+    """``load_source_register``'s mapping, and what is wrong with the file (None when read)."""
     path = (data_dir or catalog.default_data_dir()) / "layers" / SOURCES_FILE
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, ValueError, pd.errors.ParserError):
-        return {}
-    if not {"url", "date"} <= set(frame.columns):
-        return {}
-    return {u: d for u, d in zip(frame["url"], frame["date"], strict=True) if _is_iso_date(d)}
+    except FileNotFoundError:
+        problem = "is missing"
+    except OSError as exc:
+        problem = f"cannot be read: {exc.strerror}"
+    except (ValueError, pd.errors.ParserError) as exc:
+        problem = f"is not a readable CSV: {str(exc).replace(str(path.parent), 'layers')[:200]}"
+    else:
+        if {"url", "date"} <= set(frame.columns):
+            dates = zip(frame["url"], frame["date"], strict=True)
+            return {u: d for u, d in dates if _is_iso_date(d)}, None
+        problem = "lacks its url and date columns"
+    logger.warning("source register %s %s", path, problem)
+    return {}, f"layers/{SOURCES_FILE} {problem}"
 
 
 GAS_EXPORTS_FILE = "gas_exports.csv"

@@ -13,6 +13,7 @@ process does none of the work.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing.connection
 import os
 import resource
@@ -26,6 +27,8 @@ from typing import Any, Final
 
 import shapely
 from shapely.geometry.base import BaseGeometry
+
+logger = logging.getLogger(__name__)
 
 #: Seconds of repair for one file (wall clock, all its invalid features together).
 BUDGET_SECONDS: Final = 5.0
@@ -133,6 +136,7 @@ def make_valid_all(geoms: Sequence[BaseGeometry], budget: float | None = None) -
         try:
             started = parent.poll(STARTUP_SECONDS) and parent.recv()[0] == "ready"
         except (EOFError, OSError):  # the worker died as it started
+            logger.warning("the repair worker died as it started", exc_info=True)
             started = False
         deadline = time.monotonic() + budget
         if started:
@@ -144,6 +148,7 @@ def make_valid_all(geoms: Sequence[BaseGeometry], budget: float | None = None) -
             try:
                 status, value = parent.recv()
             except (EOFError, OSError):  # the worker died: over its CPU or memory limit
+                logger.warning("the repair worker died after %d repairs", done, exc_info=True)
                 break
             if status == "ok":
                 out[done] = shapely.from_wkb(value)

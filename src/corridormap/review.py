@@ -22,15 +22,13 @@ Everything here is pure: features come in as property mappings (the shipped laye
 from __future__ import annotations
 
 import math
-import os
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from corridormap import catalog
+from corridormap import catalog, config
 
 #: Kinds of fact, each with its own maximum source age.
 IN_PROGRESS: Final = "in_progress"
@@ -59,7 +57,7 @@ KIND_NAMES: Final[Mapping[str, str]] = {
 }
 
 ENV_PREFIX: Final = "CORRIDORMAP_REVIEW_"
-TOML_FILE: Final = Path(".streamlit") / "corridormap.toml"
+TOML_FILE: Final = config.TOML_FILE
 TOML_SECTION: Final = "review"
 
 EXPECTED: Final = "expected"
@@ -106,35 +104,25 @@ def load_policy(
     """Defaults, then ``[review]`` in the TOML file, then environment variables, then
     ``overrides`` (the command line's ``--max-age KIND=DAYS``). A value that cannot be used is
     ignored and ``sources`` says why, so a typo never stops a run."""
-    env = os.environ if env is None else env
-    path = TOML_FILE if toml_path is None else toml_path
-    table: dict[str, Any] = {}
-    sources: dict[str, str] = {}
-    try:
-        with path.open("rb") as fh:
-            section = tomllib.load(fh).get(TOML_SECTION, {})
-        table = section if isinstance(section, dict) else {}
-    except FileNotFoundError:
-        pass
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        sources["_file"] = f"{path} ignored: {exc}"
-    ages: dict[str, int | None] = dict(DEFAULT_MAX_AGE_DAYS)
-    for kind in KINDS:
-        name = f"{kind}_days"
-        for origin, raw in (
-            (f"{path} [{TOML_SECTION}] {name}", table.get(name)),
-            (f"env {ENV_PREFIX}{name.upper()}", env.get(ENV_PREFIX + name.upper())),
-            (f"--max-age {kind}", (overrides or {}).get(kind)),
-        ):
-            if raw is None:
-                continue
-            value = parse_age(raw)
-            if isinstance(value, str):
-                sources[kind] = f"{sources.get(kind, 'default')}; {origin} ignored ({value})"
-                continue
-            ages[kind] = value
-            sources[kind] = origin
-    return Policy(ages, sources)
+    layered = config.read_layered(
+        TOML_SECTION,
+        {kind: f"{kind}_days" for kind in KINDS},
+        _days,
+        env_prefix=ENV_PREFIX,
+        toml_path=toml_path,
+        env=env,
+        overrides=overrides,
+        overrides_from="--max-age",
+    )
+    return Policy({**DEFAULT_MAX_AGE_DAYS, **layered.values}, layered.sources)
+
+
+def _days(_kind: str, raw: Any) -> int | None:
+    """``parse_age`` for ``config.read_layered``: an unusable value raises ``ValueError``."""
+    value = parse_age(raw)
+    if isinstance(value, str):
+        raise ValueError(value)  # noqa: TRY004 - read_layered: ValueError says why
+    return value
 
 
 def describe_policy(policy: Policy) -> list[dict[str, str]]:

@@ -27,7 +27,7 @@ import geopandas as gpd
 import networkx as nx
 import pandas as pd
 
-from corridormap import analysis, catalog, filters, overlay, present, style
+from corridormap import analysis, catalog, filters, formatting, overlay, style
 
 #: The scenario word for "every leg, including planned and under construction".
 PLANNED: Final = "planned"
@@ -149,7 +149,7 @@ def build_network(
 
 def _fold(text: str) -> str:
     """A place name for matching: "Xi'an" -> "xian", "Iğdır" -> "igdir"."""
-    return "".join(c for c in present.fold(text) if c.isalnum())
+    return "".join(c for c in formatting.fold(text) if c.isalnum())
 
 
 def resolve_place(network: Network, text: str) -> str:

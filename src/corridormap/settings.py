@@ -3,22 +3,21 @@
 ``[upload]`` in the TOML file takes the field names below (``max_mb = 5``); each environment
 variable is ``CORRIDORMAP_UPLOAD_`` plus the field name in capitals (``CORRIDORMAP_UPLOAD_MAX_MB``).
 A value that is not a positive number is ignored (the default stays) and the table of settings
-says so, so a typo never stops the app.
+says so, so a typo never stops the app. The layers are read by ``config.read_layered``, the one
+settings helper (``review`` reads its ``[review]`` section through it too).
 """
 
 from __future__ import annotations
 
-import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Final
 
-from corridormap import load
+from corridormap import config, load
 
 ENV_PREFIX: Final = "CORRIDORMAP_UPLOAD_"
-TOML_FILE: Final = Path(".streamlit") / "corridormap.toml"
+TOML_FILE: Final = config.TOML_FILE
 TOML_SECTION: Final = "upload"
 
 _HELP: Final = {
@@ -78,51 +77,35 @@ def names() -> tuple[str, ...]:
     return tuple(f.name for f in fields(Settings) if f.name != "sources")
 
 
-def _coerce(name: str, raw: Any) -> int | float | None:
-    """A positive number of the field's type, or None."""
+def _coerce(name: str, raw: Any) -> int | float:
+    """A positive number of the field's type, or ``ValueError`` saying it is not one."""
     default = getattr(Settings(), name)
+    why = f"not a positive number: {str(raw)[:40]!r}"
     try:
         value = float(str(raw).strip()) if not isinstance(raw, int | float) else float(raw)
     except ValueError:
-        return None
+        raise ValueError(why) from None
     if isinstance(raw, bool) or not (value > 0 and value != float("inf")):
-        return None
+        raise ValueError(why)
     if isinstance(default, int):
-        return int(value) if value == int(value) else None
+        if value != int(value):
+            raise ValueError(why)
+        return int(value)
     return value
 
 
 def load_settings(toml_path: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
-    """Defaults, then the TOML file's ``[upload]`` section, then environment variables."""
-    env = os.environ if env is None else env
-    path = TOML_FILE if toml_path is None else toml_path
-    values: dict[str, Any] = {}
-    sources: dict[str, str] = {}
-    table: dict[str, Any] = {}
-    try:
-        with path.open("rb") as fh:
-            doc = tomllib.load(fh)
-        section = doc.get(TOML_SECTION, {})
-        table = section if isinstance(section, dict) else {}
-    except FileNotFoundError:
-        pass
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        sources["_file"] = f"{path} ignored: {exc}"
-    for name in names():
-        for origin, raw in (
-            (f"{path} [{TOML_SECTION}] {name}", table.get(name)),
-            (f"env {ENV_PREFIX}{name.upper()}", env.get(ENV_PREFIX + name.upper())),
-        ):
-            if raw is None:
-                continue
-            value = _coerce(name, raw)
-            if value is None:
-                why = f"{origin} ignored (not a positive number: {str(raw)[:40]!r})"
-                sources[name] = f"{sources.get(name, 'default')}; {why}"
-                continue
-            values[name] = value
-            sources[name] = origin
-    return replace(Settings(**values), sources=sources)
+    """Defaults, then the TOML file's ``[upload]`` section, then environment variables
+    (``config.read_layered``)."""
+    layered = config.read_layered(
+        TOML_SECTION,
+        {name: name for name in names()},
+        _coerce,
+        env_prefix=ENV_PREFIX,
+        toml_path=toml_path,
+        env=env,
+    )
+    return replace(Settings(**layered.values), sources=layered.sources)
 
 
 def describe(settings: Settings) -> list[dict[str, str]]:

@@ -291,7 +291,7 @@ def _labels(entries: tuple[Entry, ...]) -> dict[str, str]:
 
 #: Every vocabulary of codes the data uses, by name, with the label people read for each code.
 #: A property names its vocabulary in the catalog (``PropertySpec.codes``); codes that name
-#: features (countries, nodes, pipelines) are named from the data instead (``present.Names``).
+#: features (countries, nodes, pipelines) are named from the data instead (``formatting.Names``).
 CODE_LABELS: Final[dict[str, dict[str, str]]] = {
     "corridor": _labels(CORRIDOR_STYLES),
     "status": _labels(STATUS_STYLES),

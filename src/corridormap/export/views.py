@@ -22,10 +22,10 @@ from corridormap import (
     briefing,
     catalog,
     filters,
+    formatting,
     links,
     load,
     mapbuild,
-    present,
     routing,
     style,
 )
@@ -347,16 +347,16 @@ def sources(view: ExportView) -> list[SourceRef]:
 def newest_source(views: Iterable[ExportView]) -> str:
     """The newest source date of what the views show, as people read it ("–": none dated).
 
-    The same function as the app's footer (``present.newest_source_date``): sources dated by
+    The same function as the app's footer (``formatting.newest_source_date``): sources dated by
     the source register, never by the date a reference copy was made.
     """
     days = [
-        present.newest_source_date(
+        formatting.newest_source_date(
             v.shown, v.register if v.register is not None else _default_register(), v.specs
         )
         for v in views
     ]
-    return present.newest_source_text(max((d for d in days if d), default=None))
+    return formatting.newest_source_text(max((d for d in days if d), default=None))
 
 
 def _default_register() -> Mapping[str, str]:
@@ -376,8 +376,8 @@ def _as_of_text(value: str) -> str:
 # Markdown-lite: **bold** and *italic* only
 
 
-_BOLD = present._BOLD
-_ITALIC = present._ITALIC
+_BOLD = formatting._BOLD
+_ITALIC = formatting._ITALIC
 
 
 def md_to_html(text: str) -> str:
@@ -388,7 +388,7 @@ def md_to_html(text: str) -> str:
 
 
 def md_to_plain(text: str) -> str:
-    return present.md_plain(text)
+    return formatting.md_plain(text)
 
 
 def named_places(view: ExportView) -> frozenset[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -18,6 +19,8 @@ from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, SQLA
 from sqlalchemy.pool import StaticPool
 
 from corridormap import catalog
+
+logger = logging.getLogger(__name__)
 
 ENV_VAR: Final = "CORRIDORMAP_DATABASE_URL"
 MIGRATIONS: Final = Path(__file__).resolve().parent / "migrations"
@@ -138,6 +141,7 @@ def write(engine: Engine) -> Iterator[Connection]:
         with engine.connect().execution_options(**{_WRITE: True}) as conn, conn.begin():
             yield conn
     except (OperationalError, InterfaceError) as exc:
+        logger.warning("the database is unavailable", exc_info=exc)
         raise Unavailable(_UNAVAILABLE.format(reason=_reason(exc))) from exc
 
 
@@ -147,6 +151,7 @@ def read(engine: Engine) -> Iterator[Connection]:
         with engine.connect() as conn, conn.begin():
             yield conn
     except (OperationalError, InterfaceError) as exc:
+        logger.warning("the database is unavailable", exc_info=exc)
         raise Unavailable(_UNAVAILABLE.format(reason=_reason(exc))) from exc
 
 
@@ -187,6 +192,7 @@ def upgrade(engine: Engine) -> None:
             f"cannot open the database at {shown(engine.url)}: {_reason(exc.__cause__ or exc)}"
         ) from exc.__cause__
     except SQLAlchemyError as exc:
+        logger.exception("cannot migrate the database")
         raise StoreError(
             f"cannot migrate the database at {shown(engine.url)}: {_reason(exc)}"
         ) from exc
