@@ -3,6 +3,10 @@
 Everything here is plain Python returning folium objects, so it is tested on the rendered HTML
 without a browser. Each layer is drawn by the renderer registered for its ``style_key``; the
 registry, not a chain of if/elif on layer names, decides how a layer looks.
+
+The elements' browser code lives in real files (``corridormap/static``: one ``.js`` per
+element, ``map.css``); each element is an ``assets.BrowserCall`` that inlines its file and
+calls its function with the element's options as JSON, so data never becomes code.
 """
 
 from __future__ import annotations
@@ -382,7 +386,7 @@ def collection_json(
     )
 
 
-class FetchedGeoJson(SinglePass):
+class FetchedGeoJson(assets.BrowserCall):
     """A GeoJSON layer the map fetches from a URL (served by the app), not carried in its script.
 
     The basemap's land is most of a map's bytes; carried in the script it would be re-sent on
@@ -392,45 +396,17 @@ class FetchedGeoJson(SinglePass):
     clicks on it through Leaflet's event propagation.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.featureGroup().addTo({{ this._parent.get_name() }});
-        fetch({{ this.url_json }})
-            .then(function (r) {
-                if (!r.ok) { throw new Error("basemap " + r.status + " " + r.url); }
-                return r.json();
-            })
-            .then(function (data) {
-                L.geoJson(data, {
-                    attribution: {{ this.attribution_json }},
-                    style: function (f) { return f.properties.style; },
-                    onEachFeature: function (f, layer) {
-                        layer.bindTooltip(f.properties.tip, {sticky: true});
-                    }
-                }).addTo({{ this.get_name() }});
-                {{ this.get_name() }}.bringToBack();
-            })
-            .catch(function (err) {
-                console.error("corridormap: " + err);
-                var note = L.control({position: "bottomleft"});
-                note.onAdd = function () {
-                    var div = L.DomUtil.create("div", "cm-map-note");
-                    div.textContent = "The basemap's land could not be loaded; "
-                        + "the map shows the overlays only.";
-                    return div;
-                };
-                note.addTo({{ this._parent.get_name() }});
-            });
-        {% endmacro %}
-        """
-    )
+    code = "fetched-geojson.js"
+    function = "cmFetchedGeoJson"
+    result = True
 
     def __init__(self, url: str, *, attribution: str | None = None) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "FetchedGeoJson"
-        self.url_json = script_json(url)
-        self.attribution_json = script_json(html_text(attribution)) if attribution else "null"
+        self.options = {"url": url, "attribution": html_text(attribution) if attribution else None}
+
+    def arguments(self) -> list[str]:
+        return [self.parent_name(), script_json(self.options)]
 
 
 #: Where the app serves the basemap's land (``static/`` is served at ``/app/static/``),
@@ -454,7 +430,7 @@ def land_file_problem(path: Path) -> str | None:
     return None
 
 
-class FastGeoJson(SinglePass):
+class FastGeoJson(assets.BrowserCall):
     """A Leaflet GeoJSON layer from pre-serialised data whose features carry their own style.
 
     Unlike ``folium.GeoJson`` it does not re-serialise the data on every render or repeat each
@@ -462,41 +438,9 @@ class FastGeoJson(SinglePass):
     feature. Tooltips are the features' pre-escaped ``tip`` HTML.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJson({{ this.data_json }}, {
-            attribution: {{ this.attribution_json }},
-            style: function (f) { return f.properties.style; },
-            pointToLayer: function (f, latlng) {
-                return L.marker(latlng, {icon: L.divIcon({
-                    className: "cm-marker", html: f.properties.style.html || "",
-                    iconSize: [18, 18], iconAnchor: [9, 9]})});
-            },
-            onEachFeature: function (f, layer) {
-                layer.bindTooltip(f.properties.tip, {sticky: true});
-                if (f.properties.style.className) {
-                    layer.on("add", function () {
-                        if (layer._path) {
-                            L.DomUtil.addClass(layer._path, f.properties.style.className);
-                        }
-                    });
-                }
-                {%- if this.highlight %}
-                layer.on({
-                    mouseover: function (e) {
-                        if (e.target.setStyle) { e.target.setStyle({weight: 6, fillOpacity: 0.8}); }
-                    },
-                    mouseout: function (e) {
-                        if (e.target.setStyle) { {{ this.get_name() }}.resetStyle(e.target); }
-                    }
-                });
-                {%- endif %}
-            }
-        }).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
+    code = "fast-geojson.js"
+    function = "cmFastGeoJson"
+    result = True
 
     def __init__(
         self, data_json: str, *, name: str, highlight: bool = True, attribution: str | None = None
@@ -506,7 +450,11 @@ class FastGeoJson(SinglePass):
         self.layer_name = name
         self.data_json = data_json
         self.highlight = highlight
-        self.attribution_json = script_json(html_text(attribution)) if attribution else "null"
+        self.attribution = html_text(attribution) if attribution else None
+
+    def arguments(self) -> list[str]:
+        options = {"attribution": self.attribution, "highlight": self.highlight}
+        return [self.parent_name(), self.data_json, script_json(options)]
 
 
 def overlay_json(spec: LayerSpec, gdf: gpd.GeoDataFrame) -> str:
@@ -545,37 +493,10 @@ def geojson_layer(
 # Legend and page chrome
 
 
-_CSS: Final = f"""
-.leaflet-container {{ background: {style.SEA}; font-family: {style.FONT_STACK}; }}
-.cm-marker {{ background: none; border: none; }}
-.cm-pin {{ width: 18px; height: 18px; border-radius: 50%; color: #fff; display: flex;
-  align-items: center; justify-content: center; font-size: 9px;
-  box-shadow: 0 0 0 2px #fff, 0 1px 3px rgba(0,0,0,.4); }}
-.cm-legend {{ background: rgba(255,255,255,.94); padding: 8px 10px; border-radius: 6px;
-  font: 12px/1.35 {style.FONT_STACK}; color: {style.TEXT}; max-width: 260px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3); }}
-.cm-legend summary {{ cursor: pointer; font-weight: 600; }}
-details.cm-legend h2 {{ margin: 6px 0 2px; font-size: 12px; font-weight: 600; }}
-.cm-legend[open] {{ max-height: 60vh; overflow-y: auto; }}
-.cm-legend .cm-row {{ display: flex; align-items: center; gap: 6px; }}
-.cm-legend .sw {{ width: 14px; height: 12px; border: 1px solid #777; flex: none; }}
-.cm-legend svg {{ flex: none; }}
-.cm-flow {{ animation: cm-flow 1.4s linear infinite; }}
-@keyframes cm-flow {{ to {{ stroke-dashoffset: -{style.FLOW_DASH_PERIOD}; }} }}
-.cm-dot {{ width: 8px; height: 8px; margin: 5px; box-shadow: 0 0 0 1.5px #fff; }}
-.cm-map-note {{ background: #fff3cd; color: #5c4400; padding: 4px 8px; border-radius: 4px;
-  font: 12px/1.35 {style.FONT_STACK}; box-shadow: 0 1px 3px rgba(0,0,0,.3); }}
-.cm-hidden {{ display: none !important; }}
-.leaflet-marker-icon[data-more]::after {{ content: attr(data-more); position: absolute;
-  left: 14px; top: -8px; font: 600 9px/1 {style.FONT_STACK}; color: {style.TEXT};
-  background: #fff; border-radius: 6px; padding: 1px 3px; box-shadow: 0 0 0 1px #999; }}
-.cm-label {{ position: absolute; white-space: nowrap; font: 600 12px/15px {style.FONT_STACK};
-  color: #1f1f1f; text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }}
-.cm-label.cm-label-strong {{ font-size: 13px; color: #000; }}
-.cm-label.cm-country {{ font: 500 11px/14px {style.FONT_STACK}; color: #5a5a5a;
-  letter-spacing: .06em; }}
-.cm-selected {{ background: transparent; box-shadow: 0 0 0 4px #000; width: 28px; height: 28px; }}
-"""
+#: The maps' CSS beyond ``static/map.css``: the flow lines' animation, which style.py times.
+_FLOW_CSS: Final = (
+    f"@keyframes cm-flow {{ to {{ stroke-dashoffset: -{style.FLOW_DASH_PERIOD}; }} }}\n"
+)
 
 
 def _swatch(color: str, opacity: float = 1.0) -> str:
@@ -775,50 +696,23 @@ def legend_html(
 LEGEND_FOLD_PX: Final = (700, 500)
 
 
-class Legend(SinglePass):
+class Legend(assets.BrowserCall):
     """A Leaflet control at the bottom right holding pre-escaped legend HTML."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var legend = L.control({position: 'bottomright'});
-            var owner = {{ this._parent.get_name() }};
-            legend.onAdd = function (map) {
-                var div = L.DomUtil.create('div', 'cm-legend-wrap');
-                div.innerHTML = {{ this.legend_json }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                // On a small map the legend starts folded, so it covers no content.
-                var size = map.getSize(), details = div.querySelector('details');
-                if (details && (size.x < {{ this.fold_px[0] }} || size.y < {{ this.fold_px[1] }})) {
-                    details.open = false;
-                }
-                return div;
-            };
-            if (owner instanceof L.Map) {
-                legend.addTo(owner);
-            } else {
-                // In a feature group: shown while the group is on a map (a live map swaps
-                // its groups, and their legend with them, when the view changes).
-                owner.on('add', function () { legend.addTo(owner._map); });
-                owner.on('remove', function () { legend.remove(); });
-                if (owner._map) { legend.addTo(owner._map); }
-            }
-        })();
-        {% endmacro %}
-        """
-    )
+    code = "legend.js"
+    function = "cmLegend"
 
     def __init__(self, legend: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
-        self.fold_px = LEGEND_FOLD_PX
-        # JSON-encode so that no quote or backslash in the HTML can break the script.
-        self.legend_json = script_json(legend)
+        self.options = {"html": legend, "foldPx": list(LEGEND_FOLD_PX)}
+
+    def arguments(self) -> list[str]:
+        # JSON-encoded, so that no quote or backslash in the HTML can break the script
+        return [self.parent_name(), script_json(self.options)]
 
 
-class Declutter(SinglePass):
+class Declutter(assets.BrowserCall):
     """Labels and decluttering, redone after every zoom, pan or change of overlays.
 
     Point markers are taken from the most important (``rank`` in their properties: a view's
@@ -827,219 +721,23 @@ class Declutter(SinglePass):
     markers are then labelled, by rank and as far as the zoom allows (``style.LABEL_RANKS``),
     at the first of four positions (right, left, above, below) free of other markers and
     labels; country names go last, in the space that is left. Names are set as text, never as
-    HTML. ``window.cmOverlap()`` measures the share of visible icons and labels that overlap
-    another (the tests hold it at 10 % or less).
+    HTML. The code is ``static/declutter.js`` (its pure parts unit-tested in ``tests/js``).
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var map = {{ this._parent.get_name() }};
-            var countries = {{ this.countries_json }};
-            var labelRanks = {{ this.label_ranks_json }};
-            var countryZoom = {{ this.country_zoom }};
-            var pane = map.getPane('cmLabels') || map.createPane('cmLabels');
-            pane.style.zIndex = 650;
-            pane.style.pointerEvents = 'none';
-            var ctx = document.createElement('canvas').getContext('2d');
-            function textWidth(text, font) { ctx.font = font; return ctx.measureText(text).width; }
-            function overlaps(a, list) {
-                for (var i = 0; i < list.length; i++) {
-                    var b = list[i];
-                    if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) { return true; }
-                }
-                return false;
-            }
-            function minRank(zoom) {
-                var r = 99;
-                labelRanks.forEach(function (z) { if (zoom >= z[0]) { r = z[1]; } });
-                return r;
-            }
-            function markers() {
-                var out = [];
-                map.eachLayer(function (layer) {
-                    var f = layer.feature;
-                    if (!layer._icon || !f || !f.properties || f.properties.rank === undefined) {
-                        return;
-                    }
-                    out.push(layer);
-                });
-                return out;
-            }
-            var timer = null;
-            function schedule() {
-                if (timer) { clearTimeout(timer); }
-                timer = setTimeout(layout, 60);
-            }
-            function labelAt(m, taken, size, font, force) {
-                // The first of four positions (right, left, above, below) inside the map and
-                // free of the boxes taken; with force, the first inside the map.
-                var name = m.layer.feature.properties.label;
-                var w = textWidth(name, font) + 4, h = 15, g = 12;
-                var spots = [[g, -h / 2], [-g - w, -h / 2], [-w / 2, -g - h], [-w / 2, g]];
-                var first = null;
-                for (var i = 0; i < spots.length; i++) {
-                    var x = m.p.x + spots[i][0], y = m.p.y + spots[i][1];
-                    var box = {x1: x, y1: y, x2: x + w, y2: y + h};
-                    var inside = x >= 2 && y >= 2 && x + w <= size.x - 2 && y + h <= size.y - 2;
-                    if (!inside) { continue; }
-                    if (!overlaps(box, taken)) { return box; }
-                    if (first === null) { first = box; }
-                }
-                return force ? first : null;
-            }
-            function draw(m, box) {
-                var div = L.DomUtil.create('div', 'cm-label' +
-                    (m.rank >= 9 ? ' cm-label-strong' : ''), pane);
-                div.textContent = m.layer.feature.properties.label;
-                L.DomUtil.setPosition(div, map.containerPointToLayerPoint([box.x1, box.y1]));
-            }
-            function layout() {
-                timer = null;
-                pane.innerHTML = '';
-                var zoom = map.getZoom();
-                var size = map.getSize();
-                var font = '600 12px ' + getComputedStyle(map.getContainer()).fontFamily;
-                var kept = [], taken = [], halos = [];
-                var all = [];
-                markers().forEach(function (layer) {
-                    var m = {layer: layer, rank: layer.feature.properties.rank || 0,
-                             p: map.latLngToContainerPoint(layer.getLatLng())};
-                    // A highlight ring is drawn around its feature's own marker: it takes no
-                    // room of its own, and it lifts that marker above all others.
-                    if (layer._icon.querySelector('.cm-selected')) { halos.push(m); } else {
-                        all.push(m);
-                    }
-                });
-                all.forEach(function (m) {
-                    var f = m.layer.feature.properties;
-                    halos.forEach(function (h) {
-                        var g = h.layer.feature.properties;
-                        if (g.layer === f.layer && g.id === f.id) {
-                            m.rank = Math.max(m.rank, h.rank);
-                            m.halo = h;
-                        }
-                    });
-                });
-                // Highlights standing on one spot (several notes at one city) are fanned out
-                // around it, so that each can be seen and named.
-                var stacks = {};
-                all.forEach(function (m) {
-                    m.dx = 0; m.dy = 0;
-                    if (m.rank < 9) { return; }
-                    var k = Math.round(m.p.x / 4) + ':' + Math.round(m.p.y / 4);
-                    (stacks[k] = stacks[k] || []).push(m);
-                });
-                Object.keys(stacks).forEach(function (k) {
-                    var stack = stacks[k];
-                    if (stack.length < 2) { return; }
-                    var r = 11 + 3 * stack.length;
-                    stack.forEach(function (m, i) {
-                        var a = 2 * Math.PI * i / stack.length - Math.PI / 2;
-                        m.dx = Math.round(r * Math.cos(a)); m.dy = Math.round(r * Math.sin(a));
-                    });
-                });
-                all.forEach(function (m) {
-                    var icons = [m.layer._icon].concat(m.halo ? [m.halo.layer._icon] : []);
-                    icons.forEach(function (icon) {  // a ring moves with its marker
-                        icon.style.marginLeft = (m.dx - 9) + 'px';
-                        icon.style.marginTop = (m.dy - 9) + 'px';
-                    });
-                    m.p = L.point(m.p.x + m.dx, m.p.y + m.dy);
-                });
-                all.sort(function (a, b) { return b.rank - a.rank; });
-                var threshold = minRank(zoom);
-                all.forEach(function (m) {
-                    var icon = m.layer._icon;
-                    var half = icon.querySelector('.cm-dot') ? 5 : 10;
-                    m.box = {x1: m.p.x - half, y1: m.p.y - half,
-                             x2: m.p.x + half, y2: m.p.y + half};
-                    icon.removeAttribute('data-more');
-                    var winner = null;
-                    for (var i = 0; i < taken.length; i++) {
-                        if (overlaps(m.box, [taken[i].box])) { winner = taken[i]; break; }
-                    }
-                    if (winner && m.rank < 9) {  // highlights and named places always stay
-                        L.DomUtil.addClass(icon, 'cm-hidden');
-                        if (winner.owner) { winner.owner.more += 1; }
-                        return;
-                    }
-                    L.DomUtil.removeClass(icon, 'cm-hidden');
-                    icon.style.zIndex = 1000 + m.rank * 100;
-                    m.more = 0;
-                    kept.push(m);
-                    taken.push({box: m.box, owner: m});
-                    // An important place claims room for its name before lesser icons come.
-                    if (m.rank >= 9 && m.layer.feature.properties.label) {
-                        var box = labelAt(m, taken.map(function (t) { return t.box; }), size,
-                                          font, true);
-                        if (box) { m.label = box; taken.push({box: box, owner: m}); }
-                    }
-                });
-                halos.forEach(function (h) { L.DomUtil.removeClass(h.layer._icon, 'cm-hidden'); });
-                kept.forEach(function (m) {
-                    if (m.more) { m.layer._icon.setAttribute('data-more', '+' + m.more); }
-                });
-                var boxes = taken.map(function (t) { return t.box; });
-                kept.forEach(function (m) {
-                    if (m.label) { draw(m, m.label); return; }
-                    var visible = m.p.x > -50 && m.p.y > -20 &&
-                                  m.p.x < size.x + 50 && m.p.y < size.y + 20;
-                    if (!m.layer.feature.properties.label || !visible || m.rank < threshold) {
-                        return;
-                    }
-                    var box = labelAt(m, boxes, size, font, false);
-                    if (box) { boxes.push(box); draw(m, box); }
-                });
-                if (zoom < countryZoom) { return; }
-                var cfont = '500 11px ' + getComputedStyle(map.getContainer()).fontFamily;
-                countries.forEach(function (c) {
-                    if (zoom < countryZoom + (c[3] ? 0 : 1)) { return; }
-                    var p = map.latLngToContainerPoint([c[1], c[2]]);
-                    if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) { return; }
-                    var text = c[0].toUpperCase();
-                    var w = textWidth(text, cfont) * 1.08 + 4, h = 14;
-                    var box = {x1: p.x - w / 2, y1: p.y - h / 2, x2: p.x + w / 2, y2: p.y + h / 2};
-                    if (overlaps(box, boxes)) { return; }
-                    boxes.push(box);
-                    var div = L.DomUtil.create('div', 'cm-label cm-country', pane);
-                    div.textContent = text;
-                    L.DomUtil.setPosition(div, map.containerPointToLayerPoint([box.x1, box.y1]));
-                });
-            }
-            map.on('zoomend moveend layeradd layerremove resize', schedule);
-            schedule();
-            window.cmOverlap = function () {
-                var rects = [];
-                var root = map.getContainer();
-                root.querySelectorAll(
-                    '.leaflet-marker-icon:not(.cm-hidden) .cm-pin:not(.cm-selected), .cm-label')
-                    .forEach(function (el) {
-                        var r = el.getBoundingClientRect();
-                        if (r.width && r.height) { rects.push(r); }
-                    });
-                var hit = 0;
-                rects.forEach(function (a, i) {
-                    for (var j = 0; j < rects.length; j++) {
-                        var b = rects[j];
-                        if (i !== j && a.left < b.right - 1 && b.left < a.right - 1 &&
-                            a.top < b.bottom - 1 && b.top < a.bottom - 1) { hit++; return; }
-                    }
-                });
-                return {items: rects.length, overlapping: hit};
-            };
-        })();
-        {% endmacro %}
-        """
-    )
+    code = "declutter.js"
+    function = "cmDeclutter"
 
     def __init__(self, countries: Sequence[tuple[str, float, float, bool]] = ()) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Declutter"
-        self.countries_json = script_json([list(c) for c in countries])
-        self.label_ranks_json = script_json([list(r) for r in style.LABEL_RANKS])
-        self.country_zoom = int(style.COUNTRY_LABEL_ZOOM)
+        self.options = {
+            "countries": [list(c) for c in countries],
+            "labelRanks": [list(r) for r in style.LABEL_RANKS],
+            "countryZoom": int(style.COUNTRY_LABEL_ZOOM),
+        }
+
+    def arguments(self) -> list[str]:
+        return [self.parent_name(), script_json(self.options)]
 
 
 def country_labels(land: gpd.GeoDataFrame | None) -> list[tuple[str, float, float, bool]]:
@@ -1059,51 +757,24 @@ def country_labels(land: gpd.GeoDataFrame | None) -> list[tuple[str, float, floa
     ]
 
 
-class TileFallback(SinglePass):
+class TileFallback(assets.BrowserCall):
     """When an online basemap's tiles fail (no network), say so on the map and draw the
     bundled land instead, so the map never turns silently blank."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var map = {{ this._parent.get_name() }};
-            var tiles = {{ this.tiles_name }};
-            var landUrl = {{ this.land_url_json }};
-            var failed = false;
-            tiles.on('tileerror', function () {
-                if (failed) { return; }
-                failed = true;
-                var note = L.control({position: 'bottomleft'});
-                note.onAdd = function () {
-                    var div = L.DomUtil.create('div', 'cm-map-note cm-tile-failed');
-                    div.textContent = 'The online basemap cannot be loaded (no network?). '
-                        + 'Showing the bundled land; choose the bundled basemap to '
-                        + 'switch back.';
-                    return div;
-                };
-                note.addTo(map);
-                if (!landUrl) { return; }
-                fetch(landUrl).then(function (r) { return r.json(); }).then(function (data) {
-                    L.geoJson(data, {
-                        style: function (f) { return f.properties.style; },
-                        interactive: false
-                    }).addTo(map).bringToBack();
-                }).catch(function (err) { console.error('corridormap: ' + err); });
-            });
-        })();
-        {% endmacro %}
-        """
-    )
+    code = "tile-fallback.js"
+    function = "cmTileFallback"
 
     def __init__(self, tiles: TileLayer, land_url: str | None) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "TileFallback"
         self.tiles_name = tiles.get_name()
-        self.land_url_json = script_json(land_url) if land_url else "null"
+        self.options = {"landUrl": land_url or None}
+
+    def arguments(self) -> list[str]:
+        return [self.parent_name(), self.tiles_name, script_json(self.options)]
 
 
-class ForwardKeys(SinglePass):
+class ForwardKeys(assets.BrowserCall):
     """Hands the given keys to the page around the map's frame.
 
     A click on the map moves the keyboard focus into streamlit-folium's iframe, where the
@@ -1112,33 +783,16 @@ class ForwardKeys(SinglePass):
     otherwise pan with them.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var keys = {{ this.keys_json }};
-            var codes = {ArrowLeft: 37, ArrowUp: 38, ArrowRight: 39, ArrowDown: 40};
-            function forward(e) {
-                if (keys.indexOf(e.key) < 0 || window.parent === window) { return; }
-                e.preventDefault();
-                e.stopPropagation();
-                // keyup too: the page's shortcut handler tracks which keys are held
-                window.parent.document.dispatchEvent(new KeyboardEvent(e.type, {
-                    key: e.key, code: e.code, keyCode: codes[e.key] || e.keyCode,
-                    which: codes[e.key] || e.which, bubbles: true, cancelable: true
-                }));
-            }
-            document.addEventListener('keydown', forward, true);
-            document.addEventListener('keyup', forward, true);
-        })();
-        {% endmacro %}
-        """
-    )
+    code = "forward-keys.js"
+    function = "cmForwardKeys"
 
     def __init__(self, keys: Sequence[str]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "ForwardKeys"
-        self.keys_json = script_json(list(keys))
+        self.options = {"keys": list(keys)}
+
+    def arguments(self) -> list[str]:
+        return [script_json(self.options)]
 
 
 class _AttributionPrefix(SinglePass):
@@ -1161,16 +815,14 @@ class _AttributionPrefix(SinglePass):
 
 
 class _Css(SinglePass):
-    _template = Template(
-        """
-        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
-        """
-    )
+    """The maps' style sheet (``static/map.css``), in the page's header."""
 
-    def __init__(self, css: str) -> None:
+    _template = Template("{% macro header(this, kwargs) %}{{ this.css }}{% endmacro %}")
+
+    def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "CorridormapCss"
-        self.css = css
+        self.css = assets.style_element("map.css", extra=_FLOW_CSS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1419,7 +1071,7 @@ def base_map(
     )
     # A child of the map (not of the page's header), so that rendering the map puts the CSS
     # in the header: in the app (streamlit-folium) and in the HTML export alike.
-    m.add_child(_Css(_CSS))
+    m.add_child(_Css())
     m.add_child(_AttributionPrefix())
     m.add_child(Declutter(country_labels(land)))
     if not bm.online and land is not None and len(land):
@@ -1449,7 +1101,7 @@ def base_map(
 DRAWN_KEY: Final = "drawn"
 
 
-class ReportDrawn(SinglePass):
+class ReportDrawn(assets.BrowserCall):
     """Tells the page that the map is on screen, once per browser tab: streamlit-folium's
     component value gains ``DRAWN_KEY``, which reruns the page. A page can hold back what it
     draws under and beside the map until then, so the browser spends its first second on
@@ -1461,74 +1113,16 @@ class ReportDrawn(SinglePass):
     visited again) does not report. Outside streamlit-folium (an HTML export) it does
     nothing."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var S = window.Streamlit, g = window.__GLOBAL_DATA__, tab;
-            try { tab = window.parent; } catch (e) { return; }
-            if (!S || !g || !tab || tab === window) { return; }
-            function seen() {
-                // What streamlit-folium's own update would send now (same keys, same order),
-                // taken as already sent: the frame getting its size moves the map, and that
-                // update would rerun the page once more for a view the page itself asked for.
-                var m = window.map, wrap = g.wrap_longitude, asked = g.returned_objects;
-                if (!m || !asked) { return g.previous_data || {}; }
-                var all = {
-                    last_active_drawing: g.last_active_drawing,
-                    bounds: wrap ? m.wrapLatLngBounds(m.getBounds()) : m.getBounds(),
-                    zoom: m.getZoom(),
-                    center: wrap ? m.wrapLatLng(m.getCenter()) : m.getCenter()
-                }, out = {};
-                Object.keys(all).forEach(function (k) {
-                    if (asked.indexOf(k) >= 0) { out[k] = all[k]; }
-                });
-                return out;
-            }
-            function follow() {
-                // The map's own moves (its frame sized, the land's clamp, a fit) are not the
-                // user's: each is taken as already sent. Once the user has touched the map, its
-                // moves go to the page as streamlit-folium sends them.
-                var m = window.map;
-                if (!m || m.cmFollowed) { return; }
-                m.cmFollowed = true;
-                var touched = false, el = m.getContainer();
-                ['pointerdown', 'wheel', 'keydown', 'touchstart'].forEach(function (type) {
-                    el.addEventListener(type, function () { touched = true; }, true);
-                });
-                m.on('moveend', function () { if (!touched) { g.previous_data = seen(); } });
-            }
-            function report() {
-                var now = seen();
-                g.previous_data = now;
-                follow();
-                if (tab.cmDrawnReported) { return; }
-                tab.cmDrawnReported = true;
-                var value = Object.assign({}, now);
-                value[{{ this.key_json }}] = true;
-                S.setComponentValue(value);
-            }
-            function whenShown() {
-                if (window.innerHeight > 0) {
-                    requestAnimationFrame(function () { setTimeout(report, 0); });
-                } else {
-                    window.addEventListener('resize', whenShown, {once: true});
-                }
-            }
-            if (window.map) {  // before streamlit-folium's first update of this map
-                g.previous_data = seen();
-                follow();
-            }
-            setTimeout(whenShown, 0);
-        })();
-        {% endmacro %}
-        """
-    )
+    code = "report-drawn.js"
+    function = "cmReportDrawn"
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "ReportDrawn"
-        self.key_json = script_json(DRAWN_KEY)
+        self.options = {"key": DRAWN_KEY}
+
+    def arguments(self) -> list[str]:
+        return [script_json(self.options)]
 
 
 def report_drawn_group() -> FeatureGroup:
@@ -1562,95 +1156,51 @@ def legend_group(
     return group
 
 
-class FitView(SinglePass):
+class FitView(assets.BrowserCall):
     """Fits the map to bounds (lon/lat) in the browser, at the map's real size: a section's
     map is as wide as the page, which the server does not know. Refitted while the frame
     settles to its size, until someone moves the map."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var map = {{ this._parent.get_name() }};
-            var b = {{ this.bounds_json }}, moved = false;
-            function fit() {
-                if (moved) { return; }
-                map.fitBounds([[b[1], b[0]], [b[3], b[2]]],
-                              {padding: [{{ this.padding }}, {{ this.padding }}], animate: false});
-            }
-            fit();
-            map.on('resize', fit);
-            map.getContainer().addEventListener('pointerdown', function () { moved = true; });
-            map.getContainer().addEventListener('wheel', function () { moved = true; });
-        })();
-        {% endmacro %}
-        """
-    )
+    code = "fit-view.js"
+    function = "cmFitView"
 
     def __init__(self, bounds: tuple[float, float, float, float], padding_px: float) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "FitView"
-        self.bounds_json = script_json([round(float(v), 4) for v in bounds])
-        self.padding = int(padding_px)
+        self.options = {
+            "bounds": [round(float(v), 4) for v in bounds],
+            "padding": int(padding_px),
+        }
+
+    def arguments(self) -> list[str]:
+        return [self.parent_name(), script_json(self.options)]
 
 
-class LandFrame(SinglePass):
+class LandFrame(assets.BrowserCall):
     """Keeps the view inside the bundled land's frame (``bounds``, lon/lat): no zooming out or
     panning past the edge of the land the map carries, whatever the map's size."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var map = {{ this._parent.get_name() }};
-            var b = {{ this.bounds_json }};
-            var frame = L.latLngBounds([[b[1], b[0]], [b[3], b[2]]]);
-            map.options.maxBoundsViscosity = 1.0;
-            function clamp() {
-                // At once, not animated: a frame that gets its size late (streamlit-folium's
-                // starts 0 px high) shows the clamped view in its first drawn frame.
-                var z = Math.max({{ this.min_zoom }}, map.getBoundsZoom(frame, true));
-                if (map.getZoom() < z) { map.setView(map.getCenter(), z, {animate: false}); }
-                map.setMinZoom(z);
-                map.panInsideBounds(frame, {animate: false});
-                map.setMaxBounds(frame);
-            }
-            clamp();
-            map.on('resize', clamp);
-        })();
-        {% endmacro %}
-        """
-    )
+    code = "land-frame.js"
+    function = "cmLandFrame"
 
     def __init__(self, bounds: Sequence[float], min_zoom: float = 2) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "LandFrame"
-        self.bounds_json = script_json([round(float(v), 4) for v in bounds])
-        self.min_zoom = float(min_zoom)
+        self.options = {
+            "bounds": [round(float(v), 4) for v in bounds],
+            "minZoom": float(min_zoom),
+        }
+
+    def arguments(self) -> list[str]:
+        return [self.parent_name(), script_json(self.options)]
 
 
-class FillFrame(SinglePass):
+class FillFrame(assets.BrowserCall):
     """Makes the map as tall as the frame it is drawn in (the presentation sizes the frame
     to the screen with CSS; streamlit-folium gives the map a fixed height)."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var map = {{ this._parent.get_name() }};
-            function fill() {
-                var h = window.innerHeight + 'px';
-                var outer = document.getElementById('map_div');
-                if (outer) { outer.style.height = h; }
-                map.getContainer().style.height = h;
-                map.invalidateSize({pan: false});
-            }
-            window.addEventListener('resize', fill);
-            fill();
-        })();
-        {% endmacro %}
-        """
-    )
+    code = "fill-frame.js"
+    function = "cmFillFrame"
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
