@@ -177,14 +177,6 @@ def _summit_label(props: Mapping[str, Any]) -> str | None:
     return label
 
 
-def _newest_first(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Summits newest first: of two summits in one city, the map labels the newest (places of
-    equal rank are taken in order) and the older one is its "+1"."""
-    if "date" not in gdf.columns:
-        return gdf
-    return gdf.sort_values("date", ascending=False, kind="stable", na_position="last")
-
-
 def _annotation_style(props: Mapping[str, Any]) -> dict[str, Any]:
     e = style.entry(style.TOPIC_STYLES, str(props["topic"]))
     return {"html": _icon_html(e.icon or "circle-info", e.color)}
@@ -219,18 +211,11 @@ class Renderer:
 
     style_factory: Callable[[gpd.GeoDataFrame], StyleFn]
     points: bool = False
-    # Which features the overlay draws (all when None): countries draw only OTS states,
-    # since every country is already on the basemap.
-    draws: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None
     group_title: str | None = None
     # How important a point is for labels and decluttering (``style.NODE_RANK`` etc.).
     rank: Callable[[Mapping[str, Any]], int] | None = None
     # The short name a point is labelled with on the map (default: the layer's label).
     label: Callable[[Mapping[str, Any]], str | None] | None = None
-
-
-def _ots_states(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return gdf[gdf["ots_status"].ne("none")]
 
 
 def _user_renderer(style_key: str) -> Renderer:
@@ -261,9 +246,7 @@ def renderer(style_key: str) -> Renderer:
 USER_STYLE_PREFIX: Final = "user"
 
 _RENDERERS: Final[dict[str, Renderer]] = {
-    "countries": Renderer(
-        lambda _gdf: _country_style, draws=_ots_states, group_title="OTS members and observers"
-    ),
+    "countries": Renderer(lambda _gdf: _country_style, group_title="OTS members and observers"),
     "gas_destinations": Renderer(lambda _gdf: _gas_style),
     "pipelines": Renderer(_pipeline_style_factory),
     "corridors": Renderer(lambda _gdf: _line_style),
@@ -277,7 +260,6 @@ _RENDERERS: Final[dict[str, Renderer]] = {
         points=True,
         rank=lambda _p: style.SUMMIT_RANK,
         label=_summit_label,
-        draws=_newest_first,
     ),
     "annotations": Renderer(
         lambda _gdf: _annotation_style, points=True, rank=lambda _p: style.ANNOTATION_RANK
@@ -459,8 +441,7 @@ class FastGeoJson(assets.BrowserCall):
 
 def overlay_json(spec: LayerSpec, gdf: gpd.GeoDataFrame) -> str:
     """What ``overlay_groups`` sends for one layer (after the renderer's own selection)."""
-    drawer = renderer(spec.style_key)
-    return collection_json(spec, drawer.draws(gdf) if drawer.draws is not None else gdf)
+    return collection_json(spec, spec.drawn(gdf))
 
 
 def geojson_layer(
@@ -666,9 +647,8 @@ def legend_html(
         if spec.key not in frames:
             continue
         gdf = frames[spec.key]
-        draws = renderer(spec.style_key).draws
         if gdf is not None:
-            gdf = draws(gdf) if draws is not None else gdf
+            gdf = spec.drawn(gdf)
             if not len(gdf):
                 continue
         for title, rows in _legend_sections(spec, by_status):
@@ -1351,9 +1331,7 @@ def overlay_groups(
         if spec.key not in frames:
             continue
         drawer = renderer(spec.style_key)
-        gdf = frames[spec.key]
-        if drawer.draws is not None:
-            gdf = drawer.draws(gdf)
+        gdf = spec.drawn(frames[spec.key])
         # Leaflet's layer control shows a group's name as HTML: escape it (users name layers).
         group = FeatureGroup(name=html_text(drawer.group_title or spec.title), show=True)
         if len(gdf):

@@ -291,8 +291,7 @@ def _draw_layer(ax: Axes, spec: LayerSpec, gdf: gpd.GeoDataFrame, z: int) -> Non
     from matplotlib.lines import Line2D  # noqa: PLC0415
 
     drawer = mapbuild.renderer(spec.style_key)
-    if drawer.draws is not None:
-        gdf = drawer.draws(gdf)
+    gdf = spec.drawn(gdf)
     if not len(gdf):
         return
     fn = drawer.style_factory(gdf)
