@@ -14,7 +14,7 @@ import folium.plugins
 import pytest
 from folium.elements import JSCSSMixin
 
-from corridormap import assets, mapaccess, mapbuild
+from corridormap import assets, browser, mapaccess, mapbuild
 from corridormap.export import html as export_html
 
 VENDOR = assets.vendor_root()
@@ -266,10 +266,10 @@ def test_inline_html_leaves_unknown_urls_alone() -> None:
 # --- corridormap's own browser code (src/corridormap/static) ---------------------------------
 
 
-def _browser_calls() -> list[type[assets.BrowserCall]]:
+def _browser_calls() -> list[type[browser.BrowserCall]]:
     # the modules that define the subclasses are imported
     assert {mapaccess.__name__, mapbuild.__name__, export_html.__name__} <= set(sys.modules)
-    found, todo = [], list(assets.BrowserCall.__subclasses__())
+    found, todo = [], list(browser.BrowserCall.__subclasses__())
     while todo:
         cls = todo.pop()
         found.append(cls)
@@ -281,7 +281,7 @@ def test_every_map_element_calls_a_function_its_file_defines():
     calls = _browser_calls()
     assert len(calls) >= 10
     for cls in calls:
-        code = assets.browser_code(cls.code)
+        code = browser.browser_code(cls.code)
         assert re.search(rf"^function {cls.function}\(", code, re.MULTILINE), cls
 
 
@@ -292,8 +292,8 @@ def test_browser_code_is_read_from_the_installed_package():
     # the file's opening comment is for its readers; the map gets the code
     assert text.startswith("/*")
     assert "Labels and decluttering" in text
-    assert "Labels and decluttering" not in assets.browser_code("declutter.js")
-    assert "function cmDeclutter(" in assets.browser_code("declutter.js")
+    assert "Labels and decluttering" not in browser.browser_code("declutter.js")
+    assert "function cmDeclutter(" in browser.browser_code("declutter.js")
 
 
 @pytest.mark.parametrize("bad", ["</script>", "</STYLE >", "<!--", "{{ x }}", "{% raw %}"])
@@ -301,13 +301,13 @@ def test_browser_code_that_could_end_its_element_is_refused(bad, monkeypatch, tm
     (tmp_path / "static").mkdir()
     (tmp_path / "static" / "bad.js").write_text(f"var s = '{bad}';\n")
     monkeypatch.setattr(importlib.resources, "files", lambda _pkg: tmp_path)
-    assets.browser_code.cache_clear()
+    browser.browser_code.cache_clear()
     try:
         with pytest.raises(ValueError, match="cannot be inlined"):
-            assets.browser_code("bad.js")
+            browser.browser_code("bad.js")
     finally:
         monkeypatch.undo()
-        assets.browser_code.cache_clear()
+        browser.browser_code.cache_clear()
 
 
 def test_a_map_element_passes_data_as_json_only():

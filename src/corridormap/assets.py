@@ -11,11 +11,9 @@ served by which vendored file (and where that file comes from on the npm registr
 * :class:`LeafletIconFix` / :func:`leaflet_icon_fix_js` point Leaflet's default marker icon at
   the vendored images;
 * :func:`inline_html` turns a saved map into a self-contained HTML file (scripts and styles
-  inlined, fonts and images as ``data:`` URIs) that opens from ``file://`` with no network;
-* :func:`browser_code`, :class:`BrowserCall` and :func:`style_element` inline corridormap's
-  OWN browser code (``.js``/``.css`` files shipped in the package, ``corridormap/static``) into
-  every map: each element's script calls one of those files' functions with its options as
-  JSON (``escape.script_json``), so no data ever becomes code.
+  inlined, fonts and images as ``data:`` URIs) that opens from ``file://`` with no network.
+
+corridormap's OWN browser code (``corridormap/static``) is inlined by ``corridormap.browser``.
 
 ``scripts/vendor_assets.py`` reads the same table to refresh ``static/vendor`` from npm.
 The core package never imports streamlit.
@@ -24,10 +22,8 @@ The core package never imports streamlit.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import importlib
-import importlib.resources
 import mimetypes
 import re
 import threading
@@ -35,11 +31,10 @@ import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Final
+from typing import Any, Final
 
 from jinja2 import Template
 
-from corridormap import style
 from corridormap.elements import SinglePass
 
 __all__ = [
@@ -47,18 +42,14 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "USED_CLASSES",
     "Asset",
-    "BrowserCall",
     "LeafletIconFix",
     "UnmappedAssetError",
     "VendorFile",
     "asset_for_url",
-    "browser_code",
-    "css_variables",
     "inline_html",
     "leaflet_icon_fix_js",
     "local_path",
     "static_root",
-    "style_element",
     "use_offline_assets",
     "vendor_files",
     "vendor_root",
@@ -754,79 +745,3 @@ _ICON_FIX = re.compile(
     + ", ".join(rf'{key}: "(?P<{key}>[^"\s<>]+)"' for key in _ICON_FILES)
     + r"\}\);"
 )
-
-
-# ---------------------------------------------------------------------------------------------
-# corridormap's own browser code: files under corridormap/static, inlined into every map
-
-#: What code inlined in a ``<script>`` or ``<style>`` element must never hold: an end tag or
-#: comment opener would end or change the element, a template opener would read as Jinja.
-_NOT_INLINE: Final = re.compile(r"</(?:script|style)|<!--|\{[{%#]", re.IGNORECASE)
-
-
-@functools.cache
-def browser_code(name: str) -> str:
-    """The text of ``corridormap/static/<name>``, a ``.js`` or ``.css`` file shipped with the
-    package (read through ``importlib.resources``, so an installed wheel finds it too),
-    without its opening comment (which is for the people who read the file)."""
-    path = importlib.resources.files("corridormap").joinpath("static", name)
-    text = path.read_text(encoding="utf-8")
-    if text.startswith("/*"):
-        text = text[text.index("*/") + 2 :].lstrip()
-    found = _NOT_INLINE.search(text)
-    if found:
-        raise ValueError(f"static/{name} cannot be inlined: it holds {found.group(0)!r}")
-    return text.rstrip() + "\n"
-
-
-def css_variables() -> str:
-    """The ``--cm-*`` custom properties the package's CSS files use: style.py's values."""
-    values = {
-        "sea": style.SEA,
-        "text": style.TEXT,
-        "font": style.FONT_STACK,
-        "focus": style.FOCUS_RING,
-        "accent": style.OKABE_ITO["blue"],
-    }
-    return ":root { " + " ".join(f"--cm-{k}: {v};" for k, v in values.items()) + " }\n"
-
-
-def style_element(*names: str, extra: str = "") -> str:
-    """A ``<style>`` element holding the package's CSS files ``names`` (and ``extra``, CSS the
-    product writes), after the custom properties they use."""
-    css = "".join(browser_code(name) for name in names)
-    return f"<style>\n{css_variables()}{css}{extra}</style>"
-
-
-class BrowserCall(SinglePass):
-    """A map element whose script calls ``function`` from the package's ``code`` file.
-
-    The script is the file, then the call, in a scope of their own (the file's functions
-    reach nothing else on the page). Its arguments (:meth:`arguments`) are JavaScript the
-    product writes: the names folium gives its elements, and options as
-    ``escape.script_json``. With ``result``, the call's value becomes the element's variable
-    (``var <name> = ...``), as a folium layer's is.
-    """
-
-    code: ClassVar[str]
-    function: ClassVar[str]
-    result: ClassVar[bool] = False
-
-    _template = Template("{% macro script(this, kwargs) %}{{ this.call() }}{% endmacro %}")
-
-    def parent_name(self) -> str:
-        """The JavaScript name of the map or group this element was added to."""
-        if self._parent is None:
-            raise TypeError(f"{type(self).__name__} is rendered only as a child of a map")
-        return str(self._parent.get_name())
-
-    def arguments(self) -> list[str]:
-        """The call's arguments (JavaScript expressions); the parent map's name by default."""
-        return [self.parent_name()]
-
-    def call(self) -> str:
-        call = f"{self.function}({', '.join(self.arguments())});"
-        code = browser_code(self.code)
-        if self.result:
-            return f"var {self.get_name()} = (function () {{\n{code}return {call}\n}})();"
-        return f"(function () {{\n{code}{call}\n}})();"

@@ -19,7 +19,7 @@ The description can change without rebuilding the map: :class:`MapDescription` i
 overlay group (the explorer's groups change with its filters; its base map does not).
 
 The code is ``static/map-access.js`` and ``static/map-access.css`` (inlined by
-``assets.BrowserCall``); the element passes it its title, description and skip label as JSON.
+``browser.BrowserCall``); the element passes it its title, description and skip label as JSON.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any, Final
 
 from jinja2 import Template
 
-from corridormap import assets, style
+from corridormap import browser, style
 from corridormap.catalog import LayerSpec
 from corridormap.elements import FeatureGroup, SinglePass
 from corridormap.escape import script_json
@@ -50,10 +50,10 @@ _NAMING_CODES: Final = ("node_kind", "summit_kind", "topic", "corridor")
 SKIP_LABEL: Final = "Skip the map"
 
 #: Visually hidden text, the skip link (shown when focused) and focus rings inside a map.
-CSS: Final = assets.style_element("map-access.css")
+CSS: Final = browser.style_element("map-access.css")
 
 
-class MapAccess(assets.BrowserCall):
+class MapAccess(browser.BrowserCall):
     """The map's landmark, heading, description, skip link and keyboard access (see module)."""
 
     _template = Template(

@@ -19,7 +19,7 @@ import folium
 import geopandas as gpd
 from branca.element import Figure
 
-from corridormap import assets, briefing, catalog, mapbuild
+from corridormap import assets, briefing, browser, catalog, mapbuild
 from corridormap.elements import FeatureGroup, LayerControl, Verbatim
 from corridormap.escape import html_text, is_web_url, script_json
 from corridormap.export.views import (
@@ -130,7 +130,7 @@ def _page(m: folium.Map, panel: str, title: str) -> str:
         Verbatim(f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'), name="cm_csp"
     )
     root.header.add_child(Verbatim(f"<title>{html_text(title)}</title>"), name="cm_title")
-    root.header.add_child(Verbatim(assets.style_element("export-page.css")), name="cm_page_css")
+    root.header.add_child(Verbatim(browser.style_element("export-page.css")), name="cm_page_css")
     root.html.add_child(Verbatim(panel), name="cm_panel")
     page = root.render().replace("<html>", '<html lang="en">', 1)  # the page's language
     return assets.inline_html(page, assets.static_root())
@@ -159,7 +159,7 @@ def html_view(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> str:
     return _page(m, panel, f"{view.title} · corridormap")
 
 
-class _SceneSwitcher(assets.BrowserCall):
+class _SceneSwitcher(browser.BrowserCall):
     """Plain JS: show one scene's overlays and caption at a time (buttons, list, arrow keys)."""
 
     code = "scene-switcher.js"

@@ -13,7 +13,7 @@ without a browser. The modules:
 * ``build`` -- the lean map, ``base_map``, overlay groups, routes, ``build_map``.
 
 The elements' browser code lives in real files (``corridormap/static``: one ``.js`` per
-element, ``map.css``); each element is an ``assets.BrowserCall`` that inlines its file and
+element, ``map.css``); each element is an ``browser.BrowserCall`` that inlines its file and
 calls its function with the element's options as JSON, so data never becomes code. Which rows
 a layer draws is the catalog's ``LayerSpec.drawn``. Everything is re-exported here, so
 ``corridormap.mapbuild.X`` keeps working.
@@ -60,16 +60,19 @@ from corridormap.mapbuild.fit import (
     FitView,
     MapView,
     SeenView,
+    box_fit,
     content_bounds,
     fit_bounds,
     largest_part_bounds,
     mercator,
+    metres_per_px,
     moved_from,
     route_view,
     seen_view,
     union_bounds,
     unmercator,
     view_box,
+    zoom_of,
 )
 from corridormap.mapbuild.legend import (
     LEGEND_FOLD_PX,
@@ -146,6 +149,7 @@ __all__ = [
     "asset_problems",
     "base_map",
     "basemap",
+    "box_fit",
     "build_map",
     "collection_json",
     "content_bounds",
@@ -163,6 +167,7 @@ __all__ = [
     "legend_html",
     "line_swatch_svg",
     "mercator",
+    "metres_per_px",
     "moved_from",
     "ordinal",
     "overlay_groups",
@@ -179,4 +184,5 @@ __all__ = [
     "union_bounds",
     "unmercator",
     "view_box",
+    "zoom_of",
 ]

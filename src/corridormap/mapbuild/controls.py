@@ -1,7 +1,7 @@
 """Map elements beyond the layers: labels and decluttering, the tile fallback, keys handed to
 the page, the drawn report, the land's frame, the full-height frame, the maps' CSS.
 
-Each is an ``assets.BrowserCall`` whose code is a file under ``corridormap/static``, called with
+Each is an ``browser.BrowserCall`` whose code is a file under ``corridormap/static``, called with
 its options as JSON.
 """
 
@@ -14,7 +14,7 @@ import geopandas as gpd
 import shapely
 from jinja2 import Template
 
-from corridormap import assets, style
+from corridormap import browser, style
 from corridormap.elements import FeatureGroup, SinglePass, TileLayer
 from corridormap.escape import script_json
 
@@ -24,7 +24,7 @@ _FLOW_CSS: Final = (
 )
 
 
-class Declutter(assets.BrowserCall):
+class Declutter(browser.BrowserCall):
     """Labels and decluttering, redone after every zoom, pan or change of overlays.
 
     Point markers are taken from the most important (``rank`` in their properties: a view's
@@ -69,7 +69,7 @@ def country_labels(land: gpd.GeoDataFrame | None) -> list[tuple[str, float, floa
     ]
 
 
-class TileFallback(assets.BrowserCall):
+class TileFallback(browser.BrowserCall):
     """When an online basemap's tiles fail (no network), say so on the map and draw the
     bundled land instead, so the map never turns silently blank."""
 
@@ -86,7 +86,7 @@ class TileFallback(assets.BrowserCall):
         return [self.parent_name(), self.tiles_name, script_json(self.options)]
 
 
-class ForwardKeys(assets.BrowserCall):
+class ForwardKeys(browser.BrowserCall):
     """Hands the given keys to the page around the map's frame.
 
     A click on the map moves the keyboard focus into streamlit-folium's iframe, where the
@@ -134,14 +134,14 @@ class _Css(SinglePass):
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "CorridormapCss"
-        self.css = assets.style_element("map.css", extra=_FLOW_CSS)
+        self.css = browser.style_element("map.css", extra=_FLOW_CSS)
 
 
 #: The key ``ReportDrawn`` adds to the map's value in the app (streamlit-folium's return).
 DRAWN_KEY: Final = "drawn"
 
 
-class ReportDrawn(assets.BrowserCall):
+class ReportDrawn(browser.BrowserCall):
     """Tells the page that the map is on screen, once per browser tab: streamlit-folium's
     component value gains ``DRAWN_KEY``, which reruns the page. A page can hold back what it
     draws under and beside the map until then, so the browser spends its first second on
@@ -174,7 +174,7 @@ def report_drawn_group() -> FeatureGroup:
     return group
 
 
-class LandFrame(assets.BrowserCall):
+class LandFrame(browser.BrowserCall):
     """Keeps the view inside the bundled land's frame (``bounds``, lon/lat): no zooming out or
     panning past the edge of the land the map carries, whatever the map's size."""
 
@@ -193,7 +193,7 @@ class LandFrame(assets.BrowserCall):
         return [self.parent_name(), script_json(self.options)]
 
 
-class FillFrame(assets.BrowserCall):
+class FillFrame(browser.BrowserCall):
     """Makes the map as tall as the frame it is drawn in (the presentation sizes the frame
     to the screen with CSS; streamlit-folium gives the map a fixed height)."""
 

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import geopandas as gpd
 
-from corridormap import assets, overlay, style
+from corridormap import browser, overlay, style
 from corridormap.escape import script_json
 
 
@@ -48,6 +48,31 @@ def unmercator(x: float, y: float) -> tuple[float, float]:
     return math.degrees(x / r), math.degrees(2 * math.atan(math.exp(y / r)) - math.pi / 2)
 
 
+def metres_per_px(zoom: float) -> float:
+    """Web Mercator metres per CSS px at ``zoom`` (Leaflet's 256 px tiles)."""
+    return EARTH_M / (256 * 2**zoom)
+
+
+def zoom_of(mpp: float) -> float:
+    """The (fractional) zoom at which a CSS px is ``mpp`` Web Mercator metres."""
+    return math.log2(EARTH_M / (256 * mpp))
+
+
+def box_fit(
+    bounds: Sequence[float], size_px: tuple[float, float], padding_px: float = 0.0
+) -> tuple[tuple[float, float, float, float], float]:
+    """THE fit of a lon/lat box (west, south, east, north) into a frame of ``size_px`` CSS px
+    with ``padding_px`` on every side: the box in Web Mercator metres (x0, y0, x1, y1) and the
+    metres per px that just hold it. ``fit_bounds`` snaps its zoom to the maps' steps; the
+    static maps (``export.static_map.frame_of``) take it as it is; ``FitView`` is the same fit
+    done by Leaflet in the browser at the map's real size."""
+    x0, y0 = mercator(bounds[0], bounds[1])
+    x1, y1 = mercator(bounds[2], bounds[3])
+    width = max(size_px[0] - 2 * padding_px, 1.0)
+    height = max(size_px[1] - 2 * padding_px, 1.0)
+    return (x0, y0, x1, y1), max((x1 - x0) / width, (y1 - y0) / height, 1e-9)
+
+
 def fit_bounds(
     bounds: tuple[float, float, float, float],
     size_px: tuple[float, float] = FIT_PX,
@@ -56,13 +81,8 @@ def fit_bounds(
 ) -> MapView:
     """The centre and the largest zoom (in quarter steps) that shows ``bounds`` (lon/lat) in a
     map of ``size_px`` with ``padding_px`` on every side."""
-    x0, y0 = mercator(bounds[0], bounds[1])
-    x1, y1 = mercator(bounds[2], bounds[3])
-    width = max(size_px[0] - 2 * padding_px, 1.0)
-    height = max(size_px[1] - 2 * padding_px, 1.0)
-    mpp = max((x1 - x0) / width, (y1 - y0) / height, 1e-9)  # metres per pixel needed
-    zoom = math.log2(EARTH_M / (256 * mpp))
-    zoom = math.floor(zoom / ZOOM_SNAP) * ZOOM_SNAP
+    (x0, y0, x1, y1), mpp = box_fit(bounds, size_px, padding_px)
+    zoom = math.floor(zoom_of(mpp) / ZOOM_SNAP) * ZOOM_SNAP
     zoom = min(max(zoom, zoom_range[0]), zoom_range[1])
     lon, lat = unmercator((x0 + x1) / 2, (y0 + y1) / 2)
     return MapView((round(lat, 4), round(lon, 4)), zoom)
@@ -112,7 +132,7 @@ def seen_view(value: Mapping[str, Any] | None) -> SeenView | None:
         return None
     x0, y0 = mercator(west, south)
     x1, y1 = mercator(east, north)
-    mpp = EARTH_M / (256 * 2**zoom)
+    mpp = metres_per_px(zoom)
     return SeenView(
         round(lat, 4),
         round(lon, 4),
@@ -129,7 +149,7 @@ def moved_from(seen: SeenView, center: Sequence[float], zoom: float, px: float =
         return True
     ax, ay = mercator(float(center[1]), float(center[0]))
     bx, by = mercator(seen.lon, seen.lat)
-    mpp = EARTH_M / (256 * 2**seen.zoom)
+    mpp = metres_per_px(seen.zoom)
     return math.hypot(ax - bx, ay - by) / mpp > px
 
 
@@ -142,7 +162,7 @@ def view_box(
         return view.bounds
     lat, lon = view.center
     x, y = mercator(lon, lat)
-    mpp = EARTH_M / (256 * 2**view.zoom)
+    mpp = metres_per_px(view.zoom)
     west, south = unmercator(x - size_px[0] / 2 * mpp, y - size_px[1] / 2 * mpp)
     east, north = unmercator(x + size_px[0] / 2 * mpp, y + size_px[1] / 2 * mpp)
     return (round(west, 4), round(south, 4), round(east, 4), round(north, 4))
@@ -178,7 +198,7 @@ def content_bounds(
     return union_bounds(gdf.total_bounds for gdf in frames.values() if len(gdf))
 
 
-class FitView(assets.BrowserCall):
+class FitView(browser.BrowserCall):
     """Fits the map to bounds (lon/lat) in the browser, at the map's real size: a section's
     map is as wide as the page, which the server does not know. Refitted while the frame
     settles to its size, until someone moves the map."""

@@ -12,7 +12,7 @@ from typing import Final
 import geopandas as gpd
 import shapely
 
-from corridormap import assets, catalog, style
+from corridormap import browser, catalog, style
 from corridormap.catalog import LayerSpec
 from corridormap.elements import FeatureGroup
 from corridormap.escape import html_text, script_json
@@ -215,7 +215,7 @@ def legend_html(
 LEGEND_FOLD_PX: Final = (700, 500)
 
 
-class Legend(assets.BrowserCall):
+class Legend(browser.BrowserCall):
     """A Leaflet control at the bottom right holding pre-escaped legend HTML."""
 
     code = "legend.js"

@@ -15,7 +15,7 @@ from typing import Any, Final
 import geopandas as gpd
 import shapely
 
-from corridormap import assets, catalog, mapaccess, style
+from corridormap import browser, catalog, mapaccess, style
 from corridormap.catalog import LayerSpec
 from corridormap.escape import html_text, script_json
 from corridormap.mapbuild.styles import Renderer, StyleFn, _land_style, _tooltip_html, renderer
@@ -117,7 +117,7 @@ def collection_json(
     )
 
 
-class FetchedGeoJson(assets.BrowserCall):
+class FetchedGeoJson(browser.BrowserCall):
     """A GeoJSON layer the map fetches from a URL (served by the app), not carried in its script.
 
     The basemap's land is most of a map's bytes; carried in the script it would be re-sent on
@@ -161,7 +161,7 @@ def land_file_problem(path: Path) -> str | None:
     return None
 
 
-class FastGeoJson(assets.BrowserCall):
+class FastGeoJson(browser.BrowserCall):
     """A Leaflet GeoJSON layer from pre-serialised data whose features carry their own style.
 
     Unlike ``folium.GeoJson`` it does not re-serialise the data on every render or repeat each
