@@ -7,13 +7,14 @@ without a browser. The modules:
 * ``styles`` -- each layer's renderer (its style key's registry), route, flow and highlight styles;
 * ``payload`` -- the GeoJSON the browser receives, and the layers that draw it;
 * ``legend`` -- the legend's HTML and the legend control;
-* ``fit`` -- views: ``MapView``, Web Mercator, the one view fit (``fit_bounds``; ``FitView`` in
-  the browser), the view a live map reports;
+* ``fit`` -- views: ``MapView``, Web Mercator, the one view fit (``box_fit``: ``fit_bounds``
+  snaps it, the static maps take it as it is, ``FitView`` is Leaflet's in the browser), the
+  view a live map reports;
 * ``controls`` -- labels and decluttering, tile fallback, keys, drawn report, frames, CSS;
 * ``build`` -- the lean map, ``base_map``, overlay groups, routes, ``build_map``.
 
 The elements' browser code lives in real files (``corridormap/static``: one ``.js`` per
-element, ``map.css``); each element is an ``browser.BrowserCall`` that inlines its file and
+element, ``map.css``); each element is a ``browser.BrowserCall`` that inlines its file and
 calls its function with the element's options as JSON, so data never becomes code. Which rows
 a layer draws is the catalog's ``LayerSpec.drawn``. Everything is re-exported here, so
 ``corridormap.mapbuild.X`` keeps working.
