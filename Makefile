@@ -1,6 +1,7 @@
 # corridormap: two commands for a fresh machine with Python >= 3.11.
 #   make run   set up .venv (runtime packages) and launch the dashboard on the bundled data
-#   make test  set up .venv (runtime + test packages) and run lint, types and the whole suite
+#   make test  set up .venv (runtime + test packages) and run lint, types, the JS checks and the
+#             whole suite
 # Versions are pinned by constraints.txt (regenerate with `make lock`).
 
 PYTHON ?= python3
@@ -8,7 +9,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run cluster test lint typecheck pytest data validate bench bench-deploy lock vendor clean
+.PHONY: run cluster test lint typecheck js pytest data validate bench bench-deploy lock vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +35,7 @@ REPLICAS ?= 2
 cluster: $(VENV)/.run-installed
 	$(BIN)/python deploy/cluster.py run --port $(PORT) --replicas $(REPLICAS)
 
-test: $(VENV)/.test-installed lint typecheck pytest
+test: $(VENV)/.test-installed lint typecheck js pytest
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
@@ -42,6 +43,16 @@ lint: $(VENV)/.test-installed
 
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy
+
+# The map's browser code (src/corridormap/static): Biome's lint and format check, then the unit
+# tests of its pure parts with node's own runner. Biome is pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+js: node_modules/.installed
+	npx --no-install biome ci
+	node --test tests/js/
 
 # Two workers (pytest-xdist): the browser tests on one, one after another, the rest on the other
 # (tests/conftest.py groups them).

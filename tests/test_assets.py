@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
@@ -12,7 +14,8 @@ import folium.plugins
 import pytest
 from folium.elements import JSCSSMixin
 
-from corridormap import assets
+from corridormap import assets, browser, mapaccess, mapbuild
+from corridormap.export import html as export_html
 
 VENDOR = assets.vendor_root()
 
@@ -258,3 +261,61 @@ def test_inline_html_accepts_cdn_urls_too() -> None:
 def test_inline_html_leaves_unknown_urls_alone() -> None:
     html = '<script src="https://example.org/x.js"></script><link rel="stylesheet" href="a.css"/>'
     assert assets.inline_html(html, assets.static_root()) == html
+
+
+# --- corridormap's own browser code (src/corridormap/static) ---------------------------------
+
+
+def _browser_calls() -> list[type[browser.BrowserCall]]:
+    # the modules that define the subclasses are imported
+    assert {mapaccess.__name__, mapbuild.__name__, export_html.__name__} <= set(sys.modules)
+    found, todo = [], list(browser.BrowserCall.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_map_element_calls_a_function_its_file_defines():
+    calls = _browser_calls()
+    assert len(calls) >= 10
+    for cls in calls:
+        code = browser.browser_code(cls.code)
+        assert re.search(rf"^function {cls.function}\(", code, re.MULTILINE), cls
+
+
+def test_browser_code_is_read_from_the_installed_package():
+    shipped = importlib.resources.files("corridormap").joinpath("static", "declutter.js")
+    text = shipped.read_text(encoding="utf-8")
+    assert "function cmDeclutter(" in text
+    # the file's opening comment is for its readers; the map gets the code
+    assert text.startswith("/*")
+    assert "Labels and decluttering" in text
+    assert "Labels and decluttering" not in browser.browser_code("declutter.js")
+    assert "function cmDeclutter(" in browser.browser_code("declutter.js")
+
+
+@pytest.mark.parametrize("bad", ["</script>", "</STYLE >", "<!--", "{{ x }}", "{% raw %}"])
+def test_browser_code_that_could_end_its_element_is_refused(bad, monkeypatch, tmp_path):
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "bad.js").write_text(f"var s = '{bad}';\n")
+    monkeypatch.setattr(importlib.resources, "files", lambda _pkg: tmp_path)
+    browser.browser_code.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="cannot be inlined"):
+            browser.browser_code("bad.js")
+    finally:
+        monkeypatch.undo()
+        browser.browser_code.cache_clear()
+
+
+def test_a_map_element_passes_data_as_json_only():
+    hostile = "</script><script>alert(1)</script>{{ 7*7 }}"
+    m = folium.Map()
+    mapbuild.Legend(hostile).add_to(m)
+    script = m.get_root().render()
+    assert "<script>alert(1)" not in script
+    assert "{{ 7*7 }}" not in script
+    assert "cmLegend(" in script
+    assert '"html":"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)' in script

@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import folium
 import pandas as pd
 import pytest
 import shapely
@@ -92,7 +93,12 @@ def test_tooltip_and_layer_control_and_legend_are_escaped():
     legend = mapbuild.legend_html([layer.spec.key], specs=[layer.spec])
     assert "<img" not in legend
     assert "&lt;img src=x" in legend
-    script = mapbuild.Legend(legend).legend_json
+    m = folium.Map()
+    mapbuild.Legend(legend).add_to(m)
+    page = m.get_root().render()
+    # the legend element's call: its options, as JSON in the page's script
+    script = page[page.rindex("cmLegend(") : page.index("</script>", page.rindex("cmLegend("))]
+    assert "&lt;img src=x" in script.replace("\\u0026", "&")
     assert "</" not in script
     assert "<!--" not in script
 

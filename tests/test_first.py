@@ -130,7 +130,8 @@ def test_the_report_script_is_data_free_and_only_in_the_live_group(frames):
     m.add_child(mapbuild.report_drawn_group())
     html = m.get_root().render()
     assert html.count("tab.cmDrawnReported") == 2  # checked, set
-    assert 'value["drawn"] = true' in html  # the key, as a JSON string
+    assert "value[options.key] = true" in html
+    assert 'cmReportDrawn({"key":"drawn"})' in html  # the key, in the element's JSON options
     # it waits for the frame's height, and reports to streamlit-folium only
     assert "innerHeight > 0" in html
     assert "S.setComponentValue(value)" in html

@@ -104,3 +104,29 @@ def test_scene_3_keeps_both_ends_of_the_middle_corridor_in_its_box(frames, vocab
     xian = nodes[nodes["name"].str.startswith("Xi")].geometry.iloc[0]
     assert west <= xian.x <= east
     assert south <= xian.y <= north
+
+
+@pytest.mark.parametrize(
+    ("box", "size"),
+    [
+        ((44.0, 38.0, 50.0, 42.0), (1000.0, 720.0)),  # wider than tall
+        ((26.0, 35.0, 30.0, 48.0), (1000.0, 720.0)),  # taller than wide
+        ((40.0, 36.0, 80.0, 56.0), (640.0, 360.0)),
+    ],
+)
+def test_the_one_fit_holds_the_box_and_no_step_closer_would(box, size) -> None:
+    """fit_bounds (the snapped fit) shows the whole box in a frame of that size; a quarter
+    step closer cuts it. The box's size in px at box_fit's scale just fills the frame."""
+    view = mapbuild.fit_bounds(box, size_px=size, padding_px=0)
+    west, south, east, north = mapbuild.view_box(view, size)
+    assert west <= box[0] + 1e-3
+    assert east >= box[2] - 1e-3
+    assert south <= box[1] + 1e-3
+    assert north >= box[3] - 1e-3
+    closer = mapbuild.MapView(view.center, view.zoom + mapbuild.ZOOM_SNAP)
+    w2, s2, e2, n2 = mapbuild.view_box(closer, size)
+    assert w2 > box[0] or e2 < box[2] or s2 > box[1] or n2 < box[3]
+    (x0, y0, x1, y1), mpp = mapbuild.box_fit(box, size)
+    filled = max((x1 - x0) / mpp / size[0], (y1 - y0) / mpp / size[1])
+    assert math.isclose(filled, 1.0)
+    assert math.isclose(mapbuild.metres_per_px(mapbuild.zoom_of(mpp)), mpp)

@@ -13,6 +13,8 @@ served by which vendored file (and where that file comes from on the npm registr
 * :func:`inline_html` turns a saved map into a self-contained HTML file (scripts and styles
   inlined, fonts and images as ``data:`` URIs) that opens from ``file://`` with no network.
 
+corridormap's OWN browser code (``corridormap/static``) is inlined by ``corridormap.browser``.
+
 ``scripts/vendor_assets.py`` reads the same table to refresh ``static/vendor`` from npm.
 The core package never imports streamlit.
 """

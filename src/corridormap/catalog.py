@@ -7,10 +7,14 @@ driven by these specs; none of them branches on a layer's name.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 
 class Kind(StrEnum):
@@ -75,6 +79,14 @@ class LayerSpec:
     searchable: tuple[str, ...] = field(default=())
     # Where space is tight (the counts above the map): the title when empty.
     short_title: str = ""
+    # Which of the layer's rows the map draws, in which order (all, as they are, when None):
+    # see :meth:`drawn`.
+    draws: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None
+
+    def drawn(self, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """The rows of ``gdf`` the map draws (the live map, the exports, the legend and the
+        sources they list): all of them unless the layer says otherwise (``draws``)."""
+        return gdf if self.draws is None else self.draws(gdf)
 
     @property
     def short(self) -> str:
@@ -134,8 +146,24 @@ COMMON_PROPERTIES: Final = (
 
 _P = PropertySpec
 
+
+def _ots_states(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Countries as an overlay: only OTS members and observers (every country is on the
+    basemap already)."""
+    return gdf[gdf["ots_status"].ne("none")]
+
+
+def _newest_first(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Summits newest first: of two summits in one city, the map labels the newest (places of
+    equal rank are taken in order) and the older one is its "+1"."""
+    if "date" not in gdf.columns:
+        return gdf
+    return gdf.sort_values("date", ascending=False, kind="stable", na_position="last")
+
+
 COUNTRIES = LayerSpec(
     key="countries",
+    draws=_ots_states,
     file="countries.geojson",
     title="Countries",
     description="Country polygons of the region (Natural Earth), with OTS membership.",
@@ -302,6 +330,7 @@ GAS_DESTINATIONS = LayerSpec(
 
 SUMMITS = LayerSpec(
     key="summits",
+    draws=_newest_first,
     file="summits.geojson",
     title="OTS summits",
     description="Every Turkic Council / OTS summit: formal, extraordinary and informal.",

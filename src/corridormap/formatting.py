@@ -23,7 +23,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from corridormap import catalog, mapbuild, overlay, style
+from corridormap import catalog, overlay, style
 from corridormap.catalog import Kind, LayerSpec, PropertySpec
 from corridormap.escape import is_web_url
 from corridormap.filters import format_date
@@ -545,8 +545,7 @@ def newest_source_date(
         gdf = shown.get(spec.key)
         if gdf is None or "source_url" not in gdf.columns or not len(gdf):
             continue
-        drawer = mapbuild.renderer(spec.style_key)
-        gdf = drawer.draws(gdf) if drawer.draws is not None else gdf
+        gdf = spec.drawn(gdf)
         dates = gdf["as_of"] if "as_of" in gdf.columns else [None] * len(gdf)
         for urls, as_of in zip(gdf["source_url"], dates, strict=True):
             for url in urls if isinstance(urls, list | tuple) else ():

@@ -17,6 +17,9 @@ in the app and in the HTML export) turns that into:
 
 The description can change without rebuilding the map: :class:`MapDescription` is added to an
 overlay group (the explorer's groups change with its filters; its base map does not).
+
+The code is ``static/map-access.js`` and ``static/map-access.css`` (inlined by
+``browser.BrowserCall``); the element passes it its title, description and skip label as JSON.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Any, Final
 
 from jinja2 import Template
 
-from corridormap import style
+from corridormap import browser, style
 from corridormap.catalog import LayerSpec
 from corridormap.elements import FeatureGroup, SinglePass
 from corridormap.escape import script_json
@@ -47,239 +50,27 @@ _NAMING_CODES: Final = ("node_kind", "summit_kind", "topic", "corridor")
 SKIP_LABEL: Final = "Skip the map"
 
 #: Visually hidden text, the skip link (shown when focused) and focus rings inside a map.
-CSS: Final = f"""
-.cm-sr-only {{ position: absolute !important; width: 1px; height: 1px; padding: 0;
-  margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }}
-.cm-skip {{ position: absolute; left: 8px; top: -60px; z-index: 2000; padding: 6px 10px;
-  background: #fff; color: {style.TEXT}; border-radius: 4px; font: 600 13px {style.FONT_STACK};
-  box-shadow: 0 1px 4px rgba(0,0,0,.4); }}
-.cm-skip:focus {{ top: 8px; }}
-.cm-main {{ display: block; }}
-.leaflet-container:focus-visible, .cm-skip:focus-visible, .leaflet-container a:focus-visible,
-.leaflet-container summary:focus-visible, .leaflet-container input:focus-visible {{
-  outline: 3px solid {style.FOCUS_RING}; outline-offset: 2px; }}
-.leaflet-container:focus-visible {{ outline-offset: -3px; }}
-.leaflet-marker-icon:focus-visible {{ outline: none; }}
-.leaflet-interactive:focus:not(:focus-visible) {{ outline: none; }}
-.leaflet-marker-icon:focus-visible .cm-pin {{ box-shadow: 0 0 0 2px #fff,
-  0 0 0 5px {style.FOCUS_RING}; }}
-"""
+CSS: Final = browser.style_element("map-access.css")
 
 
-class MapAccess(SinglePass):
+class MapAccess(browser.BrowserCall):
     """The map's landmark, heading, description, skip link and keyboard access (see module)."""
 
     _template = Template(
-        """
-        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
-        {% macro script(this, kwargs) %}
-        (function() {
-            var map = {{ this._parent.get_name() }};
-            var title = {{ this.title_json }};
-            var container = map.getContainer();
-            var doc = container.ownerDocument;
-            function byId(id) { return doc.getElementById(id); }
-            function make(tag, id, cls, text) {
-                var old = byId(id);
-                if (old) { old.parentNode.removeChild(old); }
-                var el = doc.createElement(tag);
-                el.id = id;
-                if (cls) { el.className = cls; }
-                if (text) { el.textContent = text; }
-                return el;
-            }
-            // The landmark: streamlit-folium's root, or (a page of its own) a wrapper.
-            var main = byId('root');
-            var framed = !!main;  // the map is its frame's whole document
-            if (main) {
-                main.setAttribute('role', 'main');
-            } else {
-                main = doc.createElement('main');
-                main.className = 'cm-main';
-                container.parentNode.insertBefore(main, container);
-                main.appendChild(container);
-            }
-            Array.prototype.forEach.call(doc.body.children, function (el) {
-                // streamlit-folium's spacer after its root: nothing to read
-                if (el !== main && el.tagName === 'SPAN' && !el.textContent.trim()) {
-                    el.setAttribute('aria-hidden', 'true');
-                }
-            });
-            var heading = make('h1', 'cm-map-title', 'cm-sr-only', title);
-            var about = make('p', 'cm-map-about', 'cm-sr-only', '');
-            var skip = make('a', 'cm-skip', 'cm-skip', {{ this.skip_json }});
-            skip.href = '#cm-map-end';
-            var end = make('span', 'cm-map-end', 'cm-sr-only', 'End of the map');
-            end.tabIndex = -1;
-            container.parentNode.insertBefore(heading, container);
-            container.parentNode.insertBefore(about, container);
-            container.parentNode.insertBefore(skip, container);
-            container.parentNode.insertBefore(end, container.nextSibling);
-            var TABBABLE = 'a[href], button, input, select, textarea, summary, iframe, '
-                + '[tabindex]:not([tabindex="-1"])';
-            function afterFrame() {
-                // The first stop after the map's frame in the page around it (same origin).
-                try {
-                    var owner = window.frameElement;
-                    if (!owner) { return null; }
-                    var stops = owner.ownerDocument.querySelectorAll(TABBABLE);
-                    for (var i = 0; i < stops.length; i++) {
-                        var el = stops[i];
-                        var after = owner.compareDocumentPosition(el) & 4;  // FOLLOWING
-                        var shown = el.getClientRects().length > 0;
-                        if (after && shown && !el.disabled && el.tabIndex >= 0) { return el; }
-                    }
-                } catch (err) { /* a frame of another origin */ }
-                return null;
-            }
-            skip.addEventListener('click', function (e) {
-                e.preventDefault();
-                (afterFrame() || end).focus();
-            });
-            container.setAttribute('role', 'region');
-            container.setAttribute('aria-label', title);
-            container.setAttribute('aria-describedby', 'cm-map-about');
-            if (!container.hasAttribute('tabindex')) { container.tabIndex = 0; }
-
-            function describe(text) {
-                text = text || {{ this.description_json }};
-                about.textContent = text + ' Tab reaches the map, then the places on it; '
-                    + 'the arrow keys move between places, Enter opens a place\\'s card.';
-                var label = text ? title + ': ' + text : title;
-                if (!framed) { return; }  // a page of its own keeps its title
-                doc.title = label;
-                try {
-                    if (window.frameElement) { window.frameElement.title = label; }
-                } catch (err) { /* a frame of another origin: its own title stays */ }
-            }
-            describe('');
-
-            // Names: the place's own (place_name), else its tooltip as text (parsed inertly,
-            // never inserted as HTML).
-            var parser = new DOMParser();
-            function nameOf(layer) {
-                var own = layer.feature.properties.spoken;
-                if (typeof own === 'string' && own) { return own; }
-                var tip = layer.getTooltip && layer.getTooltip();
-                var html = tip ? tip.getContent() : '';
-                if (typeof html !== 'string' || !html) { return ''; }
-                var body = parser.parseFromString(html, 'text/html').body;
-                var parts = [];
-                body.childNodes.forEach(function (n) {
-                    var t = (n.textContent || '').trim();
-                    if (t) { parts.push(t); }
-                });
-                return parts.join(' \\u2014 ');
-            }
-            function markers() {
-                var out = [];
-                map.eachLayer(function (layer) {
-                    var icon = layer._icon;
-                    if (!icon || !layer.feature) { return; }
-                    if (icon.classList.contains('cm-hidden')) { return; }
-                    if (icon.querySelector('.cm-selected')) { return; }  // a ring, not a place
-                    out.push(layer);
-                });
-                var size = map.getSize();
-                out = out.filter(function (layer) {
-                    var p = map.latLngToContainerPoint(layer.getLatLng());
-                    return p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y;
-                });
-                out.sort(function (a, b) {
-                    var ra = a.feature.properties.rank || 0, rb = b.feature.properties.rank || 0;
-                    if (ra !== rb) { return rb - ra; }
-                    return a.getLatLng().lng - b.getLatLng().lng;
-                });
-                return out;
-            }
-            var current = null;  // the one marker in the tab order
-            function setStop(layer) {
-                current = layer;
-                map.eachLayer(function (l) {
-                    if (l._icon && l.feature) {
-                        l._icon.tabIndex = l === layer ? 0 : -1;
-                    }
-                });
-            }
-            var opened = null;  // the place whose card Enter opened: focused again once redrawn
-            function same(layer, p) {
-                var q = layer.feature.properties;
-                return q.layer === p.layer && q.id === p.id;
-            }
-            function tidy() {
-                map.eachLayer(function (layer) {
-                    if (layer._path) { layer._path.setAttribute('tabindex', '-1'); }
-                    if (layer._icon && layer.feature) {
-                        var name = nameOf(layer);
-                        if (name) { layer._icon.setAttribute('aria-label', name); }
-                    }
-                });
-                var shown = markers();
-                var again = opened && shown.filter(function (l) { return same(l, opened); })[0];
-                if (again && again !== current) {
-                    opened = null;
-                    setStop(again);
-                    if (doc.hasFocus() && !container.contains(doc.activeElement)) {
-                        again._icon.focus();
-                    }
-                    return;
-                }
-                setStop(shown.indexOf(current) >= 0 ? current : (shown[0] || null));
-            }
-            var timer = null;
-            function schedule() {
-                if (timer) { clearTimeout(timer); }
-                timer = setTimeout(tidy, 150);  // after the labels' layout
-            }
-            map.on('layeradd layerremove zoomend moveend resize', schedule);
-            map.on('layeradd', function (e) {
-                if (e.layer._path) { e.layer._path.setAttribute('tabindex', '-1'); }
-            });
-            tidy();
-
-            container.addEventListener('keydown', function (e) {
-                var icon = e.target;
-                if (!icon.classList || !icon.classList.contains('leaflet-marker-icon')) { return; }
-                var shown = markers();
-                var at = -1;
-                shown.forEach(function (l, i) { if (l._icon === icon) { at = i; } });
-                if (at < 0) { return; }
-                var next = null;
-                if (e.key === 'ArrowRight' || e.key === 'ArrowDown') {
-                    next = shown[(at + 1) % shown.length];
-                } else if (e.key === 'ArrowLeft' || e.key === 'ArrowUp') {
-                    next = shown[(at - 1 + shown.length) % shown.length];
-                } else if (e.key === 'Home') { next = shown[0]; }
-                else if (e.key === 'End') { next = shown[shown.length - 1]; }
-                else if (e.key === 'Enter' || e.key === ' ') {
-                    e.preventDefault();
-                    e.stopPropagation();
-                    var layer = shown[at];
-                    opened = layer.feature.properties;
-                    layer.fire('click', {latlng: layer.getLatLng(), originalEvent: e}, true);
-                    return;
-                } else if (e.key === 'Escape') {
-                    container.focus();
-                    return;
-                } else { return; }
-                e.preventDefault();
-                e.stopPropagation();  // arrows move between places here, not the map
-                setStop(next);
-                next._icon.focus();
-            }, true);
-            window.cmDescribeMap = describe;
-        })();
-        {% endmacro %}
-        """
+        "{% macro header(this, kwargs) %}{{ this.css }}{% endmacro %}"
+        "{% macro script(this, kwargs) %}{{ this.call() }}{% endmacro %}"
     )
+    code = "map-access.js"
+    function = "cmMapAccess"
 
     def __init__(self, title: str = "Map", description: str = "") -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "MapAccess"
         self.css = CSS
-        self.title_json = script_json(title)
-        self.description_json = script_json(description)
-        self.skip_json = script_json(SKIP_LABEL)
+        self.options = {"title": title, "description": description, "skip": SKIP_LABEL}
+
+    def arguments(self) -> list[str]:
+        return [self.parent_name(), script_json(self.options)]
 
 
 class MapDescription(SinglePass):

@@ -3,7 +3,8 @@
 The page is the folium map of ``mapbuild`` with every script, stylesheet, font and the data
 inlined (``assets.inline_html``), beside a panel with the title, caption, legend and sources; it
 opens from ``file://`` with no network request. A briefing is one map whose scenes are switched
-by a few lines of plain JS (``_SceneSwitcher``). ``map_groups`` also serves the app's live
+by ``static/scene-switcher.js`` (``_SceneSwitcher``); the page's style is
+``static/export-page.css``. ``map_groups`` also serves the app's live
 presentation map.
 """
 
@@ -17,11 +18,10 @@ from urllib.parse import urlsplit
 import folium
 import geopandas as gpd
 from branca.element import Figure
-from jinja2 import Template
 
-from corridormap import assets, briefing, catalog, mapbuild, style
-from corridormap.elements import FeatureGroup, LayerControl, SinglePass, Verbatim
-from corridormap.escape import html_text, is_web_url
+from corridormap import assets, briefing, browser, catalog, mapbuild
+from corridormap.elements import FeatureGroup, LayerControl, Verbatim
+from corridormap.escape import html_text, is_web_url, script_json
 from corridormap.export.views import (
     ExportView,
     SourceRef,
@@ -66,36 +66,6 @@ _EMPTY: Final = gpd.GeoDataFrame()
 
 # ---------------------------------------------------------------------------------------------
 # The HTML page
-
-
-_PAGE_CSS: Final = f"""
-html, body {{ height: 100%; margin: 0; }}
-body {{ font: 14px/1.45 {style.FONT_STACK}; color: {style.TEXT}; }}
-.folium-map {{ position: absolute !important; left: 0; top: 0; bottom: 0;
-  width: 64% !important; height: 100% !important; }}
-.cm-panel {{ position: absolute; right: 0; top: 0; bottom: 0; width: 36%; overflow-y: auto;
-  box-sizing: border-box; padding: 14px 18px; background: #fff;
-  border-left: 1px solid #ddd; }}
-.cm-panel h1 {{ font-size: 19px; margin: 0 0 6px; }}
-.cm-panel h2 {{ font-size: 16px; margin: 10px 0 4px; }}
-.cm-panel h3 {{ font-size: 13px; margin: 14px 0 4px; text-transform: uppercase;
-  letter-spacing: .04em; color: #555; }}
-.cm-desc {{ color: #444; font-style: italic; margin: 6px 0; }}
-.cm-sources {{ font-size: 12px; padding-left: 20px; }}
-.cm-sources li {{ margin-bottom: 3px; overflow-wrap: anywhere; }}
-.cm-sources .cm-meta {{ color: #666; }}
-.cm-nav {{ display: flex; gap: 6px; align-items: center; margin: 8px 0; flex-wrap: wrap; }}
-.cm-nav button, .cm-nav select {{ font: inherit; padding: 3px 8px; }}
-.cm-progress {{ height: 4px; background: #eee; border-radius: 2px; margin: 4px 0 10px; }}
-.cm-progress > div {{ height: 4px; background: {style.OKABE_ITO["blue"]}; border-radius: 2px; }}
-.cm-panel .cm-legend {{ max-width: none; box-shadow: none; border: 1px solid #ddd; }}
-.cm-foot {{ font-size: 11px; color: #666; margin-top: 14px; }}
-@media (max-width: 800px) {{
-  .folium-map {{ position: relative !important; width: 100% !important;
-    height: 60vh !important; }}
-  .cm-panel {{ position: static; width: auto; border-left: none; }}
-}}
-"""
 
 
 def _shown_url(url: str, limit: int = 80) -> str:
@@ -160,7 +130,7 @@ def _page(m: folium.Map, panel: str, title: str) -> str:
         Verbatim(f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'), name="cm_csp"
     )
     root.header.add_child(Verbatim(f"<title>{html_text(title)}</title>"), name="cm_title")
-    root.header.add_child(Verbatim(f"<style>{_PAGE_CSS}</style>"), name="cm_page_css")
+    root.header.add_child(Verbatim(browser.style_element("export-page.css")), name="cm_page_css")
     root.html.add_child(Verbatim(panel), name="cm_panel")
     page = root.render().replace("<html>", '<html lang="en">', 1)  # the page's language
     return assets.inline_html(page, assets.static_root())
@@ -189,58 +159,21 @@ def html_view(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> str:
     return _page(m, panel, f"{view.title} · corridormap")
 
 
-class _SceneSwitcher(SinglePass):
+class _SceneSwitcher(browser.BrowserCall):
     """Plain JS: show one scene's overlays and caption at a time (buttons, list, arrow keys)."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var map = {{ this._parent.get_name() }};
-            var scenes = [{% for s in this.scenes %}
-                {group: {{ s.group }}, center: {{ s.center }}, zoom: {{ s.zoom }}},{% endfor %}
-            ];
-            var current = -1;
-            function show(i) {
-                i = Math.max(0, Math.min(scenes.length - 1, i));
-                scenes.forEach(function(s, j) {
-                    if (j !== i && map.hasLayer(s.group)) { map.removeLayer(s.group); }
-                });
-                if (!map.hasLayer(scenes[i].group)) { scenes[i].group.addTo(map); }
-                map.setView(scenes[i].center, scenes[i].zoom);
-                document.querySelectorAll('.cm-scene').forEach(function(el, j) {
-                    el.hidden = (j !== i);
-                });
-                document.getElementById('cm-counter').textContent =
-                    'Scene ' + (i + 1) + ' of ' + scenes.length;
-                document.getElementById('cm-bar').style.width =
-                    (100 * (i + 1) / scenes.length) + '%';
-                document.getElementById('cm-select').value = String(i);
-                document.body.setAttribute('data-scene', String(i + 1));
-                current = i;
-            }
-            document.getElementById('cm-prev').onclick = function() { show(current - 1); };
-            document.getElementById('cm-next').onclick = function() { show(current + 1); };
-            document.getElementById('cm-select').onchange = function(e) {
-                show(parseInt(e.target.value, 10));
-            };
-            document.addEventListener('keydown', function(e) {
-                var tag = (e.target && e.target.tagName) || '';
-                if (tag === 'SELECT' || tag === 'INPUT' || tag === 'TEXTAREA') { return; }
-                if (e.key === 'ArrowRight') { show(current + 1); }
-                if (e.key === 'ArrowLeft') { show(current - 1); }
-            });
-            var start = parseInt((location.hash.match(/scene=(\\d+)/) || [0, 1])[1], 10) - 1;
-            show(isNaN(start) ? 0 : start);
-        })();
-        {% endmacro %}
-        """
-    )
+    code = "scene-switcher.js"
+    function = "cmSceneSwitcher"
 
-    def __init__(self, scenes: list[dict[str, str]]) -> None:
+    def __init__(self, groups: Sequence[FeatureGroup], scenes: list[dict[str, object]]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "SceneSwitcher"
+        self.groups = list(groups)
         self.scenes = scenes
+
+    def arguments(self) -> list[str]:
+        groups = "[" + ", ".join(g.get_name() for g in self.groups) + "]"
+        return [self.parent_name(), groups, script_json(self.scenes)]
 
 
 def briefing_map(views: Sequence[ExportView], frames: Mapping[str, gpd.GeoDataFrame]) -> folium.Map:
@@ -248,20 +181,17 @@ def briefing_map(views: Sequence[ExportView], frames: Mapping[str, gpd.GeoDataFr
     land = frames.get(catalog.COUNTRIES.key)
     first = views[0].view if views else MapView()
     m = mapbuild.base_map(land, view=first)
-    entries = []
+    groups, entries = [], []
     for view in views:
         scene_group = FeatureGroup(name=view.title, show=False, control=False)
         for group in map_groups(view, frames):
             group.add_to(scene_group)
         scene_group.add_to(m)
+        groups.append(scene_group)
         entries.append(
-            {
-                "group": scene_group.get_name(),
-                "center": json.dumps([float(c) for c in view.view.center]),
-                "zoom": json.dumps(float(view.view.zoom)),
-            }
+            {"center": [float(c) for c in view.view.center], "zoom": float(view.view.zoom)}
         )
-    m.add_child(_SceneSwitcher(entries))
+    m.add_child(_SceneSwitcher(groups, entries))
     return m
 
 

@@ -14,7 +14,6 @@ drawn.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -119,15 +118,12 @@ def frame_of(view: mapbuild.MapView, room_px: tuple[float, float]) -> Frame:
     """
     bounds = getattr(view, "bounds", None)
     if bounds is not None:
-        west, south, east, north = bounds
-        x0, y0 = mapbuild.mercator(west, south)
-        x1, y1 = mapbuild.mercator(east, north)
-        mpp = max((x1 - x0) / room_px[0], (y1 - y0) / room_px[1])
-        zoom = math.log2(mapbuild.EARTH_M / (256 * mpp))
+        (x0, y0, x1, y1), mpp = mapbuild.box_fit(bounds, room_px)
+        zoom = mapbuild.zoom_of(mpp)
         return Frame(x0, x1, y0, y1, ((x1 - x0) / mpp, (y1 - y0) / mpp), zoom)
     lat, lon = view.center
     x, y = mapbuild.mercator(lon, lat)
-    mpp = mapbuild.EARTH_M / (256 * 2 ** float(view.zoom))
+    mpp = mapbuild.metres_per_px(float(view.zoom))
     hw, hh = room_px[0] / 2 * mpp, room_px[1] / 2 * mpp
     return Frame(x - hw, x + hw, y - hh, y + hh, room_px, float(view.zoom))
 
@@ -292,8 +288,7 @@ def _draw_layer(ax: Axes, spec: LayerSpec, gdf: gpd.GeoDataFrame, z: int) -> Non
     from matplotlib.lines import Line2D  # noqa: PLC0415
 
     drawer = mapbuild.renderer(spec.style_key)
-    if drawer.draws is not None:
-        gdf = drawer.draws(gdf)
+    gdf = spec.drawn(gdf)
     if not len(gdf):
         return
     fn = drawer.style_factory(gdf)

@@ -74,12 +74,9 @@ class ExportView:
 
 
 def drawn(specs: Sequence[LayerSpec], key: str, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The features of a layer the map draws (the renderer may draw a subset)."""
+    """The features of a layer the map draws (``LayerSpec.drawn``; all for an unknown key)."""
     spec = next((s for s in specs if s.key == key), None)
-    if spec is None:
-        return gdf
-    drawer = mapbuild.renderer(spec.style_key)
-    return drawer.draws(gdf) if drawer.draws is not None else gdf
+    return gdf if spec is None else spec.drawn(gdf)
 
 
 def names_of(frames: Mapping[str, gpd.GeoDataFrame]) -> filters.Names:
