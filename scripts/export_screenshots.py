@@ -18,7 +18,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from corridormap import briefing, export, links, load, routing
+from corridormap import briefing, catalog, export, filters, links, load, routing
 from corridormap.export import route as route_export
 from corridormap.filters import Filters
 
@@ -79,9 +79,12 @@ def main() -> None:
     zoomed = Image.open(io.BytesIO(export.png_view(export.state_view(frames, state), frames)))
     save(zoomed, args.out, f"{args.prefix}-png-view-zoomed", args.png)
     network = routing.build_network(frames)
-    plan = routing.plan(network, routing.Query(origin="baku", destination="kars", avoid=("GEO",)))
+    query = routing.Query(origin="baku", destination="kars", avoid=("GEO",), when=links.PLANNED)
+    plan = routing.plan(network, query)
     drawn = routing.map_routes(network, routing.plan_routes(plan))
-    view = route_export.route_view(network, plan, drawn, frames, Filters(asof=plan.asof))
+    on_map = (catalog.COUNTRIES.key, catalog.CORRIDOR_LEGS.key, catalog.NODES.key)
+    shown = filters.apply(frames, Filters(asof=plan.asof, layers=on_map))  # as the page draws
+    view = route_export.route_view(network, plan, drawn, shown, Filters(asof=plan.asof))
     page = pdf_pages(route_export.pdf_view(view, frames))[0]
     save(page, args.out, f"{args.prefix}-pdf-route-baku-kars-no-georgia", args.png)
 

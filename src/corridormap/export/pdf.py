@@ -100,13 +100,16 @@ def scene_figure(
     show: str | None = None,
     *,
     page: tuple[float, float] = PDF_PAGE_IN,
+    kicker: str | None = None,
 ) -> tuple[MplFigure, Drawn]:
     """One scene as a 16:9 slide: title block, map, text, the scene's chart or table (``show``),
-    short legend, source credit."""
+    short legend, source credit. ``kicker``: the line above the title (default "Scene N of
+    M")."""
     w, h = page
     fig = _figure(page, 100)
     x, room = _MARGIN_IN / w, w - 2 * _MARGIN_IN
-    y = write_lines(fig, x, 1 - 0.25 / h, [f"Scene {number} of {total}"], 10, color="#666666")
+    above = kicker if kicker is not None else f"Scene {number} of {total}"
+    y = write_lines(fig, x, 1 - 0.25 / h, [above], 10, color="#666666")
     lines, size = fit_text(view.title, room, 22, max_lines=2, min_pt=13, weight="bold")
     y = write_lines(fig, x, y, lines, size, fontweight="bold")
     top = y - 0.1 / h
@@ -127,7 +130,9 @@ def scene_figure(
             min_pt=7 if has_extra(show) else 8,
         )
         cy = write_lines(fig, cx, cy, lines, size)
-    lines, size = fit_text(view.description, col_in, 9, max_lines=4, min_pt=7)
+    # the description whole where the column has room for it (a route's says how it is measured)
+    said = 4 if view.text else max(4, _lines_in(avail * 0.3, 9))
+    lines, size = fit_text(view.description, col_in, 9, max_lines=said, min_pt=7)
     cy = write_lines(fig, cx, cy - 0.08 / h, lines, size, style="italic", color="#444444")
     if has_extra(show) and cy - footer > 2.6 / h:  # the scene's chart or table goes first
         head = (0.3 if show == "table" else 0.6) / h  # its title (and the chart's legend)

@@ -43,7 +43,7 @@ def route_view(
     lines.append(routing.LENGTH_METHOD)
     return ExportView(
         title=f"{a} → {b}: {plan.scenario}",
-        description=" ".join(lines),
+        description=" ".join(line if line.endswith(".") else f"{line}." for line in lines),
         filters=filters,
         shown=shown,
         view=view or mapbuild.route_view(drawn, size_px=ROUTE_EXPORT_PX),
@@ -64,7 +64,7 @@ def pdf_view(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> bytes:
     buf = io.BytesIO()
     meta = {"Title": view.title, "Creator": "corridormap"}
     with _rc(), PdfPages(buf, metadata=meta) as out:
-        fig, _ = scene_figure(view, 1, 1, frames)
+        fig, _ = scene_figure(view, 1, 1, frames, kicker="Route")
         out.savefig(fig)
         for page in _appendix_pages([view]):
             out.savefig(page)
