@@ -24,7 +24,7 @@ from harness import (
     wait_for_map,
 )
 
-from corridormap import style
+from corridormap import settings, style
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from test_escaping import FILE_NAME, payload_geojson
@@ -33,6 +33,7 @@ pytestmark = pytest.mark.browser
 
 COLOR = style.user_color(0)  # the first layer a session adds
 UPLOADER = 'section[data-testid="stSidebar"] input[type="file"]'
+MB = 1024 * 1024
 
 
 def frame_of(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -213,3 +214,39 @@ def test_payloads_never_run(page: Any, probe: PageProbe, server: StreamlitServer
     assert frame.locator("path.leaflet-interactive").count() > 0  # the map still renders
     assert probe.blocked == []  # the <img src=http://...> payload asked for nothing
     probe.assert_clean()
+
+
+#: PUT a file of ``size`` zero bytes to the upload route, as the browser's uploader does (a
+#: multipart form, the page's XSRF token), and return the HTTP status.
+PUT_FILE_JS = """async ([url, token, size]) => {
+    const body = new FormData();
+    body.append("file", new Blob([new Uint8Array(size)]), "big.csv");
+    const headers = token ? {"X-Xsrftoken": token} : {};
+    const answer = await fetch(url, {method: "PUT", body, headers, credentials: "same-origin"});
+    return answer.status;
+}"""
+
+
+def test_the_server_refuses_a_file_over_the_users_limit(
+    page: Any, probe: PageProbe, server: StreamlitServer
+) -> None:
+    """The app makes the users' file limit (``[upload] max_mb``) Streamlit's
+    ``server.maxUploadSize`` (Streamlit's own default is 200 MB), so the server refuses a
+    bigger body with HTTP 413 even from a client that skips the file picker's own check: the
+    limit does not rest on the browser. A file just under the limit is taken, so the refusal
+    is the size's, not the route's."""
+    open_app(page, probe, server)
+    with page.expect_request(
+        lambda r: "/_stcore/upload_file/" in r.url and r.method == "PUT"
+    ) as sent:
+        upload(page, "small.csv", b"name,lat,lon\nBaku,40.41,49.87\n")
+    page.get_by_text("Added small", exact=False).wait_for()
+    request = sent.value
+    token = request.headers.get("x-xsrftoken")
+    route = request.url.rsplit("/", 1)[0]  # .../upload_file/<session>; then a new file id
+    limit_mb = settings.load_settings().max_mb  # the server's environment is this process's
+    assert limit_mb + 1 < 200, "the test needs a limit below Streamlit's default"
+    over = int((limit_mb + 1) * MB)
+    under = int((limit_mb - 1) * MB)
+    assert page.evaluate(PUT_FILE_JS, [f"{route}/over-the-limit", token, over]) == 413
+    assert page.evaluate(PUT_FILE_JS, [f"{route}/under-the-limit", token, under]) == 204
