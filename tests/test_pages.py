@@ -14,8 +14,6 @@ from __future__ import annotations
 import pytest
 from appsession import nav_pages, rendered
 
-from corridormap import present
-
 PAGES = nav_pages()
 #: The links every page runs under; ``BAD`` names the values a link holds that no page can use.
 LINKS: tuple[dict[str, str], ...] = (
@@ -49,7 +47,7 @@ def test_page_runs_under_the_link(page, params):
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     assert at.markdown or at.metric or at.table, "the page shows nothing"
-    warnings = "\n".join(w.value for w in at.warning)
+    warnings = "\n".join(w.value for w in at.warning).replace("\\", "")  # markdown escapes
     for key, value in BAD.items():
         if params.get(key) == value:
-            assert present.md_escape(f"{key}='{value}'") in warnings, (page, warnings)
+            assert f"{key}='{value}'" in warnings, (page, warnings)
