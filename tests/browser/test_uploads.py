@@ -11,6 +11,7 @@ import io
 import sys
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,16 @@ import geopandas as gpd
 import pytest
 import shapely
 from harness import (
+    APP,
     MAP_IFRAME,
+    REPO,
     PageProbe,
     StreamlitServer,
+    start_streamlit,
     wait_for_map,
 )
 
-from corridormap import settings, style
+from corridormap import style
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from test_escaping import FILE_NAME, payload_geojson
@@ -227,15 +231,30 @@ PUT_FILE_JS = """async ([url, token, size]) => {
 }"""
 
 
+#: The users' file limit the server below runs with: not .streamlit/config.toml's
+#: ``maxUploadSize`` (20, the default limit), so only the app's own setting can enforce it.
+LIMIT_MB = 3
+
+
+@pytest.fixture
+def limited_server(
+    _browser_ready: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[StreamlitServer]:
+    monkeypatch.setenv("CORRIDORMAP_UPLOAD_MAX_MB", str(LIMIT_MB))
+    srv = start_streamlit(APP, cwd=REPO, log_dir=tmp_path)
+    yield srv
+    srv.stop()
+
+
 def test_the_server_refuses_a_file_over_the_users_limit(
-    page: Any, probe: PageProbe, server: StreamlitServer
+    page: Any, probe: PageProbe, limited_server: StreamlitServer
 ) -> None:
-    """The app makes the users' file limit (``[upload] max_mb``) Streamlit's
-    ``server.maxUploadSize`` (Streamlit's own default is 200 MB), so the server refuses a
-    bigger body with HTTP 413 even from a client that skips the file picker's own check: the
-    limit does not rest on the browser. A file just under the limit is taken, so the refusal
-    is the size's, not the route's."""
-    open_app(page, probe, server)
+    """The app makes the users' file limit (``[upload] max_mb``, here from the environment)
+    Streamlit's ``server.maxUploadSize``, so the server refuses a bigger body with HTTP 413
+    even from a client that skips the file picker's own check: the limit does not rest on the
+    browser. A file just under the limit is taken, so the refusal is the size's, not the
+    route's."""
+    open_app(page, probe, limited_server)
     with page.expect_request(
         lambda r: "/_stcore/upload_file/" in r.url and r.method == "PUT"
     ) as sent:
@@ -244,9 +263,7 @@ def test_the_server_refuses_a_file_over_the_users_limit(
     request = sent.value
     token = request.headers.get("x-xsrftoken")
     route = request.url.rsplit("/", 1)[0]  # .../upload_file/<session>; then a new file id
-    limit_mb = settings.load_settings().max_mb  # the server's environment is this process's
-    assert limit_mb + 1 < 200, "the test needs a limit below Streamlit's default"
-    over = int((limit_mb + 1) * MB)
-    under = int((limit_mb - 1) * MB)
+    over = (LIMIT_MB + 1) * MB
+    under = (LIMIT_MB - 1) * MB
     assert page.evaluate(PUT_FILE_JS, [f"{route}/over-the-limit", token, over]) == 413
     assert page.evaluate(PUT_FILE_JS, [f"{route}/under-the-limit", token, under]) == 204
