@@ -32,7 +32,7 @@ def test_country_profile_follows_the_country_filter():
 
 
 def test_country_profile_of_a_country_with_nothing_says_so():
-    at = run("country", {"country": "NOR"})
+    at = run("country", {"country": "NOR", "corridor": "nosuchcorridor"})  # a matrix cell
     captions = " ".join(c.value for c in at.caption)
     assert "No corridor leg in the data crosses this country." in captions
     assert "No node, pipeline, gas delivery, summit or annotation concerns this country." in (
