@@ -54,10 +54,12 @@ js: node_modules/.installed
 	npx --no-install biome ci
 	node --test tests/js/
 
-# Two workers (pytest-xdist): the browser tests on one, one after another, the rest on the other
-# (tests/conftest.py groups them).
+# One worker per core (pytest-xdist); a browser test module's tests stay on one worker (its
+# Streamlit server starts once), the modules and every other test spread over all workers
+# (tests/conftest.py). One tier alone: make pytest PYTEST_ARGS='-m unit' (or app, browser).
+PYTEST_ARGS ?=
 pytest: $(VENV)/.test-installed
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 data: $(VENV)/.run-installed
 	$(BIN)/corridormap build-data

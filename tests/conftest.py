@@ -4,15 +4,28 @@ temporary briefing database for the whole session (no test writes to the checkou
 
 from __future__ import annotations
 
+import contextlib
+import inspect
+import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pgserver
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from corridormap import export, load
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Hypothesis profiles: "dev" (the default) tries fewer examples for a quick local run; "ci"
+# (.ci/run sets HYPOTHESIS_PROFILE=ci) tries many more. A test's own @settings names no
+# max_examples, so the profile decides.
+hypothesis_settings.register_profile("dev", max_examples=40, deadline=None)
+hypothesis_settings.register_profile("ci", max_examples=300, deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(scope="session")
@@ -74,10 +87,64 @@ def store_url(request, tmp_path):
     server.drop_database(url)
 
 
+#: The test tiers (``-m unit``, ``-m app``, ``-m browser``), one per test, assigned here from
+#: where a test lives and what it runs, never by hand: ``browser`` for tests/browser/, ``app``
+#: for tests that run the Streamlit app in process (AppTest), ``unit`` for the rest.
+TIERS = ("unit", "app", "browser")
+BROWSER_DIR = Path(__file__).resolve().parent / "browser"
+#: What a test's source (or a helper's, or a fixture's it uses) says when it runs the app.
+_APP_WORDS = re.compile(r"\bAppTest\b|\b(?:app_test|first_run)\(")
+
+
+def _app_names(module: ModuleType) -> frozenset[str]:
+    """The names of the module's functions (tests, helpers, fixtures) that run the app under
+    AppTest, directly or through another such function of the module (to a fixed point)."""
+    sources: dict[str, str] = {}
+    for name, obj in vars(module).items():
+        func = getattr(obj, "__wrapped__", obj)  # a fixture's own function
+        func = getattr(func, "_get_wrapped_function", lambda f=func: f)()
+        if inspect.isfunction(func) and func.__module__ == module.__name__:
+            with contextlib.suppress(OSError, TypeError):
+                sources[name] = inspect.getsource(func)
+    found = {name for name, src in sources.items() if _APP_WORDS.search(src)}
+    while True:
+        calls = re.compile(r"\b(?:" + "|".join(map(re.escape, found)) + r")\b") if found else None
+        more = {
+            name
+            for name, src in sources.items()
+            if name not in found and calls is not None and calls.search(src.split("\n", 1)[-1])
+        }
+        if not more:
+            return frozenset(found)
+        found |= more
+
+
+def tier(item: pytest.Item, app_names: frozenset[str]) -> str:
+    if BROWSER_DIR in Path(str(item.path)).parents:
+        return "browser"
+    name = getattr(getattr(item, "function", None), "__name__", "")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if name in app_names or fixtures & app_names:
+        return "app"
+    return "unit"
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``make test`` runs two workers with ``--dist loadgroup``), every
-    browser test runs on one worker, one after another, while the other worker takes the rest:
-    two Chromium-driven apps at once on two cores make their timings flaky."""
+    """Every test gets its tier's marker (see ``TIERS``).
+
+    Under pytest-xdist (``make test``: ``-n auto --dist loadgroup``) a browser test module's
+    tests stay together on one worker (its xdist group), so the module's Streamlit server
+    (a module fixture in tests/browser/conftest.py) starts once, while the modules themselves
+    spread over every worker; each worker runs its own servers on free ports, each with its
+    own temporary database. Every other test goes to whichever worker is free.
+    """
+    by_module: dict[str, frozenset[str]] = {}
     for item in items:
-        if item.get_closest_marker("browser") is not None:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+        module = getattr(item, "module", None)
+        key = getattr(module, "__name__", "")
+        if key not in by_module:
+            by_module[key] = _app_names(module) if module is not None else frozenset()
+        name = tier(item, by_module[key])
+        item.add_marker(getattr(pytest.mark, name))
+        if name == "browser":
+            item.add_marker(pytest.mark.xdist_group(f"browser:{item.path.name}"))

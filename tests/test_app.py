@@ -7,21 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from appsession import app_test
+from appsession import app_test, nav_pages
 from streamlit.testing.v1 import AppTest
 
 from corridormap import catalog, formatting
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = (
-    "app_pages/explorer.py",
-    "app_pages/corridors.py",
-    "app_pages/routes.py",
-    "app_pages/gas.py",
-    "app_pages/summit.py",
-    "app_pages/country.py",
-    "app_pages/data.py",
-)
+PAGES = nav_pages()  # every page of app.py's navigation
 
 
 def app(params: dict[str, str] | None = None) -> AppTest:
@@ -38,14 +30,6 @@ def map_args(at: AppTest) -> dict:
 
 def markdown_text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_without_exceptions(page):
-    at = app()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def test_map_page_sends_only_local_assets():
@@ -212,18 +196,3 @@ def test_a_user_layer_is_on_the_map_table_counts_and_picker():
     # switched off in the picker, it leaves the map
     at.sidebar.multiselect(key="f_layers").unselect(layer.spec.key).run()
     assert "my hubs" not in [m.label for m in at.metric]
-
-
-def test_the_upload_limit_is_enforced_by_the_server(monkeypatch):
-    """Streamlit refuses an upload body over server.maxUploadSize while it streams in; the
-    app makes the users' limit the server's, so the limit does not rest on the browser."""
-    from streamlit import config as st_config  # noqa: PLC0415
-
-    monkeypatch.setenv("CORRIDORMAP_UPLOAD_MAX_MB", "3")
-    before = st_config.get_option("server.maxUploadSize")
-    try:
-        at = app()
-        assert not at.exception
-        assert st_config.get_option("server.maxUploadSize") == 3
-    finally:
-        st_config.set_option("server.maxUploadSize", before)

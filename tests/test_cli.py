@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from clirun import run
+from clirun import run, run_subprocess
 
 from corridormap import cli
 
@@ -70,6 +70,18 @@ def test_validate_reports_every_problem_of_a_feature(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "annotations.geojson, feature x, topic: value not allowed" in err
     assert "annotations.geojson, feature x, title: missing property" in err
+
+
+def test_the_command_runs_in_a_fresh_interpreter(tmp_path):
+    """The one test through ``python -m corridormap.cli`` (the others call ``cli.main`` in
+    process): the module runs as a script, its exit code and message reach the shell."""
+    path = tmp_path / "summits.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    out = run_subprocess("validate", str(path))
+    assert out.returncode == 2
+    assert "summits.geojson: 1 problem found" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert run_subprocess("--version").stdout.startswith("corridormap ")
 
 
 def test_version():

@@ -409,32 +409,6 @@ def test_data_error_notices_name_no_server_path(tmp_path):
     assert str(tmp_path) not in text, text
 
 
-# -- informational: invalid link values are named on every page ----------------------------------
-
-
-@pytest.mark.parametrize(
-    "page",
-    [
-        "app_pages/corridors.py",
-        "app_pages/routes.py",
-        "app_pages/gas.py",
-        "app_pages/summit.py",
-        "app_pages/country.py",
-        "app_pages/data.py",
-    ],
-)
-def test_invalid_link_values_are_named_on_every_page(page):
-    from tests.appsession import app_test  # noqa: PLC0415
-
-    at = app_test(60)
-    at.query_params["corridor"] = "nosuchcorridor"
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    warnings = "\n".join(w.value for w in at.warning)
-    assert "nosuchcorridor" in warnings, (page, warnings)
-
-
 # -- PNG export of many points ---------------------------------------------------------------
 
 

@@ -254,7 +254,7 @@ def test_with_facet_rejects_unknown_facets():
 
 # -- the description never contradicts the filters (property test) ----------------------------
 
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import given  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from corridormap import style  # noqa: E402
@@ -273,7 +273,6 @@ FILTERS = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None)
 @given(FILTERS)
 def test_the_description_says_what_the_filters_do_and_nothing_else(f):
     text = filters.describe(f, NAMES)

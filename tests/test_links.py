@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from corridormap import catalog, filters, links
@@ -154,7 +154,6 @@ states = st.builds(
 )
 
 
-@settings(max_examples=200, deadline=None)
 @given(states)
 def test_round_trip(state):
     params = links.to_params(state)
@@ -164,7 +163,6 @@ def test_round_trip(state):
     assert links.to_params(again) == params
 
 
-@settings(max_examples=100, deadline=None)
 @given(
     st.floats(-90, 90, allow_nan=False).map(lambda v: round(v, 4)),
     st.floats(-180, 180, allow_nan=False).map(lambda v: round(v, 4)),
@@ -176,7 +174,6 @@ def test_round_trip_of_the_map_centre(lat, lon):
     assert (again.lat, again.lon) == pytest.approx((lat, lon), abs=1e-4)
 
 
-@settings(max_examples=300, deadline=None)
 @given(
     st.dictionaries(
         st.sampled_from([*links.PARAMS, "junk"]),
@@ -260,7 +257,6 @@ route_states = st.builds(
 )
 
 
-@settings(max_examples=200, deadline=None)
 @given(route_states)
 def test_route_round_trip(state):
     params = links.route_params(state)

@@ -432,20 +432,18 @@ def _never_raises_otherwise(raw: bytes, name: str) -> None:
         mapbuild.overlay_groups({layer.spec.key: layer.gdf}, specs=[layer.spec])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(features, max_size=5))
 def test_random_feature_collections(feats):
     raw = json.dumps({"type": "FeatureCollection", "features": feats}, allow_nan=True)
     _never_raises_otherwise(raw.encode(), "random.geojson")
 
 
-@settings(max_examples=150, deadline=None)
 @given(st.binary(max_size=300), st.sampled_from([*sorted(upload.FORMATS), ".txt", ""]))
 def test_random_bytes(raw, ext):
     _never_raises_otherwise(raw, f"random{ext}")
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.lists(st.lists(st.text(max_size=6), min_size=3, max_size=3), max_size=6))
 def test_random_csv(rows):
     text = "name,lat,lon\n" + "\n".join(",".join(r) for r in rows)

@@ -71,12 +71,16 @@ def _server(app: Path, base_path: str, tmp: Path) -> StreamlitServer:
     return start_streamlit(app, cwd=REPO, base_path=base_path, log_dir=tmp)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(
     _browser_ready: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[StreamlitServer]:
-    """One server at the root for a test module whose checks do not depend on the base path
-    (``streamlit_server`` runs both). ``CORRIDORMAP_APP`` overrides the app file."""
+    """One server at the root for the tests whose checks do not depend on the base path
+    (``streamlit_server`` runs both), shared by every such module on this worker (each xdist
+    worker starts its own, on a free port with its own database): each test opens its own
+    browser session, so no test sees another's state. A module that needs a server of its
+    own overrides this fixture (tests/browser/test_resources.py). ``CORRIDORMAP_APP``
+    overrides the app file."""
     app = Path(os.environ.get("CORRIDORMAP_APP", APP))
     srv = _server(app, "", tmp_path_factory.mktemp("streamlit"))
     yield srv

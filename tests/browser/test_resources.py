@@ -17,15 +17,28 @@ import os
 import sqlite3
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import REPO, StreamlitServer
+from harness import APP, REPO, StreamlitServer, start_streamlit
 from test_cluster import CORRIDOR, Session
 from test_uploads import UPLOADER
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server(
+    _browser_ready: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StreamlitServer]:
+    """A server of this module's own (not the worker's shared one): its memory and CPU are
+    measured, so no other module's sessions may have run on it."""
+    srv = start_streamlit(APP, cwd=REPO, log_dir=tmp_path_factory.mktemp("streamlit"))
+    yield srv
+    srv.stop()
+
 
 sys.path.insert(0, str(REPO / "tests"))
 MB = 1024 * 1024

@@ -11,6 +11,7 @@ import io
 import sys
 import time
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,12 @@ import geopandas as gpd
 import pytest
 import shapely
 from harness import (
+    APP,
     MAP_IFRAME,
+    REPO,
     PageProbe,
     StreamlitServer,
+    start_streamlit,
     wait_for_map,
 )
 
@@ -33,6 +37,7 @@ pytestmark = pytest.mark.browser
 
 COLOR = style.user_color(0)  # the first layer a session adds
 UPLOADER = 'section[data-testid="stSidebar"] input[type="file"]'
+MB = 1024 * 1024
 
 
 def frame_of(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -213,3 +218,52 @@ def test_payloads_never_run(page: Any, probe: PageProbe, server: StreamlitServer
     assert frame.locator("path.leaflet-interactive").count() > 0  # the map still renders
     assert probe.blocked == []  # the <img src=http://...> payload asked for nothing
     probe.assert_clean()
+
+
+#: PUT a file of ``size`` zero bytes to the upload route, as the browser's uploader does (a
+#: multipart form, the page's XSRF token), and return the HTTP status.
+PUT_FILE_JS = """async ([url, token, size]) => {
+    const body = new FormData();
+    body.append("file", new Blob([new Uint8Array(size)]), "big.csv");
+    const headers = token ? {"X-Xsrftoken": token} : {};
+    const answer = await fetch(url, {method: "PUT", body, headers, credentials: "same-origin"});
+    return answer.status;
+}"""
+
+
+#: The users' file limit the server below runs with: not .streamlit/config.toml's
+#: ``maxUploadSize`` (20, the default limit), so only the app's own setting can enforce it.
+LIMIT_MB = 3
+
+
+@pytest.fixture
+def limited_server(
+    _browser_ready: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[StreamlitServer]:
+    monkeypatch.setenv("CORRIDORMAP_UPLOAD_MAX_MB", str(LIMIT_MB))
+    srv = start_streamlit(APP, cwd=REPO, log_dir=tmp_path)
+    yield srv
+    srv.stop()
+
+
+def test_the_server_refuses_a_file_over_the_users_limit(
+    page: Any, probe: PageProbe, limited_server: StreamlitServer
+) -> None:
+    """The app makes the users' file limit (``[upload] max_mb``, here from the environment)
+    Streamlit's ``server.maxUploadSize``, so the server refuses a bigger body with HTTP 413
+    even from a client that skips the file picker's own check: the limit does not rest on the
+    browser. A file just under the limit is taken, so the refusal is the size's, not the
+    route's."""
+    open_app(page, probe, limited_server)
+    with page.expect_request(
+        lambda r: "/_stcore/upload_file/" in r.url and r.method == "PUT"
+    ) as sent:
+        upload(page, "small.csv", b"name,lat,lon\nBaku,40.41,49.87\n")
+    page.get_by_text("Added small", exact=False).wait_for()
+    request = sent.value
+    token = request.headers.get("x-xsrftoken")
+    route = request.url.rsplit("/", 1)[0]  # .../upload_file/<session>; then a new file id
+    over = (LIMIT_MB + 1) * MB
+    under = (LIMIT_MB - 1) * MB
+    assert page.evaluate(PUT_FILE_JS, [f"{route}/over-the-limit", token, over]) == 413
+    assert page.evaluate(PUT_FILE_JS, [f"{route}/under-the-limit", token, under]) == 204
