@@ -272,7 +272,7 @@ def test_fitted_text_is_never_wider_than_its_room(size):
     from matplotlib.font_manager import FontProperties, findfont  # noqa: PLC0415
     from PIL import ImageFont  # noqa: PLC0415
 
-    from corridormap.export.static_map import fit_text  # noqa: PLC0415
+    from corridormap.export.text import fit_text  # noqa: PLC0415
 
     text = (
         "The Gabala summit, 7 Oct 2025: corridors, gas and security — Şuşa, Ağdam, Ёлка, "

@@ -26,11 +26,9 @@ from corridormap.export.static_map import (
     _rc,
     draw_legend,
     draw_map,
-    fit_text,
     map_axes,
-    wrap_to_width,
-    write_lines,
 )
+from corridormap.export.text import fit_text, wrap_to_width, write_lines
 from corridormap.export.views import (
     ExportView,
     SourceRef,

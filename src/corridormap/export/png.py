@@ -18,10 +18,9 @@ from corridormap.export.static_map import (
     _rc,
     draw_legend,
     draw_map,
-    fit_text,
     map_axes,
-    write_lines,
 )
+from corridormap.export.text import fit_text, write_lines
 from corridormap.export.views import ExportView, made_text, newest_source, sources
 
 if TYPE_CHECKING:

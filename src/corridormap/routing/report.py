@@ -1,0 +1,312 @@
+"""What a plan says: its JSON, its text, its rows (legs, comparisons), its features for the
+map, routes compared (today vs planned) and a scene's plan (``corridormap.routing`` re-exports
+every public name)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from typing import Any, Final
+
+import geopandas as gpd
+import pandas as pd
+
+from corridormap import style
+from corridormap.routing.network import (
+    ALTERNATIVE_MAX_RATIO,
+    MODES,
+    PLANNED,
+    Network,
+    Plan,
+    Query,
+    Route,
+    plan,
+)
+
+
+def _r(value: float) -> float:
+    return round(value, 1)
+
+
+def route_json(route: Route) -> dict[str, Any]:
+    return {
+        "km": _r(route.km),
+        "legs": [
+            {
+                "segment_id": s.leg.segment_id,
+                "name": s.leg.name,
+                "from": s.start,
+                "to": s.end,
+                "km": _r(s.leg.km),
+                "km_source": "published" if s.leg.km_published else "computed",
+                "mode": s.leg.mode,
+                "status": s.leg.status,
+                "opened": s.leg.opened,
+                "countries": list(s.leg.countries),
+            }
+            for s in route.steps
+        ],
+        "nodes": list(route.nodes),
+        "km_by_mode": route.km_by_mode,
+        "km_by_country": route.km_by_country,
+        "countries": list(route.countries),
+        "border_crossings": route.border_crossings,
+        "sea_legs": route.sea_legs,
+        "transfers": list(route.transfers),
+    }
+
+
+def plan_json(network: Network, p: Plan) -> dict[str, Any]:
+    """The `corridormap route --format json` document (keys documented in the README)."""
+    q = p.query
+    doc: dict[str, Any] = {
+        "schema": "corridormap.route/1",
+        "from": q.origin,
+        "to": q.destination,
+        "from_name": network.places[q.origin].name,
+        "to_name": network.places[q.destination].name,
+        "asof": None if p.asof is None else p.asof.isoformat(),
+        "scenario": PLANNED if p.asof is None else "asof",
+        "scenario_label": p.scenario,
+        "avoid": list(q.avoid),
+        "modes": list(q.modes) or list(MODES),
+        "found": p.found,
+    }
+    if p.route is None:
+        doc["reason"] = p.reason
+        doc["cut_by"] = list(p.cut_by)
+        return doc
+    doc.update(route_json(p.route))
+    if q.alternatives:
+        doc["alternatives"] = [route_json(r) for r in p.alternatives]
+    return doc
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _summary(route: Route) -> str:
+    modes = ", ".join(
+        f"{style.MODE_LABELS.get(m, m).split(' ')[0].lower()} {km:,.0f}"
+        for m, km in route.km_by_mode.items()
+    )
+    return (
+        f"{route.km:,.0f} km ({modes}); {_count(route.border_crossings, 'border crossing')}, "
+        f"{_count(route.sea_legs, 'sea leg')}; countries: {' → '.join(route.country_path)}"
+    )
+
+
+def plan_text(network: Network, p: Plan) -> str:
+    """The `corridormap route` table."""
+    q = p.query
+    a, b = network.places[q.origin].name, network.places[q.destination].name
+    lines = [f"{a} → {b}: {p.scenario}"]
+    if q.avoid:
+        lines.append("avoiding " + ", ".join(network.country(c) for c in q.avoid))
+    if q.modes:
+        lines.append("modes: " + ", ".join(q.modes))
+    if p.route is None:
+        lines.append(f"no route: {p.reason}")
+        return "\n".join(lines)
+    lines.append(_summary(p.route))
+    lines.append(f"{'segment':22} {'from':26} {'to':26} {'mode':5} {'status':19} {'km':>7}")
+    for s in p.route.steps:
+        frm, to = network.places[s.start].name, network.places[s.end].name
+        km = f"{s.leg.km:,.0f}" + ("" if s.leg.km_published else "*")
+        lines.append(
+            f"{s.leg.segment_id:22} {frm[:26]:26} {to[:26]:26} {s.leg.mode:5} "
+            f"{s.leg.status:19} {km:>7}"
+        )
+    lines.append(
+        "km by country: " + ", ".join(f"{k} {v:,.0f}" for k, v in p.route.km_by_country.items())
+    )
+    lines.append("* computed from the schematic line (no published length for the leg)")
+    if len(p.alternatives) < q.alternatives:
+        lines.append(fewer_alternatives_note(p))
+    for i, r in enumerate(p.alternatives, start=1):
+        lines.append(f"alternative {i}: {_summary(r)}")
+        lines.append("  via " + " – ".join(network.places[n].name for n in r.nodes))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# What a page shows
+
+
+#: How a route's length is measured, said wherever lengths are shown or compared.
+LENGTH_METHOD: Final = (
+    "Lengths are measured along the lines drawn on the map (geodesic, WGS84), every leg alike, "
+    "so routes compare like with like; the drawn lines are schematic, so a track is longer. "
+    "Published lengths, where the sources give one for every leg, are beside them."
+)
+
+
+def published_km(route: Route) -> str:
+    """The route's published length, when every leg has one; else how many legs have one."""
+    n, total = route.published_legs, len(route.steps)
+    if total and n == total:
+        return f"{route.km:,.0f}"
+    return f"{n} of {total} legs published"
+
+
+def route_title(network: Network, route: Route) -> str:
+    """ "Xi'an → Istanbul, 7,667 km" (along the drawn lines, as every route is compared)."""
+    if not route.steps:
+        return "no legs"
+    a, b = network.places[route.nodes[0]].name, network.places[route.nodes[-1]].name
+    return f"{a} → {b}, {route.km_line:,.0f} km"
+
+
+def route_features(network: Network, route: Route) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The route's legs (in the order travelled) and its labelled places: the ends and the
+    transfers."""
+    ids = [s.leg.segment_id for s in route.steps]
+    ends = (route.nodes[:1] + route.nodes[-1:]) if route.steps else ()
+    labelled = list(dict.fromkeys((*ends, *route.transfers)))
+    return network.leg_frame.loc[ids], network.node_frame.loc[labelled]
+
+
+def leg_rows(network: Network, route: Route) -> pd.DataFrame:
+    """The route's legs as a table, in the order travelled."""
+    rows = [
+        {
+            "Leg": s.leg.segment_id,
+            "From": network.places[s.start].name,
+            "To": network.places[s.end].name,
+            "Mode": style.MODE_LABELS.get(s.leg.mode, s.leg.mode),
+            "Status": style.label(style.STATUS_STYLES, s.leg.status),
+            "Opened": s.leg.opened,
+            "km": round(s.leg.km, 1),
+            "Length": "published" if s.leg.km_published else "computed (schematic)",
+            "Countries": ", ".join(s.leg.countries),
+        }
+        for s in route.steps
+    ]
+    return pd.DataFrame(rows, columns=list(LEG_ROW_COLUMNS))
+
+
+LEG_ROW_COLUMNS: Final = (
+    "Leg",
+    "From",
+    "To",
+    "Mode",
+    "Status",
+    "Opened",
+    "km",
+    "Length",
+    "Countries",
+)
+
+
+def comparison_rows(network: Network, plans: Sequence[tuple[str, Route | None]]) -> pd.DataFrame:
+    """Routes side by side, as text to read: km, sea legs, border crossings, countries and
+    transfers (a row per route; "no route" where there is none)."""
+    rows = []
+    for label, route in plans:
+        if route is None:
+            rows.append(
+                {
+                    "Route": label,
+                    "km": "–",
+                    "Published km": "–",
+                    "Sea legs": "–",
+                    "Border crossings": "–",
+                    "Countries": "no route",
+                    "Transfers": "–",
+                }
+            )
+            continue
+        rows.append(
+            {
+                "Route": label,
+                "km": f"{route.km_line:,.0f}",
+                "Published km": published_km(route),
+                "Sea legs": str(route.sea_legs),
+                "Border crossings": str(route.border_crossings),
+                "Countries": " → ".join(route.country_path),
+                "Transfers": ", ".join(network.places[n].name for n in route.transfers) or "none",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def map_routes(
+    network: Network, routes: Sequence[Route]
+) -> list[tuple[str, gpd.GeoDataFrame, gpd.GeoDataFrame]]:
+    """``(name, legs, places)`` of a route and its alternatives, for ``mapbuild.route_groups``."""
+    out = []
+    for i, route in enumerate(routes):
+        legs, places = route_features(network, route)
+        out.append((f"{route_label(i)}: {route_title(network, route)}", legs, places))
+    return out
+
+
+def compared_routes(
+    network: Network, today: Plan, planned: Plan
+) -> list[tuple[str, gpd.GeoDataFrame, gpd.GeoDataFrame]]:
+    """``(name, legs, places)`` of today's route and the planned one, for the map: each named
+    ("Today: Baku → Kars, 725 km"); a scenario without a route is left out (the page says why
+    in words)."""
+    out = []
+    for label, p in (("Today", today), ("Planned", planned)):
+        if p.route is not None:
+            legs, places = route_features(network, p.route)
+            out.append((f"{label}: {route_title(network, p.route)}", legs, places))
+    return out
+
+
+def route_label(index: int) -> str:
+    """ "Route" for the route (0), "Alternative n" for its n-th alternative."""
+    return style.ROUTE_LABEL if index == 0 else style.ROUTE_ALT_LABEL.format(n=index)
+
+
+def route_facts(network: Network, route: Route) -> str:
+    """One line of what a route crosses: countries, km by mode and by country, transfers."""
+    text = (
+        "Countries: "
+        + " → ".join(network.country(iso) for iso in route.country_path)
+        + ". km by mode: "
+        + ", ".join(f"{m} {km:,.0f}" for m, km in route.km_by_mode.items())
+        + ". km by country: "
+        + ", ".join(f"{k} {km:,.0f}" for k, km in route.km_by_country.items())
+    )
+    if route.transfers:
+        names = ", ".join(network.places[n].name for n in route.transfers)
+        text += f". Transfers (change of mode): {names}"
+    return text
+
+
+def plan_routes(p: Plan) -> list[Route]:
+    """The route and its alternatives (none when there is no route)."""
+    return [] if p.route is None else [p.route, *p.alternatives]
+
+
+def today_and_planned(network: Network, query: Query) -> tuple[Plan, Plan]:
+    """The query on the newest date of the data and in the planned scenario (no alternatives)."""
+    base = replace(query, alternatives=0)
+    return plan(network, replace(base, when=None)), plan(network, replace(base, when=PLANNED))
+
+
+def scene_plan(network: Network, origin: str, destination: str, asof: date | None) -> Plan:
+    """A briefing scene's route: on the scene's date, or in the planned scenario when the scene
+    has none (as its map then shows every leg)."""
+    return plan(network, Query(origin, destination, asof if asof is not None else PLANNED))
+
+
+def plan_summary(network: Network, p: Plan) -> str:
+    """One line for a plan: the route's totals, or why there is none."""
+    a, b = network.places[p.query.origin].name, network.places[p.query.destination].name
+    if p.route is None:
+        return f"{a} → {b}, {p.scenario}: no route ({p.reason})"
+    return f"{a} → {b}, {p.scenario}: {_summary(p.route)}"
+
+
+def fewer_alternatives_note(p: Plan) -> str:
+    """Why a plan lists fewer alternatives than asked."""
+    found = len(p.alternatives)
+    return (
+        f"{found} of the {p.query.alternatives} alternatives asked: no other route without a "
+        f"place twice is within {ALTERNATIVE_MAX_RATIO:g} times the length of the shortest."
+    )
