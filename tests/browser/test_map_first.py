@@ -117,8 +117,9 @@ def test_a_tab_reports_its_first_map_only(
     probe.wait_quiet(page)
     page.wait_for_timeout(1000)  # a report would rerun the page within this
     assert page.evaluate("window.__cmReports") == 1  # the explorer's map did not report again
-    # One run per page visited; the map mounted again sends the view it opens on (the link and
-    # the exports follow the map's view), which may rerun the page once more.
-    assert runs(page) in (4, 5)
+    # One run per page visited; a map mounted (the Gas page's, the explorer's again) sends the
+    # view it opens on (the link and the exports follow each map page's view), which may rerun
+    # its page once more.
+    assert runs(page) in (4, 5, 6)
     assert HELD_BACK not in page.inner_text("body")
     probe.assert_clean()
