@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # (.ci/run sets HYPOTHESIS_PROFILE=ci) tries many more. A test's own @settings names no
 # max_examples, so the profile decides.
 hypothesis_settings.register_profile("dev", max_examples=40, deadline=None)
-hypothesis_settings.register_profile("ci", max_examples=300, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("ci", max_examples=150, deadline=None, print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
