@@ -54,9 +54,8 @@ js: node_modules/.installed
 	npx --no-install biome ci
 	node --test tests/js/
 
-# One worker per core (pytest-xdist); a browser test module's tests stay on one worker (its
-# Streamlit server starts once), the modules and every other test spread over all workers
-# (tests/conftest.py). One tier alone: make pytest PYTEST_ARGS='-m unit' (or app, browser).
+# One worker per core (pytest-xdist); the browser tests run one after another on one worker,
+# every other test spreads over all workers (tests/conftest.py). One tier alone: make pytest PYTEST_ARGS='-m unit' (or app, browser).
 PYTEST_ARGS ?=
 pytest: $(VENV)/.test-installed
 	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)

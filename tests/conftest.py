@@ -132,11 +132,10 @@ def tier(item: pytest.Item, app_names: frozenset[str]) -> str:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test gets its tier's marker (see ``TIERS``).
 
-    Under pytest-xdist (``make test``: ``-n auto --dist loadgroup``) a browser test module's
-    tests stay together on one worker (its xdist group), so the module's Streamlit server
-    (a module fixture in tests/browser/conftest.py) starts once, while the modules themselves
-    spread over every worker; each worker runs its own servers on free ports, each with its
-    own temporary database. Every other test goes to whichever worker is free.
+    Under pytest-xdist (``make test``: ``-n auto --dist loadgroup``) the browser tests run one
+    after another on one worker (one xdist group): spread over both workers of a 2-core
+    machine, two Chromiums and their servers at once made the cluster, resource and upload
+    tests time out. Every other test goes to whichever worker is free.
     """
     by_module: dict[str, frozenset[str]] = {}
     for item in items:
@@ -147,4 +146,4 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         name = tier(item, by_module[key])
         item.add_marker(getattr(pytest.mark, name))
         if name == "browser":
-            item.add_marker(pytest.mark.xdist_group(f"browser:{item.path.name}"))
+            item.add_marker(pytest.mark.xdist_group("browser"))
