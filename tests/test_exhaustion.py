@@ -134,6 +134,7 @@ def test_repair_of_a_self_intersecting_star_is_bounded_and_names_the_feature(mon
     dropped = {p.feature: p.problem for p in layer.report.dropped}
     assert "did not finish within the 1 s" in dropped["#1 (id 'star')"]
     assert "ran out at an earlier feature" in dropped["#2 (id 'after')"]
+
     def parent(d: Path) -> str:  # /proc/<pid>/stat: "pid (comm) state ppid ..."
         fields = _read(d / "stat").decode(errors="replace").rpartition(")")[2].split()
         return fields[1] if len(fields) > 1 else ""
