@@ -100,7 +100,7 @@ def test_four_sessions_through_two_replicas(
             s.page.locator(f".st-key-lg_corridor_{CORRIDOR.value} label").click()
             assert s.corridor_paths(0) == 0
             # a download: the table's CSV, built on the replica when clicked
-            with s.page.expect_download() as info:
+            with s.page.expect_download(timeout=90_000) as info:  # built on click, 4 sessions
                 s.page.locator(".st-key-explorer_corridors_csv button").click()
             path = info.value.path()
             assert path is not None
