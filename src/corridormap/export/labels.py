@@ -231,37 +231,33 @@ def layout(
     taken: list[tuple[Box, Place]] = []
     labelled: dict[int, Label] = {}
     label_boxes: list[Box] = []
-    claimed = False
-    for p in ordered:
-        if p.rank < MUST_RANK and not claimed:  # every must-name marker stands: their names
-            claimed = True
-            _claim_names(
-                out.kept,
-                size,
-                measure,
-                taken=taken,
-                labelled=labelled,
-                label_boxes=label_boxes,
-                unnamed=out.unnamed,
-            )
+
+    def place(p: Place) -> None:
+        """Keep ``p``'s marker, or hide it behind the one it overlaps (unless it must stay)."""
         winner = next((owner for box, owner in taken if p.box.overlaps(box)), None)
         if winner is not None and p.rank < MUST_RANK:
             winner.more += 1
             out.hidden.append(p)
-            continue
+            return
         p.more = 0
         out.kept.append(p)
         taken.append((p.box, p))
-    if not claimed:
-        _claim_names(
-            out.kept,
-            size,
-            measure,
-            taken=taken,
-            labelled=labelled,
-            label_boxes=label_boxes,
-            unnamed=out.unnamed,
-        )
+
+    # ``ordered`` runs by rank: the must-name markers first, then their names, then the rest
+    must = sum(1 for p in ordered if p.rank >= MUST_RANK)
+    for p in ordered[:must]:
+        place(p)
+    _claim_names(
+        out.kept,
+        size,
+        measure,
+        taken=taken,
+        labelled=labelled,
+        label_boxes=label_boxes,
+        unnamed=out.unnamed,
+    )
+    for p in ordered[must:]:
+        place(p)
     threshold = min_rank(zoom)
     blocks = [b for b, _ in taken]
     for p in out.kept:
