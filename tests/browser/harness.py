@@ -365,6 +365,42 @@ def wait_for_whole_page(page: Page, timeout_ms: float = 30_000) -> None:
     page.wait_for_function(WHOLE_PAGE_JS, arg=HELD_BACK, timeout=timeout_ms)
 
 
+#: Resolves true once Streamlit has shown no "running" status for ``quiet`` ms on end, or
+#: false after ``timeout`` ms.
+SETTLED_JS = """
+([quiet, timeout]) => new Promise((resolve) => {
+  const start = performance.now();
+  let since = start;
+  const tick = () => {
+    const now = performance.now();
+    if (document.querySelector('[data-testid="stStatusWidget"]')) { since = now; }
+    if (now - since >= quiet) { resolve(true); return; }
+    if (now - start >= timeout) { resolve(false); return; }
+    setTimeout(tick, 100);
+  };
+  tick();
+})
+"""
+
+
+def settle(page: Page, quiet_ms: float = 1500, timeout_ms: float = 60_000) -> None:
+    """Wait until no script run has been under way for ``quiet_ms``.
+
+    A button drawn by a run that a later run replaced is stale: Streamlit forgets a stale
+    download button's file (its log says "Deferred file ... not found") and nothing is
+    downloaded. So a test settles the page before it clicks one (``download``)."""
+    if not page.evaluate(SETTLED_JS, [quiet_ms, timeout_ms]):
+        raise AssertionError(f"the app was still running after {timeout_ms / 1000:.0f} s")
+
+
+def download(page: Page, button: Any, timeout_ms: float = 240_000) -> Any:
+    """Click ``button`` (a locator) on the settled page; return Playwright's ``Download``."""
+    settle(page)
+    with page.expect_download(timeout=timeout_ms) as info:
+        button.click()
+    return info.value
+
+
 #: Marks, in the page, the first drawn frame that shows the map: in the map's frame, once the
 #: frame has its height, Leaflet has taken that size (the map is drawn and fitted for it, not
 #: for the 0 px frame it starts in: ``_size`` is read, as ``getSize()`` would refresh it) and

@@ -12,7 +12,7 @@ from typing import Any
 
 import pypdf
 import pytest
-from harness import PageProbe, StreamlitServer, wait_for_map
+from harness import PageProbe, StreamlitServer, download, wait_for_map
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
@@ -125,9 +125,7 @@ def _present(page: Any, probe: PageProbe, server: StreamlitServer, saved_id: str
 def _export(page: Any, saved_id: str, tmp_path: Path) -> None:
     """The PDF has every scene's title in order; both files are named by the id; the HTML
     opens offline: nothing fetched from anywhere, the titles there, the payload as text."""
-    with page.expect_download(timeout=240_000) as pdf_info:
-        page.get_by_role("button", name="Briefing pack (PDF)").click()
-    pdf = pdf_info.value
+    pdf = download(page, page.get_by_role("button", name="Briefing pack (PDF)"))
     assert pdf.suggested_filename == f"{saved_id}.pdf"
     reader = pypdf.PdfReader(io.BytesIO(Path(pdf.path()).read_bytes()))
     pdf_text = "\n".join(p.extract_text() or "" for p in reader.pages)
@@ -136,9 +134,7 @@ def _export(page: Any, saved_id: str, tmp_path: Path) -> None:
     assert all(p >= 0 for p in places), (places, flat[:2000])
     assert places == sorted(places)
 
-    with page.expect_download(timeout=240_000) as html_info:
-        page.get_by_role("button", name="Briefing (HTML, offline)").click()
-    html = html_info.value
+    html = download(page, page.get_by_role("button", name="Briefing (HTML, offline)"))
     assert html.suggested_filename == f"{saved_id}.html"
     html_path = tmp_path / "briefing.html"
     html.save_as(str(html_path))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import REPO, PageProbe, browser_required, wait_for_map
+from harness import REPO, PageProbe, browser_required, download, wait_for_map
 from test_uploads import MARKERS, make_file, upload, wait_count
 
 from corridormap import load, style
@@ -100,9 +100,8 @@ def test_four_sessions_through_two_replicas(
             s.page.locator(f".st-key-lg_corridor_{CORRIDOR.value} label").click()
             assert s.corridor_paths(0) == 0
             # a download: the table's CSV, built on the replica when clicked
-            with s.page.expect_download(timeout=90_000) as info:  # built on click, 4 sessions
-                s.page.locator(".st-key-explorer_corridors_csv button").click()
-            path = info.value.path()
+            button = s.page.locator(".st-key-explorer_corridors_csv button")
+            path = download(s.page, button).path()  # built on click, on a replica of 4 sessions
             assert path is not None
             assert b"," in Path(path).read_bytes().splitlines()[0]
             # an upload, to the replica that holds the session

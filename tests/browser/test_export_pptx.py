@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import PageProbe, StreamlitServer, wait_for_map
+from harness import PageProbe, StreamlitServer, download, wait_for_map
 
 pytestmark = pytest.mark.browser
 
@@ -27,9 +27,7 @@ def test_the_presentation_downloads_the_briefing_as_slides(
     button.scroll_into_view_if_needed()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "present-downloads.png"), full_page=True)
-    with page.expect_download(timeout=240_000) as info:
-        button.click()
-    deck = info.value
+    deck = download(page, button)
     assert deck.suggested_filename == "gabala-2025.pptx"
     slides = list(Presentation(deck.path()).slides)
     assert len(slides) >= 1 + 7 + 1  # title, scenes, sources

@@ -47,14 +47,22 @@ WATCH = """
 """
 
 
+#: A new session's runs until its page is whole: the first, and the one the map's report
+#: causes. streamlit-folium sends the view it opens on a moment before the report; on a
+#: loaded machine that value can land after the first run ended and rerun the page on its
+#: own (seen in a clean-clone CI run), so three runs are also right; a fourth would be a loop.
+FIRST_RUNS = (2, 3)
+
+
 def runs(page: Any) -> int:
     return int(page.evaluate("window.__cmRuns"))
 
 
-def visit(page: Any, probe: PageProbe, link: str, runs_before: int) -> None:
+def visit(page: Any, probe: PageProbe, link: str) -> None:
     """Go to another page by the navigation (the same session), and wait for its map."""
+    done = page.evaluate("window.__cmRunsDone")
     page.get_by_role("link", name=link, exact=True).click()
-    page.wait_for_function("(n) => window.__cmRunsDone > n", arg=runs_before)
+    page.wait_for_function("(n) => window.__cmRunsDone > n", arg=done)
     wait_for_map(page, probe=probe)
 
 
@@ -78,7 +86,7 @@ def test_the_map_shows_first_and_the_rest_follows_without_a_click(
     assert page.locator(".st-key-legend_rows [data-testid='stCheckbox']").count() == 6
     assert page.locator("[data-testid='stDataFrame']").count() >= 1
     assert page.get_by_role("button", name="Map (HTML)").count() == 1
-    assert runs(page) == 2  # the first run and the one the map's report caused
+    assert runs(page) in FIRST_RUNS
     probe.wait_quiet(page)
     probe.assert_clean()
 
@@ -111,15 +119,16 @@ def test_a_tab_reports_its_first_map_only(
     context.add_init_script(COUNT_REPORTS)
     page.goto(server.url, wait_until="domcontentloaded")
     wait_for_map(page, probe=probe)
-    assert runs(page) == 2
-    visit(page, probe, "Gas exports", 2)
-    visit(page, probe, "Map", 3)
+    first = runs(page)
+    assert first in FIRST_RUNS
+    visit(page, probe, "Gas exports")
+    visit(page, probe, "Map")
     probe.wait_quiet(page)
     page.wait_for_timeout(1000)  # a report would rerun the page within this
     assert page.evaluate("window.__cmReports") == 1  # the explorer's map did not report again
     # One run per page visited; a map mounted (the Gas page's, the explorer's again) sends the
     # view it opens on (the link and the exports follow each map page's view), which may rerun
     # its page once more.
-    assert runs(page) in (4, 5, 6)
+    assert runs(page) - first in (2, 3, 4)
     assert HELD_BACK not in page.inner_text("body")
     probe.assert_clean()

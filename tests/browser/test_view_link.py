@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from harness import MAP_IFRAME, PageProbe, StreamlitServer, wait_for_map
+from harness import MAP_IFRAME, PageProbe, StreamlitServer, download, wait_for_map
 
 pytestmark = pytest.mark.browser
 
@@ -117,10 +117,8 @@ def test_a_zoomed_and_panned_view_is_in_the_link_and_the_html_export(
 
     # The HTML export frames the box the map showed.
     page.get_by_text("Export this view").wait_for()
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Map (HTML)").click()
     path = tmp_path / "view.html"
-    download.value.save_as(path)
+    download(page, page.get_by_role("button", name="Map (HTML)")).save_as(path)
     exported = page.context.new_page()
     probe.attach(page.context, exported)
     exported.set_viewport_size({"width": 1400, "height": 900})
@@ -175,10 +173,8 @@ def test_the_routes_map_view_is_in_the_link_and_the_route_export(
     assert reopened["lon"] == pytest.approx(seen["lon"], abs=1e-3)
     again.close()
 
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Route (HTML)").click()
     path = tmp_path / "route.html"
-    download.value.save_as(path)
+    download(page, page.get_by_role("button", name="Route (HTML)")).save_as(path)
     exported = page.context.new_page()
     probe.attach(page.context, exported)
     exported.set_viewport_size({"width": 1400, "height": 900})
