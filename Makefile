@@ -9,7 +9,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 
-.PHONY: run cluster test lint typecheck js pytest data validate bench bench-deploy lock vendor clean
+.PHONY: run cluster test lint typecheck js pytest data validate messages bench bench-deploy lock vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,22 @@ data: $(VENV)/.run-installed
 
 validate: $(VENV)/.run-installed
 	$(BIN)/corridormap validate
+
+# The interface's languages (corridormap.i18n): extract the messages the code marks (_, N_,
+# gettext, ngettext) into the template, then bring each language's catalog up to date with it
+# (a new message empty, a changed one fuzzy: tests/test_i18n.py fails until it is translated
+# and reviewed). The app reads the .po files themselves (compiled in memory when loaded), so no
+# compiled catalog is kept. Terms: docs/glossary.md.
+LANGS  := tr az ru
+LOCALE := src/corridormap/locale
+messages: $(VENV)/.run-installed
+	$(BIN)/pybabel extract --project=corridormap --add-location=file --sort-output \
+		--no-default-keywords -k _ -k N_ -k gettext -k ngettext:1,2 \
+		-o $(LOCALE)/corridormap.pot app.py app_pages src/corridormap
+	for lang in $(LANGS); do \
+		$(BIN)/pybabel update --init-missing --ignore-obsolete -D corridormap -l $$lang \
+			-i $(LOCALE)/corridormap.pot -d $(LOCALE) || exit 1; \
+	done
 
 $(VENV)/.bench-installed: $(VENV)/.test-installed
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'

@@ -10,6 +10,7 @@ import streamlit as st
 from app_pages import (
     _a11y,
     _first,
+    _lang,
     _maps,
     _sidebar,
     _state,
@@ -17,6 +18,7 @@ from app_pages import (
     _upload_guard,
     _user_layers,
 )
+from corridormap.i18n import _
 
 _started = time.perf_counter()  # server time per run: _timing.record_run
 _upload_guard.install()  # upload caps (file, session, server) before anything else runs
@@ -27,21 +29,25 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="auto",  # open on a desktop, closed on a phone
 )
+_lang.apply()  # the session's language, in force for everything this run draws
 _a11y.page_styles()
+_lang.page_attribute()
 moved = _user_layers.session_moved()  # from a replica that stopped: its own layers are gone
 
-explorer = st.Page("app_pages/explorer.py", title="Map", icon=":material/map:", default=True)
+explorer = st.Page("app_pages/explorer.py", title=_("Map"), icon=":material/map:", default=True)
 page = st.navigation(
     [
         explorer,
-        st.Page("app_pages/corridors.py", title="Corridors", icon=":material/route:"),
-        st.Page("app_pages/routes.py", title="Routes", icon=":material/alt_route:"),
-        st.Page("app_pages/gas.py", title="Gas exports", icon=":material/local_fire_department:"),
-        st.Page("app_pages/summit.py", title="Gabala summit", icon=":material/groups:"),
-        st.Page("app_pages/country.py", title="Country profile", icon=":material/flag:"),
-        st.Page("app_pages/data.py", title="Data & sources", icon=":material/dataset:"),
-        st.Page("app_pages/briefings.py", title="Briefings", icon=":material/edit_note:"),
-        st.Page("app_pages/present.py", title="Present a briefing", icon=":material/slideshow:"),
+        st.Page("app_pages/corridors.py", title=_("Corridors"), icon=":material/route:"),
+        st.Page("app_pages/routes.py", title=_("Routes"), icon=":material/alt_route:"),
+        st.Page(
+            "app_pages/gas.py", title=_("Gas exports"), icon=":material/local_fire_department:"
+        ),
+        st.Page("app_pages/summit.py", title=_("Gabala summit"), icon=":material/groups:"),
+        st.Page("app_pages/country.py", title=_("Country profile"), icon=":material/flag:"),
+        st.Page("app_pages/data.py", title=_("Data & sources"), icon=":material/dataset:"),
+        st.Page("app_pages/briefings.py", title=_("Briefings"), icon=":material/edit_note:"),
+        st.Page("app_pages/present.py", title=_("Present a briefing"), icon=":material/slideshow:"),
     ]
 )
 # A session's first run of the explorer draws its map before the filters and the rest.

@@ -26,6 +26,7 @@ import streamlit as st
 from streamlit import config
 
 from corridormap import formatting, store
+from corridormap.i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -203,19 +204,21 @@ def sidebar_control() -> None:
                 icon=":material/error:",
             )
             return
-        st.caption("Local mode, no sign-in: every saved briefing here is yours.")
+        st.caption(_("Local mode, no sign-in: every saved briefing here is yours."))
         return
     who = current_principal()
     if who is None:
         st.caption(
-            "Not signed in. The maps and the shipped briefings are open to all; "
-            "sign in to make and share your own briefings."
+            _(
+                "Not signed in. The maps and the shipped briefings are open to all; "
+                "sign in to make and share your own briefings."
+            )
         )
         _sign_in_buttons("auth_sidebar")
         return
     email = f"  \n{code_span(who.email)}" if who.email and who.email != who.name else ""
-    st.caption(f"Signed in as **{plain(who.name)}**{email}")
-    if st.button("Sign out", key="auth_sign_out", icon=":material/logout:"):
+    st.caption(_("Signed in as {name}").format(name=f"**{plain(who.name)}**") + email)
+    if st.button(_("Sign out"), key="auth_sign_out", icon=":material/logout:"):
         st.logout()
 
 
@@ -223,5 +226,5 @@ def sign_in_prompt(what: str, *, key: str = "auth_prompt") -> None:
     """In place of a page part that needs a principal: say so, with the sign-in button.
     ``what`` is our own text ("see your briefings"), not data; ``key`` tells two prompts on
     one page apart."""
-    st.info(f"Sign in to {what}.", icon=":material/lock:")
+    st.info(_("Sign in to {what}.").format(what=what), icon=":material/lock:")
     _sign_in_buttons(key)

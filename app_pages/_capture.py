@@ -17,6 +17,7 @@ from app_pages import _auth, _briefings, _data, _first, _state
 from corridormap import capture, catalog, formatting, routing, store
 from corridormap._errors import DataValidationError
 from corridormap.filters import Filters
+from corridormap.i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ _RETRIES = 3
 
 
 def _target_label(summaries: dict[str, str], choice: str) -> str:
-    return "A new briefing" if choice == _NEW else summaries.get(choice, choice)
+    return _("A new briefing") if choice == _NEW else summaries.get(choice, choice)
 
 
 def _save(who: store.Principal, target: str, scene: dict[str, Any], new_title: str) -> str:
@@ -39,7 +40,7 @@ def _save(who: store.Principal, target: str, scene: dict[str, Any], new_title: s
             raise problem
         return s.create(who, doc, message="created from a captured view").id
     saved = s.get(who, target)
-    for _ in range(_RETRIES):
+    for _attempt in range(_RETRIES):
         doc = capture.add_scene(saved.document, scene)
         problem = _briefings.validated(doc, saved.id)
         if isinstance(problem, DataValidationError):
@@ -59,10 +60,10 @@ def add_view(view: capture.PageView, *, key: str, note: str = "") -> None:
     who = _briefings.actor()
     st.session_state[_briefings.LAST_VIEW] = view
     with st.popover(
-        "Add this view to a briefing", icon=":material/playlist_add:", key=f"cap_{key}"
+        _("Add this view to a briefing"), icon=":material/playlist_add:", key=f"cap_{key}"
     ):
         if who is None:
-            _auth.sign_in_prompt("save views to your briefings")
+            _auth.sign_in_prompt(_("save views to your briefings"))
             return
         try:
             summaries = {
@@ -70,10 +71,14 @@ def add_view(view: capture.PageView, *, key: str, note: str = "") -> None:
             }
         except store.StoreError as exc:
             logger.warning("%s failed", "add_view", exc_info=exc)
-            st.error(f"The briefings could not be read: {formatting.md_escape(str(exc))}")
+            st.error(
+                _("The briefings could not be read: {error}").format(
+                    error=formatting.md_escape(str(exc))
+                )
+            )
             return
         target = st.selectbox(
-            "Briefing",
+            _("Briefing"),
             [_NEW, *summaries],
             format_func=lambda c: _target_label(summaries, c),
             key=f"cap_{key}_target",
@@ -81,36 +86,40 @@ def add_view(view: capture.PageView, *, key: str, note: str = "") -> None:
         new_title = ""
         if target == _NEW:
             new_title = st.text_input(
-                "New briefing's title",
+                _("New briefing's title"),
                 key=f"cap_{key}_new",
                 max_chars=200,
-                placeholder="My briefing",
+                placeholder=_("My briefing"),
             )
         title = st.text_input(
-            "Scene title",
+            _("Scene title"),
             key=f"cap_{key}_title",
             max_chars=200,
             placeholder=capture.default_title(view),
-            help="Empty: a description of the view.",
+            help=_("Empty: a description of the view."),
         )
         text = st.text_area(
-            "Text (optional)",
+            _("Text (optional)"),
             key=f"cap_{key}_text",
             height=90,
-            help="Markdown: **bold**, *italic*, lists and links (http and https).",
+            help=_("Markdown: **bold**, *italic*, lists and links (http and https)."),
         )
         if note:
             st.caption(note)
-        if st.button("Add the scene", key=f"cap_{key}_add", type="primary"):
+        if st.button(_("Add the scene"), key=f"cap_{key}_add", type="primary"):
             scene = capture.scene(view, title=title, text=text)
             try:
                 saved_id = _save(who, target, scene, new_title.strip())
             except DataValidationError as exc:
                 logger.info("%s failed", "add_view", exc_info=exc)
-                _briefings.problems(exc, "The scene could not be added")
+                _briefings.problems(exc, _("The scene could not be added"))
             except store.StoreError as exc:
                 logger.warning("%s failed", "add_view", exc_info=exc)
-                st.error(f"The scene could not be added: {formatting.md_escape(str(exc))}")
+                st.error(
+                    _("The scene could not be added: {error}").format(
+                        error=formatting.md_escape(str(exc))
+                    )
+                )
             else:
                 st.session_state[f"cap_{key}_done"] = saved_id
                 for field in ("title", "text", "new"):
@@ -118,10 +127,10 @@ def add_view(view: capture.PageView, *, key: str, note: str = "") -> None:
                 st.rerun()
         done = st.session_state.get(f"cap_{key}_done")
         if done:
-            st.success("Added to the briefing.", icon=":material/check:")
+            st.success(_("Added to the briefing."), icon=":material/check:")
             st.page_link(
                 _briefings.PAGE,
-                label="Open it in Briefings",
+                label=_("Open it in Briefings"),
                 icon=":material/edit_note:",
                 query_params={"saved": done},
             )
@@ -155,7 +164,9 @@ def from_map(state: Any, description: str) -> None:
         select=_selected(),
     )
     own = [k for k in state.filters.layers if k not in catalog.layer_keys()]
-    note = "Your own layers stay in this session: the scene shows the shipped ones." if own else ""
+    note = (
+        _("Your own layers stay in this session: the scene shows the shipped ones.") if own else ""
+    )
     with slot:
         add_view(view, key="map", note=note)
 

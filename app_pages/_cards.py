@@ -9,7 +9,8 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _data, _user_layers
-from corridormap import catalog, formatting, geodesy, review, style
+from corridormap import catalog, formatting, geodesy, i18n, review, style
+from corridormap.i18n import _
 
 
 def metrics(items: Sequence[formatting.Metric]) -> None:
@@ -33,25 +34,31 @@ def counts(shown: dict[str, Any]) -> None:
     """One metric per visible layer: features shown (and km for line layers)."""
     specs = [s for s in _user_layers.all_specs() if s.key in shown]
     if not specs:
-        st.info("No layer is switched on: choose layers in the sidebar.")
+        st.info(_("No layer is switched on: choose layers in the sidebar."))
         return
     items = []
     for spec in specs:
         gdf = shown[spec.key]
         km = (
-            f"{sum(geodesy.lengths_km(gdf)):,.0f} km (geodesic, schematic lines)"
+            _("{km} km (geodesic, schematic lines)").format(
+                km=i18n.number_text(sum(geodesy.lengths_km(gdf)), decimals=0)
+            )
             if "LineString" in spec.geometry_types and len(gdf)
             else None
         )
-        full = spec.title if spec.short != spec.title else None  # the label is short
-        items.append(formatting.Metric(spec.short, f"{len(gdf):,}", help=km or full))
+        shipped = spec in catalog.LAYERS  # a user's layer keeps the name they gave it
+        title = _(spec.title) if shipped else spec.title
+        short = _(spec.short) if shipped else spec.short
+        full = title if spec.short != spec.title else None  # the label is short
+        count = i18n.number_text(len(gdf), decimals=0)
+        items.append(formatting.Metric(short, count, help=km or full))
     metrics(items)
 
 
 def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> None:
     """Every property of the selected feature, its dated sources, confidence and note."""
     if selected is None:
-        st.caption("Click a feature on the map, or search, to see its card.")
+        st.caption(_("Click a feature on the map, or search, to see its card."))
         return
     layer, fid = selected
     spec = _user_layers.spec(layer)
@@ -59,7 +66,8 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
     c = formatting.card(spec, row, _data.source_register(), _data.feature_names())
     due = review.items_for(_data.review_items(), layer, fid)
     with st.container(border=True):
-        st.markdown(f"**{formatting.md_escape(c.title)}**  \n{formatting.md_escape(spec.title)}")
+        title = _(spec.title) if spec in catalog.LAYERS else spec.title
+        st.markdown(f"**{formatting.md_escape(c.title)}**  \n{formatting.md_escape(title)}")
         if due:
             st.caption(
                 ":material/schedule: **Due for review** – check before presenting as current: "
@@ -70,13 +78,18 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
                 )
             )
         if c.confidence and c.confidence != "high":
+            meaning = style.CONFIDENCE_LABELS.get(c.confidence)
             st.warning(
-                "Confidence: "
-                + formatting.md_escape(style.CONFIDENCE_LABELS.get(c.confidence, c.confidence)),
+                _("Confidence: {meaning}").format(
+                    meaning=formatting.md_escape(_(meaning) if meaning else c.confidence)
+                ),
                 icon=":material/help:",
             )
         if c.note:
-            st.markdown(f"*Note:* {formatting.md_escape(c.note)}")
+            # notes are written in English, and stay so in every language (which says so)
+            english = i18n.current() == i18n.DEFAULT
+            label = _("Note") if english else _("Note (English original)")
+            st.markdown(f"*{label}:* {formatting.md_escape(c.note)}")
         lines = [
             f"- **{formatting.md_escape(r.label)}:** {r.md}"
             for r in c.rows
@@ -84,7 +97,7 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
         ]
         st.markdown("\n".join(lines))
         st.markdown(_sources_block(c))
-        if st.button("Clear selection", key="clear_selection"):
+        if st.button(_("Clear selection"), key="clear_selection"):
             st.session_state["selected"] = None
             st.rerun()
 
@@ -93,12 +106,19 @@ def _sources_block(c: formatting.Card) -> str:
     """The card's sources, each with its own date; a feature without any (a user's file may
     have none) says so."""
     if not c.sources:
-        return "**Sources:** No source given in the file."
-    when = "no date given" if c.as_of == formatting.MISSING else formatting.md_escape(c.as_of)
-    sep = ": " if c.as_of == formatting.MISSING else " "
-    return f"**Sources** (as of{sep}{when}):\n" + "\n".join(
-        f"- {formatting.md_link(u)}" + (f" ({d})" if d else " (undated page)")
-        for u, d in zip(c.sources, c.source_dates, strict=True)
+        return "**" + _("Sources:") + "** " + _("No source given in the file.")
+    if c.as_of == formatting.MISSING:
+        head = _("**Sources** (as of: no date given):")
+    else:
+        head = _("**Sources** (as of {date}):").format(date=formatting.md_escape(c.as_of))
+    undated = _("undated page")
+    return (
+        head
+        + "\n"
+        + "\n".join(
+            f"- {formatting.md_link(u)} ({d or undated})"
+            for u, d in zip(c.sources, c.source_dates, strict=True)
+        )
     )
 
 
@@ -114,8 +134,8 @@ def annotation_list(notes: Any) -> None:
         group = notes[notes["topic"] == entry.value]
         if group.empty:
             continue
-        st.markdown(f"**{entry.label}**")
-        for _, row in group.iterrows():
+        st.markdown(f"**{style.label(style.TOPIC_STYLES, entry.value)}**")
+        for _i, row in group.iterrows():
             confidence = row["confidence"]
             flag = (
                 ""

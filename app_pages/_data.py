@@ -22,6 +22,7 @@ from corridormap import (
     catalog,
     filters,
     formatting,
+    i18n,
     links,
     load,
     mapbuild,
@@ -163,7 +164,8 @@ def country_names() -> dict[str, str]:
 
 
 def names() -> filters.Names:
-    return filters.Names(countries=country_names())
+    """Country names for the filters' description, in the language in force."""
+    return filters.Names(countries=i18n.country_names(country_names()))
 
 
 def show_layer_errors(keys: tuple[str, ...] | None = None) -> None:

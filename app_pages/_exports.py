@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _data, _state, _user_layers
+from corridormap.i18n import _
 
 _MIME = {
     ".html": "text/html",
@@ -35,13 +36,15 @@ def download(where: Any, label: str, build: Callable[[], Any], file_name: str, k
 
 def export_buttons(state: Any, shown: dict[str, Any]) -> None:
     """Download the current view as an offline HTML map or a PNG (built only when clicked)."""
-    from corridormap import export, filters, links  # noqa: PLC0415
+    from corridormap import export, filters, i18n, links  # noqa: PLC0415
 
     view_now = _state.export_view(state, _user_layers.all_frames())  # where the user looks
     selected = _state.selected_feature(_user_layers.all_frames())
+    with i18n.language(i18n.DEFAULT):  # the exports are in English until they are translated
+        description = filters.describe(state.filters, _data.names())
     view = export.ExportView(
         title="corridormap: the map view",
-        description=filters.describe(state.filters, _data.names()),
+        description=description,
         filters=state.filters,
         shown=shown,
         view=view_now,
@@ -51,9 +54,9 @@ def export_buttons(state: Any, shown: dict[str, Any]) -> None:
         register=_data.source_register(),
     )
     frames = _data.layers().frames
-    st.caption("Export this view · works offline: every script, font and feature inside")
-    a, b, _ = st.columns([1, 1, 4])
-    download(a, "Map (HTML)", lambda: export.html_view(view, frames), "corridormap-view.html",
+    st.caption(_("Export this view · works offline: every script, font and feature inside"))
+    a, b, _rest = st.columns([1, 1, 4])
+    download(a, _("Map (HTML)"), lambda: export.html_view(view, frames), "corridormap-view.html",
              "export_view_html")  # fmt: skip
-    download(b, "Map (PNG)", lambda: export.png_view(view, frames), "corridormap-view.png",
+    download(b, _("Map (PNG)"), lambda: export.png_view(view, frames), "corridormap-view.png",
              "export_view_png")  # fmt: skip

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from corridormap.i18n import _
+
 #: Session state: the session has run once (set at the start of its first run).
 RAN_KEY = "_cm_ran"
 _MAP_FIRST_KEY = "_cm_map_first"
@@ -39,4 +41,4 @@ def map_first() -> bool:
 
 def held_back(what: str) -> None:
     """Where this run holds something back until the map is drawn: a line saying so."""
-    st.caption(f"{what} appear once the map is drawn.")
+    st.caption(_("{what} appear once the map is drawn.").format(what=what))

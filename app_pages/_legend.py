@@ -6,11 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from corridormap import formatting, style
+from corridormap.i18n import N_, _
 from corridormap.mapbuild import line_swatch_svg
 
 _LEGEND_FACETS = (
-    ("corridor", "Corridors", style.CORRIDOR_STYLES),
-    ("status", "Status", style.STATUS_STYLES),
+    ("corridor", N_("Corridors"), style.CORRIDOR_STYLES),
+    ("status", N_("Status"), style.STATUS_STYLES),
 )
 
 
@@ -33,7 +34,7 @@ _ROW_CSS = (
 
 def legend_filters() -> None:
     """The legend, which is also a filter: untick a corridor or a status to hide it."""
-    st.caption("Legend · untick to filter the map, table and counts")
+    st.caption(_("Legend · untick to filter the map, table and counts"))
     with st.container(key="legend_rows"):
         st.markdown(_ROW_CSS, unsafe_allow_html=True)
         _rows()
@@ -44,7 +45,7 @@ def _rows() -> None:
     for facet, title, entries in _LEGEND_FACETS:
         values = tuple(e.value for e in entries)
         active = set(st.session_state.get(f"f_{facet}") or values)
-        st.markdown(f"**{title}**")
+        st.markdown(f"**{_(title)}**")
         for e in entries:
             key = f"lg_{facet}_{e.value}"
             st.session_state[key] = e.value in active
@@ -52,12 +53,14 @@ def _rows() -> None:
             color = e.color if facet == "corridor" else style.TEXT
             swatch_col.markdown(line_swatch_svg(color, e.dash), unsafe_allow_html=True)
             box_col.checkbox(
-                e.label,
+                style.label(entries, e.value),
                 key=key,
                 on_change=_flip,
                 args=(facet, e.value, values),
                 disabled=_why_fixed(facet, e.value, active, dated) is not None,
-                help=_why_fixed(facet, e.value, active, dated) or e.definition or None,
+                help=_why_fixed(facet, e.value, active, dated)
+                or style.definition(entries, e.value)
+                or None,
             )
 
 
@@ -69,26 +72,34 @@ def _why_fixed(facet: str, value: str, active: set[str], dated: bool) -> str | N
     empty filter means "all"); to hide every leg, switch the Corridor legs layer off.
     """
     if facet == "status" and dated:
-        return "A date is set: the map shows what was operational on that date."
+        return _("A date is set: the map shows what was operational on that date.")
     if active == {value}:
-        return "The last one shown. To hide every leg, switch off the Corridor legs layer."
+        return _("The last one shown. To hide every leg, switch off the Corridor legs layer.")
     return None
 
 
 def status_definitions() -> None:
-    with st.expander("What the colours, lines and dates mean"):
+    with st.expander(_("What the colours, lines and dates mean")):
+        entries = style.STATUS_STYLES
         st.markdown(
             "\n".join(
-                f"- **{e.label}**: {formatting.md_escape(e.definition)}"
-                for e in style.STATUS_STYLES
+                f"- **{style.label(entries, e.value)}**: "
+                + formatting.md_escape(style.definition(entries, e.value))
+                for e in entries
             )
         )
+        as_of = _(
+            "legs and pipelines operational by then, gas destinations supplied by then, OTS "
+            "members and observers by their joining date, summits held by then. An operational "
+            "leg whose opening date is not in the sources is shown at every date (its note says "
+            "so)."
+        )
+        as_of_title = _("As of a date")
+        confidence = _("{level} confidence")
         st.markdown(
-            "- **As of a date**: legs and pipelines operational by then, gas destinations "
-            "supplied by then, OTS members and observers by their joining date, summits held by "
-            "then. An operational leg whose opening date is not in the sources is shown at every "
-            "date (its note says so).\n"
+            f"- **{as_of_title}**: {as_of}\n"
             + "\n".join(
-                f"- **{k.title()} confidence**: {v}" for k, v in style.CONFIDENCE_LABELS.items()
+                f"- **{confidence.format(level=style.code_label('confidence', k))}**: " + _(meaning)
+                for k, meaning in style.CONFIDENCE_LABELS.items()
             )
         )

@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages import _data, _state, _user_layers
 from corridormap import formatting
+from corridormap.i18n import _
 
 
 def search_box() -> None:
@@ -21,12 +22,12 @@ def search_box() -> None:
     )
     labels = {h.key: h.label for h in hits}
     st.selectbox(
-        "Search",
+        _("Search"),
         list(labels),
         index=None,
         key="search",
         format_func=lambda k: labels[k],
-        placeholder="Search legs, nodes, pipelines, countries, summits…",
+        placeholder=_("Search legs, nodes, pipelines, countries, summits…"),
         label_visibility="collapsed",
         on_change=_take_search,
     )

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import _auth, _data, _first, _state, _user_layers
-from corridormap import catalog, filters, formatting, mapbuild, style
+from app_pages import _auth, _data, _first, _lang, _state, _user_layers
+from corridormap import catalog, filters, formatting, i18n, mapbuild, style
+from corridormap.i18n import _
 from corridormap.links import ViewState
 
 
@@ -15,10 +16,10 @@ def newest_data_note() -> str:
     """Beside an as-of picker: the newest date in the data, so a later date (today) is
     understood as "as far as the data know"."""
     newest = _data.asof_max()
-    return (
-        f"Newest data: {formatting.date_text(newest)}. A later date, up to today, shows what "
-        "was true then as far as the data know."
-    )
+    return _(
+        "Newest data: {date}. A later date, up to today, shows what was true then as far as "
+        "the data know."
+    ).format(date=formatting.date_text(newest))
 
 
 def sidebar(*, held_back: bool = False) -> ViewState:
@@ -28,72 +29,81 @@ def sidebar(*, held_back: bool = False) -> ViewState:
     if held_back:
         with st.sidebar:
             st.markdown("### corridormap")
+            # (no language picker yet: a select box would need more of Streamlit's code than
+            # the map does; the language is in force all the same)
             _auth.sidebar_control()
-            _first.held_back("The filters and the upload panel")
+            _first.held_back(_("The filters and the upload panel"))
         return _state.current_state()
     frames = _data.layers().frames
-    names = _data.country_names()
+    names = i18n.country_names(_data.country_names())
     legs = frames.get(catalog.CORRIDOR_LEGS.key)
     routes = sorted(legs["route"].unique()) if legs is not None else []
     with st.sidebar:
         st.markdown("### corridormap")
+        _lang.picker(then=_state.hold_view)
         _auth.sidebar_control()
         st.multiselect(
-            "Countries",
+            _("Countries"),
             sorted(names, key=lambda c: names[c]),
             key="f_countries",
             format_func=lambda c: f"{names.get(c, c)} ({c})",
-            help="Shows legs, pipelines and nodes that lie in or cross these countries "
-            "(computed from the geometries), and these countries' own records.",
-            placeholder="All countries",
+            help=_(
+                "Shows legs, pipelines and nodes that lie in or cross these countries "
+                "(computed from the geometries), and these countries' own records."
+            ),
+            placeholder=_("All countries"),
             select_all=False,  # typing "Iran" + Enter picks Iran, not every fuzzy match
         )
         st.multiselect(
-            "Corridor",
+            _("Corridor"),
             catalog.CORRIDORS,
             key="f_corridor",
             format_func=lambda v: style.label(style.CORRIDOR_STYLES, v),
-            placeholder="All corridors",
+            placeholder=_("All corridors"),
             select_all=False,
         )
         st.multiselect(
-            "Route",
+            _("Route"),
             routes,
             key="f_route",
             format_func=style.route_label,
-            placeholder="All routes",
+            placeholder=_("All routes"),
             select_all=False,
         )
         st.multiselect(
-            "Mode",
+            _("Mode"),
             catalog.MODES,
             key="f_mode",
-            format_func=lambda v: style.MODE_LABELS.get(v, v),
-            placeholder="All modes",
+            format_func=lambda v: style.code_label("mode", v),
+            placeholder=_("All modes"),
             select_all=False,
         )
         dated = bool(st.session_state.get("f_asof_on"))
         st.multiselect(
-            "Status",
+            _("Status"),
             catalog.STATUS,
             key="f_status",
             format_func=lambda v: style.label(style.STATUS_STYLES, v),
-            placeholder="Operational on the date" if dated else "Any status",
+            placeholder=_("Operational on the date") if dated else _("Any status"),
             select_all=False,
             disabled=dated,
-            help="Not applied while a date is set: the map then shows what was operational "
-            "on that date."
+            help=_(
+                "Not applied while a date is set: the map then shows what was operational "
+                "on that date."
+            )
             if dated
             else None,
         )
         st.toggle(
-            "Show the map as of a date",
+            _("Show the map as of a date"),
             key="f_asof_on",
-            help="Off: everything, including planned and under-construction projects. "
-            "On: only what was operational, supplied, joined or held by the date.",
+            help=_(
+                "Off: everything, including planned and under-construction projects. "
+                "On: only what was operational, supplied, joined or held by the date."
+            ),
         )
         st.date_input(
-            "As of",
+            _("As of"),
             key="f_asof",
             min_value=filters.ASOF_MIN,
             max_value=_data.asof_limit(),  # today too
@@ -102,18 +112,18 @@ def sidebar(*, held_back: bool = False) -> ViewState:
         )
         st.caption(newest_data_note())
         st.multiselect(
-            "Layers",
+            _("Layers"),
             catalog.layer_keys() + tuple(_user_layers.user_layers()),
             key="f_layers",
-            format_func=lambda k: _user_layers.spec(k).title,
+            format_func=_user_layers.layer_title,
             select_all=False,
         )
         st.selectbox(
-            "Basemap",
+            _("Basemap"),
             mapbuild.BASEMAP_KEYS,
             key="f_basemap",
-            format_func=lambda k: mapbuild.basemap(k).label,
-            help="The bundled basemap works offline; the others need a network.",
+            format_func=lambda k: _(mapbuild.basemap(k).label),
+            help=_("The bundled basemap works offline; the others need a network."),
         )
     state = _state.current_state()
     _state.sync_link(state)
@@ -138,11 +148,16 @@ def sources_footer() -> None:
     newest = max((d for d in days if d), default=None)
     st.divider()
     st.caption(
-        "Every feature carries its own dated sources: click it for its card. "
-        "Basemap: Natural Earth (public domain). Boundary policy: see the README"
-        " (Crimea is shown as part of Ukraine; Northern Cyprus and Kosovo separately)."
+        _(
+            "Every feature carries its own dated sources: click it for its card. "
+            "Basemap: Natural Earth (public domain). Boundary policy: see the README"
+            " (Crimea is shown as part of Ukraine; Northern Cyprus and Kosovo separately)."
+        )
         + (
-            f" Newest source date of the features shown: {formatting.newest_source_text(newest)}."
+            " "
+            + _("Newest source date of the features shown: {date}.").format(
+                date=formatting.newest_source_text(newest)
+            )
             if newest
             else ""
         )

@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import _data
+from app_pages import _data, _lang
 from corridormap import catalog, formatting, links, mapbuild, style
 from corridormap.filters import Filters
 from corridormap.links import ViewState
@@ -58,6 +58,14 @@ def seed_from_link() -> None:
         ss[_LINK_VIEW_KEY] = (True, mapbuild.MapView((state.lat, state.lon), zoom))
 
 
+def hold_view() -> None:
+    """Where the user moved the explorer's map becomes the view the page asks for: a change
+    that draws the map again (another language) keeps it there."""
+    seen = seen_view(EXPLORER_MAP_KEY)
+    if seen is not None:
+        st.session_state["view"] = (round(seen.lat, 4), round(seen.lon, 4), seen.zoom)
+
+
 def current_state() -> ViewState:
     """The view as the widgets hold it now."""
     ss = st.session_state
@@ -76,7 +84,8 @@ def current_state() -> ViewState:
     seen = seen_view()
     if seen is not None:
         lat, lon, zoom = seen.lat, seen.lon, seen.zoom
-    return ViewState(f, ss.get("selected"), lat, lon, zoom, ss.get("f_basemap", "bundled"))
+    basemap = ss.get("f_basemap", "bundled")
+    return ViewState(f, ss.get("selected"), lat, lon, zoom, basemap, _lang.link_value())
 
 
 def sync_link(state: ViewState) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from app_pages import _data, _user_layers
 from corridormap import catalog, formatting, style
+from corridormap.i18n import _
 
 
 def tables(shown: dict[str, Any], *, key: str) -> None:
@@ -24,10 +25,10 @@ def tables(shown: dict[str, Any], *, key: str) -> None:
             (k for k in (catalog.CORRIDOR_LEGS.key, *specs) if k in specs), None
         )
     choice = st.segmented_control(
-        "Table",
+        _("Table"),
         list(specs),
         key=state_key,
-        format_func=lambda k: f"{formatting.md_escape(specs[k].title)} ({len(shown[k])})",
+        format_func=lambda k: f"{formatting.md_escape(_title(specs[k]))} ({len(shown[k])})",
         label_visibility="collapsed",
     )
     for spec in [specs[choice]] if choice in specs else []:
@@ -40,7 +41,7 @@ def tables(shown: dict[str, Any], *, key: str) -> None:
                 hide_index=True,
                 placeholder=formatting.MISSING,
             )
-            a, b, _ = st.columns([1, 1, 4])
+            a, b, _rest = st.columns([1, 1, 4])
             a.download_button(
                 "CSV",
                 functools.partial(formatting.to_csv_bytes, spec, gdf),  # built when clicked
@@ -59,6 +60,11 @@ def tables(shown: dict[str, Any], *, key: str) -> None:
                 icon=":material/download:",
                 on_click="ignore",
             )
+
+
+def _title(spec: Any) -> str:
+    """A layer's title: a shipped layer's in the language in force, a user's as they gave it."""
+    return _(spec.title) if spec in catalog.LAYERS else str(spec.title)
 
 
 def _table(spec: Any, gdf: Any) -> Any:
@@ -95,12 +101,14 @@ def profile_sections(profile: Any) -> None:
         )
         leg_rows(profile.legs)
     else:
-        st.caption("No corridor leg in the data crosses this country.")
+        st.caption(_("No corridor leg in the data crosses this country."))
     shown = {k: v for k, v in profile.frames.items() if k != catalog.COUNTRIES.key and len(v)}
     if shown:
         tables(shown, key=f"profile_{profile.iso3}")
     else:
-        st.caption("No node, pipeline, gas delivery, summit or annotation concerns this country.")
+        st.caption(
+            _("No node, pipeline, gas delivery, summit or annotation concerns this country.")
+        )
 
 
 def gas_exports_table(exports: Any) -> None:

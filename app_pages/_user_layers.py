@@ -19,6 +19,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from app_pages import _data, _upload_guard
 from corridormap import catalog, filters, formatting, settings, upload
 from corridormap.filters import Filters
+from corridormap.i18n import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,13 @@ def spec(key: str) -> catalog.LayerSpec:
         if s.key == key:
             return s
     raise KeyError(f"unknown layer {key!r}")
+
+
+def layer_title(key: str) -> str:
+    """A layer's title as the sidebar shows it: a shipped layer's in the language in force, a
+    user's own as they named it."""
+    s = spec(key)
+    return gettext(s.title) if key in catalog.layer_keys() else s.title
 
 
 def all_frames() -> dict[str, Any]:

@@ -20,6 +20,7 @@ from app_pages import (
     _user_layers,
 )
 from corridormap import filters, mapaccess, mapbuild
+from corridormap.i18n import _
 
 state = _state.current_state()
 frames = _user_layers.all_frames()  # the shipped layers and this session's own
@@ -38,7 +39,7 @@ side_col, map_col = st.container(key=_a11y.SIDE_FIRST).columns([1.15, 3], gap="m
 first = _first.map_first()  # this run draws the map and holds the rest back
 with side_col:
     if first:
-        _first.held_back("Search, the legend and the feature card")
+        _first.held_back(_("Search, the legend and the feature card"))
     else:
         _search.search_box()
         _legend.legend_filters()
@@ -82,7 +83,7 @@ if not first:
     with side_col:
         _cards.detail_card(frames, selected)  # a click that changed it has rerun the page
     _cards.counts(shown)  # under the map, which comes first on a phone
-    st.markdown("##### What the map shows")
+    st.markdown("##### " + _("What the map shows"))
     _tables.tables(shown, key="explorer")
     _exports.export_buttons(state, shown)
     _legend.status_definitions()

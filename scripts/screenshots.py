@@ -5,7 +5,10 @@ off-machine request blocked) at 1440x900 and 390x844, waits for the map and its 
 writes JPEGs to docs/screenshots/ (the explorer at 1440x900 also as docs/screenshot.png, which
 the README shows). Run from the repository root:
 
-    .venv/bin/python scripts/screenshots.py [--only explorer] [--sizes 1440x900]
+    .venv/bin/python scripts/screenshots.py [--only explorer] [--sizes 1440x900] [--lang tr]
+
+With ``--lang``, each view opens in that language (``lang=`` in its link) and its screenshots
+go to docs/screenshots/<lang>/.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ sys.path.insert(0, str(REPO / "tests" / "browser"))
 
 from harness import APP, PageProbe, launch_chromium, start_streamlit, wait_for_map  # noqa: E402
 
-from corridormap import briefing, export, load, store  # noqa: E402
+from corridormap import briefing, export, i18n, load, store  # noqa: E402
 
 OUT = REPO / "docs" / "screenshots"
 README_SHOT = REPO / "docs" / "screenshot.png"
@@ -82,9 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="view names (default: all)")
     parser.add_argument("--sizes", nargs="*", help="WxH (default: 1440x900 390x844)")
+    parser.add_argument("--lang", choices=[c for c in i18n.LANGUAGES if c != i18n.DEFAULT])
     args = parser.parse_args(argv)
+    out = OUT / args.lang if args.lang else OUT
     sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes] if args.sizes else SIZES
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     blocked: list[str] = []
@@ -92,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         database_url = f"sqlite:///{Path(tmp) / 'briefings.sqlite3'}"
         every = {**views(), **seed_briefings(database_url)}
         wanted = {k: v for k, v in every.items() if not args.only or k in args.only}
+        if args.lang:
+            wanted = {
+                k: v + ("&" if "?" in v else "?") + f"lang={args.lang}" for k, v in wanted.items()
+            }
         server = start_streamlit(APP, cwd=REPO, log_dir=Path(tmp), database_url=database_url)
         try:
             with sync_playwright() as pw:
@@ -110,10 +119,10 @@ def main(argv: list[str] | None = None) -> int:
                             wait_for_map(page, probe=probe)
                             probe.wait_quiet(page)
                             page.wait_for_timeout(800)  # labels are laid out after a pause
-                        path = OUT / f"{name}-{width}x{height}.jpg"
+                        path = out / f"{name}-{width}x{height}.jpg"
                         page.screenshot(path=str(path), type="jpeg", quality=JPEG_QUALITY)
                         print(f"wrote {path.relative_to(REPO)}")
-                        if (name, width, height) == ("explorer", *SIZES[0]):
+                        if (name, width, height) == ("explorer", *SIZES[0]) and not args.lang:
                             page.screenshot(path=str(README_SHOT))  # lossless, for the README
                     blocked += probe.blocked
                     context.close()

@@ -23,8 +23,9 @@ from typing import Final
 import geopandas as gpd
 import pandas as pd
 
-from corridormap import catalog, overlay, style
+from corridormap import catalog, i18n, overlay, style
 from corridormap.catalog import Kind, LayerSpec
+from corridormap.i18n import gettext
 
 ASOF_MIN: Final = date(2006, 1, 1)
 DEFAULT_LAYERS: Final = tuple(s.key for s in catalog.LAYERS if s.default_visible)
@@ -241,8 +242,8 @@ def _join(items: Sequence[str], conj: str = "and") -> str:
 
 
 def format_date(d: date) -> str:
-    """7 Oct 2025."""
-    return f"{d.day} {d.strftime('%b')} {d.year}"
+    """A date in the language in force: "7 Oct 2025", "7 Eki 2025" (``i18n.date_text``)."""
+    return i18n.date_text(d)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,6 +285,8 @@ def describe(filters: Filters, names: Names | None = None) -> str:
     the map, and a status only when it applies (a date shows what was operational then).
     """
     names = names or Names()
+    if i18n.current() != i18n.DEFAULT:
+        return _describe_as_list(filters, names)
     status = effective(filters, "status")
     legs_shown = catalog.CORRIDOR_LEGS.key in filters.layers
     statuses = _join([style.label(style.STATUS_STYLES, s).lower() for s in status], "or")
@@ -303,4 +306,39 @@ def describe(filters: Filters, names: Names | None = None) -> str:
     hidden = [s.title for s in catalog.LAYERS if s.key not in filters.layers]
     if legs_shown and hidden and set(filters.layers) != set(DEFAULT_LAYERS):
         text += f" (hidden: {_join(hidden)})"
+    return text[0].upper() + text[1:]
+
+
+def _describe_as_list(filters: Filters, names: Names) -> str:
+    """The description in a language other than English: each active filter as "what:
+    values", joined by " · " (word order and agreement differ too much between languages for
+    the English sentence's pieces to be translated one by one)."""
+    status = effective(filters, "status")
+    with_status = {catalog.CORRIDOR_LEGS.key, catalog.PIPELINES.key} & set(filters.layers)
+    parts: list[str] = []
+
+    def part(title: str, values: Sequence[str]) -> None:
+        if values:
+            parts.append(f"{title}: {', '.join(values)}")
+
+    part(gettext("Corridor"), [style.label(style.CORRIDOR_STYLES, c) for c in filters.corridor])
+    part(gettext("Route"), [style.route_label(r) for r in filters.route])
+    part(gettext("Mode"), [style.code_label("mode", m) for m in filters.mode])
+    part(gettext("Status"), [style.label(style.STATUS_STYLES, v) for v in status])
+    part(gettext("Countries"), [names.countries.get(c, c) for c in filters.countries])
+    if filters.asof is not None:
+        part(gettext("As of"), [format_date(filters.asof)])
+    elif not status and with_status:
+        parts.append(gettext("including planned projects"))
+    if catalog.CORRIDOR_LEGS.key not in filters.layers:
+        shown = [gettext(s.title) for s in catalog.LAYERS if s.key in filters.layers]
+        part(gettext("Layers"), shown or [gettext("none")])
+    elif set(filters.layers) != set(DEFAULT_LAYERS):
+        hidden = [gettext(s.title) for s in catalog.LAYERS if s.key not in filters.layers]
+        part(gettext("Hidden layers"), hidden)
+    if parts == [gettext("including planned projects")] and set(DEFAULT_LAYERS) <= set(
+        filters.layers
+    ):
+        return gettext("All corridors and layers, including planned projects")
+    text = " · ".join(parts) or gettext("All corridors")
     return text[0].upper() + text[1:]

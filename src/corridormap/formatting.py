@@ -27,6 +27,7 @@ from corridormap import catalog, overlay, style
 from corridormap.catalog import Kind, LayerSpec, PropertySpec
 from corridormap.escape import is_web_url
 from corridormap.filters import format_date
+from corridormap.i18n import gettext
 
 #: What people read for a value that is not known.
 MISSING: Final = "–"
@@ -231,9 +232,10 @@ def card(
     ``register``: source URL -> ISO date of that page (``load.load_source_register``).
     ``names``: the names of the countries, nodes and pipelines its codes stand for.
     """
+    shipped = spec in catalog.LAYERS  # a user's own column names are theirs, as they are
     rows = tuple(
         CardRow(
-            p.label,
+            gettext(p.label) if shipped else p.label,
             format_value(p, row.get(p.name), names),
             p.help,
             str(row[p.name]) if p.markdown and not is_missing(row.get(p.name)) else None,

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import geopandas as gpd
 
-from corridormap import catalog, filters
+from corridormap import catalog, filters, i18n
 from corridormap.filters import Filters
 
 PARAMS: Final = (
@@ -32,6 +32,7 @@ PARAMS: Final = (
     "lon",
     "zoom",
     "basemap",
+    "lang",
     # read by the presentation page (which briefing, which scene); filters ignore them
     "briefing",
     "scene",
@@ -73,6 +74,7 @@ class ViewState:
     lon: float | None = None
     zoom: float | None = None  # quarter steps, as the maps zoom
     basemap: str = DEFAULT_BASEMAP
+    lang: str | None = None  # a language of ``i18n.LANGUAGES``; None: the browser's choice
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +268,21 @@ def parse(query: Mapping[str, Sequence[str]], vocab: Vocabulary) -> tuple[ViewSt
             bm = v
         else:
             r.drop("basemap", v, f"not one of {', '.join(vocab.basemaps)}")
-    return ViewState(f, select, lat, lon, zoom, bm), r.notices
+    return ViewState(f, select, lat, lon, zoom, bm, parse_lang(query, r)), r.notices
+
+
+def parse_lang(query: Mapping[str, Sequence[str]], reader: _Reader | None = None) -> str | None:
+    """The link's language (``lang=tr``), if it names one the product speaks; a ``reader``
+    collects a notice for any other value."""
+    r = reader or _Reader({})
+    given = _values(query.get("lang", ()))
+    if not given:
+        return None
+    code = given[-1]
+    if code.lower() in i18n.LANGUAGES:
+        return code.lower()
+    r.drop("lang", code[:MAX_VALUE_LENGTH], f"not one of {', '.join(i18n.LANGUAGES)}")
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,6 +423,8 @@ def to_params(state: ViewState) -> dict[str, str]:
         out["zoom"] = f"{state.zoom:g}"
     if state.basemap != DEFAULT_BASEMAP:
         out["basemap"] = state.basemap
+    if state.lang is not None:
+        out["lang"] = state.lang
     return out
 
 

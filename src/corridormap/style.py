@@ -13,6 +13,8 @@ import textwrap
 from dataclasses import dataclass
 from typing import Final
 
+from corridormap.i18n import N_, gettext
+
 # Okabe-Ito colour-blind-safe palette.
 OKABE_ITO: Final = {
     "black": "#000000",
@@ -67,9 +69,9 @@ class Entry:
 
 
 CORRIDOR_STYLES: Final = (
-    Entry("zangezur", "Zangezur corridor", OKABE_ITO["vermillion"]),
-    Entry("middle_corridor", "Middle Corridor (TITR)", OKABE_ITO["blue"]),
-    Entry("north_south", "North–South corridor (INSTC)", SYMBOL_DARK["bluish_green"]),
+    Entry("zangezur", N_("Zangezur corridor"), OKABE_ITO["vermillion"]),
+    Entry("middle_corridor", N_("Middle Corridor (TITR)"), OKABE_ITO["blue"]),
+    Entry("north_south", N_("North–South corridor (INSTC)"), SYMBOL_DARK["bluish_green"]),
 )
 
 #: Status by shade, darkest for what runs (the Corridors page's map and chart; elsewhere a line
@@ -81,57 +83,59 @@ STATUS_COLORS: Final = ("#000000", "#474d55", "#7d838a")
 STATUS_STYLES: Final = (
     Entry(
         "operational",
-        "Operational",
+        N_("Operational"),
         STATUS_COLORS[0],
         dash=None,
-        definition="In regular service on the as-of date (trains, ships or gas running).",
+        definition=N_("In regular service on the as-of date (trains, ships or gas running)."),
     ),
     Entry(
         "under_construction",
-        "Under construction",
+        N_("Under construction"),
         STATUS_COLORS[1],
         dash="10 7",
-        definition="Works have started on the ground (groundbreaking held); not yet in service.",
+        definition=N_(
+            "Works have started on the ground (groundbreaking held); not yet in service."
+        ),
     ),
     Entry(
         "planned",
-        "Planned",
+        N_("Planned"),
         STATUS_COLORS[2],
         dash="2 7",
-        definition="Agreed, announced or designed; no construction on the ground yet.",
+        definition=N_("Agreed, announced or designed; no construction on the ground yet."),
     ),
 )
 
 MODE_WEIGHTS: Final = {"rail": 4.0, "road": 3.0, "sea": 2.5}
-MODE_LABELS: Final = {"rail": "Rail", "road": "Road", "sea": "Sea (ferry or shipping)"}
+MODE_LABELS: Final = {"rail": N_("Rail"), "road": N_("Road"), "sea": N_("Sea (ferry or shipping)")}
 
 ROUTE_LABELS: Final = {
-    "ZNG_RAIL": "Horadiz–Aghband–Syunik–Nakhchivan–Kars railway",
-    "ZNG_LINK": "Alat–Horadiz line (existing link to the Baku network)",
-    "MC_NORTH": "Northern branch (Kazakhstan–Caspian–Azerbaijan–Georgia–Türkiye)",
-    "MC_KURYK": "Kuryk ferry variant",
-    "MC_SOUTH": "Southern branch (China–Kyrgyzstan–Uzbekistan–Turkmenistan)",
-    "MC_BLACKSEA_POTI": "Black Sea spur via Poti",
-    "MC_BLACKSEA_BATUMI": "Black Sea spur via Batumi",
-    "MC_BLACKSEA_ANAKLIA": "Black Sea spur via Anaklia",
-    "INSTC_WEST": "Western route (Russia–Azerbaijan–Iran)",
-    "INSTC_TRANSCASPIAN": "Trans-Caspian route",
-    "INSTC_EAST": "Eastern route (Kazakhstan–Turkmenistan–Iran)",
+    "ZNG_RAIL": N_("Horadiz–Aghband–Syunik–Nakhchivan–Kars railway"),
+    "ZNG_LINK": N_("Alat–Horadiz line (existing link to the Baku network)"),
+    "MC_NORTH": N_("Northern branch (Kazakhstan–Caspian–Azerbaijan–Georgia–Türkiye)"),
+    "MC_KURYK": N_("Kuryk ferry variant"),
+    "MC_SOUTH": N_("Southern branch (China–Kyrgyzstan–Uzbekistan–Turkmenistan)"),
+    "MC_BLACKSEA_POTI": N_("Black Sea spur via Poti"),
+    "MC_BLACKSEA_BATUMI": N_("Black Sea spur via Batumi"),
+    "MC_BLACKSEA_ANAKLIA": N_("Black Sea spur via Anaklia"),
+    "INSTC_WEST": N_("Western route (Russia–Azerbaijan–Iran)"),
+    "INSTC_TRANSCASPIAN": N_("Trans-Caspian route"),
+    "INSTC_EAST": N_("Eastern route (Kazakhstan–Turkmenistan–Iran)"),
 }
 
 OTS_STYLES: Final = (
-    Entry("member", "OTS member", OKABE_ITO["reddish_purple"], short="Member"),
-    Entry("observer", "OTS observer", OKABE_ITO["yellow"], short="Observer"),
-    Entry("none", "Not an OTS member or observer", LAND, short="Non-member"),
+    Entry("member", N_("OTS member"), OKABE_ITO["reddish_purple"], short=N_("Member")),
+    Entry("observer", N_("OTS observer"), OKABE_ITO["yellow"], short=N_("Observer")),
+    Entry("none", N_("Not an OTS member or observer"), LAND, short=N_("Non-member")),
 )
 OTS_FILL_OPACITY: Final = {"member": 0.55, "observer": 0.6, "none": 1.0}
 
 NODE_STYLES: Final = (
-    Entry("port", "Port", "#3b3b3b", icon="anchor"),
-    Entry("junction", "Junction", "#3b3b3b", icon="code-branch"),
-    Entry("border_crossing", "Border crossing", "#3b3b3b", icon="flag"),
-    Entry("terminal", "Terminal", "#3b3b3b", icon="industry"),
-    Entry("city", "City or station", "#3b3b3b", icon="circle-dot"),
+    Entry("port", N_("Port"), "#3b3b3b", icon="anchor"),
+    Entry("junction", N_("Junction"), "#3b3b3b", icon="code-branch"),
+    Entry("border_crossing", N_("Border crossing"), "#3b3b3b", icon="flag"),
+    Entry("terminal", N_("Terminal"), "#3b3b3b", icon="industry"),
+    Entry("city", N_("City or station"), "#3b3b3b", icon="circle-dot"),
 )
 
 #: Node kinds drawn as small dots rather than icon pins (towns and junctions along a line).
@@ -158,10 +162,10 @@ COUNTRY_LABEL_ZOOM: Final = 4
 PIPELINE_COLOR: Final = "#882255"
 #: The gas route to a destination, drawn as a moving dashed line along its pipelines.
 FLOW_COLOR: Final = SYMBOL_DARK["sky_blue"]
-FLOW_LABEL: Final = "Route of the gas"
+FLOW_LABEL: Final = N_("Route of the gas")
 #: The stretch from the last pipeline to a destination, which the sources do not trace.
 ONWARD_DASH: Final = "1 6"
-ONWARD_LABEL: Final = "Onward to the destination: route not traced by the sources (schematic)"
+ONWARD_LABEL: Final = N_("Onward to the destination: route not traced by the sources (schematic)")
 FLOW_DASH: Final = "10 6"
 FLOW_DASH_PERIOD: Final = 16  # the dash pattern's length, for the animation
 #: A planned route (the Routes page, a briefing scene's route): drawn over the corridor legs,
@@ -174,31 +178,31 @@ ROUTE_OPACITY: Final = 0.75
 ROUTE_ALT_COLORS: Final = ("#25057b", "#692f1a", "#1c4a4d")
 ROUTE_ALT_WEIGHT: Final = 5.0
 #: How the page names a route and its alternatives.
-ROUTE_LABEL: Final = "Route"
-ROUTE_ALT_LABEL: Final = "Alternative {n}"
+ROUTE_LABEL: Final = N_("Route")
+ROUTE_ALT_LABEL: Final = N_("Alternative {n}")
 PIPELINE_WEIGHT_RANGE: Final = (2.0, 9.0)  # px, for the smallest and largest capacity
 
 #: Gas destinations shaded by supply start: earlier supply, darker shade (sequential, CVD-safe).
 GAS_PERIODS: Final = (
-    Entry("2006", "Supplied since 2006–2010", "#7f2704"),
-    Entry("2011", "since 2011–2020", "#d94801"),
-    Entry("2021", "since 2021–2023", "#fd8d3c"),
-    Entry("2024", "since 2024–2025", "#fdbe85"),
-    Entry("2026", "since 2026", "#fee6ce"),
+    Entry("2006", N_("Supplied since 2006–2010"), "#7f2704"),
+    Entry("2011", N_("since 2011–2020"), "#d94801"),
+    Entry("2021", N_("since 2021–2023"), "#fd8d3c"),
+    Entry("2024", N_("since 2024–2025"), "#fdbe85"),
+    Entry("2026", N_("since 2026"), "#fee6ce"),
 )
 
 SUMMIT_STYLES: Final = (
-    Entry("formal", "Formal summit", SYMBOL_DARK["reddish_purple"], icon="landmark"),
-    Entry("extraordinary", "Extraordinary summit", OKABE_ITO["vermillion"], icon="landmark"),
-    Entry("informal", "Informal summit", SYMBOL_DARK["bluish_green"], icon="landmark"),
+    Entry("formal", N_("Formal summit"), SYMBOL_DARK["reddish_purple"], icon="landmark"),
+    Entry("extraordinary", N_("Extraordinary summit"), OKABE_ITO["vermillion"], icon="landmark"),
+    Entry("informal", N_("Informal summit"), SYMBOL_DARK["bluish_green"], icon="landmark"),
 )
 
 TOPIC_STYLES: Final = (
-    Entry("security", "Security", OKABE_ITO["vermillion"], icon="shield-halved"),
-    Entry("connectivity", "Connectivity", OKABE_ITO["blue"], icon="route"),
-    Entry("energy", "Energy", PIPELINE_COLOR, icon="fire-flame-simple"),
-    Entry("history", "History", OKABE_ITO["black"], icon="landmark-dome"),
-    Entry("institutions", "Institutions", SYMBOL_DARK["bluish_green"], icon="building-columns"),
+    Entry("security", N_("Security"), OKABE_ITO["vermillion"], icon="shield-halved"),
+    Entry("connectivity", N_("Connectivity"), OKABE_ITO["blue"], icon="route"),
+    Entry("energy", N_("Energy"), PIPELINE_COLOR, icon="fire-flame-simple"),
+    Entry("history", N_("History"), OKABE_ITO["black"], icon="landmark-dome"),
+    Entry("institutions", N_("Institutions"), SYMBOL_DARK["bluish_green"], icon="building-columns"),
 )
 
 #: Colours for layers users add, in order: none is used by a shipped layer (chosen as the
@@ -252,36 +256,36 @@ def shipped_colors() -> set[str]:
 
 
 CONFIDENCE_LABELS: Final = {
-    "high": "High: official or two independent sources agree",
-    "medium": "Medium: one secondary source, or sources differ slightly",
-    "low": "Low: approximate or unconfirmed",
+    "high": N_("High: official or two independent sources agree"),
+    "medium": N_("Medium: one secondary source, or sources differ slightly"),
+    "low": N_("Low: approximate or unconfirmed"),
 }
 
 #: How a node's point was placed (``coord_quality``).
 COORD_QUALITY_LABELS: Final = {
-    "published_point": "Published coordinates of the site",
-    "town_point": "Town point standing in for the site",
-    "approximate": "Approximate",
+    "published_point": N_("Published coordinates of the site"),
+    "town_point": N_("Town point standing in for the site"),
+    "approximate": N_("Approximate"),
 }
 
 #: How a line was drawn (``geometry_quality``).
 GEOMETRY_QUALITY_LABELS: Final = {
-    "schematic": "Schematic (straight between points)",
-    "surveyed": "Surveyed",
+    "schematic": N_("Schematic (straight between points)"),
+    "surveyed": N_("Surveyed"),
 }
 
 #: The period a date is known to (``supply_start_precision``): it is the period's first day.
 DATE_PRECISION_LABELS: Final = {
-    "day": "day",
-    "month": "month",
-    "quarter": "quarter",
-    "year": "year",
+    "day": N_("day"),
+    "month": N_("month"),
+    "quarter": N_("quarter"),
+    "year": N_("year"),
 }
 
 #: What an OTS participant is (the participants table's ``kind``).
 PARTICIPANT_KIND_LABELS: Final = {
-    "state": "State",
-    "organization": "International organization",
+    "state": N_("State"),
+    "organization": N_("International organization"),
 }
 
 
@@ -304,14 +308,16 @@ CODE_LABELS: Final[dict[str, dict[str, str]]] = {
     "coord_quality": COORD_QUALITY_LABELS,
     "geometry_quality": GEOMETRY_QUALITY_LABELS,
     "date_precision": DATE_PRECISION_LABELS,
-    "confidence": {"high": "High", "medium": "Medium", "low": "Low"},
+    "confidence": {"high": N_("High"), "medium": N_("Medium"), "low": N_("Low")},
     "participant_kind": PARTICIPANT_KIND_LABELS,
 }
 
 
 def code_label(vocabulary: str, code: str) -> str:
-    """The label of ``code`` in a vocabulary of ``CODE_LABELS``; the code itself if unknown."""
-    return CODE_LABELS.get(vocabulary, {}).get(code, code)
+    """The label of ``code`` in a vocabulary of ``CODE_LABELS``, in the language in force; the
+    code itself if unknown."""
+    text = CODE_LABELS.get(vocabulary, {}).get(code)
+    return code if text is None else gettext(text)
 
 
 def entry(entries: tuple[Entry, ...], value: str) -> Entry:
@@ -330,8 +336,9 @@ def status_dash(status: str) -> str | None:
 
 
 def label(entries: tuple[Entry, ...], value: str) -> str:
+    """The label of ``value``, in the language in force; the value itself if unknown."""
     try:
-        return entry(entries, value).label
+        return gettext(entry(entries, value).label)
     except KeyError:
         return value
 
@@ -342,11 +349,19 @@ def short_label(entries: tuple[Entry, ...], value: str) -> str:
         e = entry(entries, value)
     except KeyError:
         return value
-    return e.short or e.label
+    return gettext(e.short or e.label)
+
+
+def definition(entries: tuple[Entry, ...], value: str) -> str:
+    """The definition of ``value`` (a status's meaning), in the language in force."""
+    text = entry(entries, value).definition
+    return gettext(text) if text else ""
 
 
 def route_label(route: str) -> str:
-    return ROUTE_LABELS.get(route, route)
+    """The name of a route code, in the language in force; the code itself if unknown."""
+    text = ROUTE_LABELS.get(route)
+    return route if text is None else gettext(text)
 
 
 def gas_period(supply_start: str) -> Entry:

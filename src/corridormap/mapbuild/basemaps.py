@@ -12,6 +12,8 @@ from typing import Any, Final
 
 import xyzservices.providers as xyz
 
+from corridormap.i18n import N_
+
 
 @dataclass(frozen=True, slots=True)
 class Basemap:
@@ -50,10 +52,10 @@ def _available(*maps: Basemap | None) -> tuple[Basemap, ...]:
 
 
 BASEMAPS: Final[tuple[Basemap, ...]] = _available(
-    Basemap("bundled", "Bundled (offline, Natural Earth)", online=False),
-    _xyz("osm", "OpenStreetMap (online)", xyz.OpenStreetMap.Mapnik),
-    _xyz("positron", "CartoDB Positron (online)", xyz.CartoDB.Positron, CARTO_KEY_ENV),
-    _xyz("imagery", "Esri World Imagery (online)", xyz.Esri.WorldImagery),
+    Basemap("bundled", N_("Bundled (offline, Natural Earth)"), online=False),
+    _xyz("osm", N_("OpenStreetMap (online)"), xyz.OpenStreetMap.Mapnik),
+    _xyz("positron", N_("CartoDB Positron (online)"), xyz.CartoDB.Positron, CARTO_KEY_ENV),
+    _xyz("imagery", N_("Esri World Imagery (online)"), xyz.Esri.WorldImagery),
 )
 BASEMAP_KEYS: Final = tuple(b.key for b in BASEMAPS)
 

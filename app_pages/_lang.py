@@ -1,0 +1,76 @@
+"""The session's language: the link's (``lang=tr``), else the browser's preferred language
+when the product speaks it, else English; the picker at the top of the sidebar; the page's
+``lang`` attribute. ``apply`` puts it in force (``corridormap.i18n``) before anything is drawn.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import streamlit as st
+
+from corridormap import i18n, links
+from corridormap.i18n import _
+
+#: Session state: the session's language (a code of ``i18n.LANGUAGES``).
+KEY = "_lang"
+#: The picker's widget key.
+_PICKER = "w_lang"
+
+
+def browser_default() -> str:
+    """The language this browser asks for first among those the product speaks."""
+    return i18n.negotiate(st.context.headers.get("Accept-Language"), st.context.locale)
+
+
+def apply() -> str:
+    """Put the session's language in force for this run (on the first run: the link's, else
+    the browser's) and return it."""
+    ss = st.session_state
+    if KEY not in ss:
+        query = {"lang": st.query_params.get_all("lang")}
+        ss[KEY] = links.parse_lang(query) or browser_default()
+    code: str = ss[KEY]
+    i18n.set_language(code)
+    return code
+
+
+def link_value() -> str | None:
+    """The language as the link writes it: none when it is English and this browser's own
+    choice too (such a link opens in each reader's language), else its code."""
+    code = str(st.session_state.get(KEY, i18n.DEFAULT))
+    if code == i18n.DEFAULT and browser_default() == i18n.DEFAULT:
+        return None
+    return code
+
+
+def _chosen(then: Callable[[], None] | None) -> None:
+    st.session_state[KEY] = st.session_state[_PICKER]
+    if then is not None:
+        then()
+
+
+def picker(then: Callable[[], None] | None = None) -> None:
+    """The language picker (each language named in itself); ``then`` runs when a language is
+    chosen (the frame keeps the map's view with it). The session's language is its default
+    (not its state written beforehand: a select box first drawn in a later run, as after the
+    map-first run, showed its first option then)."""
+    codes = list(i18n.LANGUAGES)
+    st.selectbox(
+        _("Language"),
+        codes,
+        index=codes.index(st.session_state.get(KEY, i18n.DEFAULT)),
+        key=_PICKER,
+        format_func=lambda code: i18n.LANGUAGES[code],
+        on_change=_chosen,
+        args=(then,),
+    )
+
+
+def page_attribute() -> None:
+    """The page's ``lang`` attribute, for screen readers and the browser's own tools (the code
+    is one of ``i18n.LANGUAGES``: never text from the link)."""
+    code = i18n.current()
+    script = f"<script>document.documentElement.lang = {json.dumps(code)};</script>"
+    st.html(script, unsafe_allow_javascript=True)

@@ -1,0 +1,213 @@
+"""Languages (corridormap.i18n): the catalogs hold every message the code marks, translated
+and reviewed (no empty or fuzzy entry) in every shipped language; the link carries the
+language; dates, numbers and country names come from CLDR; the app speaks the language of
+the link, else of the browser.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from appsession import app_test
+from babel.messages.extract import extract, extract_from_dir
+from babel.messages.pofile import read_po
+
+from corridormap import catalog, formatting, i18n, links, style
+from corridormap.filters import Filters
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = tuple(code for code in i18n.LANGUAGES if code != i18n.DEFAULT)
+#: The Makefile's ``messages`` keywords (gettext names and where the message is).
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+
+
+def _marked() -> set[str]:
+    """Every message the code marks, found here by Babel's extractor (not by the product)."""
+    found: set[str] = set()
+    for where in ("app.py", "app_pages", "src/corridormap"):
+        path = ROOT / where
+        if path.is_file():
+            with path.open("rb") as f:
+                messages = [m[1] for m in extract("python", f, keywords=KEYWORDS)]
+        else:
+            messages = [m[2] for m in extract_from_dir(path, keywords=KEYWORDS)]
+        found |= {m[0] if isinstance(m, tuple) else m for m in messages}
+    return {m for m in found if m}
+
+
+MARKED = _marked()
+
+
+def _catalog(code: str) -> dict[str, tuple[str, bool]]:
+    with i18n.catalog_path(code).open("rb") as f:
+        cat = read_po(f, locale=code)
+    return {str(m.id): (str(m.string), m.fuzzy) for m in cat if m.id}
+
+
+def test_the_code_marks_the_frame_for_translation():
+    # a sample the test knows of its own: if marking broke, these would be missing
+    for message in ("Countries", "Language", "Operational", "Zangezur corridor", "Map"):
+        assert message in MARKED
+
+
+def test_the_template_is_current():
+    with (i18n.LOCALE_DIR / "corridormap.pot").open("rb") as f:
+        template = {str(m.id) for m in read_po(f) if m.id}
+    assert template == MARKED, "run `make messages`"
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_every_marked_message_is_translated_and_reviewed(code):
+    entries = _catalog(code)
+    missing = sorted(MARKED - entries.keys())
+    empty = sorted(m for m in MARKED & entries.keys() if not entries[m][0].strip())
+    fuzzy = sorted(m for m in MARKED & entries.keys() if entries[m][1])
+    assert (missing, empty, fuzzy) == ([], [], []), f"{code}: run `make messages`, then translate"
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_translations_keep_their_placeholders_and_marks(code):
+    for message, (text, _fuzzy) in _catalog(code).items():
+        assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(message)), message
+        assert text.count("**") == message.count("**"), message  # markdown bold, as in English
+
+
+@pytest.mark.parametrize(
+    ("header", "browser", "expected"),
+    [
+        (None, None, "en"),
+        ("", "", "en"),
+        ("tr-TR,tr;q=0.9,en;q=0.8", None, "tr"),
+        ("de-DE,de;q=0.9,ru;q=0.5,en;q=0.4", None, "ru"),
+        ("en;q=0.2,az-Latn-AZ;q=0.9", None, "az"),
+        ("de,fr", "ru-RU", "ru"),
+        ("kk-KZ", None, "en"),
+        ("tr;q=0,ru", None, "ru"),
+        ("*;q=0.5, <b>;q=1", None, "en"),
+        ("x" * 5000, None, "en"),
+    ],
+)
+def test_the_browser_language_is_negotiated(header, browser, expected):
+    assert i18n.negotiate(header, browser) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "day", "number", "azerbaijan"),
+    [
+        ("en", "7 Oct 2025", "1,314.5", "Azerbaijan (data)"),
+        ("tr", "7 Eki 2025", "1.314,5", "Azerbaycan"),
+        ("az", "7 okt 2025", "1.314,5", "Azərbaycan"),
+        ("ru", "7 окт. 2025\N{NARROW NO-BREAK SPACE}г.", "1\N{NO-BREAK SPACE}314,5", "Азербайджан"),
+    ],
+)
+def test_dates_numbers_and_country_names_follow_the_language(code, day, number, azerbaijan):
+    with i18n.language(code):
+        assert i18n.date_text(date(2025, 10, 7)) == day
+        assert i18n.number_text(1314.5) == number
+        assert i18n.country_name("AZE", "Azerbaijan (data)") == azerbaijan
+        # a code CLDR does not know keeps the data's name
+        assert i18n.country_name("CYN", "N. Cyprus") == "N. Cyprus"
+
+
+def test_labels_speak_the_language_in_force():
+    assert style.label(style.STATUS_STYLES, "planned") == "Planned"
+    with i18n.language("ru"):
+        assert style.label(style.STATUS_STYLES, "planned") == "Планируется"
+        assert style.code_label("mode", "rail") == "Железная дорога"
+        assert style.route_label("INSTC_WEST").startswith("Западный маршрут")
+        assert style.definition(style.STATUS_STYLES, "operational").startswith("В регулярной")
+        assert style.label(style.STATUS_STYLES, "unknown") == "unknown"
+        assert i18n.gettext(catalog.COUNTRIES.title) == "Страны"
+    assert i18n.current() == "en"  # the block ended, English again
+    with pytest.raises(i18n.UnknownLanguageError, match="'xx'"), i18n.language("xx"):
+        pass
+
+
+def _vocab() -> links.Vocabulary:
+    return links.Vocabulary(countries=frozenset({"AZE"}))
+
+
+@pytest.mark.parametrize("code", i18n.LANGUAGES)
+def test_the_link_carries_the_language(code):
+    state = links.ViewState(Filters(), lang=code)
+    params = links.to_params(state)
+    assert params["lang"] == code
+    assert links.parse(links.listed(params), _vocab()) == (state, [])
+
+
+@pytest.mark.parametrize("value", ["xx", "<script>", "tr-TR", "e" * 300, ""])
+def test_a_bad_language_in_the_link_is_named_and_dropped(value):
+    state, notices = links.parse({"lang": [value]}, _vocab())
+    assert state.lang is None
+    if value:
+        (notice,) = notices
+        assert notice.param == "lang"
+        assert "not one of en, tr, az, ru" in notice.reason
+    else:
+        assert notices == []
+
+
+def _app(query: dict[str, str]):
+    at = app_test()
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_the_app_speaks_the_link_language():
+    at = _app({"lang": "tr", "country": "AZE"})
+    assert not at.exception
+    assert at.sidebar.selectbox(key="w_lang").value == "tr"
+    assert at.sidebar.multiselect(key="f_countries").label == "Ülkeler"
+    assert at.sidebar.multiselect(key="f_status").label == "Durum"
+    assert at.sidebar.toggle(key="f_asof_on").label == "Haritayı bir tarih itibarıyla göster"
+    assert "Gösterilen öğelerin en yeni kaynak tarihi" in " ".join(c.value for c in at.caption)
+    assert at.query_params["lang"] == "tr"
+
+
+def test_choosing_a_language_keeps_the_view_and_goes_into_the_link():
+    at = _app({"country": "GEO", "corridor": "middle_corridor"})
+    assert at.sidebar.multiselect(key="f_countries").label == "Countries"
+    assert "lang" not in at.query_params  # English, the browser's choice: no need to say
+    at.sidebar.selectbox(key="w_lang").set_value("ru").run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="f_countries").label == "Страны"
+    assert at.sidebar.multiselect(key="f_countries").value == ["GEO"]
+    assert at.query_params["lang"] == "ru"
+    assert at.query_params["country"] == "GEO"
+    assert at.query_params["corridor"] == "middle_corridor"
+    # (AppTest formats the other widgets' values in this thread with their format functions,
+    # which speak the language in force here: Russian, as in the run that drew them)
+    with i18n.language("ru"):
+        at.sidebar.selectbox(key="w_lang").set_value("en").run()
+    assert at.sidebar.multiselect(key="f_countries").label == "Countries"
+    assert "lang" not in at.query_params
+
+
+def test_a_bad_link_language_is_named_and_the_app_speaks_english():
+    at = _app({"lang": "<b>xx</b>"})
+    assert not at.exception
+    assert at.sidebar.selectbox(key="w_lang").value == "en"
+    (warning,) = at.warning
+    assert formatting.md_escape("lang='<b>xx</b>'") in warning.value  # as text, not markup
+
+
+def test_no_message_is_marked_inside_an_f_string():
+    """Babel's extractor does not look into f-strings (Python 3.11 reads one as a single
+    token): a message marked there would never reach the catalogs and stay English."""
+    marks = {"_", "N_", "gettext", "ngettext"}
+    found = []
+    code = sorted((ROOT / "src" / "corridormap").rglob("*.py"))
+    for path in [ROOT / "app.py", *(ROOT / "app_pages").glob("*.py"), *code]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for joined in (n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)):
+            for call in (n for n in ast.walk(joined) if isinstance(n, ast.Call)):
+                name = getattr(call.func, "id", getattr(call.func, "attr", None))
+                if name in marks and call.args and isinstance(call.args[0], ast.Constant):
+                    found.append(f"{path.relative_to(ROOT)}:{call.lineno}")
+    assert found == []
