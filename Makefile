@@ -54,11 +54,11 @@ js: node_modules/.installed
 	npx --no-install biome ci
 	node --test tests/js/
 
-# One worker per core (pytest-xdist); the browser tests run one after another on one worker,
-# every other test spreads over all workers (tests/conftest.py). One tier alone: make pytest PYTEST_ARGS='-m unit' (or app, browser).
+# One worker per core (pytest-xdist); every test, browser tests included, goes to whichever
+# worker is free (tests/conftest.py). One tier alone: make pytest PYTEST_ARGS='-m unit' (or app, browser).
 PYTEST_ARGS ?=
 pytest: $(VENV)/.test-installed
-	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 data: $(VENV)/.run-installed
 	$(BIN)/corridormap build-data

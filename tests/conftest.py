@@ -132,10 +132,13 @@ def tier(item: pytest.Item, app_names: frozenset[str]) -> str:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test gets its tier's marker (see ``TIERS``).
 
-    Under pytest-xdist (``make test``: ``-n auto --dist loadgroup``) the browser tests run one
-    after another on one worker (one xdist group): spread over both workers of a 2-core
-    machine, two Chromiums and their servers at once made the cluster, resource and upload
-    tests time out. Every other test goes to whichever worker is free.
+    Under pytest-xdist (``make test``: ``-n auto``) every test, browser tests included, goes to
+    whichever worker is free, so two Chromiums and their servers may run at once on a 2-core
+    machine: a browser test waits for the page to settle rather than for a fixed time, and its
+    bounds allow for the other worker's load. (The browser tests were meant to run on one
+    worker as an xdist group; the group was never applied, the marker coming after xdist had
+    read it, and one worker alone would take longer than CI allows: measured 744 s for the
+    suite on two workers, most of it the browser tests.)
     """
     by_module: dict[str, frozenset[str]] = {}
     for item in items:
@@ -145,5 +148,3 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             by_module[key] = _app_names(module) if module is not None else frozenset()
         name = tier(item, by_module[key])
         item.add_marker(getattr(pytest.mark, name))
-        if name == "browser":
-            item.add_marker(pytest.mark.xdist_group("browser"))
