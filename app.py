@@ -60,7 +60,9 @@ if not map_first:
 _state.new_run()  # the link carries the view of the map this run draws
 if page.url_path != explorer.url_path:  # (the explorer names them under its heading)
     _state.link_notices()  # link values that could not be used, named on every page
-page.run()
+translated = {explorer.url_path}  # the pages whose own text is translated so far
+with _lang.page_language(page.url_path in translated):
+    page.run()
 _state.sync_link(_state.current_state())  # what the page changed (selection, view)
 _sidebar.sources_footer()
 _timing.record_run(_started, page.url_path or page.title)

@@ -5,8 +5,9 @@ when the product speaks it, else English; the picker at the top of the sidebar; 
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import streamlit as st
 
@@ -66,6 +67,19 @@ def picker(then: Callable[[], None] | None = None) -> None:
         on_change=_chosen,
         args=(then,),
     )
+
+
+@contextlib.contextmanager
+def page_language(translated: bool) -> Iterator[None]:
+    """Around a page's own part: a page whose text is not translated yet runs in English
+    throughout, saying so, rather than mix English sentences with translated words (the
+    frame around it, navigation, sidebar and footer, speaks the session's language)."""
+    if translated or i18n.current() == i18n.DEFAULT:
+        yield
+        return
+    st.caption(_("This page is not translated yet: it is shown in English."))
+    with i18n.language(i18n.DEFAULT):
+        yield
 
 
 def page_attribute() -> None:

@@ -211,3 +211,22 @@ def test_no_message_is_marked_inside_an_f_string():
                 if name in marks and call.args and isinstance(call.args[0], ast.Constant):
                     found.append(f"{path.relative_to(ROOT)}:{call.lineno}")
     assert found == []
+
+
+def test_a_page_not_yet_translated_is_english_throughout_and_says_so():
+    at = app_test()
+    at.query_params["lang"] = "ru"
+    at.run()
+    with i18n.language("ru"):  # (the explorer's widgets, formatted in Russian: see above)
+        at.switch_page("app_pages/corridors.py").run()
+    assert not at.exception
+    notes = " ".join(c.value for c in at.caption)
+    assert "Эта страница ещё не переведена" in notes
+    # the frame speaks Russian, the page's own text English (no Russian word in an English
+    # sentence: the statuses and corridors of its charts and tables are English too)
+    assert at.sidebar.multiselect(key="f_countries").label == "Страны"
+    main = " ".join(m.value for m in at.main.markdown)
+    assert "Middle Corridor (TITR)" in main or "Corridor" in main
+    with i18n.language("ru"):
+        russian = {style.label(style.STATUS_STYLES, s) for s in ("operational", "planned")}
+    assert not any(word in main for word in russian)

@@ -9,7 +9,9 @@ from corridormap import style
 
 
 def _scale(entries: tuple[style.Entry, ...]) -> alt.Scale:
-    return alt.Scale(domain=[e.label for e in entries], range=[e.color for e in entries])
+    """Each entry's colour for its label in the language in force (as the data's labels are)."""
+    domain = [style.label(entries, e.value) for e in entries]
+    return alt.Scale(domain=domain, range=[e.color for e in entries])
 
 
 def km_by_status(table: pd.DataFrame) -> alt.Chart:
@@ -34,7 +36,7 @@ def km_by_status(table: pd.DataFrame) -> alt.Chart:
                 "status_label:N",
                 title="Status",
                 scale=_scale(style.STATUS_STYLES),
-                sort=[e.label for e in style.STATUS_STYLES],
+                sort=[style.label(style.STATUS_STYLES, e.value) for e in style.STATUS_STYLES],
                 # one to a row: the legend starts where the bars do, and three (or two) in
                 # a row overran the right edge of a half-width column and of a phone
                 legend=alt.Legend(orient="top", direction="vertical", title=None),
