@@ -35,19 +35,22 @@ _lang.page_attribute()
 moved = _user_layers.session_moved()  # from a replica that stopped: its own layers are gone
 
 explorer = st.Page("app_pages/explorer.py", title=_("Map"), icon=":material/map:", default=True)
+gas = st.Page("app_pages/gas.py", title=_("Gas exports"), icon=":material/local_fire_department:")
+summit = st.Page("app_pages/summit.py", title=_("Gabala summit"), icon=":material/groups:")
+present = st.Page(
+    "app_pages/present.py", title=_("Present a briefing"), icon=":material/slideshow:"
+)
 page = st.navigation(
     [
         explorer,
         st.Page("app_pages/corridors.py", title=_("Corridors"), icon=":material/route:"),
         st.Page("app_pages/routes.py", title=_("Routes"), icon=":material/alt_route:"),
-        st.Page(
-            "app_pages/gas.py", title=_("Gas exports"), icon=":material/local_fire_department:"
-        ),
-        st.Page("app_pages/summit.py", title=_("Gabala summit"), icon=":material/groups:"),
+        gas,
+        summit,
         st.Page("app_pages/country.py", title=_("Country profile"), icon=":material/flag:"),
         st.Page("app_pages/data.py", title=_("Data & sources"), icon=":material/dataset:"),
         st.Page("app_pages/briefings.py", title=_("Briefings"), icon=":material/edit_note:"),
-        st.Page("app_pages/present.py", title=_("Present a briefing"), icon=":material/slideshow:"),
+        present,
     ]
 )
 # A session's first run of the explorer draws its map before the filters and the rest.
@@ -60,8 +63,10 @@ if not map_first:
 _state.new_run()  # the link carries the view of the map this run draws
 if page.url_path != explorer.url_path:  # (the explorer names them under its heading)
     _state.link_notices()  # link values that could not be used, named on every page
-translated = {explorer.url_path}  # the pages whose own text is translated so far
-with _lang.page_language(page.url_path in translated):
+# the pages whose own text is translated so far (issue 26 goes on)
+translated = {p.url_path for p in (explorer, gas, summit)}
+# (the presentation says nothing of it: its clean screen shows the briefing alone)
+with _lang.page_language(page.url_path in translated, say=page.url_path != present.url_path):
     page.run()
 _state.sync_link(_state.current_state())  # what the page changed (selection, view)
 _sidebar.sources_footer()

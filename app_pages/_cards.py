@@ -125,11 +125,15 @@ def _sources_block(c: formatting.Card) -> str:
 def _sources_line(urls: Any, as_of: Any) -> str:
     links = " ".join(formatting.md_link(str(u)) for u in (urls or ()))
     day = formatting.date_text(as_of)
-    return links + ("" if day == formatting.MISSING else f" (as of {formatting.md_escape(day)})")
+    if day == formatting.MISSING:
+        return links
+    return links + " " + _("(as of {date})").format(date=formatting.md_escape(day))
 
 
 def annotation_list(notes: Any) -> None:
     """Annotations grouped by topic: title, short text, confidence, dated sources."""
+    if i18n.current() != i18n.DEFAULT and len(notes):
+        st.caption(_("The annotations are the English original, as written from their sources."))
     for entry in style.TOPIC_STYLES:
         group = notes[notes["topic"] == entry.value]
         if group.empty:
@@ -137,10 +141,11 @@ def annotation_list(notes: Any) -> None:
         st.markdown(f"**{style.label(style.TOPIC_STYLES, entry.value)}**")
         for _i, row in group.iterrows():
             confidence = row["confidence"]
+            level = formatting.code_text("confidence", confidence)
             flag = (
                 ""
                 if formatting.is_missing(confidence) or confidence == "high"
-                else f" *(confidence: {formatting.code_text('confidence', confidence).lower()})*"
+                else " *" + _("(confidence: {level})").format(level=level.lower()) + "*"
             )
             st.markdown(
                 f"- **{formatting.md_escape(str(row['title']))}**{flag}: "

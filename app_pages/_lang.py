@@ -70,14 +70,16 @@ def picker(then: Callable[[], None] | None = None) -> None:
 
 
 @contextlib.contextmanager
-def page_language(translated: bool) -> Iterator[None]:
+def page_language(translated: bool, *, say: bool = True) -> Iterator[None]:
     """Around a page's own part: a page whose text is not translated yet runs in English
-    throughout, saying so, rather than mix English sentences with translated words (the
-    frame around it, navigation, sidebar and footer, speaks the session's language)."""
+    throughout, saying so (unless not ``say``), rather than mix English sentences with
+    translated words (the frame around it, navigation, sidebar and footer, speaks the
+    session's language)."""
     if translated or i18n.current() == i18n.DEFAULT:
         yield
         return
-    st.caption(_("This page is not translated yet: it is shown in English."))
+    if say:
+        st.caption(_("This page is not translated yet: it is shown in English."))
     with i18n.language(i18n.DEFAULT):
         yield
 

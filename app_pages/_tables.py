@@ -68,13 +68,20 @@ def _title(spec: Any) -> str:
 
 
 def _table(spec: Any, gdf: Any) -> Any:
-    return formatting.table(spec, gdf, _data.feature_names())
+    table = formatting.table(spec, gdf, _data.feature_names())
+    return _headers(table) if spec in catalog.LAYERS else table  # a user's columns as named
+
+
+def _headers(frame: Any) -> Any:
+    """A table with its column names in the language in force (the names are the product's
+    own, marked for translation where the table is made)."""
+    return frame.rename(columns=_)
 
 
 def leg_rows(table: Any) -> None:
     """Legs with published and computed lengths, and the countries crossed (km in each)."""
     st.dataframe(
-        formatting.leg_rows(table, _data.feature_names()),
+        _headers(formatting.leg_rows(table, _data.feature_names())),
         hide_index=True,
         width="stretch",
         placeholder=formatting.MISSING,
@@ -83,7 +90,7 @@ def leg_rows(table: Any) -> None:
 
 def participants_table(members: Any) -> None:
     st.dataframe(
-        formatting.participant_rows(members),
+        _headers(formatting.participant_rows(members)),
         hide_index=True,
         width="stretch",
         placeholder=formatting.MISSING,
@@ -114,11 +121,11 @@ def profile_sections(profile: Any) -> None:
 def gas_exports_table(exports: Any) -> None:
     """The yearly figures with their sources and dates ("–": not published)."""
     st.dataframe(
-        formatting.gas_export_rows(exports),
+        _headers(formatting.gas_export_rows(exports)),
         hide_index=True,
         placeholder=formatting.MISSING,
         width="stretch",
-        column_config={"Sources": st.column_config.TextColumn(width="large")},
+        column_config={_("Sources"): st.column_config.TextColumn(width="large")},
     )
 
 
@@ -126,14 +133,14 @@ def throughput_table(frame: Any) -> None:
     """Throughput by corridor, series and year with its sources and dates ("–": not
     published)."""
     st.dataframe(
-        formatting.throughput_rows(frame),
+        _headers(formatting.throughput_rows(frame)),
         hide_index=True,
         placeholder=formatting.MISSING,
         width="stretch",
         column_config={
-            "Mt": st.column_config.NumberColumn(format="%.3f"),
-            "TEU": st.column_config.NumberColumn(format="%d"),
-            "Sources": st.column_config.TextColumn(width="large"),
+            _("Mt"): st.column_config.NumberColumn(format="%.3f"),
+            _("TEU"): st.column_config.NumberColumn(format="%d"),
+            _("Sources"): st.column_config.TextColumn(width="large"),
         },
     )
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _capture, _data, _maps, _state, _tables
-from corridormap import analysis, catalog, charts, filters, formatting, mapbuild, style
+from corridormap import analysis, catalog, charts, filters, formatting, i18n, mapbuild, style
 from corridormap.filters import Filters
+from corridormap.i18n import _
 
 state = _state.current_state()
-st.markdown("#### Azerbaijani gas: who gets it, since when, through what?")
+st.markdown("#### " + _("Azerbaijani gas: who gets it, since when, through what?"))
 _data.show_layer_errors((catalog.GAS_DESTINATIONS.key, catalog.PIPELINES.key))
 gas_all = _data.layers().frames.get(catalog.GAS_DESTINATIONS.key)
 if gas_all is None:
     st.stop()
+gas_all = i18n.with_country_names(gas_all)  # the destinations' names in the language in force
 
 keys = (catalog.GAS_DESTINATIONS.key, catalog.PIPELINES.key)
 view = Filters(countries=state.filters.countries, asof=state.filters.asof, layers=keys)
@@ -25,11 +27,11 @@ latest = len(gas_all)
 
 names = dict(zip(gas_all["iso3"], gas_all["name"], strict=True))
 route_to = st.selectbox(
-    "Route to",
+    _("Route to"),
     [None, *sorted(names, key=names.get)],
-    format_func=lambda iso: "every destination shown" if iso is None else names[iso],
+    format_func=lambda iso: _("every destination shown") if iso is None else names[iso],
     key="gas_route_to",
-    help="Draws the pipeline chain that carries Azerbaijani gas to the destination.",
+    help=_("Draws the pipeline chain that carries Azerbaijani gas to the destination."),
 )
 pipelines = _data.layers().frames[catalog.PIPELINES.key]
 route = None if route_to is None else analysis.gas_route(gas_all, pipelines, route_to)
@@ -60,50 +62,55 @@ if route_to is not None:
             catalog.GAS_DESTINATIONS.prop("route"), dest["route"], _data.feature_names()
         )
     st.caption(
-        f"Route to {formatting.md_escape(names[route_to])}: "
-        + formatting.md_escape("not stated" if text == formatting.MISSING else text)
+        _("Route to {destination}: {route}").format(
+            destination=formatting.md_escape(names[route_to]),
+            route=formatting.md_escape(_("not stated") if text == formatting.MISSING else text),
+        )
     )
 
 a, b, c = st.columns(3)  # under the map, which comes first on a phone
-a.metric("Destinations shown", len(shown[catalog.GAS_DESTINATIONS.key]))
-b.metric("On 7 Oct 2025 (Gabala summit)", on_gabala)
-c.metric("All destinations in the data", latest)
+a.metric(_("Destinations shown"), len(shown[catalog.GAS_DESTINATIONS.key]))
+b.metric(
+    _("On {date} (Gabala summit)").format(date=i18n.date_text(analysis.GABALA_SUMMIT)), on_gabala
+)
+c.metric(_("All destinations in the data"), latest)
 
 left, right = st.columns(2)
 with left:
-    st.markdown("##### Destination countries over time")
+    st.markdown("##### " + _("Destination countries over time"))
     st.altair_chart(
         charts.cumulative_destinations(analysis.destinations_over_time(gas_all)),
-        use_container_width=True,
+        width="stretch",
     )
 with right:
-    st.markdown("##### Published volumes by destination (bcm)")
+    st.markdown("##### " + _("Published volumes by destination (bcm)"))
     vols = analysis.volumes(gas_all)
     if vols.empty:
-        st.info("No per-destination volumes are published in the data.")
+        st.info(_("No per-destination volumes are published in the data."))
     else:
         gaps = analysis.volume_gaps(vols, analysis.supply_start_years(gas_all))
-        st.altair_chart(charts.volumes(gaps), use_container_width=True)
+        st.altair_chart(charts.volumes(gaps), width="stretch")
         missing = analysis.unpublished(gaps)
-        st.caption(
+        only = _(
             "Only volumes published for a named destination are shown; smaller buyers' "
             "volumes are not published by Azerbaijan's Ministry of Energy."
-            + (
-                " No figure is in the data for "
-                + formatting.md_escape(", ".join(missing))
-                + ": marked *not published*, not a drop to zero."
-                if missing
-                else ""
-            )
+        )
+        gap_note = _(
+            "No figure is in the data for {missing}: marked *not published*, not a drop to zero."
+        )
+        st.caption(
+            only + (" " + gap_note.format(missing=formatting.md_escape(", ".join(missing))))
+            if missing
+            else only
         )
 
-st.markdown("##### Exports by year, and Europe's share")
+st.markdown("##### " + _("Exports by year, and Europe's share"))
 exports = _data.gas_exports()
 if isinstance(exports, Exception):
-    st.error(f"The export totals could not be loaded:\n\n{_data.problem_list(exports)}")
+    st.error(_("The export totals could not be loaded:") + f"\n\n{_data.problem_list(exports)}")
 else:
-    st.altair_chart(charts.export_totals(exports), use_container_width=True)
+    st.altair_chart(charts.export_totals(exports), width="stretch")
     _tables.gas_exports_table(exports)
 
-st.markdown("##### Destinations and pipelines, with sources")
+st.markdown("##### " + _("Destinations and pipelines, with sources"))
 _tables.tables(shown, key="gas")

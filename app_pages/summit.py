@@ -5,9 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _cards, _data, _maps, _tables
-from corridormap import analysis, catalog, charts, filters, style
+from corridormap import analysis, catalog, charts, filters, i18n, style
+from corridormap.i18n import _
 
-st.markdown("#### The 12th OTS Summit, Gabala, 7 October 2025")
+st.markdown(
+    "#### "
+    + _("The 12th OTS Summit, Gabala, {date}").format(
+        date=i18n.date_text(analysis.GABALA_SUMMIT, long=True)
+    )
+)
 _data.show_layer_errors((catalog.ANNOTATIONS.key, catalog.SUMMITS.key))
 frames = _data.layers().frames
 notes = frames.get(catalog.ANNOTATIONS.key)
@@ -15,7 +21,7 @@ summits = frames.get(catalog.SUMMITS.key)
 
 if notes is not None:
     topics = st.pills(
-        "Topics",
+        _("Topics"),
         catalog.TOPICS,
         selection_mode="multi",
         default=list(catalog.TOPICS),
@@ -29,7 +35,7 @@ if notes is not None:
         else notes.iloc[0:0]
     )
     if not topics:
-        st.caption("No topic chosen: pick one or more topics to see their annotations.")
+        st.caption(_("No topic chosen: pick one or more topics to see their annotations."))
     left, right = st.columns([3, 2])
     with left:
         _maps.small_map({catalog.ANNOTATIONS.key: chosen}, key="summit_notes_map")
@@ -37,17 +43,15 @@ if notes is not None:
         _cards.annotation_list(chosen)
 
 if summits is not None:
-    st.markdown("##### Every Turkic Council / OTS summit")
-    st.altair_chart(charts.summit_timeline(summits), use_container_width=True)
+    st.markdown("##### " + _("Every Turkic Council / OTS summit"))
+    st.altair_chart(charts.summit_timeline(summits), width="stretch")
     _maps.small_map({catalog.SUMMITS.key: summits}, key="summit_all_map", height=380)
     _tables.tables({catalog.SUMMITS.key: summits}, key="summits")
 
-st.markdown("##### OTS membership by date")
+st.markdown("##### " + _("OTS membership by date"))
 members = _data.participants()
 if isinstance(members, Exception):
-    st.error(f"The OTS membership table could not be loaded:\n\n```\n{members}\n```")
+    st.error(_("The OTS membership table could not be loaded:") + f"\n\n```\n{members}\n```")
 else:
-    st.altair_chart(
-        charts.membership(analysis.ots_membership_timeline(members)), use_container_width=True
-    )
+    st.altair_chart(charts.membership(analysis.ots_membership_timeline(members)), width="stretch")
     _tables.participants_table(members)

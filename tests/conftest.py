@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Final
 
 import pgserver
 import pytest
@@ -129,17 +130,36 @@ def tier(item: pytest.Item, app_names: frozenset[str]) -> str:
     return "unit"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test gets its tier's marker (see ``TIERS``).
+#: Modules whose tests take a minute or more each (a sign-in story, a server under attack,
+#: a briefing built and exported, a cluster): started first, so that no worker is left with
+#: one of them while the others have finished.
+#: In this order: the ones that start servers of their own (a cluster, a server under
+#: attack) not side by side at the start.
+LONG_FIRST: Final = (
+    "test_signin",
+    "test_static_maps",
+    "test_builder",
+    "test_templating",
+    "test_resources",
+    "test_cluster",
+    "test_cluster_failover",
+)
 
-    Under pytest-xdist (``make test``: ``-n auto``) every test, browser tests included, goes to
-    whichever worker is free, so two Chromiums and their servers may run at once on a 2-core
-    machine: a browser test waits for the page to settle rather than for a fixed time, and its
-    bounds allow for the other worker's load. (The browser tests were meant to run on one
-    worker as an xdist group; the group was never applied, the marker coming after xdist had
-    read it, and one worker alone would take longer than CI allows: measured 744 s for the
-    suite on two workers, most of it the browser tests.)
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test gets its tier's marker (see ``TIERS``); the long ones go first.
+
+    Under pytest-xdist (``make test``: ``--dist loadgroup`` with no groups, so each test is
+    sent on its own to whichever worker is free) every test, browser tests included, may run
+    beside another, so two Chromiums and their servers may run at once: a browser test waits
+    for the page to settle rather than for a fixed time, and its bounds allow for the other
+    worker's load. (The browser tests were meant to run on one worker as an xdist group; the
+    group was never applied, the marker coming after xdist had read it, and one worker alone
+    would take longer than CI allows: measured 744 s for the suite on two workers, most of it
+    the browser tests; ``--dist load``, which hands out tests in batches up front, took 952 s.)
     """
+    first = {name: i for i, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: first.get(Path(str(item.path)).stem, len(first)))  # stable
     by_module: dict[str, frozenset[str]] = {}
     for item in items:
         module = getattr(item, "module", None)

@@ -7,6 +7,7 @@ the link, else of the browser.
 from __future__ import annotations
 
 import ast
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -68,6 +69,13 @@ def test_every_marked_message_is_translated_and_reviewed(code):
     empty = sorted(m for m in MARKED & entries.keys() if not entries[m][0].strip())
     fuzzy = sorted(m for m in MARKED & entries.keys() if entries[m][1])
     assert (missing, empty, fuzzy) == ([], [], []), f"{code}: run `make messages`, then translate"
+
+
+def test_no_russian_date_is_followed_by_a_full_stop():
+    """CLDR's Russian dates end in "г." ("7 окт. 2025 г."): a translation that puts a full
+    stop after {date} would print "г.."."""
+    for message, (text, _fuzzy) in _catalog("ru").items():
+        assert "{date}." not in text, message
 
 
 @pytest.mark.parametrize("code", SHIPPED)
@@ -230,3 +238,35 @@ def test_a_page_not_yet_translated_is_english_throughout_and_says_so():
     with i18n.language("ru"):
         russian = {style.label(style.STATUS_STYLES, s) for s in ("operational", "planned")}
     assert not any(word in main for word in russian)
+
+
+def test_the_gas_page_speaks_the_language_in_its_charts_and_tables():
+    at = app_test()
+    at.query_params["lang"] = "tr"
+    at.run()
+    with i18n.language("tr"):
+        at.switch_page("app_pages/gas.py").run()
+    assert not at.exception
+    headers = {c for df in at.dataframe for c in df.value.columns}
+    assert {"Yıl", "Kaynaklar", "Güvenilirlik"} <= headers
+    assert not {"Year", "Sources", "Confidence"} & headers
+    specs = " ".join(
+        json.dumps(json.loads(c.proto.spec), ensure_ascii=False)
+        for c in _all(at, "vega_lite_chart")
+    )
+    for turkish in ("Alıcı ülkeler", "milyar m³", "Avrupa", "Alıcı ülke"):
+        assert turkish in specs
+    assert "Destination" not in specs
+    # the destinations by their CLDR names
+    assert "Almanya" in at.selectbox(key="gas_route_to").options  # Germany
+
+
+def _all(at, kind: str) -> list:
+    """Every element of ``kind`` in the page, however deep."""
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            yield child
+            yield from walk(child)
+
+    return [el for el in walk(at.main) if getattr(el, "type", None) == kind]

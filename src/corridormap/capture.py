@@ -16,15 +16,16 @@ from typing import Any, Final, Literal
 
 from corridormap import briefing, catalog, links
 from corridormap.filters import Filters
+from corridormap.i18n import N_, gettext
 
 Page = Literal["map", "routes", "gas", "country", "corridors"]
 #: The pages a view can be captured from, by what the scene's default title calls them.
 PAGES: Final[Mapping[str, str]] = {
-    "map": "Map",
-    "routes": "Route",
-    "gas": "Gas exports",
-    "country": "Country profile",
-    "corridors": "Corridors",
+    "map": N_("Map"),
+    "routes": N_("Route"),
+    "gas": N_("Gas exports"),
+    "country": N_("Country profile"),
+    "corridors": N_("Corridors"),
 }
 #: What a page shows under its map, as a scene's ``show`` (the Routes page: its route).
 PAGE_SHOWS: Final[Mapping[str, str]] = {
@@ -84,7 +85,8 @@ def _view(view: PageView) -> dict[str, Any]:
 
 def default_title(view: PageView) -> str:
     """A short title for the scene: the page and what it shows."""
-    text = f"{PAGES[view.page]}: {view.description}" if view.description else PAGES[view.page]
+    page = gettext(PAGES[view.page])  # in the language in force, as the description is
+    text = f"{page}: {view.description}" if view.description else page
     return text if len(text) <= TITLE_LENGTH else text[: TITLE_LENGTH - 1].rstrip() + "…"
 
 
@@ -98,7 +100,7 @@ def scene(view: PageView, *, title: str = "", text: str = "") -> dict[str, Any]:
         f = Filters(asof=view.route_asof, layers=keys)
     out: dict[str, Any] = {
         "title": title.strip() or default_title(view),
-        "text": text.strip() or (view.description or PAGES[view.page]),
+        "text": text.strip() or (view.description or gettext(PAGES[view.page])),
     }
     # a user's own layers live in their session only: a briefing names the shipped ones
     shipped = tuple(k for k in f.layers if k in catalog.layer_keys())

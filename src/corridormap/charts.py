@@ -1,4 +1,5 @@
-"""Altair chart specifications for the analysis pages, coloured from the style module."""
+"""Altair chart specifications for the analysis pages, coloured from the style module; every
+title, legend and value label in the language in force (``corridormap.i18n``)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,19 @@ import altair as alt
 import pandas as pd
 
 from corridormap import style
+from corridormap.i18n import gettext as _
 
 
 def _scale(entries: tuple[style.Entry, ...]) -> alt.Scale:
     """Each entry's colour for its label in the language in force (as the data's labels are)."""
     domain = [style.label(entries, e.value) for e in entries]
     return alt.Scale(domain=domain, range=[e.color for e in entries])
+
+
+def _short_mode(mode: str) -> str:
+    """A mode's one-word name ("Rail", "Sea") where a bar's label has little room."""
+    names = {"rail": _("Rail"), "road": _("Road"), "sea": _("Sea")}
+    return names.get(mode, mode.capitalize())
 
 
 def km_by_status(table: pd.DataFrame) -> alt.Chart:
@@ -22,8 +30,8 @@ def km_by_status(table: pd.DataFrame) -> alt.Chart:
     frame = table.assign(
         corridor_label=table["corridor"].map(lambda c: style.label(style.CORRIDOR_STYLES, c)),
         status_label=table["status"].map(lambda s: style.label(style.STATUS_STYLES, s)),
-        mode_label=table["mode"].map(lambda m: style.MODE_LABELS.get(m, m)),
-        bar_label=lambda f: f["corridor_label"] + " · " + f["mode"].map(str.capitalize),
+        mode_label=table["mode"].map(lambda m: style.code_label("mode", m)),
+        bar_label=lambda f: f["corridor_label"] + " · " + f["mode"].map(_short_mode),
         status_order=table["status"].map({e.value: i for i, e in enumerate(style.STATUS_STYLES)}),
     )
     chart: alt.Chart = (
@@ -31,10 +39,10 @@ def km_by_status(table: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("bar_label:N", title=None, axis=alt.Axis(labelLimit=220)),
-            x=alt.X("sum(computed_km):Q", title="km (geodesic, schematic lines)"),
+            x=alt.X("sum(computed_km):Q", title=_("km (geodesic, schematic lines)")),
             color=alt.Color(
                 "status_label:N",
-                title="Status",
+                title=_("Status"),
                 scale=_scale(style.STATUS_STYLES),
                 sort=[style.label(style.STATUS_STYLES, e.value) for e in style.STATUS_STYLES],
                 # one to a row: the legend starts where the bars do, and three (or two) in
@@ -46,7 +54,7 @@ def km_by_status(table: pd.DataFrame) -> alt.Chart:
                 "corridor_label",
                 "mode_label",
                 "status_label",
-                alt.Tooltip("sum(computed_km):Q", format=",.0f", title="km"),
+                alt.Tooltip("sum(computed_km):Q", format=",.0f", title=_("km")),
             ],
         )
         .properties(height=alt.Step(22))
@@ -57,11 +65,11 @@ def km_by_status(table: pd.DataFrame) -> alt.Chart:
 def timeline(table: pd.DataFrame) -> alt.Chart:
     """Openings (dated) and expected completions (year) per leg, coloured by corridor."""
     opened = table.dropna(subset=["opened"]).assign(
-        when=lambda f: pd.to_datetime(f["opened"]), kind="opened"
+        when=lambda f: pd.to_datetime(f["opened"]), kind=_("opened")
     )
     expected = table.dropna(subset=["expected"]).assign(
         when=lambda f: pd.to_datetime(f["expected"].astype(int).astype(str) + "-07-01"),
-        kind="expected",
+        kind=_("expected"),
     )
     frame = pd.concat([opened, expected], ignore_index=True)
     frame["corridor_label"] = frame["corridor"].map(lambda c: style.label(style.CORRIDOR_STYLES, c))
@@ -73,14 +81,16 @@ def timeline(table: pd.DataFrame) -> alt.Chart:
             y=alt.Y("corridor_label:N", title=None, axis=alt.Axis(labelLimit=260)),
             color=alt.Color(
                 "corridor_label:N",
-                title="Corridor",
+                title=_("Corridor"),
                 scale=_scale(style.CORRIDOR_STYLES),
                 legend=alt.Legend(labelLimit=260),  # the corridors' names whole
             ),
             shape=alt.Shape(
                 "kind:N",
                 title=None,
-                scale=alt.Scale(domain=["opened", "expected"], range=["circle", "triangle-right"]),
+                scale=alt.Scale(
+                    domain=[_("opened"), _("expected")], range=["circle", "triangle-right"]
+                ),
             ),
             tooltip=["name", "kind", alt.Tooltip("when:T", format="%Y-%m-%d"), "status"],
         )
@@ -95,7 +105,7 @@ def cumulative_destinations(series: pd.DataFrame) -> alt.LayerChart:
     line = (
         alt.Chart(frame)
         .mark_line(interpolate="step-after", color=style.OKABE_ITO["vermillion"])
-        .encode(x=alt.X("date:T", title=None), y=alt.Y("count:Q", title="Destination countries"))
+        .encode(x=alt.X("date:T", title=None), y=alt.Y("count:Q", title=_("Destination countries")))
     )
     dots = line.mark_point(filled=True, color=style.OKABE_ITO["vermillion"]).encode(
         tooltip=["country", alt.Tooltip("date:T", format="%b %Y"), "count"]
@@ -112,14 +122,14 @@ def volumes(frame: pd.DataFrame) -> alt.LayerChart:
     base = alt.Chart(frame).encode(
         x=alt.X("year:O", title=None),
         xOffset=alt.XOffset("country:N"),
-        color=alt.Color("country:N", title="Destination"),
+        color=alt.Color("country:N", title=_("Destination")),
     )
     bars = (
         base.transform_filter("datum.published")
         .mark_bar()
         .encode(
-            y=alt.Y("bcm:Q", title="bcm"),
-            tooltip=["country:N", "year:O", alt.Tooltip("bcm:Q", format=".1f")],
+            y=alt.Y("bcm:Q", title=_("bcm")),
+            tooltip=["country:N", "year:O", alt.Tooltip("bcm:Q", format=".1f", title=_("bcm"))],
         )
     )
     gaps = (
@@ -127,8 +137,8 @@ def volumes(frame: pd.DataFrame) -> alt.LayerChart:
         .mark_text(angle=270, align="left", baseline="middle", dx=4, fontStyle="italic")
         .encode(
             y=alt.datum(0),
-            text=alt.value("not published"),
-            tooltip=["country:N", "year:O", alt.Tooltip("published:N", title="Published")],
+            text=alt.value(_("not published")),
+            tooltip=["country:N", "year:O", alt.Tooltip("published:N", title=_("Published"))],
         )
     )
     layered: alt.LayerChart = (bars + gaps).properties(height=260)
@@ -163,16 +173,19 @@ def membership(timeline: pd.DataFrame) -> alt.Chart:
         var_name="status",
         value_name="count",
     )
+    shown = {"members": _("Members"), "observers": _("Observers")}
+    frame["status"] = frame["status"].map(shown)
     chart: alt.Chart = (
         alt.Chart(frame)
         .mark_line(interpolate="step-after", point=True)
         .encode(
             x=alt.X("ots_joined:T", title=None),
-            y=alt.Y("count:Q", title="States and organisations"),
+            y=alt.Y("count:Q", title=_("States and organisations")),
             color=alt.Color(
                 "status:N",
+                title=None,
                 scale=alt.Scale(
-                    domain=["members", "observers"], range=[e.color for e in style.OTS_STYLES[:2]]
+                    domain=list(shown.values()), range=[e.color for e in style.OTS_STYLES[:2]]
                 ),
             ),
             tooltip=["name", "status", alt.Tooltip("ots_joined:T", format="%d %b %Y")],
@@ -193,18 +206,18 @@ def export_totals(frame: pd.DataFrame) -> alt.LayerChart:
         value_vars=["europe_bcm", "rest"],
         var_name="part",
         value_name="bcm",
-    ).replace({"part": {"europe_bcm": "Europe", "rest": "Türkiye, Georgia and others"}})
+    ).replace({"part": {"europe_bcm": _("Europe"), "rest": _("Türkiye, Georgia and others")}})
     bars = (
         alt.Chart(parts)
         .mark_bar()
         .encode(
             x=alt.X("year:O", title=None),
-            y=alt.Y("sum(bcm):Q", title="bcm"),
+            y=alt.Y("sum(bcm):Q", title=_("bcm")),
             color=alt.Color(
                 "part:N",
                 title=None,
                 scale=alt.Scale(
-                    domain=["Europe", "Türkiye, Georgia and others"],
+                    domain=[_("Europe"), _("Türkiye, Georgia and others")],
                     range=[style.OKABE_ITO["blue"], style.OKABE_ITO["orange"]],
                 ),
             ),
@@ -244,15 +257,15 @@ def throughput(long: pd.DataFrame, measure: str) -> alt.LayerChart:
     line = base.mark_line().encode(detail="segment:N")
     dots = base.mark_point(filled=True, size=60).encode(
         tooltip=[
-            alt.Tooltip("corridor_label:N", title="Corridor"),
-            alt.Tooltip("series:N", title="Series"),
-            alt.Tooltip("year:O", title="Year"),
+            alt.Tooltip("corridor_label:N", title=_("Corridor")),
+            alt.Tooltip("series:N", title=_("Series")),
+            alt.Tooltip("year:O", title=_("Year")),
             alt.Tooltip("value:Q", title=unit, format=fmt),
-            alt.Tooltip("confidence:N", title="Confidence"),
-            alt.Tooltip("as_of:N", title="Source dated"),
+            alt.Tooltip("confidence:N", title=_("Confidence")),
+            alt.Tooltip("as_of:N", title=_("Source dated")),
         ]
     )
-    title = "Million tonnes by year" if measure == "mt" else "Containers (TEU) by year"
+    title = _("Million tonnes by year") if measure == "mt" else _("Containers (TEU) by year")
     chart: alt.LayerChart = (line + dots).properties(
         height=240, title=alt.TitleParams(title, anchor="start", fontSize=14)
     )

@@ -27,7 +27,7 @@ from corridormap import catalog, overlay, style
 from corridormap.catalog import Kind, LayerSpec, PropertySpec
 from corridormap.escape import is_web_url
 from corridormap.filters import format_date
-from corridormap.i18n import gettext
+from corridormap.i18n import N_, gettext
 
 #: What people read for a value that is not known.
 MISSING: Final = "–"
@@ -313,17 +313,19 @@ def leg_rows(table: pd.DataFrame, names: Names | None = None) -> pd.DataFrame:
     legs = catalog.CORRIDOR_LEGS
     frame = pd.DataFrame(
         {
-            "Leg": [text_or_none(v) for v in table["name"]],
-            "Mode": [_none_if_missing(format_value(legs.prop("mode"), v)) for v in table["mode"]],
-            "Status": [
+            N_("Leg"): [text_or_none(v) for v in table["name"]],
+            N_("Mode"): [
+                _none_if_missing(format_value(legs.prop("mode"), v)) for v in table["mode"]
+            ],
+            N_("Status"): [
                 _none_if_missing(format_value(legs.prop("status"), v)) for v in table["status"]
             ],
-            "Opened": [_none_if_missing(date_text(v)) for v in table["opened"]],
-            "Expected": integers(table["expected"]),
-            "Published km": [number_or_none(v) for v in table["published_km"]],
-            "Published section": [text_or_none(v) for v in table["section"]],
-            "Section km": [number_or_none(v) for v in table["section_km"]],
-            "Computed km": [number_or_none(v) for v in table["computed_km"]],
+            N_("Opened"): [_none_if_missing(date_text(v)) for v in table["opened"]],
+            N_("Expected"): integers(table["expected"]),
+            N_("Published km"): [number_or_none(v) for v in table["published_km"]],
+            N_("Published section"): [text_or_none(v) for v in table["section"]],
+            N_("Section km"): [number_or_none(v) for v in table["section_km"]],
+            N_("Computed km"): [number_or_none(v) for v in table["computed_km"]],
             "km by country": [
                 text_or_none(km_by_country_text(dict(d), names)) for d in table["km_by_country"]
             ],
@@ -340,14 +342,14 @@ def participant_rows(members: pd.DataFrame) -> pd.DataFrame:
     name (with its code in brackets), kind, status, since when, note."""
     return pd.DataFrame(
         {
-            "Name": [
+            N_("Name"): [
                 str(n) if is_missing(c) else f"{n} ({c})"
                 for n, c in zip(members["name"], members["iso3"], strict=True)
             ],
-            "Kind": [code_text("participant_kind", k) for k in members["kind"]],
-            "Status": [code_text("ots_status", s) for s in members["ots_status"]],
-            "Since": [_none_if_missing(date_text(d)) for d in members["ots_joined"]],
-            "Note": [text_or_none(n) for n in members["note"]],
+            N_("Kind"): [code_text("participant_kind", k) for k in members["kind"]],
+            N_("Status"): [code_text("ots_status", s) for s in members["ots_status"]],
+            N_("Since"): [_none_if_missing(date_text(d)) for d in members["ots_joined"]],
+            N_("Note"): [text_or_none(n) for n in members["note"]],
         },
         index=members.index,
     )
@@ -355,12 +357,12 @@ def participant_rows(members: pd.DataFrame) -> pd.DataFrame:
 
 #: The gas-exports table's number columns as shown (bcm).
 _GAS_EXPORT_NUMBERS: Final = (
-    ("total_bcm", "Total bcm"),
-    ("europe_bcm", "Europe bcm"),
-    ("turkiye_bcm", "Türkiye bcm"),
-    ("turkiye_tanap_bcm", "of which TANAP"),
-    ("georgia_bcm", "Georgia bcm"),
-    ("syria_bcm", "Syria bcm"),
+    ("total_bcm", N_("Total bcm")),
+    ("europe_bcm", N_("Europe bcm")),
+    ("turkiye_bcm", N_("Türkiye bcm")),
+    ("turkiye_tanap_bcm", N_("of which TANAP")),
+    ("georgia_bcm", N_("Georgia bcm")),
+    ("syria_bcm", N_("Syria bcm")),
 )
 
 
@@ -368,20 +370,20 @@ def gas_export_rows(exports: pd.DataFrame) -> pd.DataFrame:
     """The yearly gas exports as people read them: whole years, bcm and Europe's share in %
     as numbers, dates, confidence by its label; None where a figure is not published (the
     page shows ``MISSING``)."""
-    data: dict[str, Any] = {"Year": integers(exports["year"])}
+    data: dict[str, Any] = {N_("Year"): integers(exports["year"])}
     for col, label in _GAS_EXPORT_NUMBERS[:2]:
         data[label] = [number_or_none(v) for v in exports[col]]
-    data["Europe %"] = [
+    data[N_("Europe %")] = [
         None if is_missing(v) else round(float(v) * 100, 1) for v in exports["europe_share"]
     ]
     for col, label in _GAS_EXPORT_NUMBERS[2:]:
         data[label] = [number_or_none(v) for v in exports[col]]
-    data["As of"] = [_none_if_missing(date_text(v)) for v in exports["as_of"]]
-    data["Confidence"] = [
+    data[N_("As of")] = [_none_if_missing(date_text(v)) for v in exports["as_of"]]
+    data[N_("Confidence")] = [
         None if is_missing(v) else code_text("confidence", v) for v in exports["confidence"]
     ]
-    data["Note"] = [text_or_none(v) for v in exports["note"]]
-    data["Sources"] = [" ".join(map(str, urls or ())) or None for urls in exports["source_url"]]
+    data[N_("Note")] = [text_or_none(v) for v in exports["note"]]
+    data[N_("Sources")] = [" ".join(map(str, urls or ())) or None for urls in exports["source_url"]]
     frame = pd.DataFrame(data, index=exports.index)
     for _, label in _GAS_EXPORT_NUMBERS:
         frame[label] = frame[label].astype("Float64")
@@ -394,17 +396,17 @@ def throughput_rows(frame: pd.DataFrame) -> pd.DataFrame:
     years, million tonnes and TEU as numbers, dates, confidence by its label; None where a
     figure is not published (the page shows ``MISSING``)."""
     data: dict[str, Any] = {
-        "Corridor": [style.label(style.CORRIDOR_STYLES, str(c)) for c in frame["corridor"]],
-        "Series": [str(s) for s in frame["series"]],
-        "Year": integers(frame["year"]),
-        "Mt": [number_or_none(v, 3) for v in frame["mt"]],
-        "TEU": [None if is_missing(v) else int(float(v)) for v in frame["teu"]],
-        "As of": [_none_if_missing(date_text(v)) for v in frame["as_of"]],
-        "Confidence": [
+        N_("Corridor"): [style.label(style.CORRIDOR_STYLES, str(c)) for c in frame["corridor"]],
+        N_("Series"): [str(s) for s in frame["series"]],
+        N_("Year"): integers(frame["year"]),
+        N_("Mt"): [number_or_none(v, 3) for v in frame["mt"]],
+        N_("TEU"): [None if is_missing(v) else int(float(v)) for v in frame["teu"]],
+        N_("As of"): [_none_if_missing(date_text(v)) for v in frame["as_of"]],
+        N_("Confidence"): [
             None if is_missing(v) else code_text("confidence", v) for v in frame["confidence"]
         ],
-        "Note": [text_or_none(v) for v in frame["note"]],
-        "Sources": [" ".join(map(str, urls or ())) or None for urls in frame["source_url"]],
+        N_("Note"): [text_or_none(v) for v in frame["note"]],
+        N_("Sources"): [" ".join(map(str, urls or ())) or None for urls in frame["source_url"]],
     }
     out = pd.DataFrame(data, index=frame.index)
     out["Mt"] = out["Mt"].astype("Float64")

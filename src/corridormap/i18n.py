@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Final
 
 import babel
+import pandas as pd
 import pycountry
 from babel.dates import format_date as _cldr_date
 from babel.messages.mofile import write_mo
@@ -57,6 +58,7 @@ __all__ = [
     "number_text",
     "set_language",
     "translations",
+    "with_country_names",
 ]
 
 #: The languages the product speaks, by code, each named in itself (the picker's labels).
@@ -182,12 +184,13 @@ def negotiate(accept_language: str | None, browser: str | None = None) -> str:
 # Dates, numbers, country names
 
 
-def date_text(d: date, code: str | None = None) -> str:
-    """A date as people of the language write it: "7 Oct 2025", "7 Eki 2025", "7 окт. 2025 г."."""
+def date_text(d: date, code: str | None = None, *, long: bool = False) -> str:
+    """A date as people of the language write it: "7 Oct 2025", "7 Eki 2025", "7 окт. 2025 г.";
+    ``long``, with the month's whole name: "7 October 2025", "7 Ekim 2025", "7 октября 2025 г."."""
     code = _checked(code or current())
     if code == DEFAULT:
-        return f"{d.day} {d.strftime('%b')} {d.year}"
-    return str(_cldr_date(d, format="medium", locale=code))
+        return f"{d.day} {d.strftime('%B' if long else '%b')} {d.year}"
+    return str(_cldr_date(d, format="long" if long else "medium", locale=code))
 
 
 def number_text(value: float, decimals: int = 1, code: str | None = None) -> str:
@@ -222,3 +225,12 @@ def country_name(iso3: str, fallback: str, code: str | None = None) -> str:
 def country_names(names: Mapping[str, str], code: str | None = None) -> dict[str, str]:
     """``names`` (ISO3 -> the data's name) in the language."""
     return {iso3: country_name(iso3, name, code) for iso3, name in names.items()}
+
+
+def with_country_names(frame: pd.DataFrame, iso3: str = "iso3", name: str = "name") -> pd.DataFrame:
+    """``frame`` with its country names (column ``name``, by the codes in ``iso3``) in the
+    language in force; the frame itself in English."""
+    if current() == DEFAULT or iso3 not in frame.columns or name not in frame.columns:
+        return frame
+    local = [country_name(str(c), str(n)) for c, n in zip(frame[iso3], frame[name], strict=True)]
+    return frame.assign(**{name: local})
