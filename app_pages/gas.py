@@ -47,7 +47,7 @@ onward = None if route is None else route.onward
 _maps.small_map(
     shown,
     key=f"gas_map_{route_to or 'all'}",  # a new map for a new route: fitted afresh
-    extra_groups=[mapbuild.flow_group(flows, style.FLOW_LABEL, onward)],
+    extra_groups=[mapbuild.flow_group(flows, _(style.FLOW_LABEL), onward)],
     extra_legend=mapbuild.flow_legend(flows, onward),
     selected=None if route_to is None else (catalog.GAS_DESTINATIONS.key, route_to),
     fit=mapbuild.content_bounds(shown) if route is None else route.bounds,

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from a11y import audit, blocking, wait_for_page
 from babel.messages.pofile import read_po
-from harness import PageProbe, StreamlitServer
+from harness import MAP_IFRAME, PageProbe, StreamlitServer
 
 from corridormap import i18n
 
@@ -66,6 +66,16 @@ def test_a_link_opens_the_explorer_in_its_language(
     # the heading names the chosen country by CLDR's name, not the data's English one
     with i18n.language(code):
         assert i18n.country_name("AZE", "Azerbaijan") in main
+        armenia = i18n.country_name("ARM", "Armenia")
+    # in the map: its layer list, and the countries' names in capitals by the language's
+    # rules (Turkish and Azerbaijani dotted i: "ERMENİSTAN")
+    frame = page.frame_locator(MAP_IFRAME)
+    layers = frame.locator(".leaflet-control-layers-overlays").text_content() or ""
+    assert words["Corridor legs"] in layers
+    assert "Corridor legs" not in layers
+    capitals = (armenia.replace("i", "İ") if code in ("tr", "az") else armenia).upper()
+    frame.locator(".cm-country", has_text=capitals).first.wait_for(timeout=30_000)
+    assert frame.locator(".cm-country", has_text="ARMENIA").count() == 0
     found = audit(page)
     assert not any(blocking(v) for v in found.values()), found
     probe.assert_clean()
@@ -133,6 +143,9 @@ def test_the_translated_analysis_pages_speak_russian(
     # the charts are drawn (their words and the tables' headers are painted on canvases:
     # tests/test_i18n.py reads them from the page's elements)
     assert main.locator(".vega-embed").count() >= 2
+    # the map's own legend
+    legend = page.frame_locator(MAP_IFRAME).first.locator(".cm-legend summary")
+    assert legend.inner_text().strip() == words["Legend"]
     found = audit(page)
     assert not any(blocking(v) for v in found.values()), found
     # (opened at its own path, Streamlit's first health checks go to <path>/_stcore/ and 404:

@@ -18,6 +18,7 @@ from corridormap import assets, catalog, mapaccess, style
 from corridormap.catalog import LayerSpec
 from corridormap.elements import FeatureGroup, LayerControl, SinglePass, TileLayer, Verbatim
 from corridormap.escape import html_text, script_json
+from corridormap.i18n import gettext
 from corridormap.mapbuild.basemaps import basemap
 from corridormap.mapbuild.controls import (
     Declutter,
@@ -245,7 +246,10 @@ def overlay_groups(
         drawer = renderer(spec.style_key)
         gdf = spec.drawn(frames[spec.key])
         # Leaflet's layer control shows a group's name as HTML: escape it (users name layers).
-        group = FeatureGroup(name=html_text(drawer.group_title or spec.title), show=True)
+        title = drawer.group_title or spec.title
+        if spec in catalog.LAYERS:  # a shipped layer's name in the language in force
+            title = gettext(title)
+        group = FeatureGroup(name=html_text(title), show=True)
         if len(gdf):
             if by_status and spec.key == catalog.CORRIDOR_LEGS.key:
                 geojson_layer(spec, gdf, style_fn=status_line_style).add_to(group)

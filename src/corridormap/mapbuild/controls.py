@@ -14,7 +14,7 @@ import geopandas as gpd
 import shapely
 from jinja2 import Template
 
-from corridormap import browser, style
+from corridormap import browser, i18n, style
 from corridormap.elements import FeatureGroup, SinglePass, TileLayer
 from corridormap.escape import script_json
 
@@ -46,6 +46,7 @@ class Declutter(browser.BrowserCall):
             "countries": [list(c) for c in countries],
             "labelRanks": [list(r) for r in style.LABEL_RANKS],
             "countryZoom": int(style.COUNTRY_LABEL_ZOOM),
+            "lang": i18n.current(),  # the capitals' rules (Turkish i becomes İ)
         }
 
     def arguments(self) -> list[str]:
@@ -54,9 +55,11 @@ class Declutter(browser.BrowserCall):
 
 def country_labels(land: gpd.GeoDataFrame | None) -> list[tuple[str, float, float, bool]]:
     """(name, lat, lon, large) for each country: a point inside it, larger countries first
-    (they are named from ``style.COUNTRY_LABEL_ZOOM``, the others a zoom later)."""
+    (they are named from ``style.COUNTRY_LABEL_ZOOM``, the others a zoom later); the names in
+    the language in force (``i18n.with_country_names``)."""
     if land is None or not len(land) or "name" not in land.columns:
         return []
+    land = i18n.with_country_names(land)
     geoms = land.geometry.to_numpy()
     areas = shapely.area(geoms)  # square degrees: enough to rank by size
     points = shapely.point_on_surface(geoms)

@@ -1,7 +1,8 @@
 """The legend: its HTML (pre-escaped, sections by layer and status) and the map control.
 
-``legend_html`` builds it from what the map shows; ``Legend`` (``static/legend.js``) shows it
-at the map's bottom right, folded on a small map.
+``legend_html`` builds it from what the map shows, in the language in force (a user's layer
+keeps the name they gave it); ``Legend`` (``static/legend.js``) shows it at the map's bottom
+right, folded on a small map.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from corridormap import browser, catalog, style
 from corridormap.catalog import LayerSpec
 from corridormap.elements import FeatureGroup
 from corridormap.escape import html_text, script_json
+from corridormap.i18n import N_, gettext
 from corridormap.mapbuild.styles import USER_STYLE_PREFIX
 
 
@@ -43,7 +45,8 @@ def _present(gdf: gpd.GeoDataFrame | None, column: str) -> Callable[[str], bool]
 def _rows_ots(gdf: gpd.GeoDataFrame | None) -> list[str]:
     shown = _present(gdf, "ots_status")
     return [
-        f"{_swatch(e.color, style.OTS_FILL_OPACITY[e.value])}{html_text(e.label)}"
+        f"{_swatch(e.color, style.OTS_FILL_OPACITY[e.value])}"
+        + html_text(style.label(style.OTS_STYLES, e.value))
         for e in style.OTS_STYLES
         if e.value != "none" and shown(e.value)
     ]
@@ -52,7 +55,7 @@ def _rows_ots(gdf: gpd.GeoDataFrame | None) -> list[str]:
 def _rows_corridors(gdf: gpd.GeoDataFrame | None) -> list[str]:
     shown = _present(gdf, "corridor")
     return [
-        f"{line_swatch_svg(e.color, None)}{html_text(e.label)}"
+        line_swatch_svg(e.color, None) + html_text(style.label(style.CORRIDOR_STYLES, e.value))
         for e in style.CORRIDOR_STYLES
         if shown(e.value)
     ]
@@ -64,14 +67,16 @@ def _rows_status(gdf: gpd.GeoDataFrame | None, *, colored: bool = False) -> list
     shown = _present(gdf, "status")
     return [
         f"{line_swatch_svg(e.color if colored else style.TEXT, e.dash, 3 if colored else 2)}"
-        f"<span title='{html_text(e.definition)}'>{html_text(e.label)}</span>"
+        f"<span title='{html_text(style.definition(style.STATUS_STYLES, e.value))}'>"
+        f"{html_text(style.label(style.STATUS_STYLES, e.value))}</span>"
         for e in style.STATUS_STYLES
         if shown(e.value)
     ]
 
 
 def _rows_pipelines(_gdf: gpd.GeoDataFrame | None) -> list[str]:
-    return [f"{line_swatch_svg(style.PIPELINE_COLOR, None, 4)}Gas pipeline (width: capacity)"]
+    text = html_text(gettext("Gas pipeline (width: capacity)"))
+    return [f"{line_swatch_svg(style.PIPELINE_COLOR, None, 4)}{text}"]
 
 
 def _rows_gas(gdf: gpd.GeoDataFrame | None) -> list[str]:
@@ -81,7 +86,7 @@ def _rows_gas(gdf: gpd.GeoDataFrame | None) -> list[str]:
         else {style.gas_period(str(v)).value for v in gdf["supply_start"].dropna()}
     )
     return [
-        f"{_swatch(e.color)}{html_text(e.label)}"
+        _swatch(e.color) + html_text(style.label(style.GAS_PERIODS, e.value))
         for e in style.GAS_PERIODS
         if periods is None or e.value in periods
     ]
@@ -109,7 +114,7 @@ def _rows_icons(
                 f"<span class='cm-pin' style='background:{e.color};width:16px;height:16px;"
                 f"font-size:8px'><i class='fa-solid fa-{e.icon}'></i></span>"
             )
-        rows.append(pin + html_text(e.label))
+        rows.append(pin + html_text(style.label(entries, e.value)))
     return rows
 
 
@@ -121,36 +126,39 @@ def flow_legend(
     when nothing is drawn)."""
     rows = []
     if len(pipelines):
-        rows.append(f"{line_swatch_svg(style.FLOW_COLOR, style.FLOW_DASH, 4)}{style.FLOW_LABEL}")
+        rows.append(
+            line_swatch_svg(style.FLOW_COLOR, style.FLOW_DASH, 4)
+            + html_text(gettext(style.FLOW_LABEL))
+        )
     if onward is not None:
         rows.append(
-            f"{line_swatch_svg(style.FLOW_COLOR, style.ONWARD_DASH, 3)}"
-            f"{html_text(style.ONWARD_LABEL)}"
+            line_swatch_svg(style.FLOW_COLOR, style.ONWARD_DASH, 3)
+            + html_text(gettext(style.ONWARD_LABEL))
         )
-    return [("Gas route", rows)] if rows else []
+    return [(gettext("Gas route"), rows)] if rows else []
 
 
 LegendRows = Callable[[gpd.GeoDataFrame | None], list[str]]
 
 #: style_key -> the legend sections (title, rows for the layer's features) it contributes.
 _LEGENDS: Final[dict[str, tuple[tuple[str, LegendRows], ...]]] = {
-    "countries": (("Organization of Turkic States", _rows_ots),),
-    "corridors": (("Corridors", _rows_corridors), ("Status", _rows_status)),
-    "pipelines": (("Gas pipelines", _rows_pipelines), ("Status", _rows_status)),
-    "gas_destinations": (("Azerbaijani gas destinations", _rows_gas),),
+    "countries": ((N_("Organization of Turkic States"), _rows_ots),),
+    "corridors": ((N_("Corridors"), _rows_corridors), (N_("Status"), _rows_status)),
+    "pipelines": ((N_("Gas pipelines"), _rows_pipelines), (N_("Status"), _rows_status)),
+    "gas_destinations": ((N_("Azerbaijani gas destinations"), _rows_gas),),
     "nodes": (
         (
-            "Nodes",
+            N_("Nodes"),
             lambda g: _rows_icons(g, "kind", style.NODE_STYLES, style.MINOR_NODE_KINDS),
         ),
     ),
-    "summits": (("OTS summits", lambda g: _rows_icons(g, "kind", style.SUMMIT_STYLES)),),
-    "annotations": (("Gabala 2025", lambda g: _rows_icons(g, "topic", style.TOPIC_STYLES)),),
+    "summits": ((N_("OTS summits"), lambda g: _rows_icons(g, "kind", style.SUMMIT_STYLES)),),
+    "annotations": ((N_("Gabala 2025"), lambda g: _rows_icons(g, "topic", style.TOPIC_STYLES)),),
 }
 
 #: The corridor legs' legend when their lines are coloured by status (``by_status``).
 _STATUS_LEGEND: Final[tuple[tuple[str, LegendRows], ...]] = (
-    ("Status", lambda g: _rows_status(g, colored=True)),
+    (N_("Status"), lambda g: _rows_status(g, colored=True)),
 )
 
 
@@ -158,7 +166,7 @@ def _legend_sections(spec: LayerSpec, by_status: bool) -> tuple[tuple[str, Legen
     if spec.style_key.startswith(USER_STYLE_PREFIX):
         _, _, index = spec.style_key.partition(":")
         color = style.user_color(int(index) if index.isdigit() else 0)
-        return (("Your layers", lambda _g: [f"{_swatch(color)}{html_text(spec.title)}"]),)
+        return ((N_("Your layers"), lambda _g: [f"{_swatch(color)}{html_text(spec.title)}"]),)
     if by_status and spec.key == catalog.CORRIDOR_LEGS.key:
         return _STATUS_LEGEND
     return _LEGENDS[spec.style_key]
@@ -191,7 +199,7 @@ def legend_html(
             if not len(gdf):
                 continue
         for title, rows in _legend_sections(spec, by_status):
-            known = sections.setdefault(title, [])
+            known = sections.setdefault(gettext(title), [])
             known.extend(r for r in rows(gdf) if r not in known)  # one row per user layer
     for title, rows_ in extra:
         sections.setdefault(title, []).extend(rows_)
@@ -204,8 +212,9 @@ def legend_html(
     if not parts:
         return ""
     state = "" if collapsed else " open"
+    summary = html_text(gettext("Legend"))
     return (
-        f"<details class='cm-legend'{state}><summary>Legend</summary>"
+        f"<details class='cm-legend'{state}><summary>{summary}</summary>"
         + "".join(parts)
         + "</details>"
     )

@@ -17,6 +17,7 @@ import geopandas as gpd
 from corridormap import style
 from corridormap.catalog import LayerSpec
 from corridormap.escape import html_text
+from corridormap.i18n import N_
 
 
 def _tooltip_html(spec: LayerSpec, props: Mapping[str, Any]) -> str:
@@ -173,7 +174,7 @@ def renderer(style_key: str) -> Renderer:
 USER_STYLE_PREFIX: Final = "user"
 
 _RENDERERS: Final[dict[str, Renderer]] = {
-    "countries": Renderer(lambda _gdf: _country_style, group_title="OTS members and observers"),
+    "countries": Renderer(lambda _gdf: _country_style, group_title=N_("OTS members and observers")),
     "gas_destinations": Renderer(lambda _gdf: _gas_style),
     "pipelines": Renderer(_pipeline_style_factory),
     "corridors": Renderer(lambda _gdf: _line_style),

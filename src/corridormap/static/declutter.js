@@ -115,12 +115,14 @@ function cmFanOut(items) {
  * whose box would overlap one already kept is hidden, and the one it lost to shows "+N". Kept
  * markers are then labelled, by rank and as far as the zoom allows (options.labelRanks), at
  * the first free position; country names (options.countries: [name, lat, lon, large]) go
- * last, from options.countryZoom, in the space that is left. Names are set as text.
+ * last, from options.countryZoom, in the space that is left, in capitals by the rules of
+ * options.lang (Turkish and Azerbaijani i becomes İ). Names are set as text.
  */
 function cmDeclutter(map, options) {
     const countries = options.countries;
     const labelRanks = options.labelRanks;
     const countryZoom = options.countryZoom;
+    const lang = options.lang || "en";
     const pane = map.getPane("cmLabels") || map.createPane("cmLabels");
     pane.style.zIndex = 650;
     pane.style.pointerEvents = "none";
@@ -324,7 +326,7 @@ function cmDeclutter(map, options) {
             if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) {
                 return;
             }
-            const text = c[0].toUpperCase();
+            const text = c[0].toLocaleUpperCase(lang);
             const w = textWidth(text, cfont) * 1.08 + 4;
             const h = 14;
             const box = { x1: p.x - w / 2, y1: p.y - h / 2, x2: p.x + w / 2, y2: p.y + h / 2 };
