@@ -54,13 +54,12 @@ js: node_modules/.installed
 	npx --no-install biome ci
 	node --test tests/js/
 
-# pytest-xdist: one worker per core (a third on two cores was slower: 824 s against 744 s);
-# each module is sent whole to whichever worker is free, the longest first (tests/conftest.py).
-# One tier alone: make pytest PYTEST_ARGS='-m unit' (or app, browser).
+# pytest-xdist: one worker per core, each test sent on its own to whichever worker is free
+# (tests/conftest.py says what else was measured). One tier alone: make pytest PYTEST_ARGS='-m unit' (or app, browser).
 WORKERS ?= auto
 PYTEST_ARGS ?=
 pytest: $(VENV)/.test-installed
-	$(BIN)/pytest -n $(WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 data: $(VENV)/.run-installed
 	$(BIN)/corridormap build-data

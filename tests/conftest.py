@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Final
 
 import pgserver
 import pytest
@@ -130,44 +129,19 @@ def tier(item: pytest.Item, app_names: frozenset[str]) -> str:
     return "unit"
 
 
-#: The modules that take longest (seconds of their tests together, measured in a clean-clone
-#: CI run on two cores): started first, so that no worker is left with one of them while the
-#: other has finished. A module's tests run on one worker (``--dist loadfile``).
-LONG_FIRST: Final = (
-    "test_static_maps",  # 110
-    "test_signin",  # 107
-    "test_cartography",  # 103
-    "test_accessibility",  # 103
-    "test_explorer",  # 85
-    "test_resources",  # 67
-    "test_present",  # 62
-    "test_view_link",  # 59
-    "test_uploads",  # 45
-    "test_builder",  # 44
-    "test_cluster",  # 40
-    "test_export",  # 38
-    "test_phone",  # 37
-    "test_languages",  # 30
-    "test_templating",  # 29
-    "test_cluster_failover",  # 27
-)
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test gets its tier's marker (see ``TIERS``); the long modules go first.
+    """Every test gets its tier's marker (see ``TIERS``).
 
-    Under pytest-xdist (``make test``: ``--dist loadfile``) each module is sent whole to
-    whichever worker is free, so its module-scoped fixtures (a rendered pack, a server of its
-    own) are made once; a browser module may run beside another, so two Chromiums and their
-    servers may run at once: a browser test waits for the page to settle rather than for a
-    fixed time, and its bounds allow for the other worker's load. (The browser tests were
-    meant to run on one worker as an xdist group: with pytest 9, xdist's loadgroup groups
+    Under pytest-xdist (``make test``: ``--dist loadgroup`` with no groups) each test is sent
+    on its own to whichever worker is free, browser tests included, so two Chromiums and
+    their servers may run at once: a browser test waits for the page to settle rather than
+    for a fixed time, and its bounds allow for the other worker's load. (The browser tests
+    were meant to run on one worker as an xdist group: with pytest 9, xdist's loadgroup groups
     nothing, even with the marker on the module; and one worker alone would take longer than
-    CI allows. Measured on two cores: 744 s for the suite with each test sent on its own,
-    952 s with ``--dist load``'s batches up front, 824 s on three workers.)
+    CI allows. Measured in clean-clone runs on two cores: 744 s for the suite so, 952 s with
+    ``--dist load``'s batches up front, 818 s with whole modules (``--dist loadfile``), 824 s
+    on three workers.)
     """
-    first = {name: i for i, name in enumerate(LONG_FIRST)}
-    items.sort(key=lambda item: first.get(Path(str(item.path)).stem, len(first)))  # stable
     by_module: dict[str, frozenset[str]] = {}
     for item in items:
         module = getattr(item, "module", None)

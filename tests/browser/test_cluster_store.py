@@ -8,6 +8,7 @@ machine has one, else one SQLite file. Needs HAProxy and Chromium, as test_clust
 
 from __future__ import annotations
 
+import re
 import secrets
 import sys
 from collections.abc import Iterator
@@ -73,7 +74,9 @@ def test_a_briefing_saved_through_one_replica_is_seen_through_the_other(
         page.locator(".st-key-new_title input").fill(title)
         page.locator(".st-key-new_title input").press("Enter")
         page.locator(".st-key-new_create button").click()
-        # the new briefing opens in the editor, its title in the title field
+        # the new briefing opens in the editor: its id in the link (not the title's input,
+        # which the field above already matched before the briefing was made: seen in CI)
+        page.wait_for_url(re.compile(r"saved="), timeout=90_000)
         page.locator(f'input[value="{title}"]').first.wait_for()
         probe.wait_quiet(page)
         # (a page opened by its path first asks /briefings/_stcore/..., a 404 Streamlit's
