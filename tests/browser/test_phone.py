@@ -1,5 +1,6 @@
 """The app on a phone (390x844): the sidebar starts closed, the map comes first, the legend's
-line samples stay beside their checkboxes, and nothing is wider than the screen."""
+line samples stay beside their checkboxes, and nothing is wider than the screen. (The layout
+on each page is checked at the root; the legend rows at the root and under a base path.)"""
 
 from __future__ import annotations
 
@@ -21,10 +22,10 @@ def phone(browser: Any) -> Any:
 
 
 @pytest.mark.parametrize("path", ["", "gas", "corridors"])
-def test_phone_layout(phone: Any, streamlit_server: StreamlitServer, path: str) -> None:
+def test_phone_layout(phone: Any, server: StreamlitServer, path: str) -> None:
     page = phone.new_page()
     probe = PageProbe().attach(phone, page)
-    page.goto(streamlit_server.url + path)
+    page.goto(server.url + path)
     wait_for_map(page, probe=probe)
     probe.wait_quiet(page)
     sidebar = page.locator("section[data-testid='stSidebar']")

@@ -1,4 +1,6 @@
-"""The presentation page in a real browser: the link opens a scene, the arrow keys move."""
+"""The presentation page in a real browser: the link opens a scene, the arrow keys move.
+(The keys and the legend at the root and under a base path; the map's size and fit, which the
+path does not change, at the root.)"""
 
 from __future__ import annotations
 
@@ -79,13 +81,13 @@ def _leaflet_fills_frame(page: Any) -> bool:
 
 @pytest.mark.parametrize(("width", "height", "share"), [(1440, 900, 0.55), (1920, 1080, 0.6)])
 def test_a_scene_map_fills_the_screen(
-    browser: Any, streamlit_server: StreamlitServer, width: int, height: int, share: float
+    browser: Any, server: StreamlitServer, width: int, height: int, share: float
 ) -> None:
     context = browser.new_context(viewport={"width": width, "height": height})
     try:
         page = context.new_page()
         probe = PageProbe().attach(context, page)
-        page.goto(streamlit_server.url + "present?briefing=gabala-2025&scene=4")
+        page.goto(server.url + "present?briefing=gabala-2025&scene=4")
         wait_for_map(page, probe=probe)
         page.wait_for_selector("text=Scene 4 of 7")
         page.wait_for_timeout(500)
@@ -149,7 +151,7 @@ def _hits(a: list[float], b: list[float]) -> bool:
 
 @pytest.mark.parametrize(("width", "height"), [(1440, 900), (1920, 1080)])
 def test_a_scene_is_fitted_to_the_real_frame_beside_its_legend(
-    browser: Any, streamlit_server: StreamlitServer, width: int, height: int
+    browser: Any, server: StreamlitServer, width: int, height: int
 ) -> None:
     """Scene 3 (the Middle Corridor) and scene 4 (the North–South corridor): at each screen
     size the corridor's lines are all in the frame and fill most of its width or height, and
@@ -158,7 +160,7 @@ def test_a_scene_is_fitted_to_the_real_frame_beside_its_legend(
     try:
         page = context.new_page()
         probe = PageProbe().attach(context, page)
-        page.goto(streamlit_server.url + "present?briefing=gabala-2025&scene=3")
+        page.goto(server.url + "present?briefing=gabala-2025&scene=3")
         wait_for_map(page, probe=probe)
         for number, corridor in ((3, "middle_corridor"), (4, "north_south")):
             page.wait_for_selector(f"text=Scene {number} of 7")

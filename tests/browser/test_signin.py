@@ -185,7 +185,7 @@ def _open(person: Person, app: App, path: str) -> str:
     """Open ``path`` and return the page's main text once Streamlit has finished the run."""
     person.page.goto(app.server.url + path)
     person.page.locator("[data-testid='stMain']").wait_for()
-    person.probe.wait_quiet(person.page, quiet_ms=1500, timeout_ms=45_000)
+    person.probe.wait_quiet(person.page, quiet_ms=1000, timeout_ms=45_000)
     person.page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=45_000
     )
