@@ -167,13 +167,15 @@ def country_summary(profile: Any) -> None:
     metrics(
         [
             formatting.Metric(
-                "OTS",
+                _("OTS"),
                 style.short_label(style.OTS_STYLES, profile.ots_status),
-                None if since == formatting.MISSING else f"since {since}",
+                None if since == formatting.MISSING else _("since {date}").format(date=since),
                 help=style.label(style.OTS_STYLES, profile.ots_status),
             ),
-            formatting.Metric("Corridor legs crossing", f"{len(profile.legs):,}"),
-            formatting.Metric("Corridor km inside", f"{km:,.0f}"),
-            formatting.Metric("Azerbaijani gas since", start),
+            formatting.Metric(
+                _("Corridor legs crossing"), i18n.number_text(len(profile.legs), decimals=0)
+            ),
+            formatting.Metric(_("Corridor km inside"), i18n.number_text(km, decimals=0)),
+            formatting.Metric(_("Azerbaijani gas since"), start),
         ]
     )

@@ -8,6 +8,7 @@ function of the core. Nothing here knows about the session's own layers or the s
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from datetime import date
@@ -128,8 +129,10 @@ def _feature_names(folder: str) -> formatting.Names:
 
 
 def feature_names() -> formatting.Names:
-    """The names of the countries, nodes and pipelines that codes in the data stand for."""
-    return _feature_names(data_dir())
+    """The names of the countries, nodes and pipelines that codes in the data stand for (the
+    countries' in the language in force; nodes and pipelines as the data names them)."""
+    names = _feature_names(data_dir())
+    return dataclasses.replace(names, countries=i18n.country_names(names.countries))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _data, _user_layers
-from corridormap import catalog, formatting, style
+from corridormap import catalog, formatting, i18n, style
 from corridormap.i18n import _
 
 
@@ -100,9 +100,13 @@ def participants_table(members: Any) -> None:
 def profile_sections(profile: Any) -> None:
     if profile.km_by_status:
         st.markdown(
-            "**Corridor km inside the country by status:** "
+            "**"
+            + _("Corridor km inside the country by status:")
+            + "** "
             + ", ".join(
-                f"{style.label(style.STATUS_STYLES, k)} {v:,.0f} km"
+                _("{status} {km} km").format(
+                    status=style.label(style.STATUS_STYLES, k), km=i18n.number_text(v, decimals=0)
+                )
                 for k, v in profile.km_by_status.items()
             )
         )

@@ -5,15 +5,16 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _capture, _cards, _data, _maps, _tables
-from corridormap import analysis, catalog, formatting, mapbuild
+from corridormap import analysis, catalog, formatting, i18n, mapbuild
 from corridormap.filters import Filters
+from corridormap.i18n import _
 
 frames = _data.layers().frames
 countries = frames.get(catalog.COUNTRIES.key)
 _data.show_layer_errors()
 if countries is None:
     st.stop()
-names = _data.country_names()
+names = i18n.country_names(_data.country_names())  # in the language in force
 options = sorted(names, key=lambda c: names[c])
 chosen = st.session_state.get("f_countries") or ["AZE"]
 
@@ -26,7 +27,7 @@ def _choose() -> None:
 
 st.session_state["profile_country"] = chosen[0] if chosen[0] in options else options[0]
 iso3 = st.selectbox(
-    "Country",
+    _("Country"),
     options,
     format_func=lambda c: f"{names[c]} ({c})",
     key="profile_country",
@@ -40,10 +41,9 @@ profile = analysis.country_profile(
     _data.crossings(),
 )
 
-st.markdown(f"#### {formatting.md_escape(profile.name)}")
-_capture.from_page(
-    "country", Filters(countries=(iso3,)), profile.name, f"{catalog.COUNTRIES.key}:{iso3}"
-)
+name = names[iso3]  # (the profile matches annotations by the data's own name)
+st.markdown(f"#### {formatting.md_escape(name)}")
+_capture.from_page("country", Filters(countries=(iso3,)), name, f"{catalog.COUNTRIES.key}:{iso3}")
 _cards.country_summary(profile)
 _bounds = mapbuild.largest_part_bounds(countries.loc[[iso3]].geometry)
 _maps.small_map(

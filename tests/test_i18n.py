@@ -44,10 +44,23 @@ def _marked() -> set[str]:
 MARKED = _marked()
 
 
-def _catalog(code: str) -> dict[str, tuple[str, bool]]:
+def _singular(message_id: str | tuple[str, ...]) -> str:
+    """A message by its singular (a plural message's id is its singular and plural)."""
+    return str(message_id[0] if isinstance(message_id, tuple) else message_id)
+
+
+def _catalog(code: str) -> dict[str, tuple[tuple[str, ...], bool]]:
+    """Each message (by its singular) -> its translations (one, or every plural form), fuzzy."""
     with i18n.catalog_path(code).open("rb") as f:
         cat = read_po(f, locale=code)
-    return {str(m.id): (str(m.string), m.fuzzy) for m in cat if m.id}
+    return {
+        _singular(m.id): (
+            tuple(map(str, m.string)) if isinstance(m.string, tuple) else (str(m.string),),
+            m.fuzzy,
+        )
+        for m in cat
+        if m.id
+    }
 
 
 def test_the_code_marks_the_frame_for_translation():
@@ -58,7 +71,7 @@ def test_the_code_marks_the_frame_for_translation():
 
 def test_the_template_is_current():
     with (i18n.LOCALE_DIR / "corridormap.pot").open("rb") as f:
-        template = {str(m.id) for m in read_po(f) if m.id}
+        template = {_singular(m.id) for m in read_po(f) if m.id}
     assert template == MARKED, "run `make messages`"
 
 
@@ -66,7 +79,7 @@ def test_the_template_is_current():
 def test_every_marked_message_is_translated_and_reviewed(code):
     entries = _catalog(code)
     missing = sorted(MARKED - entries.keys())
-    empty = sorted(m for m in MARKED & entries.keys() if not entries[m][0].strip())
+    empty = sorted(m for m in MARKED & entries.keys() if not all(t.strip() for t in entries[m][0]))
     fuzzy = sorted(m for m in MARKED & entries.keys() if entries[m][1])
     assert (missing, empty, fuzzy) == ([], [], []), f"{code}: run `make messages`, then translate"
 
@@ -74,15 +87,18 @@ def test_every_marked_message_is_translated_and_reviewed(code):
 def test_no_russian_date_is_followed_by_a_full_stop():
     """CLDR's Russian dates end in "г." ("7 окт. 2025 г."): a translation that puts a full
     stop after {date} would print "г.."."""
-    for message, (text, _fuzzy) in _catalog("ru").items():
-        assert "{date}." not in text, message
+    for message, (texts, _fuzzy) in _catalog("ru").items():
+        assert not any("{date}." in text for text in texts), message
 
 
 @pytest.mark.parametrize("code", SHIPPED)
 def test_translations_keep_their_placeholders_and_marks(code):
-    for message, (text, _fuzzy) in _catalog(code).items():
-        assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(message)), message
-        assert text.count("**") == message.count("**"), message  # markdown bold, as in English
+    for message, (texts, _fuzzy) in _catalog(code).items():
+        for text in texts:  # (every plural form too)
+            assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(message)), (
+                message
+            )
+            assert text.count("**") == message.count("**"), message  # markdown bold
 
 
 @pytest.mark.parametrize(
@@ -226,7 +242,7 @@ def test_a_page_not_yet_translated_is_english_throughout_and_says_so():
     at.query_params["lang"] = "ru"
     at.run()
     with i18n.language("ru"):  # (the explorer's widgets, formatted in Russian: see above)
-        at.switch_page("app_pages/corridors.py").run()
+        at.switch_page("app_pages/routes.py").run()
     assert not at.exception
     notes = " ".join(c.value for c in at.caption)
     assert "Эта страница ещё не переведена" in notes
@@ -234,10 +250,12 @@ def test_a_page_not_yet_translated_is_english_throughout_and_says_so():
     # sentence: the statuses and corridors of its charts and tables are English too)
     assert at.sidebar.multiselect(key="f_countries").label == "Страны"
     main = " ".join(m.value for m in at.main.markdown)
-    assert "Middle Corridor (TITR)" in main or "Corridor" in main
+    assert "Routes: from one place to another" in main
+    cells = " ".join(str(v) for df in at.dataframe for v in df.value.to_numpy().ravel())
+    assert "Operational" in cells  # the route's legs, by their English status
     with i18n.language("ru"):
         russian = {style.label(style.STATUS_STYLES, s) for s in ("operational", "planned")}
-    assert not any(word in main for word in russian)
+    assert not any(word in main + cells for word in russian)
 
 
 def test_the_gas_page_speaks_the_language_in_its_charts_and_tables():
@@ -270,3 +288,54 @@ def _all(at, kind: str) -> list:
             yield from walk(child)
 
     return [el for el in walk(at.main) if getattr(el, "type", None) == kind]
+
+
+def test_the_corridors_page_speaks_the_language_in_its_text_charts_and_tables():
+    at = app_test()
+    at.query_params["lang"] = "tr"
+    at.run()
+    with i18n.language("tr"):
+        at.switch_page("app_pages/corridors.py").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.main.markdown)
+    assert "Koridorlar: ne uzunlukta, nerede, ne aşamada?" in text
+    assert "Eksikler ve süren çalışmalar" in text
+    assert "Gaps and works in progress" not in text
+    # the legs' km by country: countries by CLDR's Turkish names, numbers by Turkish rules
+    assert "Ülkelere göre km:" in text
+    assert "Gürcistan" in text
+    assert "Georgia " not in text
+    assert re.search(r"\d\.\d{3}", " ".join(e.label for e in at.expander)) is not None
+    headers = {c for df in at.dataframe for c in df.value.columns}
+    assert {"Kesim", "Hesaplanan km", "Ülkelere göre km"} <= headers
+    assert not {"Leg", "Computed km", "km by country"} & headers
+    specs = " ".join(
+        json.dumps(json.loads(c.proto.spec), ensure_ascii=False)
+        for c in _all(at, "vega_lite_chart")
+    )
+    for turkish in ("İşletmede", "Orta Koridor (TITR)", "Yıllara göre milyon ton"):
+        assert turkish in specs, turkish
+    assert "Operational" not in specs
+    assert "Middle Corridor (TITR)" not in specs
+    captions = " ".join(c.value for c in at.caption)
+    assert "İngilizce asıl metin" in captions  # the legs' notes say they are the original
+
+
+def test_the_country_profile_speaks_the_language():
+    at = app_test()
+    at.query_params["lang"] = "az"
+    at.query_params["country"] = "GEO"
+    at.run()
+    with i18n.language("az"):
+        at.switch_page("app_pages/country.py").run()
+    assert not at.exception
+    with i18n.language("az"):
+        georgia = i18n.country_name("GEO", "Georgia")
+    assert georgia != "Georgia"
+    assert at.selectbox(key="profile_country").value == "GEO"
+    text = " ".join(m.value for m in at.main.markdown)
+    assert f"#### {georgia}" in text.replace("\n", " ") or georgia in text
+    labels = {m.label for m in at.metric}
+    assert {"TDT", "Keçən dəhliz hissələri"} <= labels, labels
+    assert "Corridor legs crossing" not in labels
+    assert "Statusa görə ölkə daxilində dəhliz km-i:" in text

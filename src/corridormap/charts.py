@@ -51,9 +51,9 @@ def km_by_status(table: pd.DataFrame) -> alt.Chart:
             ),
             order=alt.Order("status_order:Q"),
             tooltip=[
-                "corridor_label",
-                "mode_label",
-                "status_label",
+                alt.Tooltip("corridor_label:N", title=_("Corridor")),
+                alt.Tooltip("mode_label:N", title=_("Mode")),
+                alt.Tooltip("status_label:N", title=_("Status")),
                 alt.Tooltip("sum(computed_km):Q", format=",.0f", title=_("km")),
             ],
         )
@@ -73,6 +73,7 @@ def timeline(table: pd.DataFrame) -> alt.Chart:
     )
     frame = pd.concat([opened, expected], ignore_index=True)
     frame["corridor_label"] = frame["corridor"].map(lambda c: style.label(style.CORRIDOR_STYLES, c))
+    frame["status_label"] = frame["status"].map(lambda s: style.label(style.STATUS_STYLES, s))
     chart: alt.Chart = (
         alt.Chart(frame)
         .mark_point(size=90, filled=True)
@@ -92,7 +93,12 @@ def timeline(table: pd.DataFrame) -> alt.Chart:
                     domain=[_("opened"), _("expected")], range=["circle", "triangle-right"]
                 ),
             ),
-            tooltip=["name", "kind", alt.Tooltip("when:T", format="%Y-%m-%d"), "status"],
+            tooltip=[
+                alt.Tooltip("name:N", title=_("Leg")),
+                alt.Tooltip("kind:N", title=_("Event")),
+                alt.Tooltip("when:T", format="%Y-%m-%d", title=_("Date")),
+                alt.Tooltip("status_label:N", title=_("Status")),
+            ],
         )
         .properties(height=160)
     )

@@ -23,7 +23,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from corridormap import catalog, overlay, style
+from corridormap import catalog, i18n, overlay, style
 from corridormap.catalog import Kind, LayerSpec, PropertySpec
 from corridormap.escape import is_web_url
 from corridormap.filters import format_date
@@ -101,13 +101,11 @@ def integer_text(value: Any) -> str:
 
 
 def number_text(value: Any, unit: str | None = None, decimals: int = 1) -> str:
-    """A number with thousands separators and at most ``decimals`` decimals ("1,273.1",
-    "29", "0.5"); "–" when unknown."""
+    """A number with the language's separators and at most ``decimals`` decimals
+    ("1,273.1", "29", "0.5"; "1.273,1" in Turkish); "–" when unknown."""
     if is_missing(value):
         return MISSING
-    number = f"{float(value):,.{decimals}f}"
-    if decimals:
-        number = number.rstrip("0").rstrip(".")
+    number = i18n.number_text(float(value), decimals=decimals)
     return f"{number} {unit}" if unit else number
 
 
@@ -142,7 +140,7 @@ def format_value(prop: PropertySpec, value: Any, names: Names | None = None) -> 
     if kind is Kind.DATE:
         return date_text(value)
     if kind is Kind.BOOL:
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     if kind in (Kind.INT, Kind.YEAR):
         return integer_text(value)
     if kind is Kind.FLOAT:
@@ -277,7 +275,8 @@ def table(spec: LayerSpec, gdf: gpd.GeoDataFrame, names: Names | None = None) ->
 def km_by_country_text(km: Mapping[str, float], names: Names | None = None) -> str:
     """Km per country by country name ("Azerbaijan 91, Türkiye 30"), in the given order."""
     return ", ".join(
-        f"{code_text('country', k, names) if k != overlay.OUTSIDE else k} {v:,.0f}"
+        f"{code_text('country', k, names) if k != overlay.OUTSIDE else gettext(k)} "
+        + i18n.number_text(v, decimals=0)
         for k, v in km.items()
     )
 
@@ -326,7 +325,7 @@ def leg_rows(table: pd.DataFrame, names: Names | None = None) -> pd.DataFrame:
             N_("Published section"): [text_or_none(v) for v in table["section"]],
             N_("Section km"): [number_or_none(v) for v in table["section_km"]],
             N_("Computed km"): [number_or_none(v) for v in table["computed_km"]],
-            "km by country": [
+            N_("km by country"): [
                 text_or_none(km_by_country_text(dict(d), names)) for d in table["km_by_country"]
             ],
         },
@@ -418,7 +417,7 @@ def sources_line(urls: Iterable[str], register: Mapping[str, str]) -> str:
     """Markdown "**Sources:** link (date); link (date)": each URL through ``md_link`` (only
     http(s) becomes a link, its label escaped), with its date from the source register."""
     parts = [md_link(u) + (f" ({date_text(register[u])})" if u in register else "") for u in urls]
-    return "**Sources:** " + ("; ".join(parts) if parts else MISSING)
+    return "**" + gettext("Sources:") + "** " + ("; ".join(parts) if parts else MISSING)
 
 
 def _json_value(value: Any) -> Any:

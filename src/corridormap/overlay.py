@@ -24,11 +24,12 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from corridormap import geodesy
+from corridormap.i18n import N_
 
 POINT_TOLERANCE_DEG: Final = 0.05  # about 5 km
 MIN_CROSSING_KM: Final = 15.0
 #: The part of a line in no counted country: open sea, or short stretches along borders.
-OUTSIDE: Final = "(sea or border zone)"
+OUTSIDE: Final = N_("(sea or border zone)")  # translated where it is shown
 
 
 def largest_part(geom: BaseGeometry) -> BaseGeometry:

@@ -119,10 +119,13 @@ def test_english_is_the_default_for_other_browsers(
     assert page.evaluate("document.documentElement.lang") == "en"
 
 
-#: The translated analysis pages: their English heading, and how many maps each draws.
+#: The translated analysis pages: an English heading of theirs, how many maps and how many
+#: charts each draws.
 ANALYSIS = {
-    "gas": ("Azerbaijani gas: who gets it, since when, through what?", 1),
-    "summit": ("The 12th OTS Summit, Gabala, {date}", 2),
+    "gas": ("Azerbaijani gas: who gets it, since when, through what?", 1, 2),
+    "summit": ("The 12th OTS Summit, Gabala, {date}", 2, 2),
+    "corridors": ("Corridors: how long, where, how far along?", 1, 2),
+    "country": ("Corridor km inside the country by status:", 1, 0),
 }
 
 
@@ -130,7 +133,7 @@ ANALYSIS = {
 def test_the_translated_analysis_pages_speak_russian(
     page: Any, probe: PageProbe, server: StreamlitServer, path: str
 ) -> None:
-    heading, maps = ANALYSIS[path]
+    heading, maps, charts = ANALYSIS[path]
     words = catalog("ru")
     page.goto(server.url + f"{path}?lang=ru", wait_until="domcontentloaded")
     wait_for_page(page, probe, maps=maps)
@@ -142,7 +145,7 @@ def test_the_translated_analysis_pages_speak_russian(
     assert heading.split("{", maxsplit=1)[0].strip() not in text  # not the English heading
     # the charts are drawn (their words and the tables' headers are painted on canvases:
     # tests/test_i18n.py reads them from the page's elements)
-    assert main.locator(".vega-embed").count() >= 2
+    assert main.locator(".vega-embed").count() >= charts
     # the map's own legend
     legend = page.frame_locator(MAP_IFRAME).first.locator(".cm-legend summary")
     assert legend.inner_text().strip() == words["Legend"]
