@@ -14,7 +14,7 @@ import folium.plugins
 import pytest
 from folium.elements import JSCSSMixin
 
-from corridormap import assets, browser, mapaccess, mapbuild
+from corridormap import assets, browser, mapaccess, mapbuild, selfcontained
 from corridormap.export import html as export_html
 
 VENDOR = assets.vendor_root()
@@ -236,7 +236,7 @@ def test_leaflet_icon_fix_points_at_vendored_images() -> None:
 
 def test_inline_html_is_self_contained() -> None:
     html = _product_map().get_root().render()
-    out = assets.inline_html(html, assets.static_root())
+    out = selfcontained.inline_html(html, assets.static_root())
     urls = _loaded_urls(out)
     assert not [u for u in urls if not u.startswith(("data:", "#"))], urls
     assert "vendor/" not in re.sub(r"data:[^\"')]+", "", out)
@@ -253,14 +253,14 @@ def test_inline_html_is_self_contained() -> None:
 
 def test_inline_html_accepts_cdn_urls_too() -> None:
     cdn = '<script src="https://code.jquery.com/jquery-3.7.1.min.js"></script>'
-    out = assets.inline_html(cdn, assets.static_root())
+    out = selfcontained.inline_html(cdn, assets.static_root())
     assert "jQuery v3.7.1" in out
     assert "https://code.jquery.com" not in out
 
 
 def test_inline_html_leaves_unknown_urls_alone() -> None:
     html = '<script src="https://example.org/x.js"></script><link rel="stylesheet" href="a.css"/>'
-    assert assets.inline_html(html, assets.static_root()) == html
+    assert selfcontained.inline_html(html, assets.static_root()) == html
 
 
 # --- corridormap's own browser code (src/corridormap/static) ---------------------------------

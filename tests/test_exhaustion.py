@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from corridormap import assets, gdalread
+from corridormap import assets, gdalread, selfcontained
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
@@ -66,7 +66,7 @@ def test_inline_html_inlines_only_the_references_the_product_wrote():
     m = folium.Map(location=[40.5, 49.0], zoom_start=5, tiles=None)
     assets.LeafletIconFix().add_to(m)
     folium.Marker([41.7, 44.8]).add_to(m)
-    baseline = assets.inline_html(m.get_root().render(), assets.static_root())
+    baseline = selfcontained.inline_html(m.get_root().render(), assets.static_root())
     hostile = [
         "../../app/static/vendor/leaflet-1.9.3/leaflet.js",
         "vendor/bootstrap-5.2.2/css/bootstrap.min.css",
@@ -84,7 +84,7 @@ def test_inline_html_inlines_only_the_references_the_product_wrote():
     ]
     folium.GeoJson({"type": "FeatureCollection", "features": features}).add_to(m)
     page = m.get_root().render()
-    out = assets.inline_html(page, assets.static_root())
+    out = selfcontained.inline_html(page, assets.static_root())
     grown = len(out) - len(baseline)
     assert grown < 2 * (len(page) - len(m.get_root().render()) + 60_000), grown
     assert len(out) < len(baseline) + 3 * len(str(features))

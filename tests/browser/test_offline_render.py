@@ -14,7 +14,7 @@ import folium.plugins
 import pytest
 from harness import MAP_IFRAME, PageProbe, StreamlitServer, is_local, wait_for_map
 
-from corridormap import assets
+from corridormap import assets, selfcontained
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +68,7 @@ def test_exported_html_opens_offline(page: Any, probe: PageProbe, tmp_path: Path
     folium.LayerControl().add_to(m)
     export = tmp_path / "map.html"
     export.write_text(
-        assets.inline_html(m.get_root().render(), assets.static_root()), encoding="utf-8"
+        selfcontained.inline_html(m.get_root().render(), assets.static_root()), encoding="utf-8"
     )
 
     page.goto(export.as_uri(), wait_until="load")

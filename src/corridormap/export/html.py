@@ -1,9 +1,9 @@
 """The HTML export: a view's overlays as folium groups, and the self-contained page.
 
 The page is the folium map of ``mapbuild`` with every script, stylesheet, font and the data
-inlined (``assets.inline_html``), beside a panel with the title, caption, legend and sources; it
-opens from ``file://`` with no network request. A briefing is one map whose scenes are switched
-by ``static/scene-switcher.js`` (``_SceneSwitcher``); the page's style is
+inlined (``selfcontained.inline_html``), beside a panel with the title, caption, legend and
+sources; it opens from ``file://`` with no network request. A briefing is one map whose scenes
+are switched by ``static/scene-switcher.js`` (``_SceneSwitcher``); the page's style is
 ``static/export-page.css``. ``map_groups`` also serves the app's live
 presentation map.
 """
@@ -19,7 +19,7 @@ import folium
 import geopandas as gpd
 from branca.element import Figure
 
-from corridormap import assets, briefing, browser, catalog, mapbuild
+from corridormap import assets, briefing, browser, catalog, mapbuild, selfcontained
 from corridormap.elements import FeatureGroup, LayerControl, Verbatim
 from corridormap.escape import html_text, is_web_url, script_json
 from corridormap.export.views import (
@@ -133,7 +133,7 @@ def _page(m: folium.Map, panel: str, title: str) -> str:
     root.header.add_child(Verbatim(browser.style_element("export-page.css")), name="cm_page_css")
     root.html.add_child(Verbatim(panel), name="cm_panel")
     page = root.render().replace("<html>", '<html lang="en">', 1)  # the page's language
-    return assets.inline_html(page, assets.static_root())
+    return selfcontained.inline_html(page, assets.static_root())
 
 
 def view_map(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> folium.Map:
