@@ -4,7 +4,7 @@
 What to fetch is listed once, in ``corridormap.assets.ASSETS``: for each CDN URL folium uses,
 the npm package and version, the path inside the package tarball, and the path under
 ``static/vendor``. This script runs ``npm pack <package>@<version>`` for each package into a
-temporary folder, extracts it, copies (or, for a few files, derives) the listed files, removes
+temporary folder, extracts it, copies the listed files, removes
 files under ``static/vendor`` that the table no longer lists, and writes
 ``static/vendor/README.md``. Deterministic and idempotent: a second run changes nothing.
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.metadata
 import re
 import shutil
 import subprocess
@@ -88,76 +87,8 @@ def npm_pack(spec: str, workdir: Path) -> Path:
     return dest
 
 
-def extract_glyphicons(src: bytes) -> bytes:
-    """The banner, @font-face and ``.glyphicon*`` rules of Bootstrap 3's bootstrap.css."""
-    css = src.decode("utf-8")
-    banner = re.match(r"/\*!.*?\*/\n", css, re.DOTALL)
-    start = css.index('@font-face {\n  font-family: "Glyphicons Halflings";')
-    rules: list[str] = []
-    for match in re.finditer(r"([^{}]+)\{[^{}]*\}\n", css[start:]):
-        selector = match.group(1).strip()
-        if rules and not selector.startswith(".glyphicon"):
-            break
-        rules.append(match.group(0))
-    header = (banner.group(0) if banner else "") + (
-        "/* Glyphicons only: the @font-face and .glyphicon rules of Bootstrap 3.4.1's\n"
-        " * dist/css/bootstrap.css, standing in for bootstrapcdn's 3.0.0 bootstrap-glyphicons.css\n"
-        " * (written by scripts/vendor_assets.py). */\n"
-    )
-    return (header + "".join(rules)).encode("utf-8")
-
-
-def fa_rotate(_src: bytes) -> bytes:
-    lines = [
-        "/* folium's leaflet.awesome.rotate css: the rotations folium.Icon(angle=N) asks for",
-        " * through Leaflet.awesome-markers' extraClasses 'fa-rotate-N' (0-360 degrees).",
-        " * Written by scripts/vendor_assets.py; folium, MIT licence (LICENSE.txt). */",
-    ]
-    lines += [f".fa-rotate-{n}{{transform:rotate({n}deg)}}" for n in range(361)]
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def awesome_markers_licence(_src: bytes) -> bytes:
-    return b"""\
-Leaflet.awesome-markers (https://github.com/lvoogdt/Leaflet.awesome-markers),
-packaged on npm as drmonty-leaflet-awesome-markers. The package ships no licence file; its
-package.json declares the MIT licence and its sources say "(c) 2012-2013, Lennard Voogdt".
-
-The MIT License (MIT)
-
-Copyright (c) 2012-2013 Lennard Voogdt
-
-Permission is hereby granted, free of charge, to any person obtaining a copy of this software
-and associated documentation files (the "Software"), to deal in the Software without
-restriction, including without limitation the rights to use, copy, modify, merge, publish,
-distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
-Software is furnished to do so, subject to the following conditions:
-
-The above copyright notice and this permission notice shall be included in all copies or
-substantial portions of the Software.
-
-THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING
-BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
-NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
-DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
-OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
-"""
-
-
-def folium_licence(_src: bytes) -> bytes:
-    dist = importlib.metadata.distribution("folium")
-    for f in dist.files or ():
-        if f.name.upper().startswith("LICENSE"):
-            return Path(str(dist.locate_file(f))).read_bytes()
-    raise SystemExit("cannot find folium's licence file in its installed distribution")
-
-
 RECIPES: dict[str, Callable[[bytes], bytes]] = {
     "copy": lambda b: b,
-    "extract-glyphicons": extract_glyphicons,
-    "fa-rotate": fa_rotate,
-    "awesome-markers-licence": awesome_markers_licence,
-    "folium-licence": folium_licence,
 }
 
 

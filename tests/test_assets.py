@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import ClassVar
 
 import folium
-import folium.plugins
 import pytest
 from folium.elements import JSCSSMixin
 
@@ -61,13 +60,14 @@ def _geojson() -> dict[str, object]:
 
 
 def _product_map() -> folium.Map:
-    m = folium.Map(location=[40.5, 49.0], zoom_start=5, tiles=None)
+    """The product's map class with what its maps carry: a GeoJSON layer, a marker drawn with
+    a Font Awesome glyph (as the product's markers are), Leaflet's default marker, layers."""
+    m = mapbuild.LeanMap(location=[40.5, 49.0], zoom_start=5, tiles=None)
     assets.LeafletIconFix().add_to(m)
     folium.GeoJson(_geojson(), name="countries").add_to(m)
-    folium.Marker([40.4, 49.9], icon=folium.Icon(prefix="fa", icon="ship", angle=45)).add_to(m)
+    ship = folium.DivIcon(html='<i class="fa-solid fa-ship"></i>', class_name="cm-marker")
+    folium.Marker([40.4, 49.9], icon=ship).add_to(m)
     folium.Marker([41.7, 44.8]).add_to(m)  # Leaflet's default icon
-    folium.plugins.Fullscreen().add_to(m)
-    folium.plugins.MousePosition().add_to(m)
     folium.LayerControl().add_to(m)
     return m
 
@@ -101,31 +101,27 @@ def test_every_asset_has_a_licence_file_beside_it() -> None:
         assert licences, f"{asset.name}: no licence file in static/vendor/{top}"
 
 
-def test_table_covers_every_url_of_the_used_classes() -> None:
-    """The table is in sync with the installed folium: same URLs, nothing unmapped."""
+def test_table_covers_every_url_of_the_used_classes_and_no_other() -> None:
+    """The table is in sync with the installed folium: the URLs the product's map asks for,
+    nothing unmapped, nothing vendored that no map loads (folium.Map's jQuery, Bootstrap...)."""
     urls = {a.cdn_url for a in assets.ASSETS}
-    wanted = {url for _, url in folium.folium._default_js + folium.folium._default_css}
-    for cls in (folium.plugins.Fullscreen, folium.plugins.MousePosition):
-        mixin_urls = assets._originals_for(cls, "default_js") + assets._originals_for(
-            cls, "default_css"
-        )
-        wanted |= {url for _, url in mixin_urls}
+    wanted = {
+        url
+        for attr in ("default_js", "default_css")
+        for _, url in assets._originals_for(mapbuild.LeanMap, attr)
+    }
     assert wanted == urls
+    folium_map = {url for _, url in folium.folium._default_js + folium.folium._default_css}
+    assert urls < folium_map  # (the product's map loads a part of folium's)
 
 
 def test_vendored_versions_match_the_versions_folium_asks_for() -> None:
     # the version in each CDN URL, where it has one
     version_in_url = re.compile(r"(?:@|-|/)(\d+\.\d+\.\d+)(?:/|\.min\.js|$)")
-    # documented stand-ins (see static/vendor/README.md)
-    substitutes = {"glyphicons_css": ("3.0.0", "3.4.1")}
     for asset in assets.ASSETS:
         match = version_in_url.search(asset.cdn_url)
-        if match is None:
-            assert asset.name.startswith(("Control_MousePosition", "awesome_rotate")), asset
-            continue
-        asked = match.group(1)
-        expected = substitutes.get(asset.name, (asked, asked))
-        assert (asked, asset.version) == expected, asset.name
+        assert match is not None, asset
+        assert asset.version == match.group(1), asset.name
         assert asset.npm is not None
         assert asset.npm.endswith(f"@{asset.version}"), asset.npm
 
@@ -135,10 +131,6 @@ def test_vendored_versions_match_the_versions_folium_asks_for() -> None:
     [
         ("leaflet", "Leaflet 1.9.3"),
         ("leaflet_css", None),
-        ("jquery", "jQuery v3.7.1"),
-        ("bootstrap", "Bootstrap v5.2.2"),
-        ("bootstrap_css", "Bootstrap  v5.2.2"),
-        ("glyphicons_css", "Bootstrap v3.4.1"),
         ("awesome_markers_font_css", "Font Awesome Free 6.2.0"),
     ],
 )
@@ -178,15 +170,16 @@ def test_rendered_map_loads_nothing_from_outside() -> None:
 
 
 def test_use_offline_assets_is_idempotent_and_rebases() -> None:
-    first = list(folium.Map.default_js)
+    lean = mapbuild.LeanMap
+    first = list(lean.default_js)
     assets.use_offline_assets()
-    assert list(folium.Map.default_js) == first
+    assert list(lean.default_js) == first
     try:
         assets.use_offline_assets("/elsewhere/vendor/")
-        assert all(u.startswith("/elsewhere/vendor/") for _, u in folium.Map.default_js)
+        assert all(u.startswith("/elsewhere/vendor/") for _, u in lean.default_js)
     finally:
         assets.use_offline_assets()
-    assert list(folium.Map.default_js) == first
+    assert list(lean.default_js) == first
 
 
 def test_unmapped_url_of_a_used_class_raises() -> None:
@@ -207,12 +200,14 @@ def test_folium_upgrade_changing_a_used_url_raises(monkeypatch: pytest.MonkeyPat
     """A new folium that asks for another Leaflet must fail, not fall back to the CDN."""
     new_js = [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.9/dist/leaflet.js")]
     # simulate a freshly imported class whose own attribute is folium's original
-    monkeypatch.setitem(assets._originals, folium.plugins.Fullscreen, (new_js, None))
+    monkeypatch.setitem(assets._originals, mapbuild.LeanMap, (new_js, None))
     with pytest.raises(assets.UnmappedAssetError, match=r"leaflet@1\.9\.9"):
         assets.use_offline_assets()
-    # unused classes may keep unmapped URLs: no error for them
     monkeypatch.undo()
     assets.use_offline_assets()
+    # classes the product does not use may keep unmapped URLs (folium.Map's own jQuery): no
+    # error for them, and their URLs are left as they are
+    assert any(u.startswith("https://") for _, u in folium.Map.default_js)
 
 
 def test_missing_vendored_file_raises(tmp_path: Path) -> None:
@@ -244,7 +239,7 @@ def test_inline_html_is_self_contained() -> None:
     assert '<link rel="stylesheet"' not in out
     assert "sourceMappingURL" not in out
     assert "data:font/woff2;base64," in out
-    assert "data:image/png;base64," in out  # marker icons and awesome-markers sprites
+    assert "data:image/png;base64," in out  # Leaflet's marker icons
     # inlined scripts cannot close their <script> element early
     for body in re.findall(r"<script>(.*?)</script>", out, re.DOTALL):
         assert "<script" not in body.lower()
@@ -252,10 +247,10 @@ def test_inline_html_is_self_contained() -> None:
 
 
 def test_inline_html_accepts_cdn_urls_too() -> None:
-    cdn = '<script src="https://code.jquery.com/jquery-3.7.1.min.js"></script>'
+    cdn = '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"></script>'
     out = selfcontained.inline_html(cdn, assets.static_root())
-    assert "jQuery v3.7.1" in out
-    assert "https://code.jquery.com" not in out
+    assert "Leaflet 1.9.3" in out
+    assert "https://cdn.jsdelivr.net" not in out
 
 
 def test_inline_html_leaves_unknown_urls_alone() -> None:

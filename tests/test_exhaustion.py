@@ -63,13 +63,15 @@ def test_inline_html_inlines_only_the_references_the_product_wrote():
     each used to become the whole vendored file as a data: URI."""
     import folium  # noqa: PLC0415
 
-    m = folium.Map(location=[40.5, 49.0], zoom_start=5, tiles=None)
+    from corridormap import mapbuild  # noqa: PLC0415
+
+    m = mapbuild.LeanMap(location=[40.5, 49.0], zoom_start=5, tiles=None)
     assets.LeafletIconFix().add_to(m)
     folium.Marker([41.7, 44.8]).add_to(m)
     baseline = selfcontained.inline_html(m.get_root().render(), assets.static_root())
     hostile = [
         "../../app/static/vendor/leaflet-1.9.3/leaflet.js",
-        "vendor/bootstrap-5.2.2/css/bootstrap.min.css",
+        "vendor/fontawesome-free-6.2.0/css/all.min.css",
         "https://example.org/vendor/leaflet-1.9.3/images/marker-icon.png",
     ]
     features = [

@@ -2,8 +2,11 @@
 
 Folium declares the JS/CSS it needs as CDN URLs (``default_js`` / ``default_css`` on every
 ``JSCSSMixin`` subclass). Offline, the first of them that fails stops streamlit-folium's loader
-and the map stays blank. This module holds, in ONE table (:data:`ASSETS`), which CDN URL is
-served by which vendored file (and where that file comes from on the npm registry), and:
+and the map stays blank. The product's maps (``mapbuild.LeanMap``) load Leaflet and Font
+Awesome only, so only these are vendored (not folium.Map's jQuery, Bootstrap, glyphicons and
+awesome-markers, nor plugins the product does not use). This module holds, in ONE table
+(:data:`ASSETS`), which CDN URL is served by which vendored file (and where that file comes
+from on the npm registry), and:
 
 * :func:`use_offline_assets` rewrites folium's class-level URLs to the vendored copies and fails
   loudly (:class:`UnmappedAssetError`) when a class the product uses asks for a URL that has no
@@ -101,20 +104,8 @@ def _copy(source: str, dest: str) -> VendorFile:
 
 
 _LEAFLET = "leaflet-1.9.3"
-_JQUERY = "jquery-3.7.1"
-_BS5 = "bootstrap-5.2.2"
-_BS3 = "bootstrap-3.4.1"
 _FA = "fontawesome-free-6.2.0"
-_AWM = "leaflet-awesome-markers-2.0.2"
-_FULLSCREEN = "leaflet.fullscreen-3.0.0"
-_MOUSEPOS = "leaflet-mouse-position-1.2.0"
-_FOLIUM = "folium"
 
-_GLYPHICON_FONTS = tuple(
-    _copy(f"package/fonts/glyphicons-halflings-regular.{ext}", f"{_BS3}/fonts/{name}.{ext}")
-    for name in ("glyphicons-halflings-regular",)
-    for ext in ("eot", "woff2", "woff", "ttf", "svg")
-)
 _FA_FONTS = tuple(
     _copy(f"package/webfonts/{name}.{ext}", f"{_FA}/webfonts/{name}.{ext}")
     for name in ("fa-brands-400", "fa-regular-400", "fa-solid-900", "fa-v4compatibility")
@@ -155,50 +146,6 @@ ASSETS: Final[tuple[Asset, ...]] = (
         ),
     ),
     Asset(
-        name="jquery",
-        cdn_url="https://code.jquery.com/jquery-3.7.1.min.js",
-        npm="jquery@3.7.1",
-        version="3.7.1",
-        licence="MIT",
-        main=_copy("package/dist/jquery.min.js", f"{_JQUERY}/jquery-3.7.1.min.js"),
-        extras=(_copy("package/LICENSE.txt", f"{_JQUERY}/LICENSE.txt"),),
-    ),
-    Asset(
-        name="bootstrap",
-        cdn_url="https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js",
-        npm="bootstrap@5.2.2",
-        version="5.2.2",
-        licence="MIT",
-        main=_copy("package/dist/js/bootstrap.bundle.min.js", f"{_BS5}/js/bootstrap.bundle.min.js"),
-        extras=(_copy("package/LICENSE", f"{_BS5}/LICENSE"),),
-    ),
-    Asset(
-        name="bootstrap_css",
-        cdn_url="https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/css/bootstrap.min.css",
-        npm="bootstrap@5.2.2",
-        version="5.2.2",
-        licence="MIT",
-        main=_copy("package/dist/css/bootstrap.min.css", f"{_BS5}/css/bootstrap.min.css"),
-        extras=(_copy("package/LICENSE", f"{_BS5}/LICENSE"),),
-    ),
-    Asset(
-        name="glyphicons_css",
-        cdn_url="https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css",
-        npm="bootstrap@3.4.1",
-        version="3.4.1",
-        licence="MIT",
-        main=VendorFile(
-            source="package/dist/css/bootstrap.css",
-            dest=f"{_BS3}/css/bootstrap-glyphicons.css",
-            recipe="extract-glyphicons",
-        ),
-        extras=(*_GLYPHICON_FONTS, _copy("package/LICENSE", f"{_BS3}/LICENSE")),
-        note=(
-            "3.0.0 is not on npm: the @font-face and .glyphicon rules are extracted from "
-            "3.4.1's bootstrap.css (same code points, a superset of the icons)"
-        ),
-    ),
-    Asset(
         name="awesome_markers_font_css",
         cdn_url="https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/css/all.min.css",
         npm="@fortawesome/fontawesome-free@6.2.0",
@@ -207,111 +154,6 @@ ASSETS: Final[tuple[Asset, ...]] = (
         main=_copy("package/css/all.min.css", f"{_FA}/css/all.min.css"),
         extras=(*_FA_FONTS, _copy("package/LICENSE.txt", f"{_FA}/LICENSE.txt")),
     ),
-    Asset(
-        name="awesome_markers",
-        cdn_url=(
-            "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/"
-            "leaflet.awesome-markers.js"
-        ),
-        npm="drmonty-leaflet-awesome-markers@2.0.2",
-        version="2.0.2",
-        licence="MIT",
-        main=_copy("package/js/leaflet.awesome-markers.js", f"{_AWM}/leaflet.awesome-markers.js"),
-        extras=(VendorFile("", f"{_AWM}/LICENSE", recipe="awesome-markers-licence"),),
-        note="the npm package ships no licence file; LICENSE is written from its MIT metadata",
-    ),
-    Asset(
-        name="awesome_markers_css",
-        cdn_url=(
-            "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/"
-            "leaflet.awesome-markers.css"
-        ),
-        npm="drmonty-leaflet-awesome-markers@2.0.2",
-        version="2.0.2",
-        licence="MIT",
-        main=_copy(
-            "package/css/leaflet.awesome-markers.css", f"{_AWM}/leaflet.awesome-markers.css"
-        ),
-        extras=(
-            *(
-                _copy(f"package/css/images/{img}", f"{_AWM}/images/{img}")
-                for img in (
-                    "markers-soft.png",
-                    "markers-soft@2x.png",
-                    "markers-shadow.png",
-                    "markers-shadow@2x.png",
-                )
-            ),
-            VendorFile("", f"{_AWM}/LICENSE", recipe="awesome-markers-licence"),
-        ),
-    ),
-    Asset(
-        name="awesome_rotate_css",
-        cdn_url=(
-            "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/"
-            "leaflet.awesome.rotate.min.css"
-        ),
-        npm=None,
-        version="folium",
-        licence="MIT",
-        main=VendorFile("", f"{_FOLIUM}/leaflet.awesome.rotate.min.css", recipe="fa-rotate"),
-        extras=(VendorFile("", f"{_FOLIUM}/LICENSE.txt", recipe="folium-licence"),),
-        note="only .fa-rotate-N{transform:rotate(Ndeg)} rules: written by the script",
-    ),
-    Asset(
-        name="Control.Fullscreen.js",
-        cdn_url="https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js",
-        npm="leaflet.fullscreen@3.0.0",
-        version="3.0.0",
-        licence="MIT",
-        main=_copy("package/Control.FullScreen.js", f"{_FULLSCREEN}/Control.FullScreen.js"),
-        extras=(_copy("package/LICENSE", f"{_FULLSCREEN}/LICENSE"),),
-        note="the CDN's .min.js is jsDelivr's minification of this file; npm ships it unminified",
-    ),
-    Asset(
-        name="Control.FullScreen.css",
-        cdn_url="https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.css",
-        npm="leaflet.fullscreen@3.0.0",
-        version="3.0.0",
-        licence="MIT",
-        main=_copy("package/Control.FullScreen.css", f"{_FULLSCREEN}/Control.FullScreen.css"),
-        extras=(
-            _copy("package/icon-fullscreen.svg", f"{_FULLSCREEN}/icon-fullscreen.svg"),
-            _copy("package/LICENSE", f"{_FULLSCREEN}/LICENSE"),
-        ),
-    ),
-    Asset(
-        name="Control_MousePosition_js",
-        cdn_url=(
-            "https://cdn.jsdelivr.net/gh/ardhi/Leaflet.MousePosition/src/"
-            "L.Control.MousePosition.min.js"
-        ),
-        npm="leaflet-mouse-position@1.2.0",
-        version="1.2.0",
-        licence="MIT",
-        main=_copy(
-            "package/src/L.Control.MousePosition.js", f"{_MOUSEPOS}/L.Control.MousePosition.js"
-        ),
-        extras=(_copy("package/MIT-LICENCE.txt", f"{_MOUSEPOS}/MIT-LICENCE.txt"),),
-        note=(
-            "the CDN serves ardhi/Leaflet.MousePosition's unversioned master; this npm wrapper "
-            "has the same code (master only adds `this` to map.off in onRemove)"
-        ),
-    ),
-    Asset(
-        name="Control_MousePosition_css",
-        cdn_url=(
-            "https://cdn.jsdelivr.net/gh/ardhi/Leaflet.MousePosition/src/"
-            "L.Control.MousePosition.min.css"
-        ),
-        npm="leaflet-mouse-position@1.2.0",
-        version="1.2.0",
-        licence="MIT",
-        main=_copy(
-            "package/src/L.Control.MousePosition.css", f"{_MOUSEPOS}/L.Control.MousePosition.css"
-        ),
-        extras=(_copy("package/MIT-LICENCE.txt", f"{_MOUSEPOS}/MIT-LICENCE.txt"),),
-    ),
 )
 
 #: Classes the product puts on its maps. ``use_offline_assets`` fails if any of them (as
@@ -319,7 +161,7 @@ ASSETS: Final[tuple[Asset, ...]] = (
 #: ``default_js`` is caught too) asks for a URL that is not in :data:`ASSETS`. Classes that do
 #: not (or no longer) exist, or are not ``JSCSSMixin`` subclasses, are skipped.
 USED_CLASSES: Final[tuple[str, ...]] = (
-    "folium.Map",
+    "corridormap.mapbuild.build.LeanMap",  # (folium.Map's own jQuery, Bootstrap, etc.: unused)
     "folium.FeatureGroup",
     "folium.GeoJson",
     "folium.GeoJsonTooltip",
@@ -334,8 +176,6 @@ USED_CLASSES: Final[tuple[str, ...]] = (
     "folium.Popup",
     "folium.Tooltip",
     "folium.LayerControl",
-    "folium.plugins.Fullscreen",
-    "folium.plugins.MousePosition",
 )
 
 #: Vendored images Leaflet's default marker icon uses.

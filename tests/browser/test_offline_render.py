@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import folium
-import folium.plugins
 import pytest
 from harness import MAP_IFRAME, PageProbe, StreamlitServer, is_local, wait_for_map
 
-from corridormap import assets, selfcontained
+from corridormap import assets, mapbuild, selfcontained
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +48,7 @@ def test_map_renders_offline(
 def test_exported_html_opens_offline(page: Any, probe: PageProbe, tmp_path: Path) -> None:
     """``inline_html`` output renders from file:// with fonts and marker images, no network."""
     assets.use_offline_assets()
-    m = folium.Map(location=[40.5, 49.0], zoom_start=5, tiles=None, control_scale=True)
+    m = mapbuild.LeanMap(location=[40.5, 49.0], zoom_start=5, tiles=None, control_scale=True)
     assets.LeafletIconFix().add_to(m)
     folium.GeoJson(
         {
@@ -61,10 +60,9 @@ def test_exported_html_opens_offline(page: Any, probe: PageProbe, tmp_path: Path
             },
         }
     ).add_to(m)
-    folium.Marker([40.4, 49.9], icon=folium.Icon(prefix="fa", icon="ship")).add_to(m)
+    ship = folium.DivIcon(html='<i class="fa-solid fa-ship"></i>', class_name="cm-marker")
+    folium.Marker([40.4, 49.9], icon=ship).add_to(m)  # a glyph, as the product's markers
     folium.Marker([41.7, 44.8]).add_to(m)  # Leaflet's default icon
-    folium.plugins.Fullscreen().add_to(m)
-    folium.plugins.MousePosition().add_to(m)
     folium.LayerControl().add_to(m)
     export = tmp_path / "map.html"
     export.write_text(
@@ -80,8 +78,12 @@ def test_exported_html_opens_offline(page: Any, probe: PageProbe, tmp_path: Path
     )
     assert widths, "no default marker drawn"
     assert all(w and w > 0 for w in widths), f"broken marker image: {widths}"
-    assert page.locator(".awesome-marker .fa-ship").count() == 1
-    assert page.locator(".leaflet-control-zoom-fullscreen").count() == 1
-    assert page.locator(".leaflet-control-mouseposition").count() == 1
+    assert page.locator(".cm-marker .fa-ship").count() == 1
+    # the glyph is drawn by the inlined font (Font Awesome's solid face: a content glyph)
+    glyph = page.eval_on_selector(
+        ".cm-marker .fa-ship", "e => getComputedStyle(e, '::before').fontFamily"
+    )
+    assert "Font Awesome 6 Free" in glyph
+    assert page.locator(".leaflet-control-layers").count() == 1
     probe.assert_clean()
     assert [r["url"] for r in probe.responses if not r["url"].startswith(("file:", "data:"))] == []
