@@ -182,7 +182,9 @@ def _sign_in_buttons(key: str) -> None:
     problems = config_problems(section)
     if problems:
         st.warning(
-            "Sign-in is configured but cannot work:\n\n" + "\n".join(f"- {p}" for p in problems),
+            _("Sign-in is configured but cannot work:")
+            + "\n\n"
+            + "\n".join(f"- {p}" for p in problems),
             icon=":material/warning:",
         )
         return
@@ -199,8 +201,12 @@ def sidebar_control() -> None:
         broken = _broken_secrets()
         if broken:
             st.error(
-                "Streamlit's secrets file cannot be read, so sign-in cannot be checked and "
-                f"saved briefings are closed until it is fixed: {formatting.md_escape(broken)}",
+                _(
+                    "Streamlit's secrets file cannot be read, so sign-in cannot be checked and "
+                    "saved briefings are closed until it is fixed:"
+                )
+                + " "
+                + formatting.md_escape(broken),
                 icon=":material/error:",
             )
             return

@@ -70,10 +70,13 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
         st.markdown(f"**{formatting.md_escape(c.title)}**  \n{formatting.md_escape(title)}")
         if due:
             st.caption(
-                ":material/schedule: **Due for review** – check before presenting as current: "
+                ":material/schedule: "
+                + _("**Due for review** – check before presenting as current:")
+                + " "
                 + "; ".join(
-                    f"{formatting.md_escape(i.what)} "
-                    f"(due {formatting.md_escape(i.due.isoformat())})"
+                    formatting.md_escape(i.what)
+                    + " "
+                    + _("(due {date})").format(date=formatting.md_escape(i.due.isoformat()))
                     for i in due
                 )
             )

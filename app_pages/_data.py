@@ -32,6 +32,7 @@ from corridormap import (
 )
 from corridormap import store as _store_mod
 from corridormap.filters import Filters
+from corridormap.i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -175,8 +176,11 @@ def show_layer_errors(keys: tuple[str, ...] | None = None) -> None:
     """A clear error per broken layer this page needs; the page goes on with the others."""
     for key, err in layers().errors.items():
         if keys is None or key in keys:
-            title = formatting.md_escape(catalog.get(key).title)
-            st.error(f"**{title}** could not be loaded and is not shown.\n\n{problem_list(err)}")
+            title = formatting.md_escape(_(catalog.get(key).title))
+            st.error(
+                _("**{title}** could not be loaded and is not shown.").format(title=title)
+                + f"\n\n{problem_list(err)}"
+            )
 
 
 def problem_list(err: load.DataValidationError, limit: int = 20) -> str:
@@ -311,22 +315,30 @@ def show_data_file_problems() -> None:
     problem = manifest_problem()
     if problem:
         st.warning(
-            f"The data manifest could not be read, so the layers' provenance is not shown: "
-            f"{formatting.md_escape(problem)}",
+            _("The data manifest could not be read, so the layers' provenance is not shown:")
+            + " "
+            + formatting.md_escape(problem),
             icon=":material/warning:",
         )
     register_problem = _source_register_read(data_dir())[1]
     if register_problem:
         st.warning(
-            "The source register could not be read, so sources are shown without the date of "
-            f"their page: {formatting.md_escape(register_problem)}",
+            _(
+                "The source register could not be read, so sources are shown without the date "
+                "of their page:"
+            )
+            + " "
+            + formatting.md_escape(register_problem),
             icon=":material/warning:",
         )
     err = _review_items(data_dir(), date.today().isoformat())[1]
     if err is not None:
         st.warning(
-            f"**{load.EXPECTATIONS_FILE}** could not be read, so what the sources expect is not "
-            f"in the review queue (the stale sources still are):\n\n{problem_list(err)}",
+            _(
+                "**{file}** could not be read, so what the sources expect is not in the review "
+                "queue (the stale sources still are):"
+            ).format(file=load.EXPECTATIONS_FILE)
+            + f"\n\n{problem_list(err)}",
             icon=":material/warning:",
         )
 

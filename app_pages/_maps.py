@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 
 from app_pages import _data, _state
 from corridormap import assets, catalog, formatting, mapbuild
+from corridormap.i18n import _
 
 _LAND_FILE = Path(__file__).resolve().parents[1] / "static" / mapbuild.LAND_STATIC_FILE
 
@@ -59,10 +60,12 @@ def online_basemap_note() -> None:
     """Under a map with an online basemap: it needs a network, and one click goes back."""
     note, button = st.columns([3, 1], vertical_alignment="center")
     note.caption(
-        "This basemap is fetched from the internet; without a network the map says so and "
-        "shows the bundled land."
+        _(
+            "This basemap is fetched from the internet; without a network the map says so and "
+            "shows the bundled land."
+        )
     )
-    button.button("Use the bundled basemap", on_click=_use_bundled, icon=":material/map:")
+    button.button(_("Use the bundled basemap"), on_click=_use_bundled, icon=":material/map:")
 
 
 def can_draw() -> bool:
@@ -70,19 +73,24 @@ def can_draw() -> bool:
     problems = _asset_problems()
     if problems:
         st.error(
-            "**The map cannot be drawn**: its browser files are damaged. "
+            _("**The map cannot be drawn**: its browser files are damaged.")
+            + " "
             + "; ".join(formatting.md_escape(p) for p in problems)
-            + ". Restore them from the repository (or run `make vendor`); the rest of the "
-            "page works."
+            + ". "
+            + _(
+                "Restore them from the repository (or run `make vendor`); the rest of the page "
+                "works."
+            )
         )
         return False
     shipped = str(catalog.default_data_dir()) == str(catalog.repo_data_dir())
     land = _land_file_problem() if shipped else None
     if land is not None:
         st.warning(
-            f"The basemap file static/{mapbuild.LAND_STATIC_FILE} is unusable "
-            f"({formatting.md_escape(land)}): the map carries the land inline, which is slower. "
-            "Run `corridormap build-data` to rebuild it."
+            _(
+                "The basemap file static/{file} is unusable ({problem}): the map carries the land "
+                "inline, which is slower. Run `corridormap build-data` to rebuild it."
+            ).format(file=mapbuild.LAND_STATIC_FILE, problem=formatting.md_escape(land))
         )
     return True
 

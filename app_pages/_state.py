@@ -15,6 +15,7 @@ import streamlit as st
 from app_pages import _data, _lang
 from corridormap import catalog, formatting, links, mapbuild, style
 from corridormap.filters import Filters
+from corridormap.i18n import _
 from corridormap.links import ViewState
 
 # ---------------------------------------------------------------------------------------------
@@ -103,7 +104,8 @@ def link_notices() -> None:
     notices = st.session_state.get("link_notices") or []
     if notices:
         st.warning(
-            "Some link parameters could not be used and were dropped:\n\n"
+            _("Some link parameters could not be used and were dropped:")
+            + "\n\n"
             + "\n".join(f"- {formatting.md_escape(n)}" for n in notices),  # values from the link
             icon=":material/link_off:",
         )
@@ -381,7 +383,8 @@ def route_notices() -> None:
     notices = st.session_state.get("route_notices") or []
     if notices:
         st.warning(
-            "Some route parameters of the link could not be used and were dropped:\n\n"
+            _("Some route parameters of the link could not be used and were dropped:")
+            + "\n\n"
             + "\n".join(f"- {formatting.md_escape(n)}" for n in notices),
             icon=":material/link_off:",
         )

@@ -17,9 +17,9 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from app_pages import _data, _upload_guard
-from corridormap import catalog, filters, formatting, settings, upload
+from corridormap import catalog, filters, formatting, i18n, settings, upload
 from corridormap.filters import Filters
-from corridormap.i18n import gettext
+from corridormap.i18n import N_, _, gettext
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +121,9 @@ def _take_upload(widget_key: str) -> None:
         ss["upload_messages"] = [
             (
                 "error",
-                f"**Could not add {formatting.md_escape(file.name)}**\n\n{_data.problem_list(exc)}",
+                "**"
+                + _("Could not add {name}").format(name=formatting.md_escape(file.name))
+                + f"**\n\n{_data.problem_list(exc)}",
             )
         ]
         return
@@ -134,19 +136,21 @@ def _take_upload(widget_key: str) -> None:
     messages = [
         (
             "success",
-            f"**Added {formatting.md_escape(layer.spec.title)}**: "
+            "**"
+            + _("Added {name}").format(name=formatting.md_escape(layer.spec.title))
+            + "**: "
             + formatting.md_escape(report.summary()),
         )
     ]
     notes = [*(str(p) for p in report.dropped), *report.notes]
     if notes:
         shown = "\n".join(f"- {formatting.md_escape(n)}" for n in notes[:20])
-        more = f"\n- … and {len(notes) - 20} more" if len(notes) > 20 else ""
-        messages.append(("warning", f"Not everything was kept:\n\n{shown}{more}"))
+        more = "\n- " + _("… and {n} more").format(n=len(notes) - 20) if len(notes) > 20 else ""
+        messages.append(("warning", _("Not everything was kept:") + f"\n\n{shown}{more}"))
     ss["upload_messages"] = messages
 
 
-MOVED_NOTICE = (
+MOVED_NOTICE = N_(
     "The server that held your session stopped, and your session started again on another. "
     "Layers you had added yourself were kept only there and are gone: add them again."
 )
@@ -183,26 +187,34 @@ def upload_panel() -> None:
     # the users' limit is made the server's (app.py does it first, on every run, before this).
     _upload_guard.set_max_upload_size(limits)
     with st.sidebar:
-        st.markdown("**Add your own layer**")
+        st.markdown("**" + _("Add your own layer") + "**")
         if session_moved() and not user_layers():
-            st.warning(MOVED_NOTICE, icon=":material/sync_problem:")
+            st.warning(_(MOVED_NOTICE), icon=":material/sync_problem:")
         st.checkbox(
-            "Repair invalid geometries",
+            _("Repair invalid geometries"),
             value=True,
             key="upload_repair",
-            help="Fix self-intersections and the like with make_valid (polygons stay "
-            "polygons); without it, invalid features are dropped and named.",
+            help=_(
+                "Fix self-intersections and the like with make_valid (polygons stay "
+                "polygons); without it, invalid features are dropped and named."
+            ),
         )
         widget_key = f"upload_file_{ss.get('upload_round', 0)}"
         st.file_uploader(
-            "GeoJSON, GeoPackage, zipped Shapefile, KML, or CSV with lat/lon columns",
+            _("GeoJSON, GeoPackage, zipped Shapefile, KML, or CSV with lat/lon columns"),
             type=list(upload.ACCEPTED),
             key=widget_key,
             on_change=_take_upload,
             args=(widget_key,),
             max_upload_size=max(1, math.ceil(limits.max_mb)),
-            help=f"Up to {limits.max_mb:g} MB, {limits.max_features:,} features and "
-            f"{limits.max_vertices:,} vertices. The layer stays in this browser session only.",
+            help=_(
+                "Up to {mb} MB, {features} features and {vertices} vertices. The layer stays in "
+                "this browser session only."
+            ).format(
+                mb=i18n.number_text(limits.max_mb),
+                features=i18n.number_text(limits.max_features, decimals=0),
+                vertices=i18n.number_text(limits.max_vertices, decimals=0),
+            ),
         )
         for level, text in ss.pop("upload_messages", []):
             getattr(st, level)(text)
@@ -214,7 +226,7 @@ def upload_panel() -> None:
                 "",
                 key=f"remove_{key}",
                 icon=":material/delete:",
-                help="Remove this layer",
+                help=_("Remove this layer"),
                 on_click=remove_user_layer,
                 args=(key,),
             )

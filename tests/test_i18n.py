@@ -339,3 +339,78 @@ def test_the_country_profile_speaks_the_language():
     assert {"TDT", "Keçən dəhliz hissələri"} <= labels, labels
     assert "Corridor legs crossing" not in labels
     assert "Statusa görə ölkə daxilində dəhliz km-i:" in text
+
+
+#: Streamlit calls whose text people read (the first argument, and these keywords).
+_SHOWN_BY = {
+    *("markdown", "caption", "info", "warning", "error", "success", "toast", "write"),
+    *("title", "header", "subheader", "metric", "expander", "popover", "tabs", "spinner"),
+    *("selectbox", "multiselect", "segmented_control", "pills", "radio", "toggle", "checkbox"),
+    *("button", "download_button", "link_button", "page_link", "file_uploader", "date_input"),
+    *("slider", "select_slider", "text_input", "text_area", "number_input"),
+}
+_SHOWN_KEYWORDS = {"label", "help", "placeholder", "body"}
+#: Words that are the same in every language: the product's name, file formats.
+_SAME_EVERYWHERE = re.compile(r"corridormap|GeoJSON|CSV|:material/[a-z_]+:")
+_A_WORD = re.compile(r"[A-Za-z]{2,}")
+#: Helpers of the pages not translated yet (the Briefings page and the presentation).
+_NOT_YET = {"_builder.py", "_library.py", "_sharing.py", "_showable.py", "_briefings.py"}
+
+
+def _has_english(node: ast.AST) -> bool:
+    """Whether ``node`` is text written in the code (a literal, an f-string's literal parts,
+    a sum of them) that holds a word: text a translation never reaches."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return _A_WORD.search(_SAME_EVERYWHERE.sub("", node.value)) is not None
+    if isinstance(node, ast.JoinedStr):
+        return any(_has_english(v) for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _has_english(node.left) or _has_english(node.right)
+    return False
+
+
+def _translated_pages() -> list[Path]:
+    """The pages app.py runs in the session's language: the ``translated`` set's pages."""
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    files = {
+        target.id: node.value.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+        and getattr(node.value.func, "attr", None) == "Page"
+        and isinstance(node.value.args[0], ast.Constant)
+    }
+    (chosen,) = [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and any(getattr(t, "id", None) == "translated" for t in node.targets)
+    ]
+    names = [n.id for n in ast.walk(chosen) if isinstance(n, ast.Name) and n.id in files]
+    return [ROOT / files[n] for n in names]
+
+
+def test_no_text_of_a_translated_page_or_the_frame_is_left_unmarked():
+    """Every text the translated pages, the frame (app.py) and their helpers give Streamlit
+    to show goes through the catalogs: a literal with a word in it, passed straight to a call
+    that shows it, would stay English in every language. (Log messages are not shown.)"""
+    pages = _translated_pages()
+    assert {p.name for p in pages} >= {"explorer.py", "gas.py", "corridors.py"}
+    helpers = [p for p in sorted((ROOT / "app_pages").glob("_*.py")) if p.name not in _NOT_YET]
+    found = []
+    for path in [ROOT / "app.py", *pages, *helpers]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+            func = call.func
+            if not isinstance(func, ast.Attribute) or func.attr not in _SHOWN_BY:
+                continue
+            if isinstance(func.value, ast.Name) and func.value.id in ("logger", "logging"):
+                continue
+            shown = [*call.args[:1], *(k.value for k in call.keywords if k.arg in _SHOWN_KEYWORDS)]
+            found += [
+                f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)[:60]}"
+                for node in shown
+                if _has_english(node)
+            ]
+    assert found == []
