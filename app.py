@@ -38,6 +38,7 @@ explorer = st.Page("app_pages/explorer.py", title=_("Map"), icon=":material/map:
 gas = st.Page("app_pages/gas.py", title=_("Gas exports"), icon=":material/local_fire_department:")
 summit = st.Page("app_pages/summit.py", title=_("Gabala summit"), icon=":material/groups:")
 corridors = st.Page("app_pages/corridors.py", title=_("Corridors"), icon=":material/route:")
+routes = st.Page("app_pages/routes.py", title=_("Routes"), icon=":material/alt_route:")
 country = st.Page("app_pages/country.py", title=_("Country profile"), icon=":material/flag:")
 present = st.Page(
     "app_pages/present.py", title=_("Present a briefing"), icon=":material/slideshow:"
@@ -46,7 +47,7 @@ page = st.navigation(
     [
         explorer,
         corridors,
-        st.Page("app_pages/routes.py", title=_("Routes"), icon=":material/alt_route:"),
+        routes,
         gas,
         summit,
         country,
@@ -65,8 +66,8 @@ if not map_first:
 _state.new_run()  # the link carries the view of the map this run draws
 if page.url_path != explorer.url_path:  # (the explorer names them under its heading)
     _state.link_notices()  # link values that could not be used, named on every page
-# the pages whose own text is translated so far (the Routes, Data and Briefings pages are not yet)
-translated = {p.url_path for p in (explorer, corridors, gas, summit, country)}
+# the pages whose own text is translated so far (the Data and Briefings pages are not yet)
+translated = {p.url_path for p in (explorer, corridors, routes, gas, summit, country)}
 # (the presentation says nothing of it: its clean screen shows the briefing alone)
 with _lang.page_language(page.url_path in translated, say=page.url_path != present.url_path):
     page.run()

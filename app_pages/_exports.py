@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _data, _state, _user_layers
+from corridormap import i18n
 from corridormap.i18n import _
 
 _MIME = {
@@ -21,11 +22,17 @@ _MIME = {
 
 
 def download(where: Any, label: str, build: Callable[[], Any], file_name: str, key: str) -> None:
-    """A download button in ``where`` whose file is built only when clicked; its type follows
-    from ``file_name`` (ours, never a user's text)."""
+    """A download button in ``where`` whose file is built only when clicked, in English (as the
+    exports are, whatever the session's language); its type follows from ``file_name`` (ours,
+    never a user's text)."""
+
+    def english() -> Any:  # the exports are in English until they are translated, whenever
+        with i18n.language(i18n.DEFAULT):  # and in whichever thread Streamlit builds them
+            return build()
+
     where.download_button(
         label,
-        data=build,
+        data=english,
         file_name=file_name,
         mime=_MIME[PurePath(file_name).suffix],
         key=key,
@@ -36,7 +43,7 @@ def download(where: Any, label: str, build: Callable[[], Any], file_name: str, k
 
 def export_buttons(state: Any, shown: dict[str, Any]) -> None:
     """Download the current view as an offline HTML map or a PNG (built only when clicked)."""
-    from corridormap import export, filters, i18n, links  # noqa: PLC0415
+    from corridormap import export, filters, links  # noqa: PLC0415
 
     view_now = _state.export_view(state, _user_layers.all_frames())  # where the user looks
     selected = _state.selected_feature(_user_layers.all_frames())

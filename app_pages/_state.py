@@ -15,7 +15,7 @@ import streamlit as st
 from app_pages import _data, _lang
 from corridormap import catalog, formatting, links, mapbuild, style
 from corridormap.filters import Filters
-from corridormap.i18n import _
+from corridormap.i18n import N_, _
 from corridormap.links import ViewState
 
 # ---------------------------------------------------------------------------------------------
@@ -323,7 +323,7 @@ ROUTE_KEYS = {
     "compare": "r_compare",
 }
 #: The choices of the Routes page's "when" control.
-WHEN_NEWEST, WHEN_DATE, WHEN_PLANNED = "Newest date", "On a date", "Planned"
+WHEN_NEWEST, WHEN_DATE, WHEN_PLANNED = N_("Newest date"), N_("On a date"), N_("Planned")
 #: A route shown when the link names none.
 DEFAULT_ROUTE = ("xian", "istanbul")
 

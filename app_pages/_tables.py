@@ -69,10 +69,10 @@ def _title(spec: Any) -> str:
 
 def _table(spec: Any, gdf: Any) -> Any:
     table = formatting.table(spec, gdf, _data.feature_names())
-    return _headers(table) if spec in catalog.LAYERS else table  # a user's columns as named
+    return headers(table) if spec in catalog.LAYERS else table  # a user's columns as named
 
 
-def _headers(frame: Any) -> Any:
+def headers(frame: Any) -> Any:
     """A table with its column names in the language in force (the names are the product's
     own, marked for translation where the table is made)."""
     return frame.rename(columns=_)
@@ -81,7 +81,7 @@ def _headers(frame: Any) -> Any:
 def leg_rows(table: Any) -> None:
     """Legs with published and computed lengths, and the countries crossed (km in each)."""
     st.dataframe(
-        _headers(formatting.leg_rows(table, _data.feature_names())),
+        headers(formatting.leg_rows(table, _data.feature_names())),
         hide_index=True,
         width="stretch",
         placeholder=formatting.MISSING,
@@ -90,7 +90,7 @@ def leg_rows(table: Any) -> None:
 
 def participants_table(members: Any) -> None:
     st.dataframe(
-        _headers(formatting.participant_rows(members)),
+        headers(formatting.participant_rows(members)),
         hide_index=True,
         width="stretch",
         placeholder=formatting.MISSING,
@@ -125,7 +125,7 @@ def profile_sections(profile: Any) -> None:
 def gas_exports_table(exports: Any) -> None:
     """The yearly figures with their sources and dates ("–": not published)."""
     st.dataframe(
-        _headers(formatting.gas_export_rows(exports)),
+        headers(formatting.gas_export_rows(exports)),
         hide_index=True,
         placeholder=formatting.MISSING,
         width="stretch",
@@ -137,7 +137,7 @@ def throughput_table(frame: Any) -> None:
     """Throughput by corridor, series and year with its sources and dates ("–": not
     published)."""
     st.dataframe(
-        _headers(formatting.throughput_rows(frame)),
+        headers(formatting.throughput_rows(frame)),
         hide_index=True,
         placeholder=formatting.MISSING,
         width="stretch",
@@ -147,6 +147,12 @@ def throughput_table(frame: Any) -> None:
             _("Sources"): st.column_config.TextColumn(width="large"),
         },
     )
+
+
+def comparison_table(rows: Any) -> None:
+    """Routes side by side (``routing.comparison_rows``), a row per route, headed in the
+    language in force."""
+    plain_table(headers(rows).set_index(_("Route")))
 
 
 def plain_table(frame: Any) -> None:

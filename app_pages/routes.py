@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from app_pages import _capture, _data, _exports, _maps, _state, _tables
-from corridormap import catalog, filters, formatting, links, mapbuild, routing
+from corridormap import catalog, filters, formatting, i18n, links, mapbuild, routing, style
 from corridormap.filters import Filters
+from corridormap.i18n import _
 
 #: The map's size at 1440x900 with the sidebar open (about 940 x 520 px), a little small so
 #: that a fitted route is not cut at the edges.
@@ -17,7 +18,7 @@ MAP_PX = (900.0, 500.0)
 #: The page's map (st_folium's key).
 MAP_KEY = "routes_map"
 
-st.markdown("#### Routes: from one place to another over the corridors")
+st.markdown("#### " + _("Routes: from one place to another over the corridors"))
 _data.show_layer_errors((catalog.CORRIDOR_LEGS.key, catalog.NODES.key, catalog.COUNTRIES.key))
 network = _data.network()
 if network is None:
@@ -26,12 +27,15 @@ if network is None:
 _state.seed_route_from_link()
 _state.route_notices()
 st.caption(
-    "The sidebar's filters do not apply here: a route has its own date or scenario, countries "
-    "to avoid and modes."
+    _(
+        "The sidebar's filters do not apply here: a route has its own date or scenario, "
+        "countries to avoid and modes."
+    )
 )
 
 places = sorted(network.places, key=lambda n: formatting.fold(network.places[n].name))
-countries = sorted(network.country_names, key=lambda c: network.country_names[c])
+country_names = i18n.country_names(network.country_names)  # in the language in force
+countries = sorted(country_names, key=lambda c: country_names[c])
 
 
 def _place(node_id: str) -> str:
@@ -56,14 +60,14 @@ def _route_exports(drawn: list[Any], shown: dict[str, Any], wanted: links.RouteS
         view=seen.map_view() if seen is not None else None,  # the view the user moved to
         register=_data.source_register(),
     )
-    st.caption("Export this route · works offline")
-    x, y, z, _ = st.columns([1, 1, 1, 3])
+    st.caption(_("Export this route · works offline"))
+    x, y, z, _rest = st.columns([1, 1, 1, 3])
     name = "corridormap-route"
-    _exports.download(x, "Route (HTML)", lambda: export.html_view(view, frames),
+    _exports.download(x, _("Route (HTML)"), lambda: export.html_view(view, frames),
                       f"{name}.html", "export_route_html")  # fmt: skip
-    _exports.download(y, "Route (PNG)", lambda: export.png_view(view, frames),
+    _exports.download(y, _("Route (PNG)"), lambda: export.png_view(view, frames),
                       f"{name}.png", "export_route_png")  # fmt: skip
-    _exports.download(z, "Route (PDF)", lambda: route_export.pdf_view(view, frames),
+    _exports.download(z, _("Route (PDF)"), lambda: route_export.pdf_view(view, frames),
                       f"{name}.pdf", "export_route_pdf")  # fmt: skip
 
 
@@ -77,17 +81,20 @@ def _view_params() -> dict[str, str]:
 
 
 a, b, c, d = st.columns([2, 2, 2.4, 1.4], vertical_alignment="bottom")
-a.selectbox("From", places, format_func=_place, key="r_from")
-b.selectbox("To", places, format_func=_place, key="r_to")
+a.selectbox(_("From"), places, format_func=_place, key="r_from")
+b.selectbox(_("To"), places, format_func=_place, key="r_to")
 c.segmented_control(
-    "When",
+    _("When"),
     [_state.WHEN_NEWEST, _state.WHEN_DATE, _state.WHEN_PLANNED],
+    format_func=_,  # (the options are the English words, the state keeps them)
     key="r_when",
-    help="Newest date: legs in service on the newest date of the data. On a date: legs in "
-    "service then. Planned: every leg, including planned and under construction.",
+    help=_(
+        "Newest date: legs in service on the newest date of the data. On a date: legs in "
+        "service then. Planned: every leg, including planned and under construction."
+    ),
 )
 d.date_input(
-    "Date",
+    _("Date"),
     min_value=filters.ASOF_MIN,
     max_value=_data.asof_limit(),  # today too
     key="r_date",
@@ -95,21 +102,27 @@ d.date_input(
 )
 e, f, g, h = st.columns([3, 2, 1.4, 1.6], vertical_alignment="bottom")
 e.multiselect(
-    "Countries to avoid",
+    _("Countries to avoid"),
     countries,
-    format_func=lambda iso: f"{network.country_names[iso]} ({iso})",
+    format_func=lambda iso: f"{country_names[iso]} ({iso})",
     key="r_avoid",
-    placeholder="none",
+    placeholder=_("none"),
 )
 f.multiselect(
-    "Modes", list(routing.MODES), key="r_modes", placeholder="all", help="Empty: every mode."
+    _("Modes"),
+    list(routing.MODES),
+    format_func=style.mode_word,
+    key="r_modes",
+    placeholder=_("all"),
+    help=_("Empty: every mode."),
 )
-g.selectbox("Alternatives", [0, 1, 2, 3], key="r_alt")
+g.selectbox(_("Alternatives"), [0, 1, 2, 3], key="r_alt")
 h.toggle(
-    "Today vs planned",
+    _("Today vs planned"),
     key="r_compare",
-    help="The route on the newest date of the data beside the route when every planned link "
-    "is open.",
+    help=_(
+        "The route on the newest date of the data beside the route when every planned link is open."
+    ),
 )
 
 wanted = _state.route_state()
@@ -127,11 +140,18 @@ name_a, name_b = network.places[query.origin].name, network.places[query.destina
 st.markdown(f"##### {formatting.md_escape(f'{name_a} → {name_b}')}: {plan.scenario}")
 _capture.from_routes(plan, f"{name_a} → {name_b}, {plan.scenario}")
 if query.avoid:
-    st.caption("Avoiding " + ", ".join(network.country(iso) for iso in query.avoid))
+    st.caption(
+        _("Avoiding {countries}").format(
+            countries=", ".join(network.country(iso) for iso in query.avoid)
+        )
+    )
 
 routes = routing.plan_routes(plan)
 if plan.route is None:
-    st.warning(f"**No route.** {formatting.md_escape(plan.reason or '')}", icon=":material/block:")
+    st.warning(
+        "**" + _("No route.") + "** " + formatting.md_escape(plan.reason or ""),
+        icon=":material/block:",
+    )
 
 shown = _data.filtered(
     Filters(
@@ -160,58 +180,67 @@ if plan.route is not None:
     r = plan.route
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(
-        "Length along the drawn lines",
-        f"{r.km_line:,.0f} km",
-        help=routing.LENGTH_METHOD,
+        _("Length along the drawn lines"),
+        f"{i18n.number_text(r.km_line, decimals=0)} km",
+        help=_(routing.LENGTH_METHOD),
     )
-    m2.metric("Border crossings", r.border_crossings)
-    m3.metric("Sea legs", r.sea_legs)
-    m4.metric("Countries", len(r.countries))
+    m2.metric(_("Border crossings"), r.border_crossings)
+    m3.metric(_("Sea legs"), r.sea_legs)
+    m4.metric(_("Countries"), len(r.countries))
     st.caption(formatting.md_escape(routing.route_facts(network, r)))
     st.caption(
-        f"Published length: {formatting.md_escape(routing.published_km(r))}"
-        + (" km" if r.published_legs == len(r.steps) else "")
+        _("Published length: {length}").format(
+            length=formatting.md_escape(routing.published_km(r))
+            + (" km" if r.published_legs == len(r.steps) else "")
+        )
         + ". "
-        + routing.LENGTH_METHOD
+        + _(routing.LENGTH_METHOD)
     )
     if len(plan.alternatives) < query.alternatives:
         st.caption(routing.fewer_alternatives_note(plan))
 
 if plan.route is not None:
-    st.markdown("##### Legs of the route")
+    st.markdown("##### " + _("Legs of the route"))
     st.dataframe(
-        routing.leg_rows(network, plan.route),
+        _tables.headers(routing.leg_rows(network, plan.route)),
         hide_index=True,
         width="stretch",
         placeholder=formatting.MISSING,
     )
 if plan.alternatives:
-    st.markdown("##### The route and its alternatives")
+    st.markdown("##### " + _("The route and its alternatives"))
     labelled = [(routing.route_label(i), route) for i, route in enumerate(routes)]
-    _tables.plain_table(routing.comparison_rows(network, labelled).set_index("Route"))
+    _tables.comparison_table(routing.comparison_rows(network, labelled))
     cols = st.columns(len(plan.alternatives))
     for i, (col, alt) in enumerate(zip(cols, plan.alternatives, strict=True), start=1):
         col.markdown(f"**{formatting.md_escape(drawn[i][0])}**")
         col.dataframe(
-            routing.leg_rows(network, alt)[["Leg", "From", "To", "km"]],
+            _tables.headers(routing.leg_rows(network, alt)[["Leg", "From", "To", "km"]]),
             hide_index=True,
             placeholder=formatting.MISSING,
         )
 
 if wanted.compare:
-    st.markdown("##### Today and when the planned links open")
-    rows = [(f"Today ({today.scenario})", today.route), ("Planned", planned.route)]
-    _tables.plain_table(routing.comparison_rows(network, rows).set_index("Route"))
-    for label, p in (("Today", today), ("Planned", planned)):
+    st.markdown("##### " + _("Today and when the planned links open"))
+    rows = [
+        (_("Today ({scenario})").format(scenario=today.scenario), today.route),
+        (_("Planned"), planned.route),
+    ]
+    _tables.comparison_table(routing.comparison_rows(network, rows))
+    for label, p in ((_("Today"), today), (_("Planned"), planned)):
         if p.route is None:
+            said = _("{label} ({scenario}): no route.").format(
+                label=label, scenario=formatting.md_escape(p.scenario)
+            )
             st.info(
-                f"**{label} ({formatting.md_escape(p.scenario)}): no route.** "
-                f"{formatting.md_escape((p.reason or '').capitalize())}.",
+                f"**{said}** {formatting.md_escape((p.reason or '').capitalize())}.",
                 icon=":material/block:",
             )
 
 st.caption(
-    "Lengths are published where the sources give one for the leg, else computed along the "
-    "schematic line; no timetables, tariffs or capacities are modelled. See the README "
-    "(Routes) for the model and its limits."
+    _(
+        "Lengths are published where the sources give one for the leg, else computed along the "
+        "schematic line; no timetables, tariffs or capacities are modelled. See the README "
+        "(Routes) for the model and its limits."
+    )
 )

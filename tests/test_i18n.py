@@ -242,7 +242,7 @@ def test_a_page_not_yet_translated_is_english_throughout_and_says_so():
     at.query_params["lang"] = "ru"
     at.run()
     with i18n.language("ru"):  # (the explorer's widgets, formatted in Russian: see above)
-        at.switch_page("app_pages/routes.py").run()
+        at.switch_page("app_pages/data.py").run()
     assert not at.exception
     notes = " ".join(c.value for c in at.caption)
     assert "Эта страница ещё не переведена" in notes
@@ -250,12 +250,12 @@ def test_a_page_not_yet_translated_is_english_throughout_and_says_so():
     # sentence: the statuses and corridors of its charts and tables are English too)
     assert at.sidebar.multiselect(key="f_countries").label == "Страны"
     main = " ".join(m.value for m in at.main.markdown)
-    assert "Routes: from one place to another" in main
-    cells = " ".join(str(v) for df in at.dataframe for v in df.value.to_numpy().ravel())
-    assert "Operational" in cells  # the route's legs, by their English status
+    assert "Data and sources" in main
+    titles = " ".join(e.label for e in at.expander)
+    assert "Corridor legs" in titles  # the layers by their English titles
     with i18n.language("ru"):
-        russian = {style.label(style.STATUS_STYLES, s) for s in ("operational", "planned")}
-    assert not any(word in main + cells for word in russian)
+        russian = {i18n.gettext("Corridor legs"), i18n.gettext("Nodes")}
+    assert not any(word in main + titles for word in russian)
 
 
 def test_the_gas_page_speaks_the_language_in_its_charts_and_tables():
@@ -414,3 +414,65 @@ def test_no_text_of_a_translated_page_or_the_frame_is_left_unmarked():
                 if _has_english(node)
             ]
     assert found == []
+
+
+def test_the_routes_page_speaks_the_language_and_says_why_in_it():
+    """Baku to Kars avoiding Georgia on the newest date: no route, and the reason in Russian
+    (the legs it needs, the planned network), the controls and the tables too."""
+    at = app_test()
+    at.query_params.update({"lang": "ru", "from": "baku", "to": "kars", "avoid": "GEO"})
+    at.run()
+    with i18n.language("ru"):
+        at.switch_page("app_pages/routes.py").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.main.markdown)
+    assert "Маршруты: из одного места в другое по коридорам" in text
+    assert "участки, действующие на" in text  # the scenario, in words
+    (warning,) = [w.value for w in at.warning]
+    assert "Маршрута нет." in warning
+    assert "в планируемой сети он есть" in warning
+    assert "no route" not in warning
+    assert "legs" not in warning
+    assert at.multiselect(key="r_avoid").label == "Страны, которые обойти"
+    assert at.toggle(key="r_compare").label == "Сегодня и по плану"
+    with i18n.language("ru"):
+        georgia = i18n.country_name("GEO", "Georgia")
+    assert georgia in " ".join(c.value for c in at.caption)  # "В обход: Грузия (GEO)"
+
+
+def test_the_routes_page_shows_a_route_in_the_language():
+    at = app_test()
+    at.query_params.update({"lang": "tr", "from": "baku", "to": "kars", "when": "planned"})
+    at.run()
+    with i18n.language("tr"):
+        at.switch_page("app_pages/routes.py").run()
+    assert not at.exception
+    labels = {m.label for m in at.metric}
+    assert {"Çizilen hatlar boyunca uzunluk", "Sınır geçişleri", "Deniz kesimleri"} <= labels
+    headers = {c for df in at.dataframe for c in df.value.columns}
+    assert {"Kesim", "Başlangıç", "Bitiş", "Uzunluk"} <= headers
+    assert not {"Leg", "From", "To", "Length"} & headers
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")  # markdown escapes
+    assert "Ülkeler:" in captions
+    assert "Taşıma türüne göre km:" in captions
+    assert "Countries:" not in captions
+    assert "demiryolu" in captions  # km by mode, by the mode's Turkish word
+    assert "Gürcistan (GEO)" in captions
+
+
+def test_an_export_is_built_in_english_whatever_the_session_language():
+    """The exports are English until they are translated: a download builds its file in
+    English even when Streamlit calls it in a Turkish session's thread."""
+    from app_pages import _exports  # noqa: PLC0415
+
+    made = {}
+
+    class Column:
+        def download_button(self, label, *, data, **_options):
+            made[label] = data
+
+    with i18n.language("tr"):
+        _exports.download(Column(), "Harita (PNG)", i18n.current, "view.png", "key")
+        assert i18n.current() == "tr"
+        assert made["Harita (PNG)"]() == "en"
+    assert i18n.current() == "en"

@@ -108,6 +108,8 @@ STATUS_STYLES: Final = (
 
 MODE_WEIGHTS: Final = {"rail": 4.0, "road": 3.0, "sea": 2.5}
 MODE_LABELS: Final = {"rail": N_("Rail"), "road": N_("Road"), "sea": N_("Sea (ferry or shipping)")}
+#: A mode as a word in a sentence or a list ("no route keeps to rail, road").
+MODE_WORDS: Final = {"rail": N_("rail"), "road": N_("road"), "sea": N_("sea")}
 
 ROUTE_LABELS: Final = {
     "ZNG_RAIL": N_("Horadiz–Aghband–Syunik–Nakhchivan–Kars railway"),
@@ -356,6 +358,12 @@ def definition(entries: tuple[Entry, ...], value: str) -> str:
     """The definition of ``value`` (a status's meaning), in the language in force."""
     text = entry(entries, value).definition
     return gettext(text) if text else ""
+
+
+def mode_word(mode: str) -> str:
+    """A mode as a word in a sentence, in the language in force; the code itself if unknown."""
+    text = MODE_WORDS.get(mode)
+    return mode if text is None else gettext(text)
 
 
 def route_label(route: str) -> str:

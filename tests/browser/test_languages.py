@@ -126,6 +126,7 @@ ANALYSIS = {
     "summit": ("The 12th OTS Summit, Gabala, {date}", 2, 2),
     "corridors": ("Corridors: how long, where, how far along?", 1, 2),
     "country": ("Corridor km inside the country by status:", 1, 0),
+    "routes": ("Routes: from one place to another over the corridors", 1, 0),
 }
 
 

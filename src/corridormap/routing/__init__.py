@@ -30,6 +30,7 @@ from corridormap.routing.network import (
     Route,
     RoutingError,
     Step,
+    and_list,
     build_network,
     parse_countries,
     parse_modes,
@@ -40,6 +41,7 @@ from corridormap.routing.network import (
     scenario_label,
 )
 from corridormap.routing.report import (
+    COMPARISON_COLUMNS,
     LEG_ROW_COLUMNS,
     LENGTH_METHOD,
     compared_routes,
@@ -63,6 +65,7 @@ from corridormap.routing.report import (
 
 __all__ = [
     "ALTERNATIVE_MAX_RATIO",
+    "COMPARISON_COLUMNS",
     "LEG_ROW_COLUMNS",
     "LENGTH_METHOD",
     "MAX_ALTERNATIVES",
@@ -77,6 +80,7 @@ __all__ = [
     "Route",
     "RoutingError",
     "Step",
+    "and_list",
     "build_network",
     "compared_routes",
     "comparison_rows",

@@ -15,7 +15,8 @@ import geopandas as gpd
 import networkx as nx
 import pandas as pd
 
-from corridormap import analysis, catalog, filters, formatting, overlay, style
+from corridormap import analysis, catalog, filters, formatting, i18n, overlay, style
+from corridormap.i18n import N_, _, ngettext
 
 #: The scenario word for "every leg, including planned and under construction".
 PLANNED: Final = "planned"
@@ -76,8 +77,9 @@ class Network:
     latest: date
 
     def country(self, iso3: str) -> str:
+        """The country by its name in the language in force, with its code."""
         name = self.country_names.get(iso3)
-        return f"{name} ({iso3})" if name else iso3
+        return f"{i18n.country_name(iso3, name)} ({iso3})" if name else iso3
 
 
 def _published(value: object) -> float | None:
@@ -224,9 +226,12 @@ def scenario_date(network: Network, when: date | str | None) -> date | None:
 def scenario_label(network: Network, when: date | str | None) -> str:
     asof = scenario_date(network, when)
     if asof is None:
-        return "planned: every leg, including planned and under construction"
-    newest = " (the newest date of the data)" if when is None else ""
-    return f"legs in service on {filters.format_date(asof)}{newest}"
+        return _("planned: every leg, including planned and under construction")
+    if when is None:
+        return _("legs in service on {date} (the newest date of the data)").format(
+            date=filters.format_date(asof)
+        )
+    return _("legs in service on {date}").format(date=filters.format_date(asof))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,10 +393,26 @@ def _not_in_service(leg: Leg) -> str:
     """Why a leg is not in service on a date, in words: its name and its opening date, else
     its status ("the Aghband – Meghri rail leg, planned")."""
     if leg.status == "operational" and leg.opened:
-        why = f"opened {filters.format_date(date.fromisoformat(leg.opened))}"
+        why = _("opened {date}").format(date=filters.format_date(date.fromisoformat(leg.opened)))
     else:
         why = style.label(style.STATUS_STYLES, leg.status).lower()
-    return f"the {leg.name} {leg.mode} leg ({why})"
+    template = _LEG_WORDS.get(leg.mode, N_("the {name} {mode} leg ({why})"))
+    return _(template).format(name=leg.name, mode=leg.mode, why=why)
+
+
+#: A leg in a sentence, by its mode (each its own message: languages place the mode apart).
+_LEG_WORDS: Final = {
+    "rail": N_("the {name} rail leg ({why})"),
+    "sea": N_("the {name} sea leg ({why})"),
+    "road": N_("the {name} road leg ({why})"),
+}
+
+
+def and_list(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c`` in the language in force."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 #: Up to this many legs not in service are named one by one; more are summed up by status.
@@ -407,22 +428,25 @@ def _legs_needed(network: Network, steps: Sequence[Step]) -> str:
     by_status: dict[str, int] = {}
     for s in steps:
         why = (
-            "opened later"
+            _("opened later")
             if s.leg.status == "operational"
             else style.label(style.STATUS_STYLES, s.leg.status).lower()
         )
         by_status[why] = by_status.get(why, 0) + 1
-    counted = [f"{n} {why}" for why, n in by_status.items()]
-    listed = counted[0] if len(counted) == 1 else ", ".join(counted[:-1]) + " and " + counted[-1]
+    listed = and_list([f"{n} {why}" for why, n in by_status.items()])
     a, b = network.places[steps[0].start].name, network.places[steps[-1].end].name
-    return f"{len(steps)} legs that are not in service ({listed}) between {a} and {b}"
+    return ngettext(
+        "{n} leg that is not in service ({listed}) between {a} and {b}",
+        "{n} legs that are not in service ({listed}) between {a} and {b}",
+        len(steps),
+    ).format(n=len(steps), listed=listed, a=a, b=b)
 
 
 #: The constraints of a query in words.
 _CONSTRAINT_WORDS: Final = {
-    "asof": "the date",
-    "avoid": "the countries to avoid",
-    "modes": "the modes",
+    "asof": N_("the date"),
+    "avoid": N_("the countries to avoid"),
+    "modes": N_("the modes"),
 }
 
 
@@ -432,7 +456,9 @@ def _why(network: Network, query: Query, asof: date | None) -> tuple[str, tuple[
     for end in (query.origin, query.destination):
         if names[end].iso3 in query.avoid:
             return (
-                f"{names[end].name} lies in {network.country(names[end].iso3)}, a country to avoid",
+                _("{place} lies in {country}, a country to avoid").format(
+                    place=names[end].name, country=network.country(names[end].iso3)
+                ),
                 ("avoid",),
             )
     relaxed: dict[str, tuple[date | None, Sequence[str], Sequence[str]]] = {}
@@ -453,30 +479,35 @@ def _why(network: Network, query: Query, asof: date | None) -> tuple[str, tuple[
             live = {x.segment_id for x in _usable(network, asof, (), ())}
             missing = [s for s in other.steps if s.leg.segment_id not in live]
             reasons.append(
-                f"no route is in service on {filters.format_date(asof)}: the planned network "
-                f"has one, which needs {_legs_needed(network, missing)}"
+                _(
+                    "no route is in service on {date}: the planned network has one, which "
+                    "needs {legs}"
+                ).format(date=filters.format_date(asof), legs=_legs_needed(network, missing))
             )
         elif key == "avoid":
             crossed = [c for c in other.countries if c in query.avoid]
             reasons.append(
-                "every route crosses a country to avoid: the shortest one crosses "
-                + ", ".join(network.country(c) for c in crossed)
+                _(
+                    "every route crosses a country to avoid: the shortest one crosses {countries}"
+                ).format(countries=", ".join(network.country(c) for c in crossed))
             )
         else:
             needed = sorted({s.leg.mode for s in other.steps} - set(query.modes))
             reasons.append(
-                f"no route keeps to {', '.join(query.modes)}: the shortest one also needs "
-                + ", ".join(needed)
+                _("no route keeps to {modes}: the shortest one also needs {needed}").format(
+                    modes=", ".join(map(style.mode_word, query.modes)),
+                    needed=", ".join(map(style.mode_word, needed)),
+                )
             )
     if reasons:
-        return "; or ".join(reasons), tuple(cut)
+        return _("; or ").join(reasons), tuple(cut)
     a, b = names[query.origin].name, names[query.destination].name
     if relaxed and _shortest(network, query, None, (), ()) is not None:
-        together = [_CONSTRAINT_WORDS[k] for k in relaxed]
-        words = together[0] if len(together) == 1 else ", ".join(together[:-1]) + " and "
-        words += together[-1] if len(together) > 1 else ""
-        return f"{words} together cut every route from {a} to {b}", tuple(relaxed)
-    return f"the network does not join {a} and {b}", ()
+        words = and_list([_(_CONSTRAINT_WORDS[k]) for k in relaxed])
+        return _("{constraints} together cut every route from {a} to {b}").format(
+            constraints=words, a=a, b=b
+        ), tuple(relaxed)
+    return _("the network does not join {a} and {b}").format(a=a, b=b), ()
 
 
 def plan(network: Network, query: Query) -> Plan:

@@ -12,10 +12,12 @@ from typing import Any, Final
 import geopandas as gpd
 import pandas as pd
 
-from corridormap import style
+from corridormap import i18n, style
+from corridormap.i18n import N_, _
 from corridormap.routing.network import (
     ALTERNATIVE_MAX_RATIO,
     MODES,
+    OUTSIDE,
     PLANNED,
     Network,
     Plan,
@@ -135,8 +137,9 @@ def plan_text(network: Network, p: Plan) -> str:
 # What a page shows
 
 
-#: How a route's length is measured, said wherever lengths are shown or compared.
-LENGTH_METHOD: Final = (
+#: How a route's length is measured, said wherever lengths are shown or compared (marked for
+#: translation: ``_(LENGTH_METHOD)`` where it is shown).
+LENGTH_METHOD: Final = N_(
     "Lengths are measured along the lines drawn on the map (geodesic, WGS84), every leg alike, "
     "so routes compare like with like; the drawn lines are schematic, so a track is longer. "
     "Published lengths, where the sources give one for every leg, are beside them."
@@ -147,16 +150,16 @@ def published_km(route: Route) -> str:
     """The route's published length, when every leg has one; else how many legs have one."""
     n, total = route.published_legs, len(route.steps)
     if total and n == total:
-        return f"{route.km:,.0f}"
-    return f"{n} of {total} legs published"
+        return i18n.number_text(route.km, decimals=0)
+    return _("{n} of {total} legs published").format(n=n, total=total)
 
 
 def route_title(network: Network, route: Route) -> str:
     """ "Xi'an → Istanbul, 7,667 km" (along the drawn lines, as every route is compared)."""
     if not route.steps:
-        return "no legs"
+        return _("no legs")
     a, b = network.places[route.nodes[0]].name, network.places[route.nodes[-1]].name
-    return f"{a} → {b}, {route.km_line:,.0f} km"
+    return f"{a} → {b}, {i18n.number_text(route.km_line, decimals=0)} km"
 
 
 def route_features(network: Network, route: Route) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -169,17 +172,18 @@ def route_features(network: Network, route: Route) -> tuple[gpd.GeoDataFrame, gp
 
 
 def leg_rows(network: Network, route: Route) -> pd.DataFrame:
-    """The route's legs as a table, in the order travelled."""
+    """The route's legs as a table, in the order travelled (its values in the language in
+    force, its column names English, marked for the page to translate)."""
     rows = [
         {
             "Leg": s.leg.segment_id,
             "From": network.places[s.start].name,
             "To": network.places[s.end].name,
-            "Mode": style.MODE_LABELS.get(s.leg.mode, s.leg.mode),
+            "Mode": style.code_label("mode", s.leg.mode),
             "Status": style.label(style.STATUS_STYLES, s.leg.status),
             "Opened": s.leg.opened,
             "km": round(s.leg.km, 1),
-            "Length": "published" if s.leg.km_published else "computed (schematic)",
+            "Length": _("published") if s.leg.km_published else _("computed (schematic)"),
             "Countries": ", ".join(s.leg.countries),
         }
         for s in route.steps
@@ -188,21 +192,22 @@ def leg_rows(network: Network, route: Route) -> pd.DataFrame:
 
 
 LEG_ROW_COLUMNS: Final = (
-    "Leg",
-    "From",
-    "To",
-    "Mode",
-    "Status",
-    "Opened",
-    "km",
-    "Length",
-    "Countries",
+    N_("Leg"),
+    N_("From"),
+    N_("To"),
+    N_("Mode"),
+    N_("Status"),
+    N_("Opened"),
+    N_("km"),
+    N_("Length"),
+    N_("Countries"),
 )
 
 
 def comparison_rows(network: Network, plans: Sequence[tuple[str, Route | None]]) -> pd.DataFrame:
     """Routes side by side, as text to read: km, sea legs, border crossings, countries and
-    transfers (a row per route; "no route" where there is none)."""
+    transfers (a row per route; "no route" where there is none). Its values are in the
+    language in force, its column names English (``COMPARISON_COLUMNS``, marked)."""
     rows = []
     for label, route in plans:
         if route is None:
@@ -213,7 +218,7 @@ def comparison_rows(network: Network, plans: Sequence[tuple[str, Route | None]])
                     "Published km": "–",
                     "Sea legs": "–",
                     "Border crossings": "–",
-                    "Countries": "no route",
+                    "Countries": _("no route"),
                     "Transfers": "–",
                 }
             )
@@ -221,15 +226,27 @@ def comparison_rows(network: Network, plans: Sequence[tuple[str, Route | None]])
         rows.append(
             {
                 "Route": label,
-                "km": f"{route.km_line:,.0f}",
+                "km": i18n.number_text(route.km_line, decimals=0),
                 "Published km": published_km(route),
                 "Sea legs": str(route.sea_legs),
                 "Border crossings": str(route.border_crossings),
                 "Countries": " → ".join(route.country_path),
-                "Transfers": ", ".join(network.places[n].name for n in route.transfers) or "none",
+                "Transfers": ", ".join(network.places[n].name for n in route.transfers)
+                or _("none"),
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+
+
+COMPARISON_COLUMNS: Final = (
+    N_("Route"),
+    N_("km"),
+    N_("Published km"),
+    N_("Sea legs"),
+    N_("Border crossings"),
+    N_("Countries"),
+    N_("Transfers"),
+)
 
 
 def map_routes(
@@ -250,7 +267,7 @@ def compared_routes(
     ("Today: Baku → Kars, 725 km"); a scenario without a route is left out (the page says why
     in words)."""
     out = []
-    for label, p in (("Today", today), ("Planned", planned)):
+    for label, p in ((_("Today"), today), (_("Planned"), planned)):
         if p.route is not None:
             legs, places = route_features(network, p.route)
             out.append((f"{label}: {route_title(network, p.route)}", legs, places))
@@ -258,23 +275,27 @@ def compared_routes(
 
 
 def route_label(index: int) -> str:
-    """ "Route" for the route (0), "Alternative n" for its n-th alternative."""
-    return style.ROUTE_LABEL if index == 0 else style.ROUTE_ALT_LABEL.format(n=index)
+    """ "Route" for the route (0), "Alternative n" for its n-th alternative (in the language
+    in force)."""
+    return _(style.ROUTE_LABEL) if index == 0 else _(style.ROUTE_ALT_LABEL).format(n=index)
 
 
 def route_facts(network: Network, route: Route) -> str:
     """One line of what a route crosses: countries, km by mode and by country, transfers."""
-    text = (
-        "Countries: "
-        + " → ".join(network.country(iso) for iso in route.country_path)
-        + ". km by mode: "
-        + ", ".join(f"{m} {km:,.0f}" for m, km in route.km_by_mode.items())
-        + ". km by country: "
-        + ", ".join(f"{k} {km:,.0f}" for k, km in route.km_by_country.items())
+    text = _("Countries: {countries}. km by mode: {modes}. km by country: {km}").format(
+        countries=" → ".join(network.country(iso) for iso in route.country_path),
+        modes=", ".join(
+            f"{style.mode_word(m)} {i18n.number_text(km, decimals=0)}"
+            for m, km in route.km_by_mode.items()
+        ),
+        km=", ".join(
+            f"{_(k) if k == OUTSIDE else k} {i18n.number_text(km, decimals=0)}"
+            for k, km in route.km_by_country.items()
+        ),
     )
     if route.transfers:
         names = ", ".join(network.places[n].name for n in route.transfers)
-        text += f". Transfers (change of mode): {names}"
+        text += ". " + _("Transfers (change of mode): {places}").format(places=names)
     return text
 
 
@@ -305,8 +326,11 @@ def plan_summary(network: Network, p: Plan) -> str:
 
 def fewer_alternatives_note(p: Plan) -> str:
     """Why a plan lists fewer alternatives than asked."""
-    found = len(p.alternatives)
-    return (
-        f"{found} of the {p.query.alternatives} alternatives asked: no other route without a "
-        f"place twice is within {ALTERNATIVE_MAX_RATIO:g} times the length of the shortest."
+    return _(
+        "{found} of the {asked} alternatives asked: no other route without a place twice is "
+        "within {ratio} times the length of the shortest."
+    ).format(
+        found=len(p.alternatives),
+        asked=p.query.alternatives,
+        ratio=i18n.number_text(ALTERNATIVE_MAX_RATIO),
     )
