@@ -38,7 +38,12 @@ if notes is not None:
         st.caption(_("No topic chosen: pick one or more topics to see their annotations."))
     left, right = st.columns([3, 2])
     with left:
-        _maps.small_map({catalog.ANNOTATIONS.key: chosen}, key="summit_notes_map")
+        _maps.small_map(
+            {catalog.ANNOTATIONS.key: chosen},
+            key="summit_notes_map",
+            follow=True,  # where the user moves it: in the link (the page's first map)
+            showing=tuple(topics),
+        )
     with right:
         _cards.annotation_list(chosen)
 

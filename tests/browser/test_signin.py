@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import PageProbe, StreamlitServer, start_streamlit
+from harness import PageProbe, StreamlitServer, settle, start_streamlit
 
 from corridormap import store
 
@@ -227,8 +227,11 @@ def _owner_creates(sc: Scene, alice: Person) -> None:
     scene_title = alice.page.get_by_role("textbox", name="Title", exact=True).nth(1)
     scene_title.fill(SCENE_TITLE)
     scene_title.press("Enter")
+    # the run the title started redraws the editor: a text typed meanwhile was lost (in CI)
+    settle(alice.page, quiet_ms=1000)
     alice.page.get_by_role("textbox", name="Text", exact=True).first.fill(SCENE_TEXT)
     alice.page.get_by_role("textbox", name="Text", exact=True).first.blur()
+    settle(alice.page, quiet_ms=1000)
     alice.page.get_by_role("button", name="Save").click()
     alice.page.get_by_text("Revision 2").first.wait_for()
     scene = sc.store.get(alice.principal(sc.issuer), sc.bid).document["scenes"][0]
@@ -347,6 +350,7 @@ def _editor_saves(sc: Scene, carol: Person, owner: store.Principal) -> None:
     title_box = carol.page.get_by_role("textbox", name="Title", exact=True).first
     title_box.fill(new_title)
     title_box.press("Enter")
+    settle(carol.page, quiet_ms=1000)
     carol.page.get_by_role("button", name="Save").click()
     carol.page.get_by_text("Revision 3").first.wait_for()
     after = sc.store.get(owner, sc.bid)

@@ -62,9 +62,9 @@ def tile_degrees(zoom: float) -> float:
 
 def move_map(page: Any, dx: float, dy: float, zoom_in: int = 1) -> None:
     """Zoom in with the map's + button, then drag the map by (dx, dy) px, as a user does."""
-    box = page.locator(MAP_IFRAME).bounding_box()
+    box = page.locator(MAP_IFRAME).first.bounding_box()  # (the page's first map)
     assert box is not None
-    frame = page.frame_locator(MAP_IFRAME)
+    frame = page.frame_locator(MAP_IFRAME).first
     for _ in range(zoom_in):
         frame.locator(".leaflet-control-zoom-in").click()
         page.wait_for_timeout(400)
@@ -205,13 +205,14 @@ def test_the_routes_map_view_is_in_the_link_and_the_route_export(
 
 
 @pytest.mark.parametrize(
-    "path", ["gas", "country?country=KAZ", "corridors?corridor=middle_corridor"]
+    "path", ["gas", "country?country=KAZ", "corridors?corridor=middle_corridor", "summit"]
 )
 def test_each_section_map_puts_its_view_in_the_link_and_opens_at_it(
     page: Any, probe: PageProbe, server: StreamlitServer, path: str
 ) -> None:
-    """The Gas, Country and Corridors pages: the map fitted by the page leaves the link
-    clean; a zoom and a pan go into it; the link opens the page at that view."""
+    """The Gas, Country, Corridors and Gabala summit pages (the summit's first map, its
+    annotations): the map fitted by the page leaves the link clean; a zoom and a pan go into
+    it; the link opens the page at that view."""
     open_settled(page, probe, server.url + path)
     page.wait_for_timeout(1500)  # the browser's fit to the frame's width has settled
     assert "lat" not in link_params(page)
