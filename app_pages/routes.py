@@ -80,7 +80,7 @@ def _view_params() -> dict[str, str]:
     return {k: v for k, v in links.to_params(state).items() if k in ("lat", "lon", "zoom")}
 
 
-a, b, c, d = st.columns([2, 2, 2.4, 1.4], vertical_alignment="bottom")
+a, b, c, d = st.columns([1.8, 1.8, 3, 1.3], vertical_alignment="bottom")  # room for "When" in ru
 a.selectbox(_("From"), places, format_func=_place, key="r_from")
 b.selectbox(_("To"), places, format_func=_place, key="r_to")
 c.segmented_control(
