@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from app_pages import _data, _upload_guard
 from corridormap import catalog, filters, formatting, i18n, settings, upload
@@ -103,9 +104,12 @@ def _take_upload(widget_key: str) -> None:
     """The file picker's callback: read the file (core), keep the layer in this session."""
     ss = st.session_state
     file = ss.get(widget_key)
-    ss["upload_round"] = ss.get("upload_round", 0) + 1  # a fresh, empty picker next run
-    if file is None:
+    if not isinstance(file, UploadedFile):
+        # None, or a file read and released already (Streamlit's DeletedFile: the callback
+        # can run again for the picker's old value while a run is still under way): nothing
+        # new to read. (Reading it was an AttributeError that stopped the app, seen in CI.)
         return
+    ss["upload_round"] = ss.get("upload_round", 0) + 1  # a fresh, empty picker next run
     try:
         layer = upload.read_user_layer(
             file.getvalue(),

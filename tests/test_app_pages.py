@@ -86,3 +86,17 @@ def test_a_card_due_for_review_says_so_and_the_data_page_lists_it():
     assert "Corridor legs" in set(frame["layer"])
     (policy,) = [t.value for t in at.table if "kind" in t.value.columns]
     assert list(policy["kind"]) == ["in_progress", "current", "record"]
+
+
+def test_the_upload_callback_ignores_a_file_it_has_released(monkeypatch):
+    """The picker's callback may run again for its old value once the file is read and
+    released: Streamlit then hands it a DeletedFile. Reading that stopped the whole app with
+    an AttributeError (seen in a clean-clone CI run); it is nothing new to read."""
+    from streamlit.runtime.uploaded_file_manager import DeletedFile  # noqa: PLC0415
+
+    from app_pages import _user_layers  # noqa: PLC0415
+
+    state = {"upload_file_0": DeletedFile("released"), "upload_round": 1}
+    monkeypatch.setattr(_user_layers.st, "session_state", state)
+    _user_layers._take_upload("upload_file_0")
+    assert state == {"upload_file_0": DeletedFile("released"), "upload_round": 1}
