@@ -104,7 +104,7 @@ e, f, g, h = st.columns([3, 2, 1.4, 1.6], vertical_alignment="bottom")
 e.multiselect(
     _("Countries to avoid"),
     countries,
-    format_func=lambda iso: f"{country_names[iso]} ({iso})",
+    format_func=network.country,  # its name in the language in force, with its code
     key="r_avoid",
     placeholder=_("none"),
 )

@@ -183,6 +183,16 @@ def _app(query: dict[str, str]):
     return at.run()
 
 
+def _page_in(code: str, page: str, query: dict[str, str] | None = None):
+    """The app opened with ``lang=code`` (and ``query``), then switched to ``page``; that run
+    in the language (the widgets' format functions run in the test's thread)."""
+    at = _app({"lang": code, **(query or {})})
+    with i18n.language(code):
+        at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception
+    return at
+
+
 def test_the_app_speaks_the_link_language():
     at = _app({"lang": "tr", "country": "AZE"})
     assert not at.exception
@@ -238,12 +248,7 @@ def test_no_message_is_marked_inside_an_f_string():
 
 
 def test_a_page_not_yet_translated_is_english_throughout_and_says_so():
-    at = app_test()
-    at.query_params["lang"] = "ru"
-    at.run()
-    with i18n.language("ru"):  # (the explorer's widgets, formatted in Russian: see above)
-        at.switch_page("app_pages/data.py").run()
-    assert not at.exception
+    at = _page_in("ru", "data")
     notes = " ".join(c.value for c in at.caption)
     assert "Эта страница ещё не переведена" in notes
     # the frame speaks Russian, the page's own text English (no Russian word in an English
@@ -259,12 +264,7 @@ def test_a_page_not_yet_translated_is_english_throughout_and_says_so():
 
 
 def test_the_gas_page_speaks_the_language_in_its_charts_and_tables():
-    at = app_test()
-    at.query_params["lang"] = "tr"
-    at.run()
-    with i18n.language("tr"):
-        at.switch_page("app_pages/gas.py").run()
-    assert not at.exception
+    at = _page_in("tr", "gas")
     headers = {c for df in at.dataframe for c in df.value.columns}
     assert {"Yıl", "Kaynaklar", "Güvenilirlik"} <= headers
     assert not {"Year", "Sources", "Confidence"} & headers
@@ -291,12 +291,7 @@ def _all(at, kind: str) -> list:
 
 
 def test_the_corridors_page_speaks_the_language_in_its_text_charts_and_tables():
-    at = app_test()
-    at.query_params["lang"] = "tr"
-    at.run()
-    with i18n.language("tr"):
-        at.switch_page("app_pages/corridors.py").run()
-    assert not at.exception
+    at = _page_in("tr", "corridors")
     text = " ".join(m.value for m in at.main.markdown)
     assert "Koridorlar: ne uzunlukta, nerede, ne aşamada?" in text
     assert "Eksikler ve süren çalışmalar" in text
@@ -322,13 +317,7 @@ def test_the_corridors_page_speaks_the_language_in_its_text_charts_and_tables():
 
 
 def test_the_country_profile_speaks_the_language():
-    at = app_test()
-    at.query_params["lang"] = "az"
-    at.query_params["country"] = "GEO"
-    at.run()
-    with i18n.language("az"):
-        at.switch_page("app_pages/country.py").run()
-    assert not at.exception
+    at = _page_in("az", "country", {"country": "GEO"})
     with i18n.language("az"):
         georgia = i18n.country_name("GEO", "Georgia")
     assert georgia != "Georgia"
@@ -419,12 +408,7 @@ def test_no_text_of_a_translated_page_or_the_frame_is_left_unmarked():
 def test_the_routes_page_speaks_the_language_and_says_why_in_it():
     """Baku to Kars avoiding Georgia on the newest date: no route, and the reason in Russian
     (the legs it needs, the planned network), the controls and the tables too."""
-    at = app_test()
-    at.query_params.update({"lang": "ru", "from": "baku", "to": "kars", "avoid": "GEO"})
-    at.run()
-    with i18n.language("ru"):
-        at.switch_page("app_pages/routes.py").run()
-    assert not at.exception
+    at = _page_in("ru", "routes", {"from": "baku", "to": "kars", "avoid": "GEO"})
     text = " ".join(m.value for m in at.main.markdown)
     assert "Маршруты: из одного места в другое по коридорам" in text
     assert "участки, действующие на" in text  # the scenario, in words
@@ -441,12 +425,7 @@ def test_the_routes_page_speaks_the_language_and_says_why_in_it():
 
 
 def test_the_routes_page_shows_a_route_in_the_language():
-    at = app_test()
-    at.query_params.update({"lang": "tr", "from": "baku", "to": "kars", "when": "planned"})
-    at.run()
-    with i18n.language("tr"):
-        at.switch_page("app_pages/routes.py").run()
-    assert not at.exception
+    at = _page_in("tr", "routes", {"from": "baku", "to": "kars", "when": "planned"})
     labels = {m.label for m in at.metric}
     assert {"Çizilen hatlar boyunca uzunluk", "Sınır geçişleri", "Deniz kesimleri"} <= labels
     headers = {c for df in at.dataframe for c in df.value.columns}
