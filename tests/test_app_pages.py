@@ -3,8 +3,10 @@ page under every link is tests/test_pages.py)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from appsession import app_test, rendered
 from streamlit.testing.v1 import AppTest
 
@@ -100,3 +102,31 @@ def test_the_upload_callback_ignores_a_file_it_has_released(monkeypatch):
     monkeypatch.setattr(_user_layers.st, "session_state", state)
     _user_layers._take_upload("upload_file_0")
     assert state == {"upload_file_0": DeletedFile("released"), "upload_round": 1}
+
+
+@pytest.mark.parametrize("code", ["en", "tr", "ru"])
+def test_an_upload_s_hostile_name_stays_text_in_every_language(monkeypatch, code):
+    """The upload panel's messages are translated templates the file's name is put into: the
+    name, with markup, a link and braces in it, stays escaped text in each language."""
+    from streamlit.proto.Common_pb2 import FileURLs  # noqa: PLC0415
+    from streamlit.runtime.uploaded_file_manager import (  # noqa: PLC0415
+        UploadedFile,
+        UploadedFileRec,
+    )
+
+    from app_pages import _user_layers  # noqa: PLC0415
+    from corridormap import formatting, i18n  # noqa: PLC0415
+
+    name = "<img src=x onerror=alert(1)>[x](javascript:alert(1)){name}.geojson"
+    broken = UploadedFile(UploadedFileRec("f", name, "application/geo+json", b"{"), FileURLs())
+    state = {"upload_file_0": broken}
+    monkeypatch.setattr(_user_layers.st, "session_state", state)
+    with i18n.language(code):
+        _user_layers._take_upload("upload_file_0")
+        heading = i18n.gettext("Could not add {name}").split("{")[0]
+    ((level, text),) = state["upload_messages"]
+    assert level == "error"
+    assert heading in text
+    assert formatting.md_escape(name) in text  # the name, escaped, braces and all
+    for raw in ("<img", "](javascript"):
+        assert not re.search(r"(?<!\\)" + re.escape(raw), text), raw

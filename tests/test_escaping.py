@@ -17,7 +17,7 @@ import pytest
 import shapely
 from appsession import app_test
 
-from corridormap import formatting, load, mapbuild, style, upload
+from corridormap import formatting, i18n, load, mapbuild, style, upload
 from corridormap.escape import html_text, script_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -214,17 +214,26 @@ def test_legs_coloured_by_status_have_a_status_legend():
         assert f"stroke='{e.color}'" in legend
 
 
-def test_route_link_payloads_are_named_as_text():
-    # the Routes page names every link value it drops; a hostile one must stay text
+@pytest.mark.parametrize("code", ["en", "ru"])
+def test_route_link_payloads_are_named_as_text(code):
+    # the Routes page names every link value it drops (in the page's language, a translated
+    # heading above them); a hostile one must stay text
     at = app_test(60)
+    at.query_params["lang"] = code
     at.query_params["from"] = PAYLOADS[1]
     at.query_params["to"] = "[click](javascript:alert(1))"
     at.query_params["avoid"] = "<script>window.__xss=1</script>"
     at.query_params["modes"] = '"><svg onload=window.__xss=1>'
-    at.switch_page("app_pages/routes.py").run()
+    with i18n.language(code):
+        at.switch_page("app_pages/routes.py").run()
     assert not at.exception, [e.value for e in at.exception]
     warnings = "\n".join(w.value for w in at.warning)
     assert "onerror\\=window" in warnings  # the dropped value is named, escaped
+    with i18n.language(code):
+        heading = i18n.gettext(
+            "Some route parameters of the link could not be used and were dropped:"
+        )
+    assert heading in warnings
     joined = "\n".join([warnings, *(m.value for m in at.markdown), *(c.value for c in at.caption)])
     for raw in ("<img", "<script", "<svg", "](javascript"):
         assert not re.search(r"(?<!\\)" + re.escape(raw), joined), raw
