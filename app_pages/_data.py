@@ -218,18 +218,20 @@ def land_json() -> str | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _overlay_json(f: Filters, folder: str) -> dict[str, str]:
+def _overlay_json(f: Filters, folder: str, lang: str) -> dict[str, str]:
     shown = _filtered(f, folder)
-    return {
-        spec.key: mapbuild.overlay_json(spec, shown[spec.key])
-        for spec in catalog.LAYERS
-        if spec.key in shown
-    }
+    with i18n.language(lang):
+        return {
+            spec.key: mapbuild.overlay_json(spec, shown[spec.key])
+            for spec in catalog.LAYERS
+            if spec.key in shown
+        }
 
 
 def overlay_json(f: Filters) -> dict[str, str]:
-    """The browser payload of each shipped layer under ``f``, serialised once per filter set."""
-    return _overlay_json(f, data_dir())
+    """The browser payload of each shipped layer under ``f``, serialised once per filter set
+    and language (its labels and tooltips are in the language: "Gabala 2025 (12-й)")."""
+    return _overlay_json(f, data_dir(), i18n.current())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from appsession import app_test
 from babel.messages.extract import extract, extract_from_dir
 from babel.messages.pofile import read_po
 
-from corridormap import catalog, formatting, i18n, links, style
+from corridormap import catalog, formatting, i18n, links, mapbuild, style
 from corridormap.filters import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -455,3 +455,49 @@ def test_an_export_is_built_in_english_whatever_the_session_language():
         assert i18n.current() == "tr"
         assert made["Harita (PNG)"]() == "en"
     assert i18n.current() == "en"
+
+
+@pytest.mark.parametrize(
+    ("code", "numbers"),
+    [
+        ("en", {1: "1st", 3: "3rd", 12: "12th", 21: "21st"}),
+        ("tr", {1: "1.", 12: "12.", 13: "13."}),
+        ("ru", {1: "1-й", 12: "12-й"}),
+        # vowel harmony: bir, üç, altı, doqquz, on, iki, qırx, yüz
+        ("az", {1: "1-ci", 3: "3-cü", 6: "6-cı", 9: "9-cu", 10: "10-cu", 12: "12-ci", 40: "40-cı"}),
+    ],
+)
+def test_a_summit_s_number_is_an_ordinal_of_the_language(code, numbers):
+    for n, text in numbers.items():
+        assert i18n.ordinal(n, code) == text
+    with i18n.language(code):
+        label = mapbuild.styles._summit_label(
+            {"city": "Gabala", "date": "2025-10-07", "number": 12}
+        )
+    assert label == f"Gabala 2025 ({numbers[12]})"
+
+
+def _sent(at) -> str:
+    """What the explorer's map component receives (its layers' payload among it)."""
+    (component,) = at.get("component_instance")
+    args = json.loads(component.proto.json_args)
+    return "".join(v for v in args.values() if isinstance(v, str))
+
+
+def test_the_map_s_labels_and_tooltips_follow_the_session_s_language():
+    """The explorer's layer payload is cached per filter set and language: an English session
+    first, then a Russian one with the same filters, each gets its own labels and tooltips."""
+    english = _sent(_app({}))
+    russian = _sent(_app({"lang": "ru"}))
+
+    def sent(text: str) -> str:  # as the payload's JSON writes it (non-ASCII as \uXXXX)
+        return json.dumps(text)[1:-1]
+
+    assert "(12th)" in english
+    assert sent("(12-й)") not in english
+    assert sent("(12-й)") in russian
+    assert "(12th)" not in russian
+    with i18n.language("ru"):
+        summits = i18n.gettext(catalog.SUMMITS.title)
+    assert summits != catalog.SUMMITS.title
+    assert sent(summits) in russian  # the tooltips' layer title

@@ -193,6 +193,32 @@ def date_text(d: date, code: str | None = None, *, long: bool = False) -> str:
     return str(_cldr_date(d, format="long" if long else "medium", locale=code))
 
 
+#: Azerbaijani ordinal suffixes by the last vowel of the number's word (vowel harmony):
+#: units (bir, iki, üç, dörd, beş, altı, yeddi, səkkiz, doqquz) and tens (on ... doxsan).
+_AZ_UNITS: Final = {1: "ci", 2: "ci", 3: "cü", 4: "cü", 5: "ci", 6: "cı", 7: "ci", 8: "ci", 9: "cu"}
+_AZ_TENS: Final = {1: "cu", 2: "ci", 3: "cu", 4: "cı", 5: "ci", 6: "cı", 7: "ci", 8: "ci", 9: "cı"}
+
+
+def ordinal(n: int, code: str | None = None) -> str:
+    """``n`` as an ordinal in figures, as the language writes it: "12th", "12.", "12-ci",
+    "12-й" (Babel has no ordinal digits)."""
+    code = _checked(code or current())
+    if code == "tr":
+        return f"{n}."
+    if code == "ru":
+        return f"{n}-й"
+    if code == "az":
+        if n % 10:
+            suffix = _AZ_UNITS[n % 10]
+        elif n % 100:
+            suffix = _AZ_TENS[n % 100 // 10]
+        else:
+            suffix = "cü" if n % 1000 else "ci"  # yüz, min
+        return f"{n}-{suffix}"
+    tail = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{tail}"
+
+
 def number_text(value: float, decimals: int = 1, code: str | None = None) -> str:
     """A number with the language's separators and at most ``decimals`` decimals
     ("1,273.1", "1.273,1", "1 273,1")."""

@@ -14,16 +14,18 @@ from typing import Any, Final
 
 import geopandas as gpd
 
-from corridormap import style
+from corridormap import catalog, style
 from corridormap.catalog import LayerSpec
 from corridormap.escape import html_text
-from corridormap.i18n import N_
+from corridormap.i18n import N_, gettext, ordinal
 
 
 def _tooltip_html(spec: LayerSpec, props: Mapping[str, Any]) -> str:
-    """An escaped one-line tooltip: the feature's label plus its layer title."""
+    """An escaped one-line tooltip: the feature's label plus its layer title (a shipped
+    layer's in the language in force, a user's as they gave it)."""
     name = html_text(str(props.get(spec.label_property) or props.get(spec.id_property)))
-    return f"<b>{name}</b><br><span style='color:#555'>{html_text(spec.title)}</span>"
+    title = gettext(spec.title) if spec in catalog.LAYERS else spec.title
+    return f"<b>{name}</b><br><span style='color:#555'>{html_text(title)}</span>"
 
 
 def _country_style(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -87,15 +89,10 @@ def _summit_style(props: Mapping[str, Any]) -> dict[str, Any]:
     return {"html": _icon_html(e.icon or "landmark", e.color)}
 
 
-def ordinal(n: int) -> str:
-    """1st, 2nd, 3rd, 4th ... 11th, 12th, 13th ... 21st."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def _summit_label(props: Mapping[str, Any]) -> str | None:
-    """A summit by its city, year and number ("Gabala 2025 (12th)"): one city hosted two
-    summits, so the year and the number say which one a label is."""
+    """A summit by its city, year and number ("Gabala 2025 (12th)", the number as the language
+    in force writes an ordinal): one city hosted two summits, so the year and the number say
+    which one a label is."""
     city, when, number = props.get("city"), props.get("date"), props.get("number")
     if not city:
         return None
