@@ -52,7 +52,7 @@ def seed_from_link() -> None:
     ss["view"] = (state.lat, state.lon, state.zoom)
     if state.select and state.lat is None:
         select(state.select, _data.layers().frames)  # a link to a feature opens on it
-    ss["link_notices"] = [str(n) for n in notices]
+    ss["link_notices"] = notices  # (named in the language of each run that shows them)
     ss["_seeded"] = True
     if state.lat is not None and state.lon is not None:  # for the page's own map
         zoom = state.zoom if state.zoom is not None else style.DEFAULT_ZOOM
@@ -106,7 +106,8 @@ def link_notices() -> None:
         st.warning(
             _("Some link parameters could not be used and were dropped:")
             + "\n\n"
-            + "\n".join(f"- {formatting.md_escape(n)}" for n in notices),  # values from the link
+            # the values from the link, escaped
+            + "\n".join(f"- {formatting.md_escape(str(n))}" for n in notices),
             icon=":material/link_off:",
         )
 
@@ -345,7 +346,7 @@ def seed_route_from_link() -> None:
     else:
         ss["r_when"] = WHEN_PLANNED if state.when == links.PLANNED else WHEN_NEWEST
         ss["r_date"] = min(_data.asof_max(), date(2025, 10, 7))
-    ss["route_notices"] = [str(n) for n in notices]
+    ss["route_notices"] = notices
     ss["_route_seeded"] = True
 
 
@@ -385,6 +386,6 @@ def route_notices() -> None:
         st.warning(
             _("Some route parameters of the link could not be used and were dropped:")
             + "\n\n"
-            + "\n".join(f"- {formatting.md_escape(n)}" for n in notices),
+            + "\n".join(f"- {formatting.md_escape(str(n))}" for n in notices),
             icon=":material/link_off:",
         )

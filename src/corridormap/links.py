@@ -18,6 +18,7 @@ import geopandas as gpd
 
 from corridormap import catalog, filters, i18n
 from corridormap.filters import Filters
+from corridormap.i18n import N_, _
 
 PARAMS: Final = (
     "corridor",
@@ -79,15 +80,50 @@ class ViewState:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """A link value that was dropped, and why."""
+    """A link value that was dropped, and why: ``why`` is the reason's English message (its
+    ``{placeholders}`` filled from ``values``), put in the language in force where the notice
+    is read (``reason``, ``str``), so that a notice kept in a session follows its language."""
 
     param: str
     value: str
-    reason: str
+    why: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """Why the value was dropped, in the language in force."""
+        return _(self.why).format(**dict(self.values))
 
     def __str__(self) -> str:
         shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
-        return f"Ignored {self.param}={shown!r}: {self.reason}"
+        return _("Ignored {param}={value}: {reason}").format(
+            param=self.param, value=repr(shown), reason=self.reason
+        )
+
+
+# Why a link value is dropped (the link's parameter names and values are never translated).
+UNKNOWN_PARAMETER: Final = N_("unknown parameter")
+TOO_LONG: Final = N_("value too long")
+TOO_MANY: Final = N_("more than {n} values")
+NOT_A_DATE: Final = N_("not a date YYYY-MM-DD or 'planned'")
+OUTSIDE: Final = N_("outside {span}")
+NOT_KNOWN: Final = {
+    "corridor": N_("not a known corridor"),
+    "route": N_("not a known route"),
+    "mode": N_("not a known mode"),
+    "status": N_("not a known status"),
+}
+NOT_A_LAYER: Final = N_("not a layer")
+NOT_A_COUNTRY: Final = N_("not an ISO3 code of a country on the map")
+NOT_A_COORDINATE: Final = N_("not a number between {lo} and {hi}")
+LAT_LON_TOGETHER: Final = N_("lat and lon go together")
+NOT_A_ZOOM: Final = N_("not a number from {lo} to {hi} in quarter steps")
+NO_FEATURE: Final = N_("no feature with that id")
+NOT_ONE_OF: Final = N_("not one of {choices}")
+NOT_A_NODE: Final = N_("not a node id (e.g. xian, baku, kars)")
+NOT_A_MODE: Final = N_("not a mode (rail, sea, road)")
+NOT_ALTERNATIVES: Final = N_("not a whole number from 0 to {n}")
+NOT_ONE_OR_ZERO: Final = N_("not 1 or 0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,21 +193,25 @@ class _Reader:
     def __init__(self, query: Mapping[str, Sequence[str]]) -> None:
         self.query = query
         self.notices: list[Notice] = [
-            Notice(key, ",".join(query[key]), "unknown parameter")
+            Notice(key, ",".join(query[key]), UNKNOWN_PARAMETER)
             for key in query
             if key not in PARAMS
         ]
 
-    def drop(self, param: str, value: str, reason: str) -> None:
-        self.notices.append(Notice(param, value, reason))
+    def drop(self, param: str, value: str, why: str, **values: object) -> None:
+        """Drop ``value`` of ``param`` because of ``why`` (a message id, ``values`` its
+        placeholders)."""
+        self.notices.append(
+            Notice(param, value, why, tuple((k, str(v)) for k, v in values.items()))
+        )
 
     def values(self, name: str) -> list[str]:
         kept: list[str] = []
         for v in _values(self.query.get(name, ())):
             if len(v) > MAX_VALUE_LENGTH:
-                self.drop(name, v, "value too long")
+                self.drop(name, v, TOO_LONG)
             elif len(kept) >= MAX_VALUES:
-                self.drop(name, v, f"more than {MAX_VALUES} values")
+                self.drop(name, v, TOO_MANY, n=MAX_VALUES)
             else:
                 kept.append(v)
         return kept
@@ -180,13 +220,13 @@ class _Reader:
         vals = self.values(name)
         return vals[-1] if vals else None
 
-    def members(self, name: str, allowed: frozenset[str], reason: str) -> tuple[str, ...]:
+    def members(self, name: str, allowed: frozenset[str], why: str) -> tuple[str, ...]:
         good = []
         for v in self.values(name):
             if v in allowed:
                 good.append(v)
             else:
-                self.drop(name, v, reason)
+                self.drop(name, v, why)
         return tuple(good)
 
 
@@ -197,11 +237,11 @@ def _parse_asof(r: _Reader, vocab: Vocabulary) -> date | None:
     try:
         d = date.fromisoformat(v)
     except ValueError:
-        r.drop("asof", v, "not a date YYYY-MM-DD or 'planned'")
+        r.drop("asof", v, NOT_A_DATE)
         return None
     if not filters.ASOF_MIN <= d <= vocab.asof_max:
         span = f"{filters.ASOF_MIN.isoformat()}..{vocab.asof_max.isoformat()}"
-        r.drop("asof", v, f"outside {span}")
+        r.drop("asof", v, OUTSIDE, span=span)
         return None
     return d
 
@@ -209,13 +249,13 @@ def _parse_asof(r: _Reader, vocab: Vocabulary) -> date | None:
 def _parse_filters(r: _Reader, vocab: Vocabulary) -> Filters:
     f = Filters()
     for facet in filters.FACETS:
-        f = f.with_facet(facet, r.members(facet, vocab.allowed(facet), f"not a known {facet}"))
+        f = f.with_facet(facet, r.members(facet, vocab.allowed(facet), NOT_KNOWN[facet]))
     countries = tuple(
         c for c in (v.upper() for v in r.values("country")) if _known_country(r, c, vocab)
     )
     f = replace(f, countries=countries, asof=_parse_asof(r, vocab))
     if "layers" in r.query:
-        chosen = set(r.members("layers", frozenset(catalog.layer_keys()), "not a layer"))
+        chosen = set(r.members("layers", frozenset(catalog.layer_keys()), NOT_A_LAYER))
         f = replace(f, layers=tuple(s.key for s in catalog.LAYERS if s.key in chosen))
     return f
 
@@ -223,7 +263,7 @@ def _parse_filters(r: _Reader, vocab: Vocabulary) -> Filters:
 def _known_country(r: _Reader, code: str, vocab: Vocabulary, param: str = "country") -> bool:
     if code in vocab.countries:
         return True
-    r.drop(param, code, "not an ISO3 code of a country on the map")
+    r.drop(param, code, NOT_A_COUNTRY)
     return False
 
 
@@ -233,10 +273,10 @@ def _parse_view(r: _Reader) -> tuple[float | None, float | None, float | None]:
         v = r.last(name)
         coords[name] = None if v is None else _float(v, lo, hi)
         if v is not None and coords[name] is None:
-            r.drop(name, v, f"not a number between {lo:g} and {hi:g}")
+            r.drop(name, v, NOT_A_COORDINATE, lo=f"{lo:g}", hi=f"{hi:g}")
     lat, lon = coords["lat"], coords["lon"]
     if (lat is None) != (lon is None):
-        r.drop("lat" if lat is not None else "lon", "", "lat and lon go together")
+        r.drop("lat" if lat is not None else "lon", "", LAT_LON_TOGETHER)
         lat = lon = None
     zoom = None
     v = r.last("zoom")
@@ -244,7 +284,7 @@ def _parse_view(r: _Reader) -> tuple[float | None, float | None, float | None]:
         num = _float(v, *ZOOM_RANGE)
         if num is None or num * 4 != int(num * 4):
             lo_z, hi_z = ZOOM_RANGE
-            r.drop("zoom", v, f"not a number from {lo_z} to {hi_z} in quarter steps")
+            r.drop("zoom", v, NOT_A_ZOOM, lo=lo_z, hi=hi_z)
         else:
             zoom = int(num) if num == int(num) else num
     return lat, lon, zoom
@@ -259,7 +299,7 @@ def parse(query: Mapping[str, Sequence[str]], vocab: Vocabulary) -> tuple[ViewSt
     if v is not None:
         select = resolve_select(v, vocab)
         if select is None:
-            r.drop("select", v, "no feature with that id")
+            r.drop("select", v, NO_FEATURE)
     lat, lon, zoom = _parse_view(r)
     bm = DEFAULT_BASEMAP
     v = r.last("basemap")
@@ -267,7 +307,7 @@ def parse(query: Mapping[str, Sequence[str]], vocab: Vocabulary) -> tuple[ViewSt
         if v in vocab.basemaps:
             bm = v
         else:
-            r.drop("basemap", v, f"not one of {', '.join(vocab.basemaps)}")
+            r.drop("basemap", v, NOT_ONE_OF, choices=", ".join(vocab.basemaps))
     return ViewState(f, select, lat, lon, zoom, bm, parse_lang(query, r)), r.notices
 
 
@@ -281,7 +321,7 @@ def parse_lang(query: Mapping[str, Sequence[str]], reader: _Reader | None = None
     code = given[-1]
     if code.lower() in i18n.LANGUAGES:
         return code.lower()
-    r.drop("lang", code[:MAX_VALUE_LENGTH], f"not one of {', '.join(i18n.LANGUAGES)}")
+    r.drop("lang", code[:MAX_VALUE_LENGTH], NOT_ONE_OF, choices=", ".join(i18n.LANGUAGES))
     return None
 
 
@@ -306,7 +346,7 @@ def _place(r: _Reader, name: str, vocab: Vocabulary) -> str | None:
         return None
     if v in vocab.feature_ids.get(catalog.NODES.key, frozenset()):
         return v
-    r.drop(name, v, "not a node id (e.g. xian, baku, kars)")
+    r.drop(name, v, NOT_A_NODE)
     return None
 
 
@@ -319,10 +359,11 @@ def _parse_when(r: _Reader, vocab: Vocabulary) -> date | str | None:
     try:
         d = date.fromisoformat(v)
     except ValueError:
-        r.drop("when", v, "not a date YYYY-MM-DD or 'planned'")
+        r.drop("when", v, NOT_A_DATE)
         return None
     if not filters.ASOF_MIN <= d <= vocab.asof_max:
-        r.drop("when", v, f"outside {filters.ASOF_MIN.isoformat()}..{vocab.asof_max.isoformat()}")
+        span = f"{filters.ASOF_MIN.isoformat()}..{vocab.asof_max.isoformat()}"
+        r.drop("when", v, OUTSIDE, span=span)
         return None
     return d
 
@@ -338,21 +379,21 @@ def parse_route(
     avoid = tuple(
         c for c in (v.upper() for v in r.values("avoid")) if _known_country(r, c, vocab, "avoid")
     )
-    modes = r.members("modes", vocab.allowed("mode"), "not a mode (rail, sea, road)")
+    modes = r.members("modes", vocab.allowed("mode"), NOT_A_MODE)
     alternatives = 0
     v = r.last("alt")
     if v is not None:
         if v.isdigit() and 0 <= int(v) <= MAX_ROUTE_ALTERNATIVES:
             alternatives = int(v)
         else:
-            r.drop("alt", v, f"not a whole number from 0 to {MAX_ROUTE_ALTERNATIVES}")
+            r.drop("alt", v, NOT_ALTERNATIVES, n=MAX_ROUTE_ALTERNATIVES)
     compare = False
     v = r.last("compare")
     if v is not None:
         if v in ("1", "0"):
             compare = v == "1"
         else:
-            r.drop("compare", v, "not 1 or 0")
+            r.drop("compare", v, NOT_ONE_OR_ZERO)
     state = RouteState(origin, destination, when, avoid, modes, alternatives, compare)
     return state, r.notices
 
