@@ -21,6 +21,7 @@ import streamlit as st
 from corridormap import (
     analysis,
     catalog,
+    config,
     filters,
     formatting,
     i18n,
@@ -29,10 +30,11 @@ from corridormap import (
     mapbuild,
     review,
     routing,
+    settings,
 )
 from corridormap import store as _store_mod
 from corridormap.filters import Filters
-from corridormap.i18n import _
+from corridormap.i18n import N_, _, gettext
 
 logger = logging.getLogger(__name__)
 
@@ -79,24 +81,33 @@ def crossings() -> dict[str, pd.Series]:
     return _crossings(data_dir())
 
 
+#: Why the manifest could not be read (with the file's name, and the error's own words).
+_MANIFEST_MISSING = N_("{file} is missing")
+_MANIFEST_UNREADABLE = N_("{file} cannot be read: {error}")
+_MANIFEST_NOT_JSON = N_("{file} is not valid JSON: {error}")
+_MANIFEST_NOT_OBJECT = N_("{file} is not a JSON object (it holds a {type})")
+
+
 @st.cache_resource(show_spinner=False)
-def _manifest(folder: str) -> tuple[dict[str, Any], str | None]:
-    """The manifest, or {} and what is wrong with the file (logged; the Data page says it)."""
+def _manifest(folder: str) -> tuple[dict[str, Any], tuple[str, dict[str, str]] | None]:
+    """The manifest, or {} and what is wrong with the file (a message and its values, put in
+    the language where it is shown; logged in English; the Data page says it)."""
     path = Path(folder) / "manifest.json"
+    values = {"file": path.name}
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        problem = "is missing"
+        message = _MANIFEST_MISSING
     except OSError as exc:
-        problem = f"cannot be read: {exc.strerror}"
+        message, values["error"] = _MANIFEST_UNREADABLE, str(exc.strerror)
     except ValueError as exc:  # not UTF-8 or not JSON
-        problem = f"is not valid JSON: {str(exc)[:200]}"
+        message, values["error"] = _MANIFEST_NOT_JSON, str(exc)[:200]
     else:
         if isinstance(doc, dict):
             return dict(doc), None
-        problem = f"is not a JSON object (it holds a {type(doc).__name__})"
-    logger.warning("%s %s", path, problem)
-    return {}, f"{path.name} {problem}"
+        message, values["type"] = _MANIFEST_NOT_OBJECT, type(doc).__name__
+    logger.warning("%s: %s", path, message.format(**values))
+    return {}, (message, values)
 
 
 @st.cache_resource(show_spinner=False)
@@ -120,8 +131,13 @@ def manifest() -> dict[str, Any]:
 
 
 def manifest_problem() -> str | None:
-    """What is wrong with ``data/manifest.json``, or None when it was read."""
-    return _manifest(data_dir())[1]
+    """What is wrong with ``data/manifest.json`` (in the language in force), or None when it
+    was read."""
+    problem = _manifest(data_dir())[1]
+    if problem is None:
+        return None
+    message, values = problem
+    return _(message).format(**values)
 
 
 @st.cache_resource(show_spinner=False)
@@ -188,7 +204,7 @@ def problem_list(err: load.DataValidationError, limit: int = 20) -> str:
     break out of)."""
     lines = [f"- {formatting.md_escape(str(p))}" for p in err.problems[:limit]]
     if len(err.problems) > limit:
-        lines.append(f"- … and {len(err.problems) - limit} more")
+        lines.append("- " + _("… and {n} more").format(n=len(err.problems) - limit))
     return "\n".join(lines)
 
 
@@ -373,3 +389,54 @@ def store() -> _store_mod.Store:
     """The briefing store at ``CORRIDORMAP_DATABASE_URL`` (default: the embedded SQLite file),
     opened and migrated once per process."""
     return _store(_store_mod.database_url())
+
+
+# ---------------------------------------------------------------------------------------------
+# The Data page's tables of settings
+
+#: What each kind of fact covers (``review.KIND_HELP``, whose English is these msgids; a test
+#: keeps the two the same).
+KIND_HELP = {
+    review.IN_PROGRESS: N_("planned or under construction; summits not yet held"),
+    review.CURRENT: N_("operational lines and pipelines, nodes, gas destinations, OTS membership"),
+    review.RECORD: N_("summits held and the Gabala 2025 annotations: records of past events"),
+}
+
+
+def _origin(text: str) -> str:
+    """Where a setting came from: "default" in the language; a file or variable as named."""
+    return _("default") if text == config.DEFAULT else text
+
+
+def policy_table(policy: review.Policy) -> pd.DataFrame:
+    """The review policy, one row per kind, its headers and descriptions in the language."""
+    return pd.DataFrame(
+        [
+            {
+                _("kind"): row["kind"],
+                _("max age (days)"): _("never")
+                if row["max age (days)"] == "never"
+                else row["max age (days)"],
+                _("from"): _origin(row["from"]),
+                _("env variable"): row["env variable"],
+                _("covers"): gettext(KIND_HELP.get(row["kind"], row["covers"])),
+            }
+            for row in review.describe_policy(policy)
+        ]
+    )
+
+
+def settings_table(limits: settings.Settings) -> pd.DataFrame:
+    """The upload limits, one row per setting, its headers and descriptions in the language."""
+    return pd.DataFrame(
+        [
+            {
+                _("setting"): row["setting"],
+                _("value"): row["value"],
+                _("from"): _origin(row["from"]),
+                _("env variable"): row["env variable"],
+                _("what"): gettext(row["what"]) if row["what"] else "",
+            }
+            for row in settings.describe(limits)
+        ]
+    )

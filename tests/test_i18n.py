@@ -17,7 +17,7 @@ from appsession import app_test
 from babel.messages.extract import extract, extract_from_dir
 from babel.messages.pofile import read_po
 
-from corridormap import catalog, formatting, i18n, links, mapbuild, style
+from corridormap import catalog, formatting, i18n, links, mapbuild, review, style
 from corridormap.filters import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -342,8 +342,8 @@ _SHOWN_KEYWORDS = {"label", "help", "placeholder", "body"}
 #: Words that are the same in every language: the product's name, file formats.
 _SAME_EVERYWHERE = re.compile(r"corridormap|GeoJSON|CSV|:material/[a-z_]+:")
 _A_WORD = re.compile(r"[A-Za-z]{2,}")
-#: Helpers of the pages not translated yet (the Briefings page and the presentation).
-_NOT_YET = {"_builder.py", "_library.py", "_sharing.py", "_showable.py", "_briefings.py"}
+#: Helpers of the pages not translated yet.
+_NOT_YET: set[str] = set()
 
 
 def _has_english(node: ast.AST) -> bool:
@@ -439,9 +439,10 @@ def test_the_routes_page_shows_a_route_in_the_language():
     assert "Gürcistan (GEO)" in captions
 
 
-def test_an_export_is_built_in_english_whatever_the_session_language():
-    """The exports are English until they are translated: a download builds its file in
-    English even when Streamlit calls it in a Turkish session's thread."""
+def test_an_export_is_built_in_the_session_s_language_whichever_thread_builds_it():
+    """A download builds its file in the language of the session that drew the button, even
+    when Streamlit calls the builder later, where another language is in force (another
+    session's thread, or none: English)."""
     from app_pages import _exports  # noqa: PLC0415
 
     made = {}
@@ -452,8 +453,14 @@ def test_an_export_is_built_in_english_whatever_the_session_language():
 
     with i18n.language("tr"):
         _exports.download(Column(), "Harita (PNG)", i18n.current, "view.png", "key")
-        assert i18n.current() == "tr"
-        assert made["Harita (PNG)"]() == "en"
+    with i18n.language("ru"):
+        _exports.download(Column(), "Карта (PNG)", i18n.current, "view.png", "key2")
+    assert i18n.current() == "en"
+    assert made["Harita (PNG)"]() == "tr"  # built where English is in force
+    with i18n.language("ru"):  # built in a Russian session's thread
+        assert made["Harita (PNG)"]() == "tr"
+        assert i18n.current() == "ru"
+    assert made["Карта (PNG)"]() == "ru"
     assert i18n.current() == "en"
 
 
@@ -501,3 +508,114 @@ def test_the_map_s_labels_and_tooltips_follow_the_session_s_language():
         summits = i18n.gettext(catalog.SUMMITS.title)
     assert summits != catalog.SUMMITS.title
     assert sent(summits) in russian  # the tooltips' layer title
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_the_data_page_speaks_the_language_and_keeps_provenance_english(code):
+    at = _page_in(code, "data")
+    captions = " ".join(c.value for c in at.caption)
+    assert "This page is not translated yet" not in captions
+    with i18n.language(code):
+        heading, review_heading, limits_heading, provenance, setting, what = (
+            i18n.gettext(m)
+            for m in (
+                "Data and sources",
+                "Due for review",
+                "Limits for your own layers",
+                "The layers' descriptions and provenance (source titles, licences, notes, file "
+                "and property names) are the English original, as written from their sources.",
+                "setting",
+                "largest file accepted, in MB",
+            )
+        )
+        legs = i18n.gettext(catalog.CORRIDOR_LEGS.title)
+    main = " ".join(m.value for m in at.main.markdown)
+    for translated in (heading, review_heading, limits_heading):
+        assert translated in main
+    for english in ("Data and sources", "Due for review", "Limits for your own layers"):
+        assert english not in main
+    assert "Properties:" not in main
+    assert provenance in captions  # the page says once that provenance stays English
+    # the layers by their translated titles, their files by name
+    assert f"{legs} · {catalog.CORRIDOR_LEGS.file}" in {e.label for e in at.expander}
+    headers = {c for t in [*at.table, *at.dataframe] for c in t.value.columns}
+    assert setting in headers
+    assert not {"setting", "value", "from", "env variable", "what", "kind", "due"} & headers
+    # each setting's description in the language (it is interface text, not provenance)
+    cells = {str(v) for t in at.table for v in t.value.to_numpy().ravel()}
+    assert what in cells
+    assert "largest file accepted, in MB" not in cells
+
+
+def test_the_data_page_s_review_kinds_are_review_s_own():
+    """The Data page translates each kind's description from its own marked copy: it must be
+    review's text (else the page would show an older description)."""
+    from app_pages import _data  # noqa: PLC0415 (Streamlit's module, only for this test)
+
+    assert dict(_data.KIND_HELP) == dict(review.KIND_HELP)
+
+
+def test_no_text_of_the_data_page_is_left_unmarked():
+    """The Data page (app.py names it in ``translated`` by its path, as it has no variable of
+    its own) is held to the same rule as the pages the frame test finds."""
+    assert '| {"data"}' in (ROOT / "app.py").read_text(encoding="utf-8")
+    tree = ast.parse((ROOT / "app_pages" / "data.py").read_text(encoding="utf-8"))
+    found = []
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        func = call.func
+        if not isinstance(func, ast.Attribute) or func.attr not in _SHOWN_BY:
+            continue
+        shown = [*call.args[:1], *(k.value for k in call.keywords if k.arg in _SHOWN_KEYWORDS)]
+        found += [f"data.py:{node.lineno}" for node in shown if _has_english(node)]
+    assert found == []
+
+
+_HOSTILE_LINK_VALUE = "<img src=x onerror=alert(1)>**{n}**"
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_a_bad_link_value_is_named_in_the_language_and_stays_text(code):
+    state, notices = links.parse({"zoom": [_HOSTILE_LINK_VALUE], "modes": ["x"]}, _vocab())
+    assert state.zoom is None
+    (notice,) = notices
+    english = str(notice)
+    with i18n.language(code):
+        shown = str(notice)
+        expected = i18n.gettext("not a number from {lo} to {hi} in quarter steps").format(
+            lo=2, hi=12
+        )
+    assert (
+        english
+        == f"Ignored zoom={_HOSTILE_LINK_VALUE!r}: not a number from 2 to 12 in quarter steps"
+    )
+    assert expected in shown
+    assert "not a number" not in shown
+    assert repr(_HOSTILE_LINK_VALUE) in shown  # the value as given: never a template
+    # in the app: under the page's heading in the language, the value escaped
+    at = _app({"lang": code, "zoom": _HOSTILE_LINK_VALUE, "corridor": "<b>x</b>"})
+    assert not at.exception
+    (warning,) = [w.value for w in at.warning]
+    with i18n.language(code):
+        assert i18n.gettext("Some link parameters could not be used and were dropped:") in warning
+        assert i18n.gettext("not a known corridor") in warning
+    assert formatting.md_escape(repr(_HOSTILE_LINK_VALUE)) in warning
+    assert formatting.md_escape("'<b>x</b>'") in warning
+
+
+def test_link_notices_follow_a_change_of_language():
+    at = _app({"lang": "tr", "zoom": "99"})
+    with i18n.language("tr"):
+        assert i18n.gettext("not a number from {lo} to {hi} in quarter steps").format(
+            lo=2, hi=12
+        ) in " ".join(w.value for w in at.warning)
+        at.sidebar.selectbox(key="w_lang").set_value("ru").run()
+    assert not at.exception
+    with i18n.language("ru"):
+        (warning,) = [w.value for w in at.warning]
+        assert i18n.gettext("Ignored {param}={value}: {reason}").format(
+            param="zoom",
+            value="'99'",
+            reason=i18n.gettext("not a number from {lo} to {hi} in quarter steps").format(
+                lo=2, hi=12
+            ),
+        ) in warning.replace("\\", "")

@@ -15,24 +15,29 @@ from pathlib import Path
 from typing import Any, Final
 
 from corridormap import config, load
+from corridormap.i18n import N_
 
 ENV_PREFIX: Final = "CORRIDORMAP_UPLOAD_"
 TOML_FILE: Final = config.TOML_FILE
 TOML_SECTION: Final = "upload"
 
 _HELP: Final = {
-    "max_mb": "largest file accepted, in MB",
-    "max_features": "most features (or CSV rows) in one file",
-    "max_vertices": "most coordinate pairs in one file, and in any one feature",
-    "max_nesting": "deepest JSON nesting accepted (GeoJSON needs about 6)",
-    "max_zip_members": "most files in a zip archive",
-    "max_unzipped_mb": "largest total uncompressed size of a zip archive, in MB",
-    "max_zip_ratio": "largest compression ratio of any zip member (zip bombs exceed it)",
-    "max_columns": "most properties (columns) per feature",
-    "max_layers": "most own layers one browser session holds at once",
-    "session_mb": "most MB of uploaded files one browser session holds at once (before and "
-    "while they are read)",
-    "server_mb": "most MB of uploaded files the whole server holds at once, all sessions together",
+    "max_mb": N_("largest file accepted, in MB"),
+    "max_features": N_("most features (or CSV rows) in one file"),
+    "max_vertices": N_("most coordinate pairs in one file, and in any one feature"),
+    "max_nesting": N_("deepest JSON nesting accepted (GeoJSON needs about 6)"),
+    "max_zip_members": N_("most files in a zip archive"),
+    "max_unzipped_mb": N_("largest total uncompressed size of a zip archive, in MB"),
+    "max_zip_ratio": N_("largest compression ratio of any zip member (zip bombs exceed it)"),
+    "max_columns": N_("most properties (columns) per feature"),
+    "max_layers": N_("most own layers one browser session holds at once"),
+    "session_mb": N_(
+        "most MB of uploaded files one browser session holds at once (before and "
+        "while they are read)"
+    ),
+    "server_mb": N_(
+        "most MB of uploaded files the whole server holds at once, all sessions together"
+    ),
 }
 
 
@@ -109,7 +114,8 @@ def load_settings(toml_path: Path | None = None, env: Mapping[str, str] | None =
 
 
 def describe(settings: Settings) -> list[dict[str, str]]:
-    """One row per setting: name, value, where it came from, what it limits."""
+    """One row per setting: name, value, where it came from, what it limits (in English, the
+    message id: the app shows it with ``gettext``)."""
     return [
         {
             "setting": name,
