@@ -40,6 +40,7 @@ summit = st.Page("app_pages/summit.py", title=_("Gabala summit"), icon=":materia
 corridors = st.Page("app_pages/corridors.py", title=_("Corridors"), icon=":material/route:")
 routes = st.Page("app_pages/routes.py", title=_("Routes"), icon=":material/alt_route:")
 country = st.Page("app_pages/country.py", title=_("Country profile"), icon=":material/flag:")
+briefings = st.Page("app_pages/briefings.py", title=_("Briefings"), icon=":material/edit_note:")
 present = st.Page(
     "app_pages/present.py", title=_("Present a briefing"), icon=":material/slideshow:"
 )
@@ -52,7 +53,7 @@ page = st.navigation(
         summit,
         country,
         st.Page("app_pages/data.py", title=_("Data & sources"), icon=":material/dataset:"),
-        st.Page("app_pages/briefings.py", title=_("Briefings"), icon=":material/edit_note:"),
+        briefings,
         present,
     ]
 )
@@ -66,8 +67,10 @@ if not map_first:
 _state.new_run()  # the link carries the view of the map this run draws
 if page.url_path != explorer.url_path:  # (the explorer names them under its heading)
     _state.link_notices()  # link values that could not be used, named on every page
-# the pages whose own text is translated so far (the Data and Briefings pages are not yet)
-translated = {p.url_path for p in (explorer, corridors, routes, gas, summit, country)}
+# the pages whose own text is translated (the Data page by its path: it has no variable)
+translated = {
+    p.url_path for p in (explorer, corridors, routes, gas, summit, country, briefings, present)
+} | {"data"}
 # (the presentation says nothing of it: its clean screen shows the briefing alone)
 with _lang.page_language(page.url_path in translated, say=page.url_path != present.url_path):
     page.run()

@@ -91,19 +91,23 @@ def providers(section: Mapping[str, Any]) -> list[str]:
 
 def config_problems(section: Mapping[str, Any]) -> list[str]:
     """What keeps ``[auth]`` from working, one line each (empty when it can work)."""
-    problems = [f"`[auth]` has no `{k}`." for k in SHARED_KEYS if not section.get(k)]
+    problems = [
+        _("`[auth]` has no {key}.").format(key=f"`{k}`") for k in SHARED_KEYS if not section.get(k)
+    ]
     redirect = section.get("redirect_uri")
     if isinstance(redirect, str) and redirect and not redirect.endswith("/oauth2callback"):
         problems.append(
-            "`[auth] redirect_uri` must be the app's address ending in `/oauth2callback`."
+            _("`[auth] redirect_uri` must be the app's address ending in `/oauth2callback`.")
         )
     if not providers(section):
         problems.append(
-            "`[auth]` names no provider: it needs `client_id`, `client_secret` and "
-            "`server_metadata_url` (in `[auth]` or in an `[auth.<name>]` table)."
+            _(
+                "`[auth]` names no provider: it needs `client_id`, `client_secret` and "
+                "`server_metadata_url` (in `[auth]` or in an `[auth.<name>]` table)."
+            )
         )
     if any("_" in p for p in providers(section)):
-        problems.append("A provider's name in `[auth.<name>]` cannot contain `_`.")
+        problems.append(_("A provider's name in `[auth.<name>]` cannot contain `_`."))
     return problems
 
 
@@ -190,7 +194,11 @@ def _sign_in_buttons(key: str) -> None:
         return
     names = providers(section)
     for name in names:
-        label = "Sign in" if name == DEFAULT or len(names) == 1 else f"Sign in with {name}"
+        label = (
+            _("Sign in")
+            if name == DEFAULT or len(names) == 1
+            else _("Sign in with {name}").format(name=name)
+        )
         if st.button(label, key=f"{key}_{name}", icon=":material/login:"):
             st.login() if name == DEFAULT else st.login(name)
 

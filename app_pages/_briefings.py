@@ -15,15 +15,22 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import _auth, _data, _exports
+from app_pages import _auth, _data, _exports, _lang
 from corridormap import briefing, export, formatting, store
 from corridormap._errors import DataValidationError
+from corridormap.i18n import _
 
 #: The Briefings page (a link target of the capture control and the presentation page).
 PAGE = "app_pages/briefings.py"
 PRESENT_PAGE = "app_pages/present.py"
 #: The session key of the last view a page offered to capture (a scene's re-capture takes it).
 LAST_VIEW = "cap_last_view"
+
+
+def speak() -> None:
+    """At the start of a widget's callback that keeps a message or writes text: the session's
+    language in force for it (a callback runs before app.py puts it in force for the run)."""
+    _lang.apply()
 
 
 def actor() -> store.Principal | None:
@@ -48,6 +55,12 @@ BAR_CSS = (
 )
 #: Who reads a shared link when nobody is signed in (the token alone grants reading).
 GUEST = store.GUEST  # not signed in, holding a shared link
+
+
+def person(name: str) -> str:
+    """A person's name as the store gives it; the local user's, which is the product's own
+    words ("You (local mode)"), in the language."""
+    return _("You (local mode)") if name == store.LOCAL.name else name
 
 
 def the_store() -> store.Store:
@@ -116,15 +129,16 @@ def downloads(b: briefing.Briefing, view: export.ExportView, frames: Any, *, key
     stem = b.key
     # one row that wraps, each button as wide as its label (columns cut the labels short)
     row = st.container(horizontal=True, wrap=True, key=f"{key}_downloads")
-    _exports.download(row, "Briefing (HTML, offline)",
+    _exports.download(row, _("Briefing (HTML, offline)"),
                       lambda: export.html_briefing(b, views(), frames), f"{stem}.html",
                       f"{key}_html")  # fmt: skip
-    _exports.download(row, "Briefing pack (PDF)", lambda: export.pdf_briefing(b, views(), frames),
-                      f"{stem}.pdf", f"{key}_pdf")  # fmt: skip
-    _exports.download(row, "Slides (PowerPoint)",
+    _exports.download(row, _("Briefing pack (PDF)"),
+                      lambda: export.pdf_briefing(b, views(), frames), f"{stem}.pdf",
+                      f"{key}_pdf")  # fmt: skip
+    _exports.download(row, _("Slides (PowerPoint)"),
                       lambda: export.pptx_briefing(b, views(), frames), f"{stem}.pptx",
                       f"{key}_pptx")  # fmt: skip
-    _exports.download(row, "This scene (PNG)", lambda: export.png_view(view, frames),
+    _exports.download(row, _("This scene (PNG)"), lambda: export.png_view(view, frames),
                       f"{stem}-scene-{view.link.rpartition('=')[2]}.png", f"{key}_png")  # fmt: skip
 
 

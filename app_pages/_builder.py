@@ -18,8 +18,9 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _briefings, _data
-from corridormap import briefing, capture, filters, formatting, links, store
+from corridormap import briefing, capture, filters, formatting, i18n, links, store, style
 from corridormap._errors import DataValidationError
+from corridormap.i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +29,8 @@ _EPOCH = "draft_epoch"
 
 
 def when(t: datetime) -> str:
-    """A time as a briefer reads it: 4 Dec 2026, 15:13 UTC."""
-    return f"{t.day} {t:%b %Y, %H:%M} UTC"
+    """A time as a briefer reads it, in the language: 4 Dec 2026, 15:13 UTC."""
+    return _("{date}, {time} UTC").format(date=i18n.date_text(t.date()), time=f"{t:%H:%M}")
 
 
 def _key(id_: str) -> str:
@@ -88,12 +89,14 @@ def _mapping(scene: Any) -> dict[str, Any]:
 
 
 def _move(d: dict[str, Any], index: int, delta: int) -> None:
+    _briefings.speak()
     sync(d, d["id"])
     d["doc"]["scenes"] = capture.moved(d["doc"]["scenes"], index, delta)
     _bump(d)
 
 
 def _remove(d: dict[str, Any], index: int) -> None:
+    _briefings.speak()
     sync(d, d["id"])
     scenes = list(d["doc"]["scenes"])
     del scenes[index]
@@ -102,6 +105,7 @@ def _remove(d: dict[str, Any], index: int) -> None:
 
 
 def _recapture(d: dict[str, Any], index: int) -> None:
+    _briefings.speak()
     view = st.session_state.get(LAST_VIEW)
     if isinstance(view, capture.PageView):
         sync(d, d["id"])
@@ -113,7 +117,7 @@ def _recapture(d: dict[str, Any], index: int) -> None:
 
 def _feature(ref: Any) -> str:
     """A highlight (``layer:id``) by the feature's name, when the layers know it."""
-    layer, _, fid = str(ref).partition(":")
+    layer, _sep, fid = str(ref).partition(":")
     frame = _data.layers().frames.get(layer)
     if frame is not None and fid in frame.index and "name" in frame.columns:
         return str(frame.loc[fid, "name"])
@@ -126,18 +130,33 @@ def _route(show: str, options: dict[str, Any] | None = None) -> str:
     network = _data.network()
     ends = show.removeprefix(briefing.ROUTE_SHOW)
     pair = None if network is None else links.split_route(ends, frozenset(network.places))
-    text = f"the route {ends}"
+    name = ends
     if network is not None and pair is not None:
-        text = f"the route {network.places[pair[0]].name} → {network.places[pair[1]].name}"
+        name = f"{network.places[pair[0]].name} → {network.places[pair[1]].name}"
+    parts = [_("the route {name}").format(name=name)]
     opts = options or {}
-    if opts.get("when"):
-        text += f", {opts['when']}"
-    for key, word in (("avoid", "avoiding"), ("modes", "by")):
-        if isinstance(opts.get(key), list) and opts[key]:
-            text += f", {word} " + ", ".join(str(v) for v in opts[key])
+    when_ = opts.get("when")
+    if when_:
+        parts.append(_when(str(when_)))
+    avoid, modes = opts.get("avoid"), opts.get("modes")
+    if isinstance(avoid, list) and avoid:
+        parts.append(_("avoiding {countries}").format(countries=", ".join(map(str, avoid))))
+    if isinstance(modes, list) and modes:
+        names = ", ".join(style.code_label("mode", str(m)).lower() for m in modes)
+        parts.append(_("by {modes}").format(modes=names))
     if opts.get("compare") is True:
-        text += ", today vs planned"
-    return text
+        parts.append(_("today vs planned"))
+    return ", ".join(parts)
+
+
+def _when(value: str) -> str:
+    """A route's date (``YYYY-MM-DD``) in the language, or its planned network."""
+    if value == "planned":
+        return _("planned")
+    try:
+        return i18n.date_text(datetime.strptime(value, "%Y-%m-%d").date())
+    except ValueError:
+        return value
 
 
 def _what_it_shows(scene: dict[str, Any]) -> str:
@@ -154,14 +173,20 @@ def _what_it_shows(scene: dict[str, Any]) -> str:
     center = view.get("center")
     if isinstance(center, list) and len(center) == 2:
         lat, lon = center
-        parts.append(f"the map on {lat}, {lon} at zoom {view.get('zoom')}")
+        parts.append(
+            _("the map on {lat}, {lon} at zoom {zoom}").format(
+                lat=lat, lon=lon, zoom=view.get("zoom")
+            )
+        )
     else:
-        parts.append("the map fitted to what it shows")
+        parts.append(_("the map fitted to what it shows"))
     if scene.get("highlight"):
-        parts.append("highlight: " + ", ".join(_feature(h) for h in scene["highlight"]))
+        features = ", ".join(_feature(h) for h in scene["highlight"])
+        parts.append(_("highlight: {features}").format(features=features))
     show = scene.get("show")
     if isinstance(show, str):
-        parts.append(briefing.SHOW.get(show) or _route(show))
+        shown = briefing.SHOW.get(show)
+        parts.append(_(shown) if shown else _route(show))
     route = scene.get("route")
     if isinstance(route, dict):
         parts.append(_route(f"{route.get('from')}-{route.get('to')}", route))
@@ -174,7 +199,7 @@ def _controls(d: dict[str, Any], index: int, total: int, *, id_: str) -> None:
     last = st.session_state.get(LAST_VIEW)
     up, down, again, drop = st.columns([1, 1, 1.7, 1.1])
     up.button(
-        "Up",
+        _("Up"),
         key=f"ed_{id_}_{gen}_s{index}_up",
         icon=":material/arrow_upward:",
         on_click=_move,
@@ -183,7 +208,7 @@ def _controls(d: dict[str, Any], index: int, total: int, *, id_: str) -> None:
         width="stretch",
     )
     down.button(
-        "Down",
+        _("Down"),
         key=f"ed_{id_}_{gen}_s{index}_down",
         icon=":material/arrow_downward:",
         on_click=_move,
@@ -192,28 +217,30 @@ def _controls(d: dict[str, Any], index: int, total: int, *, id_: str) -> None:
         width="stretch",
     )
     again.button(
-        "Re-capture",
+        _("Re-capture"),
         key=f"ed_{id_}_{gen}_s{index}_again",
         icon=":material/center_focus_strong:",
         on_click=_recapture,
         args=(d, index),
         disabled=not isinstance(last, capture.PageView),
         help=(
-            f"Give this scene the view last shown: {last.description}"
+            _("Give this scene the view last shown: {view}").format(view=last.description)
             if isinstance(last, capture.PageView)
-            else "Open the Map, Routes, Gas, Country or Corridors page first: the view it "
-            "shows is the one taken."
+            else _(
+                "Open the Map, Routes, Gas, Country or Corridors page first: the view it "
+                "shows is the one taken."
+            )
         ),
         width="stretch",
     )
     drop.button(
-        "Remove",
+        _("Remove"),
         key=f"ed_{id_}_{gen}_s{index}_remove",
         icon=":material/delete:",
         on_click=_remove,
         args=(d, index),
         disabled=total <= 1,
-        help="A briefing keeps at least one scene." if total <= 1 else None,
+        help=_("A briefing keeps at least one scene.") if total <= 1 else None,
         width="stretch",
     )
 
@@ -226,32 +253,36 @@ def scene_editor(d: dict[str, Any], index: int, *, id_: str, editable: bool) -> 
     total = len(scenes)
     with st.container(border=True, key=f"scene_{id_}_{gen}_{index}"):
         head, buttons = st.columns([1, 2.4], vertical_alignment="center")
-        head.markdown(f"**Scene {index + 1} of {total}**")
+        head.markdown(
+            "**" + _("Scene {number} of {total}").format(number=index + 1, total=total) + "**"
+        )
         if editable:
             with buttons.container(key=f"{_briefings.BAR}scene_{id_}_{gen}_{index}"):
                 _controls(d, index, total, id_=id_)
         edit_col, preview_col = st.columns([1, 1], gap="medium")
         with edit_col:
             title = st.text_input(
-                "Title",
+                _("Title"),
                 value=str(scene.get("title") or ""),
                 key=f"ed_{id_}_{gen}_s{index}_title",
                 max_chars=store.MAX_TITLE,
                 disabled=not editable,
             )
             text = st.text_area(
-                "Text",
+                _("Text"),
                 value=str(scene.get("text") or ""),
                 key=f"ed_{id_}_{gen}_s{index}_text",
                 height=150,
                 disabled=not editable,
-                help="Markdown: **bold**, *italic*, line breaks. Links, images and HTML are "
-                "shown as text.",
+                help=_(
+                    "Markdown: **bold**, *italic*, line breaks. Links, images and HTML are "
+                    "shown as text."
+                ),
             )
         if editable:
             scenes[index] = {**scene, "title": title, "text": text}
         with preview_col:
-            st.caption("Preview")
+            st.caption(_("Preview"))
             st.markdown(f"#### {formatting.md_escape(title)}" if title.strip() else "#### …")
             st.markdown(formatting.md_body(text))
             st.caption(formatting.md_escape(_what_it_shows(scene)))
@@ -265,21 +296,26 @@ def save(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any], ms
     """Validate the draft and save it as a new revision; a conflict is kept in the draft."""
     checked = _briefings.validated(d["doc"], saved.id)
     if isinstance(checked, DataValidationError):
-        _briefings.problems(checked, "Not saved: the briefing has problems")
+        _briefings.problems(checked, _("Not saved: the briefing has problems"))
         return
     try:
         new = _briefings.the_store().save(
-            who, saved.id, d["doc"], expected_version=d["version"], message=msg or "saved"
+            who, saved.id, d["doc"], expected_version=d["version"], message=msg or _("saved")
         )
     except store.Conflict as exc:
         d["conflict"] = exc.current
         st.rerun()
     except store.StoreError as exc:
         logger.warning("%s failed", "save", exc_info=exc)
-        st.error(f"Not saved: {formatting.md_escape(str(exc))}", icon=":material/error:")
+        st.error(
+            _("Not saved: {error}").format(error=formatting.md_escape(str(exc))),
+            icon=":material/error:",
+        )
         return
     drop_draft(saved.id)
-    st.session_state["builder_notice"] = f"Saved as revision {new.revision}."
+    st.session_state["builder_notice"] = _("Saved as revision {number}.").format(
+        number=new.revision
+    )
     st.rerun()
 
 
@@ -288,8 +324,8 @@ def _first_saver(who: store.Principal, current: store.SavedBriefing) -> str:
         revisions = _briefings.the_store().revisions(who, current.id)
     except store.StoreError as exc:
         logger.warning("%s failed", "_first_saver", exc_info=exc)
-        return "Someone"
-    return revisions[0].author_name if revisions else "Someone"
+        return _("Someone")
+    return _briefings.person(revisions[0].author_name) if revisions else _("Someone")
 
 
 def conflict(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any]) -> None:
@@ -297,13 +333,15 @@ def conflict(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any]
     theirs: store.SavedBriefing = d["conflict"]
     by = _first_saver(who, theirs)
     st.warning(
-        f"**{formatting.md_escape(by)} saved this briefing first** (revision {theirs.revision}, "
-        f"{when(theirs.updated)}) while you were editing it. Your changes are not saved yet: "
-        "merge them into theirs, save yours as a copy, or discard yours.",
+        _(
+            "**{name} saved this briefing first** (revision {number}, {date}) while you were "
+            "editing it. Your changes are not saved yet: merge them into theirs, save yours as "
+            "a copy, or discard yours."
+        ).format(name=formatting.md_escape(by), number=theirs.revision, date=when(theirs.updated)),
         icon=":material/sync_problem:",
     )
-    merge_col, copy_col, drop_col, _ = st.columns([1, 1.3, 1, 2])
-    if merge_col.button("Merge", key="conflict_merge", icon=":material/merge:", type="primary"):
+    merge_col, copy_col, drop_col, _space = st.columns([1, 1.3, 1, 2])
+    if merge_col.button(_("Merge"), key="conflict_merge", icon=":material/merge:", type="primary"):
         merged, clashes = store.merge_documents(d["base"], d["doc"], theirs.document)
         st.session_state[_key(saved.id)] = {
             "id": saved.id,
@@ -315,27 +353,27 @@ def conflict(who: store.Principal, saved: store.SavedBriefing, d: dict[str, Any]
             "clashes": clashes,
         }
         st.rerun()
-    if copy_col.button("Save mine as a copy", key="conflict_copy", icon=":material/file_copy:"):
+    if copy_col.button(_("Save mine as a copy"), key="conflict_copy", icon=":material/file_copy:"):
         doc = dict(d["doc"])
         doc["title"] = _copy_title(str(doc.get("title") or ""))
         try:
-            new = _briefings.the_store().create(who, doc, message="a copy of an unsaved edit")
+            new = _briefings.the_store().create(who, doc, message=_("a copy of an unsaved edit"))
         except store.StoreError as exc:
             logger.warning("%s failed", "conflict", exc_info=exc)
-            st.error(f"Not saved: {formatting.md_escape(str(exc))}")
+            st.error(_("Not saved: {error}").format(error=formatting.md_escape(str(exc))))
             return
         drop_draft(saved.id)
-        st.session_state["builder_notice"] = "Your version was saved as a copy."
+        st.session_state["builder_notice"] = _("Your version was saved as a copy.")
         st.query_params["saved"] = new.id
         st.rerun()
-    if drop_col.button("Discard mine", key="conflict_discard", icon=":material/undo:"):
+    if drop_col.button(_("Discard mine"), key="conflict_discard", icon=":material/undo:"):
         drop_draft(saved.id)
         st.rerun()
 
 
 def _copy_title(title: str) -> str:
-    suffix = " (my copy)"
-    return title[: store.MAX_TITLE - len(suffix)] + suffix
+    mine = _("{title} (my copy)")
+    return mine.format(title=title[: store.MAX_TITLE - len(mine.format(title=""))])
 
 
 def clashes(d: dict[str, Any]) -> None:
@@ -344,19 +382,20 @@ def clashes(d: dict[str, Any]) -> None:
         return
     lines = d["clashes"]
     left = (
-        "Check it and save."
+        _("Check it and save.")
         if d["doc"] != d["base"]
-        else "Nothing of yours is left to save: the briefing is as they saved it."
+        else _("Nothing of yours is left to save: the briefing is as they saved it.")
     )
     if lines:
         st.info(
-            "Merged. Where you both changed the same thing, their version was kept:\n\n"
+            _("Merged. Where you both changed the same thing, their version was kept:")
+            + "\n\n"
             + "\n".join(f"- {formatting.md_escape(line)}" for line in lines)
             + f"\n\n{left}",
             icon=":material/merge:",
         )
     else:
-        st.info(f"Merged: your changes and theirs did not overlap. {left}")
+        st.info(_("Merged: your changes and theirs did not overlap.") + f" {left}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -370,44 +409,55 @@ def revisions(who: store.Principal, saved: store.SavedBriefing, *, editable: boo
         items = s.revisions(who, saved.id)
     except store.StoreError as exc:
         logger.warning("%s failed", "revisions", exc_info=exc)
-        st.error(f"The revisions could not be read: {formatting.md_escape(str(exc))}")
+        st.error(
+            _("The revisions could not be read: {error}").format(
+                error=formatting.md_escape(str(exc))
+            )
+        )
         return
     rows = [
         {
-            "Revision": r.number,
-            "Saved": when(r.created),
-            "By": r.author_name,
-            "What": r.message,
-            "Title": r.title,
-            "Scenes": r.scenes,
+            _("Revision"): r.number,
+            _("Saved"): when(r.created),
+            _("By"): _briefings.person(r.author_name),
+            _("What"): r.message,
+            _("Title"): r.title,
+            _("Scenes"): r.scenes,
         }
         for r in items
     ]
     st.dataframe(rows, hide_index=True, width="stretch", placeholder=formatting.MISSING)
     older = [r.number for r in items if r.number != saved.revision]
     if not older:
-        st.caption("Only one revision so far.")
+        st.caption(_("Only one revision so far."))
         return
     pick = st.selectbox(
-        "Compare a revision with the current one",
+        _("Compare a revision with the current one"),
         older,
-        format_func=lambda n: f"Revision {n}",
+        format_func=lambda n: _("Revision {number}").format(number=n),
         key=f"rev_pick_{saved.id}",
     )
     old = s.revision(who, saved.id, int(pick))
     lines = store.diff_documents(
-        old, saved.document, old_name=f"revision {pick}", new_name=f"revision {saved.revision}"
+        old,
+        saved.document,
+        old_name=_("revision {number}").format(number=pick),
+        new_name=_("revision {number}").format(number=saved.revision),
     )
-    st.code("\n".join(lines) or "(no difference)", language="diff")
+    st.code("\n".join(lines) or _("(no difference)"), language="diff")
     if editable and st.button(
-        f"Restore revision {pick}", key=f"rev_restore_{saved.id}", icon=":material/history:"
+        _("Restore revision {number}").format(number=pick),
+        key=f"rev_restore_{saved.id}",
+        icon=":material/history:",
     ):
         try:
             new = s.restore_revision(who, saved.id, int(pick), expected_version=saved.version)
         except store.StoreError as exc:
             logger.warning("%s failed", "revisions", exc_info=exc)
-            st.error(f"Not restored: {formatting.md_escape(str(exc))}")
+            st.error(_("Not restored: {error}").format(error=formatting.md_escape(str(exc))))
             return
         drop_draft(saved.id)
-        st.session_state["builder_notice"] = f"Revision {pick} restored as revision {new.revision}."
+        st.session_state["builder_notice"] = _("Revision {old} restored as revision {new}.").format(
+            old=pick, new=new.revision
+        )
         st.rerun()

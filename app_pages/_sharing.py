@@ -15,8 +15,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from app_pages import _auth
+from app_pages import _auth, _briefings, _lang
 from corridormap import formatting, store
+from corridormap.i18n import N_, _
 
 logger = logging.getLogger(__name__)
 
@@ -28,10 +29,11 @@ _EMAIL: Final = re.compile(
 )
 _SPLIT: Final = re.compile(r"[\s,;]+")
 _ROLE_TEXT: Final = {
-    "owner": "You own it",
-    "editor": "You may edit and save it (you are a named editor); only its owner may share "
-    "or delete it",
-    "reader": "You may read, present and export it (shared by link), not change it",
+    "owner": N_("You own it."),
+    "editor": N_(
+        "You may edit and save it (you are a named editor); only its owner may share or delete it."
+    ),
+    "reader": N_("You may read, present and export it (shared by link), not change it."),
 }
 
 
@@ -81,9 +83,10 @@ def _note(id: str, kind: str, text: str) -> None:
 
 
 def _set_link(the_store: store.Store, id: str) -> None:
+    _lang.apply()  # (a callback: it runs before app.py puts the language in force)
     actor = _auth.current_principal()
     if actor is None:
-        _note(id, "error", "Sign in to share this briefing.")
+        _note(id, "error", _("Sign in to share this briefing."))
         return
     enabled = bool(st.session_state.get(f"share_link_{id}"))
     try:
@@ -95,16 +98,16 @@ def _set_link(the_store: store.Store, id: str) -> None:
     _note(
         id,
         "success",
-        "Anyone with the link can now read this briefing."
+        _("Anyone with the link can now read this briefing.")
         if enabled
-        else "Link sharing is off: the old link no longer opens this briefing.",
+        else _("Link sharing is off: the old link no longer opens this briefing."),
     )
 
 
 def _set_editors(the_store: store.Store, id: str, emails: list[str], done: str) -> None:
     actor = _auth.current_principal()
     if actor is None:
-        _note(id, "error", "Sign in to share this briefing.")
+        _note(id, "error", _("Sign in to share this briefing."))
         return
     try:
         the_store.set_editors(actor, id, emails)
@@ -116,28 +119,30 @@ def _set_editors(the_store: store.Store, id: str, emails: list[str], done: str) 
 
 
 def _add_editors(the_store: store.Store, id: str, current: tuple[str, ...]) -> None:
+    _lang.apply()  # (a callback)
     key = f"share_add_{id}"
     good, bad = parse_emails(str(st.session_state.get(key) or ""))
     if bad:
         shown = ", ".join(_auth.code_span(b) for b in bad[:5])
-        _note(id, "error", f"Not an e-mail address: {shown}")
+        _note(id, "error", _("Not an e-mail address: {addresses}").format(addresses=shown))
         return
     if not good:
-        _note(id, "error", "Type the e-mail address of the person who may edit it.")
+        _note(id, "error", _("Type the e-mail address of the person who may edit it."))
         return
     actor = _auth.current_principal()
     own = actor.email if actor is not None else None
     new = [e for e in good if e not in current and e != own]
     if not new:
-        _note(id, "info", "Already an editor (or your own address): nothing to add.")
+        _note(id, "info", _("Already an editor (or your own address): nothing to add."))
         return
     added = ", ".join(_auth.code_span(e) for e in new)
-    _set_editors(the_store, id, [*current, *new], f"Added: {added}")
+    _set_editors(the_store, id, [*current, *new], _("Added: {addresses}").format(addresses=added))
     st.session_state[key] = ""
 
 
 def _remove_editor(the_store: store.Store, id: str, current: tuple[str, ...], email: str) -> None:
-    done = f"Removed: {_auth.code_span(email)}"
+    _lang.apply()  # (a callback)
+    done = _("Removed: {addresses}").format(addresses=_auth.code_span(email))
     _set_editors(the_store, id, [e for e in current if e != email], done)
 
 
@@ -155,58 +160,65 @@ def panel(the_store: store.Store, saved: store.SavedBriefing) -> None:
     anyone else: whose it is and what they may do)."""
     actor = _auth.current_principal()
     if saved.role != "owner" or actor is None:
-        owner = _auth.plain(saved.owner_name or "someone else")
-        st.caption(f"Owned by **{owner}**. {_ROLE_TEXT.get(saved.role, '')}.")
+        owner = _auth.plain(_briefings.person(saved.owner_name) or _("someone else"))
+        role = _ROLE_TEXT.get(saved.role)
+        st.caption(
+            _("Owned by {name}.").format(name=f"**{owner}**") + (f" {_(role)}" if role else "")
+        )
         return
     if actor == store.LOCAL:
         st.caption(
-            "Local mode: this briefing is yours and there is nobody to share it with. "
-            "Sharing needs sign-in (`[auth]` in Streamlit's secrets; see the README)."
+            _(
+                "Local mode: this briefing is yours and there is nobody to share it with. "
+                "Sharing needs sign-in (`[auth]` in Streamlit's secrets; see the README)."
+            )
         )
         return
     id = saved.id
     _show_note(id)
     st.session_state[f"share_link_{id}"] = saved.share_token is not None
     st.toggle(
-        "Share read-only by link",
+        _("Share read-only by link"),
         key=f"share_link_{id}",
         on_change=_set_link,
         args=(the_store, id),
-        help="Anyone with the link can read, present and export this briefing, but not change "
-        "it. Turning it off makes the old link stop working.",
+        help=_(
+            "Anyone with the link can read, present and export this briefing, but not change "
+            "it. Turning it off makes the old link stop working."
+        ),
     )
     if saved.share_token:
         base = app_base(st.context.url)
         present_link = share_link(id, saved.share_token, PRESENT_PATH, base)
         briefings_link = share_link(id, saved.share_token, BRIEFINGS_PATH, base)
-        st.caption("Presentation link (read-only):")
+        st.caption(_("Presentation link (read-only):"))
         st.code(present_link, language=None, wrap_lines=True)
-        st.caption("The same briefing on the Briefings page (read-only, with its exports):")
+        st.caption(_("The same briefing on the Briefings page (read-only, with its exports):"))
         st.code(briefings_link, language=None, wrap_lines=True)
 
-    st.markdown("**Editors** (may edit and save; only you share or delete it)")
+    st.markdown(_("**Editors** (may edit and save; only you share or delete it)"))
     if saved.editors:
         for email in saved.editors:
             a, b = st.columns([4, 1], vertical_alignment="center")
             a.markdown(_auth.code_span(email))
             b.button(
-                "Remove",
+                _("Remove"),
                 key=f"share_rm_{id}_{email}",
                 on_click=_remove_editor,
                 args=(the_store, id, saved.editors, email),
                 icon=":material/person_remove:",
             )
     else:
-        st.caption("No editors: only you can change it.")
+        st.caption(_("No editors: only you can change it."))
     a, b = st.columns([4, 1], vertical_alignment="bottom")
     a.text_input(
-        "Add editors by e-mail address",
+        _("Add editors by e-mail address"),
         key=f"share_add_{id}",
-        placeholder="name@example.org",
-        help="The address they sign in with. Separate several with commas.",
+        placeholder=_("name@example.org"),
+        help=_("The address they sign in with. Separate several with commas."),
     )
     b.button(
-        "Add",
+        _("Add"),
         key=f"share_add_btn_{id}",
         on_click=_add_editors,
         args=(the_store, id, saved.editors),

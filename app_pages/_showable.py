@@ -16,6 +16,7 @@ import streamlit as st
 from app_pages import _briefings
 from corridormap import briefing, formatting, store
 from corridormap._errors import DataValidationError, Problem
+from corridormap.i18n import _
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def _saved_loader(who: store.Principal, id_: str, share: str | None) -> Callable
             saved = _briefings.the_store().get(who, id_, share_token=share)
         except store.StoreError as exc:
             logger.warning("%s failed", "load", exc_info=exc)
-            return DataValidationError([Problem("this briefing", str(exc))])
+            return DataValidationError([Problem(_("this briefing"), str(exc))])
         return _briefings.validated(saved.document, saved.id)
 
     return load
@@ -70,7 +71,11 @@ def choices(saved_id: str | None, share: str | None) -> dict[str, Choice]:
     (newest first), and the one a shared link names."""
     out: dict[str, Choice] = {}
     for key, item in _briefings.shipped().items():
-        label = item.title if isinstance(item, briefing.Briefing) else f"{key} (has errors)"
+        label = (
+            item.title
+            if isinstance(item, briefing.Briefing)
+            else _("{name} (has errors)").format(name=key)
+        )
         out[f"briefing:{key}"] = Choice(label, _shipped_loader(item), True)
     who = _briefings.actor()
     if who is not None:
@@ -80,7 +85,9 @@ def choices(saved_id: str | None, share: str | None) -> dict[str, Choice]:
         except store.StoreError as exc:  # the shipped briefings still show
             logger.warning("%s failed", "choices", exc_info=exc)
             st.warning(
-                f"Your saved briefings could not be read: {formatting.md_escape(str(exc))}",
+                _("Your saved briefings could not be read: {error}").format(
+                    error=formatting.md_escape(str(exc))
+                ),
                 icon=":material/error:",
             )
     if saved_id and f"saved:{saved_id}" not in out:
@@ -92,6 +99,8 @@ def choices(saved_id: str | None, share: str | None) -> dict[str, Choice]:
         if saved is not None:
             title = str(saved.document.get("title") or saved.id)
             out[f"saved:{saved.id}"] = Choice(
-                f"{title} (shared)", _saved_loader(who or GUEST, saved.id, share), False
+                _("{title} (shared)").format(title=title),
+                _saved_loader(who or GUEST, saved.id, share),
+                False,
             )
     return out

@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import _auth, _briefings, _library
+from corridormap.i18n import _
 
-st.markdown("#### Briefings")
+st.markdown("#### " + _("Briefings"))
 st.markdown(_briefings.BAR_CSS, unsafe_allow_html=True)  # our own CSS, no data
 notice = st.session_state.pop("builder_notice", None)
 if notice:
@@ -20,11 +21,14 @@ if opened:  # a shared link opens read-only for someone not signed in
     st.stop()
 
 st.caption(
-    "Build a briefing from the views you find: on the Map, Routes, Gas exports, Country and "
-    "Corridors pages, **Add this view to a briefing** saves what the page shows as a scene."
+    _(
+        "Build a briefing from the views you find: on the Map, Routes, Gas exports, Country "
+        "and Corridors pages, **Add this view to a briefing** saves what the page shows as a "
+        "scene."
+    )
 )
 if who is None:
-    _auth.sign_in_prompt("make and edit your own briefings")
+    _auth.sign_in_prompt(_("make and edit your own briefings"))
 else:
     _library.new_and_import(who)
     _library.undo_delete(who)

@@ -20,6 +20,7 @@ from streamlit_folium import st_folium
 from app_pages import _briefings, _data, _maps, _showable, _tables
 from corridormap import analysis, briefing, catalog, charts, export, formatting, mapaccess, mapbuild
 from corridormap._errors import DataValidationError
+from corridormap.i18n import _
 
 #: The page's own CSS: no sidebar; little padding; the map's frame as tall as the screen below
 #: the controls (the map fills it: ``mapbuild.FillFrame``), on phones a fixed share of it.
@@ -34,13 +35,15 @@ _PAGE_CSS = (
 )
 
 
+#: The Map page (the link back to it).
+_MAP_PAGE = "app_pages/explorer.py"
 #: The map's height before the page's CSS sizes its frame to the screen.
 PRESENT_MAP_HEIGHT = 720
 
 
 def _go(option: str, number: int) -> None:
     """Show scene ``number`` of ``option`` (``briefing:<key>`` or ``saved:<id>``)."""
-    kind, _, key = option.partition(":")
+    kind, _sep, key = option.partition(":")
     for param in ("briefing", "saved", "share"):
         if param in st.query_params and param != kind:
             del st.query_params[param]
@@ -67,7 +70,9 @@ def _scene_number(raw: str | None, total: int) -> int:
         number = 0
     if not 1 <= number <= total:
         st.warning(
-            f"Ignored scene={formatting.md_escape(raw)}: not a number from 1 to {total}.",
+            _("Ignored scene={value}: not a number from 1 to {total}.").format(
+                value=formatting.md_escape(raw), total=total
+            ),
             icon=":material/link_off:",
         )
         return 1
@@ -97,16 +102,20 @@ def _extra(show: str | None, view: export.ExportView) -> None:
 st.markdown(_PAGE_CSS, unsafe_allow_html=True)
 found = _showable.choices(st.query_params.get("saved"), st.query_params.get("share"))
 if not found:
-    st.info("No briefing found: add a YAML file to data/briefings (see the README).")
+    st.info(_("No briefing found: add a YAML file to data/briefings (see the README)."))
     st.stop()
 
 keys = list(found)
 usable = [k for k in keys if not found[k].shipped or isinstance(found[k].item, briefing.Briefing)]
 asked = _showable.asked(st.query_params.get("briefing"), st.query_params.get("saved"))
 if asked is not None and asked not in found:
+    notice = (
+        _("Ignored {value}: no such briefing (or not shared with you).")
+        if asked.startswith("saved:")
+        else _("Ignored {value}: no such briefing.")
+    )
     st.warning(
-        f"Ignored {formatting.md_escape(asked.replace(':', '=', 1))}: no such briefing"
-        + (" (or not shared with you)." if asked.startswith("saved:") else "."),
+        notice.format(value=formatting.md_escape(asked.replace(":", "=", 1))),
         icon=":material/link_off:",
     )
 key = asked if asked in found else (usable[0] if usable else keys[0])
@@ -120,25 +129,24 @@ pick_col, prev_col, bar_col, next_col, back_col = st.columns(
     [3.2, 1, 2.6, 1, 1.2], vertical_alignment="center"
 )
 chosen = pick_col.selectbox(
-    "Briefing", keys, index=keys.index(key), format_func=_label, label_visibility="collapsed"
+    _("Briefing"), keys, index=keys.index(key), format_func=_label, label_visibility="collapsed"
 )
-back_col.page_link("app_pages/explorer.py", label="Back to the map", icon=":material/map:")
+back_col.page_link(_MAP_PAGE, label=_("Back to the map"), icon=":material/map:")
 if chosen != key:
     _go(str(chosen), 1)
     st.rerun()
 
 item = found[key].item
 if isinstance(item, DataValidationError):
-    st.error(
-        f"**{formatting.md_escape(_showable.file_name(key, found[key]))}** could not be loaded:\n\n"
-        f"{_data.problem_list(item)}"
-    )
+    name = f"**{formatting.md_escape(_showable.file_name(key, found[key]))}**"
+    st.error(_("{name} could not be loaded:").format(name=name) + f"\n\n{_data.problem_list(item)}")
     st.stop()
 
 b = item
 if b.skipped:
     st.warning(
-        "Part of this briefing is not shown because a layer could not be loaded:\n\n"
+        _("Part of this briefing is not shown because a layer could not be loaded:")
+        + "\n\n"
         + _data.problem_list(DataValidationError(list(b.skipped)))
     )
 total = len(b.scenes)
@@ -150,7 +158,7 @@ view = export.scene_view(
 )
 
 prev_col.button(
-    "Previous",
+    _("Previous"),
     key="present_prev",
     on_click=_step,
     args=(key, -1, total),
@@ -158,9 +166,11 @@ prev_col.button(
     shortcut="Left",  # Streamlit shows the key ("←") beside the label: no icon as well
     width="stretch",
 )
-bar_col.progress(number / total, text=f"Scene {number} of {total}")
+bar_col.progress(
+    number / total, text=_("Scene {number} of {total}").format(number=number, total=total)
+)
 next_col.button(
-    "Next",
+    _("Next"),
     key="present_next",
     on_click=_step,
     args=(key, 1, total),
@@ -195,5 +205,5 @@ with map_col.container(key="present_map_col"):
             returned_objects=[],
         )
 _extra(scene.show, view)
-st.caption(f"Link to this scene: `{briefing.scene_query(b, scene)}`")
+st.caption(_("Link to this scene: {link}").format(link=f"`{briefing.scene_query(b, scene)}`"))
 _briefings.downloads(b, view, frames, key="present")

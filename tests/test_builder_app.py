@@ -13,7 +13,7 @@ from appsession import app_test
 from streamlit.testing.v1 import AppTest
 
 from app_pages import _state
-from corridormap import briefing, mapbuild, store
+from corridormap import briefing, i18n, mapbuild, store
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEFINGS = "app_pages/briefings.py"
@@ -468,3 +468,105 @@ def test_malformed_scene_values_do_not_break_the_editor(db):
     saved = db.create(store.LOCAL, {"title": "Odd", "scenes": [scene, "not a scene"]})
     at = page(BRIEFINGS, {"saved": saved.id})
     assert "The saved version cannot be presented" in texts(at)
+
+
+# ---------------------------------------------------------------------------------------------
+# In the session's language
+
+
+def page_in(code: str, path: str, params: dict[str, str] | None = None) -> AppTest:
+    """``page`` opened with ``lang=code`` (the widgets' format functions run in the test's
+    thread: in the language too)."""
+    at = app_test(90)
+    for k, v in {"lang": code, **(params or {})}.items():
+        at.query_params[k] = v
+    at.run()
+    with i18n.language(code):
+        at.switch_page(path).run()
+    return ok(at)
+
+
+#: The library's words in each language, written here (not asked of the catalogs): the
+#: heading, "Your briefings", the shipped list's heading, the shipped briefing's 7 scenes,
+#: the Create button, Undo's notice.
+LIBRARY_WORDS = {
+    "tr": (
+        "#### Brifingler",
+        "Brifingleriniz",
+        "Uygulamayla gelenler",
+        "7 sahne",
+        "Oluştur",
+        "Çöp kutusundan geri yüklendi.",
+    ),
+    "az": (
+        "#### Brifinqlər",
+        "Brifinqləriniz",
+        "Tətbiqlə gələnlər",
+        "7 səhnə",
+        "Yarat",
+        "Zibil qutusundan bərpa olundu.",
+    ),
+    "ru": (
+        "#### Брифинги",
+        "Ваши брифинги",
+        "Поставляемые с приложением",
+        "7 сцен",
+        "Создать",
+        "Восстановлено из корзины.",
+    ),
+}
+
+
+@pytest.mark.parametrize("code", list(LIBRARY_WORDS))
+def test_the_library_speaks_the_language_and_so_do_its_callbacks(db, code):
+    heading, yours, shipped, seven, create, restored = LIBRARY_WORDS[code]
+    one = make(db, "A", "B")
+    at = page_in(code, BRIEFINGS)
+    shown = texts(at)
+    for words in (heading, yours, shipped, seven):
+        assert words in shown, words
+    for english in ("Your briefings", "Shipped with the app", "7 scenes", "2 scenes"):
+        assert english not in shown, english
+    assert at.button(key="new_create").label == create
+    assert "This page is not translated yet" not in shown
+    # a button's callback runs before the app puts the language in force: its notice is
+    # kept in the language all the same
+    with i18n.language(code):
+        at.button(key=f"mine_del_{one.id}").click().run()
+        at.button(key="undo_delete").click().run()
+    ok(at)
+    assert restored in texts(at)
+    assert "Restored from the trash." not in texts(at)
+
+
+#: The editor's words in each language, written here: a scene's number, the Up button, the
+#: Save button, the expanders, the revision line.
+EDITOR_WORDS = {
+    "tr": ("**Sahne 1/2**", "Yukarı", "Kaydet", {"Sürümler", "Paylaşım"}, "Sürüm 1, kaydedilme"),
+    "az": ("**Səhnə 1/2**", "Yuxarı", "Saxla", {"Versiyalar", "Paylaşma"}, "Versiya 1, saxlanılıb"),
+    "ru": ("**Сцена 1 из 2**", "Выше", "Сохранить", {"Версии", "Доступ"}, "Версия 1, сохранена"),
+}
+
+
+@pytest.mark.parametrize("code", list(EDITOR_WORDS))
+def test_the_editor_speaks_the_language_and_leaves_the_author_s_words(db, code):
+    scene, up, save, expanders, revision = EDITOR_WORDS[code]
+    saved = make(db, "First", "Second")
+    at = page_in(code, BRIEFINGS, {"saved": saved.id})
+    shown = texts(at)
+    assert scene in shown
+    assert "Scene 1 of 2" not in shown
+    assert at.button(key=f"ed_{saved.id}_0_s0_up").label == up
+    assert at.button(key="editor_save").label == save
+    assert expanders <= {e.label for e in at.expander}
+    with i18n.language(code):
+        today = i18n.date_text(saved.updated.date())
+    assert f"{revision} {today}" in shown or f"{revision}: {today}" in shown
+    # the briefing's own words are its author's: as written
+    assert field(at, "_s0_title").value == "First"
+    assert "#### First" in shown
+    # the scene's view, described in the language
+    with i18n.language(code):
+        fitted = i18n.gettext("the map fitted to what it shows")
+    assert fitted != "the map fitted to what it shows"
+    assert fitted in shown

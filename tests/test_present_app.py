@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
+import pytest
 from appsession import app_test
 from streamlit.testing.v1 import AppTest
 
-from corridormap import load, routing, style
+from corridormap import formatting, i18n, load, routing, style
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/present.py"
@@ -124,3 +126,82 @@ def test_a_scene_shows_a_route(tmp_path, monkeypatch):
     groups = map_args(at)["feature_group"]
     route_style = f'"color":"{style.ROUTE_COLOR}","weight":{style.ROUTE_WEIGHT}'
     assert groups.count(route_style) == len(expected.route.steps)  # drawn leg by leg
+
+
+# ---------------------------------------------------------------------------------------------
+# In the session's language
+
+
+#: The presentation's own words in each language, written here (not asked of the catalogs):
+#: the progress, the buttons, the link back to the map and the link's caption.
+PRESENT_WORDS = {
+    "tr": ("Sahne 3/7", "Önceki", "Sonraki", "Haritaya dön", "Bu sahnenin bağlantısı:"),
+    "az": ("Səhnə 3/7", "Əvvəlki", "Növbəti", "Xəritəyə qayıt", "Bu səhnənin keçidi:"),
+    "ru": ("Сцена 3 из 7", "Назад", "Далее", "Назад к карте", "Ссылка на эту сцену:"),
+}
+
+
+def present_in(code: str, params: dict[str, str]) -> AppTest:
+    """The presentation opened with ``lang=code`` (the widgets' format functions run in the
+    test's thread: in the language too)."""
+    at = app_test(90)
+    for k, v in {"lang": code, **params}.items():
+        at.query_params[k] = v
+    at.run()
+    with i18n.language(code):
+        at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("code", list(PRESENT_WORDS))
+def test_the_presentation_speaks_the_session_s_language(code):
+    progress, previous, following, back, link = PRESENT_WORDS[code]
+    at = present_in(code, {"briefing": "gabala-2025", "scene": "3"})
+    assert not at.warning, [w.value for w in at.warning]
+    (bar,) = at.get("progress")
+    assert bar.proto.text == progress
+    assert at.button(key="present_prev").label == previous
+    assert at.button(key="present_next").label == following
+    (back_link,) = at.get("page_link")
+    assert back_link.proto.label == back
+    captions = " ".join(c.value for c in at.caption)
+    assert f"{link} `?briefing=gabala-2025&scene=3`" in captions
+    assert "Link to this scene" not in captions
+    # no "not translated" note: the page is translated (and the clean screen says nothing)
+    assert not [c for c in captions.split() if c == "English."]
+    # the briefing's own words are its author's: not translated
+    assert headings(at) == ["### The Middle Corridor on the day of the summit"]
+    # the exports' buttons
+    labels = " ".join(b.label for b in at.get("download_button"))
+    assert "Slides (PowerPoint)" not in labels
+    assert "(PowerPoint)" in labels
+
+
+#: A link's hostile values: markup, a javascript: link, and braces a template would read.
+HOSTILE_SCENE = "<img src=x onerror=window.__xss=1>[click](javascript:alert(1)){total}{0}"
+HOSTILE_BRIEFING = "<script>window.__xss=1</script>{value}"
+#: The link notices' words in each language, written here.
+NOTICE_WORDS = {
+    "tr": ("yok sayıldı: 1 ile 7 arasında bir sayı değil.", "böyle bir brifing yok."),
+    "az": ("nəzərə alınmadı: 1 ilə 7 arasında ədəd deyil.", "belə brifinq yoxdur."),
+    "ru": (": это не число от 1 до 7.", ": такого брифинга нет."),
+}
+
+
+@pytest.mark.parametrize("code", list(NOTICE_WORDS))
+def test_bad_link_values_are_named_in_the_language_and_stay_text(code):
+    not_a_scene, no_briefing = NOTICE_WORDS[code]
+    at = present_in(code, {"briefing": HOSTILE_BRIEFING, "scene": HOSTILE_SCENE})
+    warnings = [w.value for w in at.warning]
+    (scene_notice,) = [w for w in warnings if not_a_scene in w]
+    (briefing_notice,) = [w for w in warnings if no_briefing in w]
+    # each value named whole, escaped; the braces left as they were (not read as a template)
+    assert f"scene={formatting.md_escape(HOSTILE_SCENE)}" in scene_notice
+    assert formatting.md_escape(f"briefing={HOSTILE_BRIEFING}") in briefing_notice
+    joined = "\n".join(warnings)
+    for raw in ("<img", "<script", "](javascript"):
+        assert not re.search(r"(?<!\\)" + re.escape(raw), joined), raw
+    assert "Ignored" not in joined
+    # the first scene of the first briefing instead
+    assert headings(at) == ["### The 12th OTS Summit in Gabala"]

@@ -32,16 +32,19 @@ import yaml.composer
 from corridormap import catalog, files, links, load
 from corridormap._errors import DataValidationError, Problem
 from corridormap.filters import Filters
+from corridormap.i18n import N_
 
 #: The filter names a scene may use: the link parameters that describe filters.
 FILTER_KEYS: Final = ("corridor", "route", "country", "mode", "status", "asof", "layers")
 #: What a scene may show under its map, besides the map itself.
 SHOW: Final = {
-    "table": "the features on the map, as a table",
-    "chart:destinations": "Azerbaijani gas destinations over time",
-    "chart:km_by_status": "corridor km by status",
-    "route:FROM-TO": "the shortest route between two nodes (node ids), drawn on the map with its "
-    "totals, on the scene's date (without one: in the planned scenario)",
+    "table": N_("the features on the map, as a table"),
+    "chart:destinations": N_("Azerbaijani gas destinations over time"),
+    "chart:km_by_status": N_("corridor km by status"),
+    "route:FROM-TO": N_(
+        "the shortest route between two nodes (node ids), drawn on the map with its "
+        "totals, on the scene's date (without one: in the planned scenario)"
+    ),
 }
 #: The prefix of a ``show: route:FROM-TO`` value.
 ROUTE_SHOW: Final = "route:"

@@ -156,3 +156,41 @@ def test_the_translated_analysis_pages_speak_russian(
     # its own quirk; what matters is that nothing left the machine and no script failed)
     assert probe.blocked == []
     assert probe.page_errors == []
+
+
+#: The Briefings page and the presentation: the path, the English words of theirs that must
+#: be translated (read from the catalogs by this test), how many maps each draws.
+BRIEFING_PAGES = {
+    "briefings": ("briefings", ("Shipped with the app (read-only)", "Duplicate to edit"), 0),
+    "present": ("present?briefing=gabala-2025&scene=3", ("Back to the map", "Next"), 1),
+}
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+@pytest.mark.parametrize("name", list(BRIEFING_PAGES))
+def test_the_briefings_page_and_the_presentation_speak_the_language(
+    page: Any, probe: PageProbe, server: StreamlitServer, name: str, code: str
+) -> None:
+    path, english_words, maps = BRIEFING_PAGES[name]
+    words = catalog(code)
+    page.goto(server.url + path + ("&" if "?" in path else "?") + f"lang={code}")
+    wait_for_page(page, probe, maps=maps)
+    page.wait_for_function(f"document.documentElement.lang === {code!r}", timeout=30_000)
+    main = page.locator('[data-testid="stMain"]')
+    if name == "present":
+        first = words["Scene {number} of {total}"].format(number=3, total=7)
+    else:
+        first = words["Briefings"]
+    main.get_by_text(first, exact=False).first.wait_for(timeout=30_000)
+    text = main.inner_text()
+    assert words["This page is not translated yet: it is shown in English."] not in text
+    for english in english_words:
+        assert words[english] in text, english
+        assert english not in text, english
+    assert "Scene 3 of 7" not in text
+    heading = main.locator("h4").first.inner_text() if name == "briefings" else ""
+    assert heading != "Briefings"
+    found = audit(page)
+    assert not any(blocking(v) for v in found.values()), found
+    assert probe.blocked == []
+    assert probe.page_errors == []
