@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _data, _user_layers
-from corridormap import catalog, formatting, geodesy, i18n, review, style
+from corridormap import catalog, formatting, geodesy, i18n, place_names, review, style
 from corridormap.i18n import _
 
 
@@ -67,7 +67,13 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
     due = review.items_for(_data.review_items(), layer, fid)
     with st.container(border=True):
         title = _(spec.title) if spec in catalog.LAYERS else spec.title
-        st.markdown(f"**{formatting.md_escape(c.title)}**  \n{formatting.md_escape(title)}")
+        # a place's name in the language in force (the data's where the table has none)
+        name = (
+            formatting.feature_title(spec, place_names.shown_row(spec.key, row))
+            if spec in catalog.LAYERS
+            else c.title
+        )
+        st.markdown(f"**{formatting.md_escape(name)}**  \n{formatting.md_escape(title)}")
         if due:
             st.caption(
                 ":material/schedule: "

@@ -33,14 +33,14 @@ st.caption(
     )
 )
 
-places = sorted(network.places, key=lambda n: formatting.fold(network.places[n].name))
+places = sorted(network.places, key=lambda n: formatting.fold(network.places[n].label))
 country_names = i18n.country_names(network.country_names)  # in the language in force
 countries = sorted(country_names, key=lambda c: country_names[c])
 
 
 def _place(node_id: str) -> str:
     p = network.places[node_id]
-    return f"{p.name} ({p.iso3})"
+    return f"{p.label} ({p.iso3})"  # its name in the language in force (place_names)
 
 
 def _route_exports(drawn: list[Any], shown: dict[str, Any], wanted: links.RouteState) -> None:
@@ -136,7 +136,7 @@ query = routing.Query(
     alternatives=wanted.alternatives,
 )
 plan = routing.plan(network, query)
-name_a, name_b = network.places[query.origin].name, network.places[query.destination].name
+name_a, name_b = network.places[query.origin].label, network.places[query.destination].label
 st.markdown(f"##### {formatting.md_escape(f'{name_a} → {name_b}')}: {plan.scenario}")
 _capture.from_routes(plan, f"{name_a} → {name_b}, {plan.scenario}")
 if query.avoid:

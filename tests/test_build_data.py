@@ -27,6 +27,7 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _outputs() -> list[str]:
     return [f"layers/{s.file}" for s in catalog.LAYERS] + [
         "layers/ots_participants.csv",
+        "layers/place_names.csv",
         "manifest.json",
     ]
 
@@ -149,3 +150,67 @@ def test_connecting_lines_become_waypoint_rows() -> None:
 def test_a_bad_connecting_line_is_named(line: dict, message: str) -> None:
     with pytest.raises(build_data.BuildError, match=message):
         _connecting_rows({"LINK": {"layer": "zangezur", **line}}, NODES)
+
+
+# ---------------------------------------------------------------------------------------------
+# The place-name table (data/sources/place_names.csv)
+
+
+def _names_with(tmp_path: Path, row: str) -> Path:
+    """A copy of the sources whose place-name table has ``row`` appended."""
+    shutil.copytree(DATA / "sources", tmp_path / "sources")
+    path = tmp_path / "sources" / "place_names.csv"
+    path.write_text(path.read_text(encoding="utf-8") + row + "\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            "atlantis,Atlantis,ru,Атлантида,https://example.org/a,,",
+            r"line \d+ \(atlantis, ru\): unknown place 'atlantis'",
+        ),
+        ("poti,Poti,ru,Поти,,,", r"line \d+ \(poti, ru\): no source"),
+        ("poti,Poti,de,Poti,https://example.org/p,,", r"\(poti, de\): language 'de' is not one"),
+        ("poti,Batumi,ru,Поти,https://example.org/p,,", r"\(poti, ru\): data name 'Batumi'"),
+        ("baku,Baku,ru,Баку,https://example.org/b,,", r"\(baku, ru\): baku in ru given twice"),
+        ("poti,Poti,ru,Поти,https://example.org/p,5 May 2025,", r"source_date is not"),
+    ],
+)
+def test_place_names_refuse_a_bad_row_naming_it(tmp_path: Path, row: str, message: str) -> None:
+    with pytest.raises(build_data.BuildError, match=message):
+        build_data.build_all(_names_with(tmp_path, row))
+
+
+def test_place_names_ship_with_their_hash_and_count(rebuilt: Path) -> None:
+    import csv  # noqa: PLC0415
+    import hashlib  # noqa: PLC0415
+    import json  # noqa: PLC0415
+
+    manifest = json.loads((rebuilt / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(e for e in manifest["layers"] if e["key"] == "place_names")
+    data = (rebuilt / entry["file"]).read_bytes()
+    assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+    with (DATA / "sources" / "place_names.csv").open(encoding="utf-8") as f:
+        source_rows = list(csv.DictReader(f))
+    assert entry["feature_count"] == len(source_rows) > 0
+    assert "Unicode" in entry["licence"]
+    shipped = {
+        (r["place_id"], r["language"]): r["name"]
+        for r in csv.DictReader(data.decode().splitlines())
+    }
+    assert shipped[("baku", "ru")] == "Баку"
+    assert all(r["source"] for r in source_rows)
+
+
+def test_a_valid_added_place_name_is_built_deterministically(tmp_path: Path) -> None:
+    """A new sourced row is shipped, and two builds with it are byte-identical."""
+    first = _names_with(tmp_path / "a", "poti,Poti,ru,Поти,https://example.org/poti,2025-01-02,")
+    build_data.build_all(first)
+    second = tmp_path / "b"
+    shutil.copytree(first / "sources", second / "sources")
+    build_data.build_all(second)
+    for rel in ("layers/place_names.csv", "manifest.json"):
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+    assert "poti,Poti,ru,Поти" in (first / "layers/place_names.csv").read_text(encoding="utf-8")

@@ -401,6 +401,7 @@ def test_manifest_matches_files() -> None:
         "sources",
         "gas_exports",
         "throughput",
+        "place_names",
         "expectations",
     }
     for e in entries.values():

@@ -619,3 +619,70 @@ def test_link_notices_follow_a_change_of_language():
                 lo=2, hi=12
             ),
         ) in warning.replace("\\", "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Place names from the sourced table (layers/place_names.csv)
+
+
+def _node_labels(code: str) -> dict[str, tuple[str, str]]:
+    from corridormap import load  # noqa: PLC0415
+    from corridormap.mapbuild.payload import feature_collection  # noqa: PLC0415
+
+    nodes = load.load_all(keys=["nodes"]).frames["nodes"]
+    with i18n.language(code):
+        sent = feature_collection(catalog.NODES, nodes)
+    return {f["id"]: (f["properties"]["label"], f["properties"]["tip"]) for f in sent["features"]}
+
+
+def test_a_map_label_names_a_place_as_the_table_gives_it_in_the_language():
+    russian, azerbaijani, english = _node_labels("ru"), _node_labels("az"), _node_labels("en")
+    assert russian["baku"][0] == "Баку"
+    assert russian["baku"][1].startswith("<b>Баку</b>")  # the tooltip too
+    assert azerbaijani["baku"][0] == "Bakı"
+    assert english["baku"][0] == "Baku"
+    # a place the table has no row for in the language keeps the data's name
+    assert russian["poti"][0] == azerbaijani["poti"][0] == english["poti"][0] == "Poti"
+    assert azerbaijani["tehran"][0] == "Tehran"  # CLDR gives no Azerbaijani name for Tehran
+
+
+def test_the_explorer_s_russian_map_sends_the_table_s_names():
+    english, russian = _sent(_app({})), _sent(_app({"lang": "ru"}))
+    baku = json.dumps("Баку")[1:-1]  # as the payload's JSON writes it (non-ASCII as \uXXXX)
+    assert baku in russian
+    assert baku not in english
+
+
+def test_place_names_in_running_text():
+    from corridormap import place_names  # noqa: PLC0415
+
+    with i18n.language("ru"):
+        # a leg's name part by part; a dash inside a name never splits it
+        assert place_names.names_in("Almaty – Shu") == "Алматы – Shu"
+        assert place_names.names_in("GE–TR border tunnel (Kartsakhi) – Kars") == (
+            "GE–TR border tunnel (Kartsakhi) – Карс"
+        )
+        assert place_names.name_of("Nakhchivan") == "Nakhchivan"  # no Russian row
+    with i18n.language("az"):
+        assert place_names.name_of("Nakhchivan") == "Naxçıvan"
+    assert place_names.names_in("Almaty – Shu") == "Almaty – Shu"  # English: the data's
+
+
+def test_the_shipped_place_name_table_is_refused_with_a_bad_row(tmp_path: Path):
+    from corridormap import place_names  # noqa: PLC0415
+    from corridormap._errors import DataValidationError  # noqa: PLC0415
+
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    good = (catalog.default_data_dir() / "layers" / "place_names.csv").read_text("utf-8")
+    (layers / "place_names.csv").write_text(
+        good + "poti,Poti,ru,Поти,,,\npoti,Poti,xx,Poti,https://example.org,,\n", "utf-8"
+    )
+    with pytest.raises(DataValidationError) as caught:
+        place_names.load_place_names(tmp_path)
+    text = str(caught.value)
+    n = good.count("\n")
+    assert f"line {n + 1} (poti, ru), source: no source" in text
+    assert f"line {n + 2} (poti, xx), language: not tr, az or ru" in text
+    (layers / "place_names.csv").write_text(good, "utf-8")
+    assert place_names.load_place_names(tmp_path).by_id[("baku", "tr")] == "Bakü"

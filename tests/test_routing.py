@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from corridormap import load, routing
+from corridormap import i18n, load, routing
 from corridormap.routing import PLANNED, Query
 
 
@@ -253,3 +253,18 @@ def test_the_country_path_keeps_a_return_into_a_country(net):
     )
     table = routing.comparison_rows(net, [("Planned", route)])
     assert table.loc[0, "Countries"] == "AZE → ARM → AZE → TUR"
+
+
+def test_a_route_names_its_places_as_the_place_name_table_gives_them(net):
+    """The route's wording names its places in the language in force (the sourced table's
+    name, the data's where it has none); ids and English stay as they were."""
+    p = routing.plan(net, Query("baku", "kars", avoid=("GEO",)))
+    with i18n.language("ru"):
+        reason = routing.plan(net, Query("baku", "kars", avoid=("GEO",))).reason or ""
+        title = routing.route_title(net, routing.plan(net, Query("baku", "kars")).route)
+        assert routing.resolve_place(net, "Баку") == "baku"
+        assert net.places["poti"].label == "Poti"  # no Russian row: the data's name
+    assert "Карс" in reason
+    assert title.startswith("Баку → Карс, ")
+    assert "between Horadiz and Kars" in (p.reason or "")  # English unchanged
+    assert net.places["baku"].label == net.places["baku"].name == "Baku"

@@ -38,6 +38,12 @@ from corridormap.build_data.gas import (
     gas_exports_csv,
 )
 from corridormap.build_data.geojson import COORD_DECIMALS, dumps_collection
+from corridormap.build_data.place_names import (
+    PLACE_NAMES_COLUMNS,
+    PLACE_NAMES_SOURCE,
+    known_places,
+    place_names_csv,
+)
 from corridormap.build_data.sources import REFERENCE_COMPILED, Sources, _read_csv
 from corridormap.build_data.summits import build_annotations, build_summits
 from corridormap.build_data.throughput import THROUGHPUT_COLUMNS, THROUGHPUT_SOURCE, throughput_csv
@@ -82,6 +88,11 @@ _LAYER_SOURCES: Mapping[str, tuple[str, ...]] = {
 _LICENCE = (
     "Natural Earth: public domain. GeoNames coordinates: CC BY 4.0 (attribution: GeoNames). "
     "Compiled facts: corridormap project data with per-feature source URLs."
+)
+
+_PLACE_NAMES_LICENCE = (
+    "CLDR exemplar-city names: Unicode License v3 (Unicode CLDR, shipped by Babel). Names "
+    "found on pages: facts with attribution to the page named in each row."
 )
 
 
@@ -177,6 +188,13 @@ _TABLES: Mapping[str, tuple[str, str, tuple[str, ...]]] = {
         "Blank means not published.",
         ("data/sources/throughput.csv",),
     ),
+    "place_names": (
+        "Place names in Turkish, Azerbaijani and Russian",
+        "A place's (node's or city's) name in each language where a source gives it: CLDR's "
+        "exemplar city of a time zone, or a page in the language (its address and date). A "
+        "place with no row for a language keeps the data's name there.",
+        ("data/sources/place_names.csv",),
+    ),
     "expectations": (
         "Expectations that fall due",
         "What the sources expect for a feature (a start of construction, a summit, an "
@@ -214,6 +232,7 @@ class _Output:
         count: int,
         geometry_types: Sequence[str] = (),
         properties: Sequence[str],
+        licence: str = _LICENCE,
     ) -> None:
         """Write ``data`` to ``data_dir/file`` and describe it in the manifest."""
         path = self.data_dir / file
@@ -226,7 +245,7 @@ class _Output:
                 "title": title,
                 "description": description,
                 "sources": list(sources),
-                "licence": _LICENCE,
+                "licence": licence,
                 "retrieval_date": REFERENCE_COMPILED,
                 "newest_as_of": newest_as_of,
                 "sha256": hashlib.sha256(data).hexdigest(),
@@ -238,7 +257,14 @@ class _Output:
         )
 
     def add_table(
-        self, key: str, data: bytes, *, newest_as_of: str, count: int, properties: Sequence[str]
+        self,
+        key: str,
+        data: bytes,
+        *,
+        newest_as_of: str,
+        count: int,
+        properties: Sequence[str],
+        licence: str = _LICENCE,
     ) -> None:
         title, description, sources = _TABLES[key]
         self.add(
@@ -251,6 +277,7 @@ class _Output:
             newest_as_of=newest_as_of,
             count=count,
             properties=properties,
+            licence=licence,
         )
 
 
@@ -316,6 +343,17 @@ def build_all(data_dir: Path, static_dir: Path | None = None) -> list[Path]:
         newest_as_of=max(r["as_of"] for r in volume_rows),
         count=len(volume_rows),
         properties=THROUGHPUT_COLUMNS,
+    )
+    names, name_rows = place_names_csv(
+        data_dir / "sources" / PLACE_NAMES_SOURCE, known_places(data_dir / "sources")
+    )
+    out.add_table(
+        "place_names",
+        names,
+        newest_as_of=max((r["source_date"] for r in name_rows if r["source_date"]), default=""),
+        count=len(name_rows),
+        properties=PLACE_NAMES_COLUMNS,
+        licence=_PLACE_NAMES_LICENCE,
     )
     expectation_rows = build_expectations(src, layers)
     out.add_table(

@@ -15,7 +15,7 @@ from typing import Any, Final
 import geopandas as gpd
 import shapely
 
-from corridormap import browser, catalog, mapaccess, style
+from corridormap import browser, catalog, mapaccess, place_names, style
 from corridormap.catalog import LayerSpec
 from corridormap.escape import html_text, script_json
 from corridormap.mapbuild.styles import Renderer, StyleFn, _land_style, _tooltip_html, renderer
@@ -55,6 +55,9 @@ def feature_collection(
         _quantized(gdf.geometry, decimals),
         strict=True,
     ):
+        # a place's name in the language in force (the data's where the table has none); the
+        # data's row still decides what a scene names
+        shown = place_names.shown_row(spec.key, row) if spec in catalog.LAYERS else row
         features.append(
             {
                 "type": "Feature",
@@ -62,10 +65,10 @@ def feature_collection(
                 "properties": {
                     "id": str(fid),
                     "layer": spec.key,
-                    "tip": _tooltip_html(spec, row),
-                    **({"spoken": mapaccess.place_name(spec, row)} if drawer.points else {}),
+                    "tip": _tooltip_html(spec, shown),
+                    **({"spoken": mapaccess.place_name(spec, shown)} if drawer.points else {}),
                     "style": fn(row),
-                    **_place(spec, drawer, row, highlighted=highlighted, named=named),
+                    **_place(spec, drawer, shown, row, highlighted=highlighted, named=named),
                 },
                 "geometry": geom.__geo_interface__,
             }
@@ -77,19 +80,21 @@ def _place(
     spec: LayerSpec,
     drawer: Renderer,
     row: Mapping[str, Any],
+    data_row: Mapping[str, Any],
     *,
     highlighted: bool,
     named: Collection[str] = (),
 ) -> dict[str, Any]:
     """A point's plain-text name and rank, for the map's labels and decluttering (the browser
-    sets them as text, never as HTML). A place in ``named`` (the places a scene's text names)
-    ranks just below the highlights, so it is always shown and labelled."""
+    sets them as text, never as HTML): the name from ``row`` (as shown, in the language in
+    force). A place in ``named`` (the places a scene's text names, by the data's name in
+    ``data_row``) ranks just below the highlights, so it is always shown and labelled."""
     if drawer.rank is None and not highlighted:
         return {}
     name = (drawer.label(row) if drawer.label else None) or row.get(spec.label_property)
     text = style.map_label(str(name or row.get(spec.id_property)))  # on up to three lines
     rank = style.HIGHLIGHT_RANK if highlighted else (drawer.rank(row) if drawer.rank else 1)
-    if not highlighted and named and str(row.get(spec.label_property)) in named:
+    if not highlighted and named and str(data_row.get(spec.label_property)) in named:
         rank = style.NAMED_RANK
     return {"label": text, "rank": rank}
 

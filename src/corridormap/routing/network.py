@@ -15,7 +15,7 @@ import geopandas as gpd
 import networkx as nx
 import pandas as pd
 
-from corridormap import analysis, catalog, filters, formatting, i18n, overlay, style
+from corridormap import analysis, catalog, filters, formatting, i18n, overlay, place_names, style
 from corridormap.i18n import N_, _, ngettext
 
 #: The scenario word for "every leg, including planned and under construction".
@@ -38,9 +38,15 @@ class RoutingError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Place:
     node_id: str
-    name: str
+    name: str  # the data's (English) name: what ids, links and matching rely on
     iso3: str
     kind: str
+
+    @property
+    def label(self) -> str:
+        """The place's name as shown, in the language in force (``place_names``): the sourced
+        table's, else the data's name."""
+        return place_names.place_name(self.node_id, self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +157,9 @@ def resolve_place(network: Network, text: str) -> str:
     if not wanted:
         raise RoutingError(f"unknown place {text!r}: give a node id or a place name")
     exact = [
-        p.node_id for p in network.places.values() if wanted in (_fold(p.node_id), _fold(p.name))
+        p.node_id
+        for p in network.places.values()
+        if wanted in (_fold(p.node_id), _fold(p.name), _fold(p.label))
     ]
     if len(exact) == 1:
         return exact[0]
@@ -397,7 +405,7 @@ def _not_in_service(leg: Leg) -> str:
     else:
         why = style.label(style.STATUS_STYLES, leg.status).lower()
     template = _LEG_WORDS.get(leg.mode, N_("the {name} {mode} leg ({why})"))
-    return _(template).format(name=leg.name, mode=leg.mode, why=why)
+    return _(template).format(name=place_names.names_in(leg.name), mode=leg.mode, why=why)
 
 
 #: A leg in a sentence, by its mode (each its own message: languages place the mode apart).
@@ -434,7 +442,7 @@ def _legs_needed(network: Network, steps: Sequence[Step]) -> str:
         )
         by_status[why] = by_status.get(why, 0) + 1
     listed = and_list([f"{n} {why}" for why, n in by_status.items()])
-    a, b = network.places[steps[0].start].name, network.places[steps[-1].end].name
+    a, b = network.places[steps[0].start].label, network.places[steps[-1].end].label
     return ngettext(
         "{n} leg that is not in service ({listed}) between {a} and {b}",
         "{n} legs that are not in service ({listed}) between {a} and {b}",
@@ -457,7 +465,7 @@ def _why(network: Network, query: Query, asof: date | None) -> tuple[str, tuple[
         if names[end].iso3 in query.avoid:
             return (
                 _("{place} lies in {country}, a country to avoid").format(
-                    place=names[end].name, country=network.country(names[end].iso3)
+                    place=names[end].label, country=network.country(names[end].iso3)
                 ),
                 ("avoid",),
             )
@@ -501,7 +509,7 @@ def _why(network: Network, query: Query, asof: date | None) -> tuple[str, tuple[
             )
     if reasons:
         return _("; or ").join(reasons), tuple(cut)
-    a, b = names[query.origin].name, names[query.destination].name
+    a, b = names[query.origin].label, names[query.destination].label
     if relaxed and _shortest(network, query, None, (), ()) is not None:
         words = and_list([_(_CONSTRAINT_WORDS[k]) for k in relaxed])
         return _("{constraints} together cut every route from {a} to {b}").format(

@@ -158,7 +158,7 @@ def route_title(network: Network, route: Route) -> str:
     """ "Xi'an → Istanbul, 7,667 km" (along the drawn lines, as every route is compared)."""
     if not route.steps:
         return _("no legs")
-    a, b = network.places[route.nodes[0]].name, network.places[route.nodes[-1]].name
+    a, b = network.places[route.nodes[0]].label, network.places[route.nodes[-1]].label
     return f"{a} → {b}, {i18n.number_text(route.km_line, decimals=0)} km"
 
 
@@ -177,8 +177,8 @@ def leg_rows(network: Network, route: Route) -> pd.DataFrame:
     rows = [
         {
             "Leg": s.leg.segment_id,
-            "From": network.places[s.start].name,
-            "To": network.places[s.end].name,
+            "From": network.places[s.start].label,
+            "To": network.places[s.end].label,
             "Mode": style.code_label("mode", s.leg.mode),
             "Status": style.label(style.STATUS_STYLES, s.leg.status),
             "Opened": s.leg.opened,
@@ -231,7 +231,7 @@ def comparison_rows(network: Network, plans: Sequence[tuple[str, Route | None]])
                 "Sea legs": str(route.sea_legs),
                 "Border crossings": str(route.border_crossings),
                 "Countries": " → ".join(route.country_path),
-                "Transfers": ", ".join(network.places[n].name for n in route.transfers)
+                "Transfers": ", ".join(network.places[n].label for n in route.transfers)
                 or _("none"),
             }
         )
@@ -294,7 +294,7 @@ def route_facts(network: Network, route: Route) -> str:
         ),
     )
     if route.transfers:
-        names = ", ".join(network.places[n].name for n in route.transfers)
+        names = ", ".join(network.places[n].label for n in route.transfers)
         text += ". " + _("Transfers (change of mode): {places}").format(places=names)
     return text
 
