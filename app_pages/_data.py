@@ -55,7 +55,10 @@ def data_dir() -> str:
 
 @st.cache_resource(show_spinner="Loading layers…")
 def _layers(folder: str) -> load.Layers:
-    return load.load_all(Path(folder))
+    # English: the problems of a broken layer are kept for every session, whatever the
+    # language of the session that loaded it first
+    with i18n.language(i18n.DEFAULT):
+        return load.load_all(Path(folder))
 
 
 def layers() -> load.Layers:
@@ -117,7 +120,8 @@ def _source_register(folder: str) -> dict[str, str]:
 
 @st.cache_resource(show_spinner=False)
 def _source_register_read(folder: str) -> tuple[dict[str, str], str | None]:
-    return load.read_source_register(Path(folder))
+    with i18n.language(i18n.DEFAULT):
+        return load.read_source_register(Path(folder))
 
 
 def source_register() -> dict[str, str]:
@@ -284,7 +288,8 @@ def network() -> routing.Network | None:
 @st.cache_resource(show_spinner=False)
 def _participants(folder: str) -> Any:
     try:
-        return load.load_participants(Path(folder))
+        with i18n.language(i18n.DEFAULT):  # (kept for every session: see _layers)
+            return load.load_participants(Path(folder))
     except load.DataValidationError as exc:
         return exc
 
@@ -292,7 +297,8 @@ def _participants(folder: str) -> Any:
 @st.cache_resource(show_spinner=False)
 def _gas_exports(folder: str) -> Any:
     try:
-        return load.load_gas_exports(Path(folder))
+        with i18n.language(i18n.DEFAULT):
+            return load.load_gas_exports(Path(folder))
     except load.DataValidationError as exc:
         return exc
 
@@ -300,7 +306,8 @@ def _gas_exports(folder: str) -> Any:
 @st.cache_resource(show_spinner=False)
 def _throughput(folder: str) -> Any:
     try:
-        return load.load_throughput(Path(folder))
+        with i18n.language(i18n.DEFAULT):
+            return load.load_throughput(Path(folder))
     except load.DataValidationError as exc:
         return exc
 
@@ -313,7 +320,9 @@ def _review_items(
     Data page says it): the queue then holds the stale sources and the layers' own dates."""
     problem: load.DataValidationError | None = None
     try:
-        expectations = review.expectations_from_rows(load.load_expectations(Path(folder)))
+        with i18n.language(i18n.DEFAULT):
+            expected = load.load_expectations(Path(folder))
+        expectations = review.expectations_from_rows(expected)
     except load.DataValidationError as exc:
         logger.warning("%s left out of the review queue", load.EXPECTATIONS_FILE, exc_info=exc)
         expectations, problem = [], exc

@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from app_pages import _data, _upload_guard
+from app_pages import _data, _lang, _upload_guard
 from corridormap import catalog, filters, formatting, i18n, settings, upload
 from corridormap.filters import Filters
 from corridormap.i18n import N_, _, gettext
@@ -110,6 +110,10 @@ def _take_upload(widget_key: str) -> None:
         # new to read. (Reading it was an AttributeError that stopped the app, seen in CI.)
         return
     ss["upload_round"] = ss.get("upload_round", 0) + 1  # a fresh, empty picker next run
+    # A callback runs before the script (and its language) does: the problems are named in
+    # the session's language.
+    if _lang.KEY in ss:
+        i18n.set_language(str(ss[_lang.KEY]))
     try:
         layer = upload.read_user_layer(
             file.getvalue(),
@@ -161,7 +165,7 @@ MOVED_NOTICE = N_(
 
 
 #: The same, short enough for a toast (the upload panel shows the whole notice).
-MOVED_TOAST = "Your session moved to another server: layers you added yourself are gone."
+MOVED_TOAST = N_("Your session moved to another server: layers you added yourself are gone.")
 
 
 def session_moved() -> bool:
@@ -179,7 +183,7 @@ def session_moved() -> bool:
         previous = entries[2] if len(entries) >= 3 else ""
         ss["session_moved"] = bool(ctx is not None and previous and previous != ctx.session_id)
         if ss["session_moved"]:
-            st.toast(MOVED_TOAST, icon=":material/sync_problem:", duration="long")
+            st.toast(_(MOVED_TOAST), icon=":material/sync_problem:", duration="long")
     return bool(ss["session_moved"])
 
 

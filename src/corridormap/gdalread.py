@@ -30,6 +30,9 @@ from pathlib import Path
 from typing import Any, Final
 from xml.etree import ElementTree
 
+from corridormap._errors import count
+from corridormap.i18n import _
+
 logger = logging.getLogger(__name__)
 
 #: GDAL configuration in force while a user's file is read.
@@ -110,8 +113,10 @@ def check_crs_text(text: str, where: str) -> None:
     match = _EXTERNAL.search(text)
     if match:
         raise GdalReadError(
-            f"the CRS definition in {where} refers to an external grid or file "
-            f"({match.group(0)}...); give the CRS by its EPSG code"
+            _(
+                "the CRS definition in {where} refers to an external grid or file ({found}...); "
+                "give the CRS by its EPSG code"
+            ).format(where=where, found=match.group(0))
         )
 
 
@@ -120,15 +125,23 @@ def check_gpkg(path: Path, limits: Limits) -> None:
     with path.open("rb") as fh:
         head = fh.read(100)
     if not head.startswith(b"SQLite format 3\x00"):
-        raise GdalReadError("not a GeoPackage (no SQLite header)")
+        raise GdalReadError(_("not a GeoPackage (no SQLite header)"))
     if head[68:72] not in _GPKG_IDS:
-        raise GdalReadError("an SQLite database, not a GeoPackage (no GeoPackage application id)")
+        raise GdalReadError(
+            _("an SQLite database, not a GeoPackage (no GeoPackage application id)")
+        )
     for table, rows, declared in _gpkg_tables(path):
         if rows > limits.features:
-            raise GdalReadError(f"{rows:,} features in {table!r}; the limit is {limits.features:,}")
+            raise GdalReadError(
+                _("{n} features in {table}; the limit is {limit}").format(
+                    n=count(rows), table=repr(table), limit=count(limits.features)
+                )
+            )
         if declared is not None and declared != rows:
             raise GdalReadError(
-                f"the GeoPackage says {table!r} holds {declared:,} features but it holds {rows:,}"
+                _("the GeoPackage says {table} holds {declared} features but it holds {n}").format(
+                    table=repr(table), declared=count(declared), n=count(rows)
+                )
             )
 
 
@@ -145,7 +158,7 @@ def _gpkg_tables(path: Path) -> list[tuple[str, int, int | None]]:
     try:
         con = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
-        raise GdalReadError(f"cannot open the GeoPackage: {exc}") from None
+        raise GdalReadError(_("cannot open the GeoPackage: {error}").format(error=exc)) from None
     try:
         con.set_progress_handler(_budget, 1000)
         con.execute("PRAGMA query_only = 1")
@@ -160,7 +173,9 @@ def _gpkg_tables(path: Path) -> list[tuple[str, int, int | None]]:
             "SELECT name FROM sqlite_master WHERE sql LIKE '%load_extension%' "
             "OR sql LIKE '%VirtualOGR%'"
         ):
-            raise GdalReadError(f"{name!r} in the GeoPackage loads code (load_extension)")
+            raise GdalReadError(
+                _("{name} in the GeoPackage loads code (load_extension)").format(name=repr(name))
+            )
         for (definition,) in con.execute(
             "SELECT definition FROM gpkg_spatial_ref_sys WHERE srs_id IN "
             "(SELECT srs_id FROM gpkg_geometry_columns)"
@@ -176,13 +191,19 @@ def _gpkg_tables(path: Path) -> list[tuple[str, int, int | None]]:
         out = []
         for table in tables:
             if kinds.get(table) != "table":
-                raise GdalReadError(f"feature table {table!r} is a {kinds.get(table, 'missing')}")
+                raise GdalReadError(
+                    _("feature table {table} is a {kind}").format(
+                        table=repr(table), kind=kinds.get(table, "missing")
+                    )
+                )
             quoted = '"' + table.replace('"', '""') + '"'
             _check_columns(con, table, quoted)
             (rows,) = con.execute(f"SELECT count(*) FROM {quoted}").fetchone()  # noqa: S608
             out.append((table, int(rows), declared.get(table)))
     except sqlite3.Error as exc:
-        raise GdalReadError(f"not a readable GeoPackage: {str(exc)[:120]}") from None
+        raise GdalReadError(
+            _("not a readable GeoPackage: {error}").format(error=str(exc)[:120])
+        ) from None
     finally:
         con.close()
     return out
@@ -195,11 +216,18 @@ def _check_columns(con: sqlite3.Connection, table: str, quoted: str) -> None:
     for row in con.execute(f"PRAGMA table_xinfo({quoted})"):
         name, hidden = str(row[1]), int(row[6] or 0)
         if hidden:
-            what = "a generated" if hidden in (2, 3) else "a hidden"
-            raise GdalReadError(
-                f"column {_short_name(name)} of {table!r} is {what} column (its values come "
-                "from an SQL expression, not the file); save the layer without it"
+            message = (
+                _(
+                    "column {name} of {table} is a generated column (its values come from an "
+                    "SQL expression, not the file); save the layer without it"
+                )
+                if hidden in (2, 3)
+                else _(
+                    "column {name} of {table} is a hidden column (its values come from an SQL "
+                    "expression, not the file); save the layer without it"
+                )
             )
+            raise GdalReadError(message.format(name=_short_name(name), table=repr(table)))
 
 
 def _short_name(name: str) -> str:
@@ -217,36 +245,44 @@ def check_shapefile(folder: Path, limits: Limits) -> None:
     dbf = (folder / "layer.dbf").read_bytes()
     for name, data in (("layer.shp", shp), ("layer.shx", shx)):
         if len(data) < 100 or struct.unpack(">i", data[:4])[0] != _SHP_MAGIC:
-            raise GdalReadError(f"the {name[-4:]} file is not a shapefile (no shapefile header)")
+            raise GdalReadError(
+                _("the {part} file is not a shapefile (no shapefile header)").format(part=name[-4:])
+            )
     if not dbf or dbf[0] not in _DBF_VERSIONS:
-        raise GdalReadError("the .dbf file is not a dBASE table")
+        raise GdalReadError(_("the .dbf file is not a dBASE table"))
     prj = folder / "layer.prj"
     if prj.is_file():
-        check_crs_text(prj.read_text(encoding="latin-1"), "the .prj file")
+        check_crs_text(prj.read_text(encoding="latin-1"), _("the .prj file"))
     header_type = struct.unpack("<i", shp[32:36])[0]
     records, vertices = 0, 0
     pos = 100
     while pos < len(shp):
         if pos + 12 > len(shp):
-            raise GdalReadError(f"the .shp file is truncated (at byte {pos:,})")
+            raise GdalReadError(_("the .shp file is truncated (at byte {n})").format(n=count(pos)))
         length = struct.unpack(">i", shp[pos + 4 : pos + 8])[0] * 2
         content = shp[pos + 8 : pos + 8 + length]
         if length < 4 or len(content) < length:
-            raise GdalReadError(f"the .shp file is truncated or corrupt (record {records + 1})")
+            raise GdalReadError(
+                _("the .shp file is truncated or corrupt (record {n})").format(n=records + 1)
+            )
         record_type = struct.unpack("<i", content[:4])[0]
         if record_type not in (0, header_type):
             raise GdalReadError(
-                f"record {records + 1} of the .shp file is of shape type {record_type}; the "
-                f"file's header says {header_type}"
+                _(
+                    "record {n} of the .shp file is of shape type {type}; the file's header says "
+                    "{header}"
+                ).format(n=records + 1, type=record_type, header=header_type)
             )
         vertices += _shp_vertices(content)
         records += 1
         if records > limits.features:
-            raise GdalReadError(f"more than {limits.features:,} features; the limit is that")
+            raise GdalReadError(_too_many_features(limits))
         if vertices > limits.vertices:
             raise GdalReadError(
-                f"more than {limits.vertices:,} vertices (at record {records}); "
-                "simplify the file or raise the limit"
+                _(
+                    "more than {limit} vertices (at record {n}); simplify the file or raise the "
+                    "limit"
+                ).format(limit=count(limits.vertices), n=records)
             )
         pos += 8 + length
 
@@ -261,25 +297,33 @@ def _shp_vertices(content: bytes) -> int:
         return int(struct.unpack("<i", content[36:40])[0])
     if shape_type in (3, 5, 13, 15, 23, 25, 31) and len(content) >= 44:
         return int(struct.unpack("<i", content[40:44])[0])
-    raise GdalReadError(f"unknown shape type {shape_type} in the .shp file")
+    raise GdalReadError(_("unknown shape type {type} in the .shp file").format(type=shape_type))
+
+
+def _too_many_features(limits: Limits) -> str:
+    return _("more than {limit} features; the limit is that").format(limit=count(limits.features))
 
 
 def check_kml(text: str) -> None:
     """KML: well-formed XML whose root is ``<kml>``, without a DTD, with numeric coordinates."""
     if "<!DOCTYPE" in text or "<!ENTITY" in text:
-        raise GdalReadError("KML with a DTD (<!DOCTYPE>/<!ENTITY>) is refused")
+        raise GdalReadError(_("KML with a DTD (<!DOCTYPE>/<!ENTITY>) is refused"))
     if not _XML_PROLOG.match(text):
-        raise GdalReadError("not KML (the first element is not <kml>)")
+        raise GdalReadError(_("not KML (the first element is not <kml>)"))
     try:
         # No DTD (refused above): no entities to expand, nothing external to load.
         ElementTree.fromstring(text)  # noqa: S314
     except ElementTree.ParseError as exc:
-        raise GdalReadError(f"the KML is not well-formed XML ({exc})") from None
+        raise GdalReadError(
+            _("the KML is not well-formed XML ({error})").format(error=exc)
+        ) from None
     reference = _KML_OUTSIDE.search(text)
     if reference:
         raise GdalReadError(
-            f"the KML refers to content outside the file ({reference.group(0)[:60]}); "
-            "only self-contained KML is read"
+            _(
+                "the KML refers to content outside the file ({found}); only self-contained KML "
+                "is read"
+            ).format(found=reference.group(0)[:60])
         )
     for n, match in enumerate(_KML_COORDS.finditer(text), start=1):
         for token in match.group(1).split():
@@ -287,8 +331,10 @@ def check_kml(text: str) -> None:
             if not 2 <= len(parts) <= 3 or not all(_NUMBER.fullmatch(p) for p in parts):
                 shown = token if len(token) <= 40 else token[:37] + "..."
                 raise GdalReadError(
-                    f"coordinates {shown!r} in <coordinates> block {n} are not "
-                    "longitude,latitude[,altitude] numbers"
+                    _(
+                        "coordinates {value} in <coordinates> block {n} are not "
+                        "longitude,latitude[,altitude] numbers"
+                    ).format(value=repr(shown), n=n)
                 )
 
 
@@ -306,7 +352,7 @@ def read(path: Path, declared: str, limits: Limits) -> Read:
         with fiona.Env(**GDAL_OPTIONS):
             return _read(path, DRIVERS[declared], limits)
     except RecursionError:
-        raise GdalReadError("cannot read the file: it is nested too deeply") from None
+        raise GdalReadError(_("cannot read the file: it is nested too deeply")) from None
     except (
         FionaError,
         CPLE_BaseError,  # GDAL's own errors (a broken rtree, an unknown SQL function...)
@@ -320,7 +366,7 @@ def read(path: Path, declared: str, limits: Limits) -> Read:
             raise
         logger.info("GDAL could not read a %s", declared, exc_info=exc)
         message = " ".join(str(exc).replace(str(path.parent), "").split())[:200]
-        raise GdalReadError(f"cannot read the file: {message}") from None
+        raise GdalReadError(_("cannot read the file: {error}").format(error=message)) from None
 
 
 #: Most layers looked at in one file (a KML folder is a layer).
@@ -356,16 +402,20 @@ def _feature_layers(path: Path, driver: str) -> list[tuple[int | None, str]]:
 def _read(path: Path, driver: str, limits: Limits) -> Read:
     layers = _feature_layers(path, driver)
     if not layers:
-        raise GdalReadError("no layer with features in the file")
+        raise GdalReadError(_("no layer with features in the file"))
     if len(layers) > 1:
         names = repr(", ".join(name for _, name in layers[:10]))
         raise GdalReadError(
-            f"{len(layers)} layers in the file ({names}); upload one layer per file"
+            _("{n} layers in the file ({names}); upload one layer per file").format(
+                n=len(layers), names=names
+            )
         )
     with _open(path, driver, layers[0][0]) as src:
         columns = list(src.schema.get("properties", {}))
         if len(columns) > limits.columns:
-            raise GdalReadError(f"{len(columns)} columns; the limit is {limits.columns}")
+            raise GdalReadError(
+                _("{n} columns; the limit is {limit}").format(n=len(columns), limit=limits.columns)
+            )
         crs_wkt = src.crs.to_wkt() if src.crs else None
         rows, geometries = _features(src, limits)
         return Read(rows, geometries, crs_wkt or None)
@@ -378,7 +428,7 @@ def _features(src: Any, limits: Limits) -> tuple[list[dict[str, Any]], list[Any]
     declared = str(src.schema.get("geometry") or "Unknown").removeprefix("3D ")
     for feature in src:
         if len(rows) >= limits.features:
-            raise GdalReadError(f"more than {limits.features:,} features; the limit is that")
+            raise GdalReadError(_too_many_features(limits))
         geometry = feature.geometry
         if geometry is not None:
             geometry = geometry.__geo_interface__
@@ -387,20 +437,31 @@ def _features(src: Any, limits: Limits) -> tuple[list[dict[str, Any]], list[Any]
                 "Multi"
             ) != declared.removeprefix("Multi"):
                 raise GdalReadError(
-                    f"the layer declares {declared} geometries but feature #{len(rows)} is a {kind}"
+                    _(
+                        "the layer declares {declared} geometries but feature #{n} is a {kind}"
+                    ).format(declared=declared, n=len(rows), kind=kind)
                 )
             vertices += _count(geometry.get("coordinates"), geometry.get("geometries"))
             if vertices > limits.vertices:
                 raise GdalReadError(
-                    f"more than {limits.vertices:,} vertices (at feature #{len(rows)}); "
-                    "simplify the file or raise the limit"
+                    _(
+                        "more than {limit} vertices (at feature {feature}); simplify the file or "
+                        "raise the limit"
+                    ).format(limit=count(limits.vertices), feature=f"#{len(rows)}")
                 )
         props = dict(feature.properties)
         for key, value in props.items():
             if isinstance(value, str | bytes) and len(value) > limits.value_chars:
                 raise GdalReadError(
-                    f"the value of {_short_name(str(key))} in feature #{len(rows)} is "
-                    f"{len(value):,} characters long; the limit is {limits.value_chars:,}"
+                    _(
+                        "the value of {name} in feature #{n} is {length} characters long; the "
+                        "limit is {limit}"
+                    ).format(
+                        name=_short_name(str(key)),
+                        n=len(rows),
+                        length=count(len(value)),
+                        limit=count(limits.value_chars),
+                    )
                 )
         rows.append(props)
         geometries.append(geometry)

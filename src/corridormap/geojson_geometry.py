@@ -25,6 +25,9 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from corridormap._errors import count
+from corridormap.i18n import _
+
 #: The geometry types a layer can hold (a GeometryCollection is refused: split it).
 GEOMETRY_TYPES: Final = (
     "Point",
@@ -50,7 +53,11 @@ class VertexLimitError(ValueError):
     """One geometry holds more vertices than allowed (the caller refuses the whole file)."""
 
     def __init__(self, vertices: int, limit: int) -> None:
-        super().__init__(f"{vertices:,} vertices in one feature; the limit is {limit:,}")
+        super().__init__(
+            _("{n} vertices in one feature; the limit is {limit}").format(
+                n=count(vertices), limit=count(limit)
+            )
+        )
         self.vertices = vertices
         self.limit = limit
 
@@ -81,24 +88,26 @@ def parse(geometry: Any, *, max_vertices: int | None = None) -> Parsed:
     problem is returned, named, in ``Parsed.problem``.
     """
     if geometry is None:
-        return Parsed(None, "missing geometry (null)")
+        return Parsed(None, _("missing geometry (null)"))
     if not isinstance(geometry, dict):
-        return Parsed(None, f"geometry is not an object (got {type(geometry).__name__})")
+        return Parsed(
+            None, _("geometry is not an object (got {type})").format(type=type(geometry).__name__)
+        )
     gtype = geometry.get("type")
     if gtype == "GeometryCollection":
-        return Parsed(None, "GeometryCollection is not supported; split it into features")
+        return Parsed(None, _("GeometryCollection is not supported; split it into features"))
     if gtype not in GEOMETRY_TYPES:
-        return Parsed(None, f"unknown geometry type {short(gtype)}")
+        return Parsed(None, _("unknown geometry type {type}").format(type=short(gtype)))
     coords = _lists(geometry.get("coordinates"))
     if coords is None:
-        return Parsed(None, "geometry has no coordinates")
+        return Parsed(None, _("geometry has no coordinates"))
     try:
         positions = list(_positions(coords))
     except ValueError as exc:
-        return Parsed(None, f"malformed coordinates: {exc}")
+        return Parsed(None, _("malformed coordinates: {error}").format(error=exc))
     n = len(positions)
     if not n:
-        return Parsed(None, "empty geometry (no coordinates)")
+        return Parsed(None, _("empty geometry (no coordinates)"))
     if max_vertices is not None and n > max_vertices:
         raise VertexLimitError(n, max_vertices)
     problem = _position_problem(positions)
@@ -111,9 +120,9 @@ def parse(geometry: Any, *, max_vertices: int | None = None) -> Parsed:
     try:
         geom = shape({"type": gtype, "coordinates": flat})
     except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
-        return Parsed(None, f"malformed geometry: {str(exc)[:120]}", n)
+        return Parsed(None, _("malformed geometry: {error}").format(error=str(exc)[:120]), n)
     except shapely.errors.ShapelyError as exc:
-        return Parsed(None, f"malformed geometry: {str(exc)[:120]}", n)
+        return Parsed(None, _("malformed geometry: {error}").format(error=str(exc)[:120]), n)
     return Parsed(geom, None, n, len({len(p) for p in positions}) > 1)
 
 
@@ -121,12 +130,13 @@ def lonlat_problem(geom: BaseGeometry, hint: str = "") -> str | None:
     """Why a geometry in EPSG:4326 cannot be drawn: empty, a non-finite coordinate, or one
     outside the lon/lat range (``hint`` is added to that message); None when it can."""
     if geom.is_empty:
-        return "empty geometry"
+        return _("empty geometry")
     if not np.isfinite(shapely.get_coordinates(geom)).all():
-        return "non-finite coordinate (NaN or infinity)"
+        return _("non-finite coordinate (NaN or infinity)")
     bad = outside_lonlat(geom)
     if bad is not None:
-        return f"coordinate ({bad[0]:g}, {bad[1]:g}) is outside lon/lat range{hint}"
+        where = _("coordinate ({x}, {y}) is outside lon/lat range")
+        return where.format(x=f"{bad[0]:g}", y=f"{bad[1]:g}") + hint
     return None
 
 
@@ -142,7 +152,9 @@ def outside_lonlat(geom: BaseGeometry) -> tuple[float, float] | None:
 
 def validity_problem(geom: BaseGeometry) -> str | None:
     """``invalid geometry: <shapely's reason>``, or None for a valid geometry."""
-    return None if geom.is_valid else f"invalid geometry: {shapely.is_valid_reason(geom)}"
+    if geom.is_valid:
+        return None
+    return _("invalid geometry: {reason}").format(reason=shapely.is_valid_reason(geom))
 
 
 def _lists(coords: Any) -> Any:
@@ -156,14 +168,16 @@ def _lists(coords: Any) -> Any:
 
 def _positions(coords: Any, depth: int = 0) -> Iterable[Any]:
     if depth > _MAX_DEPTH:
-        raise ValueError("coordinates nested too deeply")
+        raise ValueError(_("coordinates nested too deeply"))
     if isinstance(coords, list) and coords and not isinstance(coords[0], list):
         yield coords
     elif isinstance(coords, list):
         for c in coords:
             yield from _positions(c, depth + 1)
     else:
-        raise ValueError(f"coordinates are not arrays (got {type(coords).__name__})")
+        raise ValueError(
+            _("coordinates are not arrays (got {type})").format(type=type(coords).__name__)
+        )
 
 
 def _position_problem(positions: list[Any]) -> str | None:
@@ -171,9 +185,11 @@ def _position_problem(positions: list[Any]) -> str | None:
         if not (2 <= len(pos) <= 4) or not all(
             isinstance(c, int | float) and not isinstance(c, bool) for c in pos
         ):
-            return f"bad position {short(pos)}"
+            return _("bad position {position}").format(position=short(pos))
         if not all(finite(c) for c in pos[:2]):
-            return f"non-finite coordinate (or too large a number) {short(pos)}"
+            return _("non-finite coordinate (or too large a number) {position}").format(
+                position=short(pos)
+            )
     return None
 
 
@@ -207,15 +223,25 @@ def _shape_problem(gtype: str, coords: Any) -> str | None:
     depths = _leaf_depths(coords)
     if depths != {DEPTHS[gtype]}:
         got = ", ".join(map(str, sorted(depths)))
-        return f"coordinates nested {got} deep; a {gtype} has {DEPTHS[gtype]} levels"
+        return _("coordinates nested {got} deep; a {type} has {n} levels").format(
+            got=got, type=gtype, n=DEPTHS[gtype]
+        )
     if gtype not in ("Polygon", "MultiPolygon"):
         return None
     polygons = [coords] if gtype == "Polygon" else coords
     for p, rings in enumerate(polygons, start=1):
         for r, ring in enumerate(rings, start=1):
-            where = f"ring {r}" + (f" of polygon {p}" if gtype == "MultiPolygon" else "")
+            where = (
+                _("ring {r} of polygon {p}").format(r=r, p=p)
+                if gtype == "MultiPolygon"
+                else _("ring {r}").format(r=r)
+            )
             if len(ring) < 4:
-                return f"{where} has {len(ring)} positions; a closed ring needs at least 4"
+                return _("{ring} has {n} positions; a closed ring needs at least 4").format(
+                    ring=where, n=len(ring)
+                )
             if ring[0] != ring[-1]:
-                return f"{where} is not closed (its last position differs from its first)"
+                return _("{ring} is not closed (its last position differs from its first)").format(
+                    ring=where
+                )
     return None

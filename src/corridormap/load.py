@@ -23,6 +23,7 @@ from shapely.geometry import shape
 
 from corridormap import catalog, files, geojson_geometry
 from corridormap._errors import DataValidationError, Problem
+from corridormap.i18n import N_, _
 
 __all__ = [
     "DataValidationError",
@@ -127,28 +128,38 @@ def nesting_depth(text: str) -> int:
 def parse_geojson_bytes(raw: bytes, source: str) -> dict[str, Any]:
     """Decode and parse a GeoJSON document, or raise with a message naming the problem."""
     if not raw.strip():
-        raise DataValidationError([Problem(source, "the file is empty")])
+        raise DataValidationError([Problem(source, _("the file is empty"))])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataValidationError(
             [
                 Problem(
-                    source, f"not UTF-8 text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r})"
+                    source,
+                    _("not UTF-8 text (byte {n}: {byte})").format(
+                        n=exc.start, byte=repr(raw[exc.start : exc.start + 1])
+                    ),
                 )
             ]
         ) from None
     depth = nesting_depth(text)
     if depth > MAX_NESTING:
         raise DataValidationError(
-            [Problem(source, f"JSON nested {depth} levels deep (limit {MAX_NESTING})")]
+            [
+                Problem(
+                    source,
+                    _("JSON nested {depth} levels deep (limit {limit})").format(
+                        depth=depth, limit=MAX_NESTING
+                    ),
+                )
+            ]
         )
 
     def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: dict[str, Any] = {}
         for k, v in pairs:
             if k in seen:
-                raise ValueError(f"duplicate key {k!r}")
+                raise ValueError(_("duplicate key {key}").format(key=repr(k)))
             seen[k] = v
         return seen
 
@@ -156,16 +167,25 @@ def parse_geojson_bytes(raw: bytes, source: str) -> dict[str, Any]:
         doc = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         raise DataValidationError(
-            [Problem(source, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
+            [
+                Problem(
+                    source,
+                    _("invalid JSON at line {line}, column {column}: {error}").format(
+                        line=exc.lineno, column=exc.colno, error=exc.msg
+                    ),
+                )
+            ]
         ) from None
     except ValueError as exc:
-        raise DataValidationError([Problem(source, f"invalid JSON: {exc}")]) from None
+        raise DataValidationError(
+            [Problem(source, _("invalid JSON: {error}").format(error=exc))]
+        ) from None
     if not isinstance(doc, dict):
         raise DataValidationError(
             [
                 Problem(
                     source,
-                    "top level is not an object",
+                    _("top level is not an object"),
                     expected="FeatureCollection",
                     got=type(doc).__name__,
                 )
@@ -323,7 +343,7 @@ def _geometry_problems(spec: LayerSpec, geometry: Any, fid: str, source: str) ->
 def load_layer(spec: LayerSpec, path: Path) -> gpd.GeoDataFrame:
     """Read, validate and return one layer; raise ``DataValidationError`` listing every problem."""
     source = path.name
-    raw = files.read_bounded(path, MAX_LAYER_BYTES, "a layer file's limit")
+    raw = files.read_bounded(path, MAX_LAYER_BYTES, N_("a layer file's limit"))
     doc = parse_geojson_bytes(raw, source)
     problems = validate_collection(spec, doc, source)
     if problems:

@@ -33,9 +33,10 @@ import geopandas as gpd
 import shapely
 
 from corridormap import catalog, files
-from corridormap._errors import DataValidationError, Problem
+from corridormap._errors import DataValidationError, Problem, count, fixed, limit
 from corridormap.catalog import LayerSpec
 from corridormap.geojson_geometry import GEOMETRY_TYPES
+from corridormap.i18n import N_, _, gettext, ngettext
 from corridormap.settings import Settings
 from corridormap.upload._context import _Context, _Table
 from corridormap.upload.columns import ID_PROPERTY, LABEL_NAMES
@@ -69,7 +70,7 @@ FORMATS: Final = {
     ".geojson": "GeoJSON",
     ".json": "GeoJSON",
     ".gpkg": "GeoPackage",
-    ".zip": "zipped Shapefile",
+    ".zip": N_("zipped Shapefile"),  # (a key too: named in the language where shown)
     ".kml": "KML",
     ".csv": "CSV",
 }
@@ -106,17 +107,25 @@ class UploadReport:
         return [str(p) for p in self.repairs] + list(self.notes)
 
     def summary(self) -> str:
-        text = (
-            f"{self.features:,} feature{'s' if self.features != 1 else ''}, "
-            f"{self.vertices:,} vertices, from {self.format} in {self.crs}"
+        text = ngettext(
+            "{n} feature, {vertices} vertices, from {format} in {crs}",
+            "{n} features, {vertices} vertices, from {format} in {crs}",
+            self.features,
+        ).format(
+            n=count(self.features),
+            vertices=count(self.vertices),
+            format=gettext(self.format),
+            crs=self.crs,
         )
         if self.crs != "EPSG:4326":
-            text += " (reprojected to EPSG:4326)"
+            text += " " + _("(reprojected to EPSG:4326)")
         if self.repaired:
-            text += f"; {self.repaired} invalid geometr{'ies' if self.repaired != 1 else 'y'} "
-            text += "repaired"
+            text += "; " + ngettext(
+                "{n} invalid geometry repaired", "{n} invalid geometries repaired", self.repaired
+            ).format(n=self.repaired)
         if self.dropped:
-            text += f"; {len(self.dropped)} feature{'s' if len(self.dropped) != 1 else ''} dropped"
+            n = len(self.dropped)
+            text += "; " + ngettext("{n} feature dropped", "{n} features dropped", n).format(n=n)
         return text
 
 
@@ -162,34 +171,38 @@ def read_user_layer(
             [
                 Problem(
                     source,
-                    f"this session already holds {len(taken)} own layers; the limit is "
-                    f"{settings.max_layers}: remove one first",
+                    _(
+                        "this session already holds {n} own layers; the limit is {limit}: "
+                        "remove one first"
+                    ).format(n=len(taken), limit=settings.max_layers),
                 )
             ]
         )
     if not isinstance(raw, bytes | bytearray):
-        raise DataValidationError([Problem(source, "the upload is not a file's bytes")])
+        raise DataValidationError([Problem(source, _("the upload is not a file's bytes"))])
     raw = bytes(raw)
     if len(raw) > settings.max_bytes:
         raise DataValidationError(
             [
                 Problem(
                     source,
-                    f"the file is {len(raw) / 1048576:.1f} MB; the limit is {settings.max_mb:g} MB",
+                    _("the file is {size} MB; the limit is {limit} MB").format(
+                        size=fixed(len(raw) / 1048576), limit=limit(settings.max_mb)
+                    ),
                 )
             ]
         )
     if not raw.strip():
-        raise DataValidationError([Problem(source, "the file is empty")])
+        raise DataValidationError([Problem(source, _("the file is empty"))])
     ext = PurePath(source).suffix.lower()
     if ext not in FORMATS:
         raise DataValidationError(
             [
                 Problem(
                     source,
-                    "unsupported file type",
+                    _("unsupported file type"),
                     expected=", ".join(FORMATS),
-                    got=repr(ext or "no extension"),
+                    got=repr(ext or _("no extension")),
                 )
             ]
         )
@@ -201,10 +214,10 @@ def read_user_layer(
         raise
     except RecursionError:
         logger.warning("upload %r nested too deeply", source, exc_info=True)
-        raise DataValidationError([Problem(source, "the file is nested too deeply")]) from None
+        raise DataValidationError([Problem(source, _("the file is nested too deeply"))]) from None
     except MemoryError:
         logger.warning("upload %r too large to read", source, exc_info=True)
-        raise DataValidationError([Problem(source, "the file is too large to read")]) from None
+        raise DataValidationError([Problem(source, _("the file is too large to read"))]) from None
     key = _unique_key(source, taken)
     spec = LayerSpec(
         key=key,
@@ -236,7 +249,7 @@ def read_user_file(path: Path, **kwargs: Any) -> UserLayer:
     """``read_user_layer`` on a file on disk (``corridormap validate``, ``export --layer``):
     a regular file no larger than the limit, read with a bounded read."""
     settings = kwargs.get("settings") or Settings()
-    raw = files.read_bounded(path, settings.max_bytes, "the upload limit")
+    raw = files.read_bounded(path, settings.max_bytes, N_("the upload limit"))
     return read_user_layer(raw, path.name, **kwargs)
 
 

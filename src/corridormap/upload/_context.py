@@ -14,7 +14,8 @@ from pyproj.exceptions import CRSError, ProjError
 from shapely.geometry.base import BaseGeometry
 
 from corridormap import gdalread, geojson_geometry
-from corridormap._errors import DataValidationError, Problem
+from corridormap._errors import DataValidationError, Problem, count
+from corridormap.i18n import _
 from corridormap.settings import Settings
 
 
@@ -53,7 +54,9 @@ class _Table:
 def _check_count(n: int, ctx: _Context) -> None:
     if n > ctx.settings.max_features:
         raise ctx.fail(
-            f"{n:,} features; the limit is {ctx.settings.max_features:,}",
+            _("{n} features; the limit is {limit}").format(
+                n=count(n), limit=count(ctx.settings.max_features)
+            ),
         )
 
 
@@ -62,7 +65,9 @@ def _decode(raw: bytes, ctx: _Context) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ctx.fail(
-            f"not UTF-8 text (byte {exc.start}: {raw[exc.start : exc.start + 1]!r})"
+            _("not UTF-8 text (byte {n}: {byte})").format(
+                n=exc.start, byte=repr(raw[exc.start : exc.start + 1])
+            )
         ) from None
 
 
@@ -83,24 +88,27 @@ def _parse_geometry(geometry: Any, label: str, ctx: _Context) -> tuple[BaseGeome
 def _declare_crs(text: str, ctx: _Context) -> None:
     """The file's CRS (a name, an EPSG code or WKT): known, and one a map can be drawn from."""
     try:
-        gdalread.check_crs_text(text, "the file")
+        gdalread.check_crs_text(text, _("the file"))
         parsed = CRS.from_user_input(text)
     except gdalread.GdalReadError as exc:
         raise ctx.fail(str(exc), field="crs") from None
     except (CRSError, ProjError, ValueError, TypeError):
-        raise ctx.fail("unknown CRS", field="crs", got=_short(text)) from None
+        raise ctx.fail(_("unknown CRS"), field="crs", got=_short(text)) from None
     if parsed.is_geocentric or not (parsed.is_geographic or parsed.is_projected):
         epsg = parsed.to_epsg()
         named = f"{parsed.name!r}" + (f" (EPSG:{epsg})" if epsg else "")
-        kind = (
-            "geocentric (x, y, z from the earth's centre)"
+        message = (
+            _(
+                "the CRS {name} is geocentric (x, y, z from the earth's centre): its coordinates "
+                "cannot be placed on a map"
+            )
             if parsed.is_geocentric
-            else ("neither geographic nor projected")
+            else _(
+                "the CRS {name} is neither geographic nor projected: its coordinates cannot be "
+                "placed on a map"
+            )
         )
-        raise ctx.fail(
-            f"the CRS {named} is {kind}: its coordinates cannot be placed on a map",
-            field="crs",
-        )
+        raise ctx.fail(message.format(name=named), field="crs")
     ctx.crs_declared = True
     ctx.crs_obj = parsed
     epsg = parsed.to_epsg()

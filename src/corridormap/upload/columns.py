@@ -11,6 +11,7 @@ from typing import Any, Final
 from corridormap import catalog, load
 from corridormap.catalog import Kind, PropertySpec
 from corridormap.escape import is_web_url
+from corridormap.i18n import _
 from corridormap.upload._context import _Context, _Table, _text
 
 ID_PROPERTY: Final = "_id"
@@ -28,8 +29,9 @@ def _column_names(rows: Sequence[dict[str, Any]], ctx: _Context) -> dict[str, st
                 seen[name] = str(name)
                 if len(seen) > ctx.settings.max_columns:
                     raise ctx.fail(
-                        f"more than {ctx.settings.max_columns} properties; the limit is "
-                        f"{ctx.settings.max_columns}"
+                        _("more than {limit} properties; the limit is {limit}").format(
+                            limit=ctx.settings.max_columns
+                        )
                     )
     used: set[str] = set()
     out: dict[str, str] = {}
@@ -84,12 +86,12 @@ def _common_values(name: str, values: list[Any], ctx: _Context) -> list[Any]:
         else:
             out.append(_text(v))
     if bad:
-        what = (
-            "are not http(s) web addresses and were left out"
+        message = (
+            _("{n} value(s) of {name} are not http(s) web addresses and were left out")
             if name == "source_url"
-            else "did not fit and were left empty"
+            else _("{n} value(s) of {name} did not fit and were left empty")
         )
-        ctx.notes.append(f"{bad} value(s) of {name!r} {what}")
+        ctx.notes.append(message.format(n=bad, name=repr(name)))
     return out
 
 

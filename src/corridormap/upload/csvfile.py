@@ -13,7 +13,9 @@ from typing import Any, Final
 import pandas as pd
 import shapely
 
+from corridormap._errors import count
 from corridormap.geojson_geometry import finite
+from corridormap.i18n import _
 from corridormap.upload._context import _check_count, _Context, _decode, _short, _Table
 
 LAT_NAMES: Final = ("latitude", "lat", "y")
@@ -32,27 +34,36 @@ def _read_csv(raw: bytes, ctx: _Context) -> _Table:
             io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skipinitialspace=True
         )
     except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ctx.fail(f"cannot read CSV: {str(exc).strip()[:200]}") from None
+        raise ctx.fail(_("cannot read CSV: {error}").format(error=str(exc).strip()[:200])) from None
     columns = [str(c) for c in frame.columns]
     frame.columns = pd.Index(columns)
     try:
         header = next(csv.reader([first.rstrip("\r")], delimiter=sep), [])
     except csv.Error as exc:
-        raise ctx.fail(f"cannot read the CSV header: {exc}") from None
-    for names, what in ((LAT_NAMES, "latitude"), (LON_NAMES, "longitude")):
+        raise ctx.fail(_("cannot read the CSV header: {error}").format(error=exc)) from None
+    too_many = (
+        _(
+            "{n} latitude columns ({names}); keep one, so that no position is read from the "
+            "wrong column"
+        ),
+        _(
+            "{n} longitude columns ({names}); keep one, so that no position is read from the "
+            "wrong column"
+        ),
+    )
+    for names, message in zip((LAT_NAMES, LON_NAMES), too_many, strict=True):
         found = [h.strip() for h in header if h.strip().lower() in names]
         if len(found) > 1:
-            raise ctx.fail(
-                f"{len(found)} {what} columns ({', '.join(found)}); keep one, so that no "
-                "position is read from the wrong column"
-            )
+            raise ctx.fail(message.format(n=len(found), names=", ".join(found)))
     lookup = {c.strip().lower(): c for c in columns}
     lat = next((lookup[n] for n in LAT_NAMES if n in lookup), None)
     lon = next((lookup[n] for n in LON_NAMES if n in lookup), None)
     if lat is None or lon is None:
         raise ctx.fail(
-            "no latitude/longitude columns",
-            expected=f"columns named {'/'.join(LAT_NAMES)} and {'/'.join(LON_NAMES)}",
+            _("no latitude/longitude columns"),
+            expected=_("columns named {lat} and {lon}").format(
+                lat="/".join(LAT_NAMES), lon="/".join(LON_NAMES)
+            ),
             got=_short(", ".join(columns)),
         )
     _check_count(len(frame), ctx)
@@ -60,12 +71,16 @@ def _read_csv(raw: bytes, ctx: _Context) -> _Table:
     converted = {c: _csv_column(list(frame[c])) for c in others}
     table = _Table([], [], [])
     for i, (y_raw, x_raw) in enumerate(zip(frame[lat], frame[lon], strict=True)):
-        label = f"row {i + 2}"
+        label = _("row {n}").format(n=i + 2)
         y, x = _number(y_raw), _number(x_raw)
         if y is None or x is None:
             which = lat if y is None else lon
             bad = y_raw if y is None else x_raw
-            ctx.drop(label, f"{which} {_short(bad)} is not a number", which)
+            ctx.drop(
+                label,
+                _("{column} {value} is not a number").format(column=which, value=_short(bad)),
+                which,
+            )
             continue
         table.rows.append({c: converted[c][i] for c in others})
         table.geoms.append(shapely.Point(x, y))
@@ -80,8 +95,10 @@ def _check_csv_shape(text: str, first: str, sep: str, ctx: _Context) -> None:
     fields = first.count(sep) + 1  # a separator inside a quoted name counts too: an upper bound
     if fields > limit:
         raise ctx.fail(
-            f"the header has {fields:,} columns; the limit is {ctx.settings.max_columns} "
-            "properties plus latitude and longitude"
+            _(
+                "the header has {n} columns; the limit is {limit} properties plus latitude and "
+                "longitude"
+            ).format(n=count(fields), limit=ctx.settings.max_columns)
         )
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
@@ -89,10 +106,12 @@ def _check_csv_shape(text: str, first: str, sep: str, ctx: _Context) -> None:
         for row in reader:
             if len(row) > max(width, limit):
                 raise ctx.fail(
-                    f"row {reader.line_num} has {len(row):,} fields; the header has {width}"
+                    _("row {row} has {n} fields; the header has {width}").format(
+                        row=reader.line_num, n=count(len(row)), width=width
+                    )
                 )
     except csv.Error as exc:
-        raise ctx.fail(f"cannot read CSV: {str(exc)[:200]}") from None
+        raise ctx.fail(_("cannot read CSV: {error}").format(error=str(exc)[:200])) from None
 
 
 def _number(text: Any) -> float | None:

@@ -16,9 +16,10 @@ from pyproj.exceptions import CRSError, ProjError
 from shapely.geometry.base import BaseGeometry
 
 from corridormap import geojson_geometry, repair
-from corridormap._errors import DataValidationError, Problem
+from corridormap._errors import DataValidationError, Problem, count
 from corridormap.catalog import PropertySpec
 from corridormap.geojson_geometry import GEOMETRY_TYPES
+from corridormap.i18n import _
 from corridormap.upload._context import _Context, _Table
 from corridormap.upload.columns import (
     _COMMON,
@@ -37,7 +38,9 @@ def _finish(
 ) -> tuple[gpd.GeoDataFrame, tuple[PropertySpec, ...], str, str]:
     s = ctx.settings
     if ctx.mixed_dimensions:
-        ctx.notes.append(f"{ctx.mixed_dimensions} feature(s) mix 2D and 3D positions; read as 2D")
+        ctx.notes.append(
+            _("{n} feature(s) mix 2D and 3D positions; read as 2D").format(n=ctx.mixed_dimensions)
+        )
     keep: list[int] = []
     geoms: list[BaseGeometry] = []
     projected, unprojectable = _reproject(list(table.geoms), table.labels, ctx)
@@ -54,18 +57,24 @@ def _finish(
     if out_of_range and not keep and not ctx.crs_declared:
         head = Problem(
             ctx.source,
-            f"coordinates outside the lon/lat range (e.g. feature {out_of_range[0]}); the file "
-            "declares no CRS: is it in a projected CRS? Save it as EPSG:4326 or with its CRS",
+            _(
+                "coordinates outside the lon/lat range (e.g. feature {feature}); the file "
+                "declares no CRS: is it in a projected CRS? Save it as EPSG:4326 or with its CRS"
+            ).format(feature=out_of_range[0]),
         )
         raise DataValidationError([head, *ctx.dropped])
     if not keep:
-        problems = ctx.dropped or [Problem(ctx.source, "the layer has no features")]
+        problems = ctx.dropped or [Problem(ctx.source, _("the layer has no features"))]
         if ctx.dropped:
-            problems = [Problem(ctx.source, "no feature could be read"), *problems]
+            problems = [Problem(ctx.source, _("no feature could be read")), *problems]
         raise DataValidationError(problems)
     vertices = int(shapely.get_num_coordinates(np.array(geoms, dtype=object)).sum())
     if vertices > s.max_vertices:
-        raise ctx.fail(f"{vertices:,} vertices; the limit is {s.max_vertices:,}")
+        raise ctx.fail(
+            _("{n} vertices; the limit is {limit}").format(
+                n=count(vertices), limit=count(s.max_vertices)
+            )
+        )
     rows = [table.rows[i] for i in keep]
     names = _column_names(rows, ctx)
     columns: dict[str, list[Any]] = {}
@@ -102,7 +111,11 @@ def _reproject(
         out = series.to_crs(4326)
         back = out.to_crs(parsed)
     except (CRSError, ProjError, ValueError, shapely.errors.ShapelyError) as exc:
-        raise ctx.fail(f"cannot reproject from {ctx.crs} to EPSG:4326: {str(exc)[:120]}") from None
+        raise ctx.fail(
+            _("cannot reproject from {crs} to EPSG:4326: {error}").format(
+                crs=ctx.crs, error=str(exc)[:120]
+            )
+        ) from None
     dropped: set[int] = set()
     area = _area_of_use(parsed)
     for i, (before, after, lonlat) in enumerate(zip(series, back, out, strict=True)):
@@ -111,9 +124,16 @@ def _reproject(
         if area is not None and not shapely.box(*area).contains(lonlat):
             ctx.drop(
                 labels[i],
-                f"lies outside the area where {ctx.crs} is defined "
-                f"({area[0]:g}..{area[2]:g}°E, {area[1]:g}..{area[3]:g}°N, with a margin): "
-                "is the CRS right?",
+                _(
+                    "lies outside the area where {crs} is defined ({west}..{east}°E, "
+                    "{south}..{north}°N, with a margin): is the CRS right?"
+                ).format(
+                    crs=ctx.crs,
+                    west=f"{area[0]:g}",
+                    east=f"{area[2]:g}",
+                    south=f"{area[1]:g}",
+                    north=f"{area[3]:g}",
+                ),
             )
             dropped.add(i)
             continue
@@ -122,7 +142,9 @@ def _reproject(
         if a.shape != b.shape or not np.allclose(a, b, rtol=1e-6, atol=1.0, equal_nan=False):
             ctx.drop(
                 labels[i],
-                f"coordinates outside what {ctx.crs} can represent (e.g. {a[0][0]:g}, {a[0][1]:g})",
+                _("coordinates outside what {crs} can represent (e.g. {x}, {y})").format(
+                    crs=ctx.crs, x=f"{a[0][0]:g}", y=f"{a[0][1]:g}"
+                ),
             )
             dropped.add(i)
     return list(out), dropped
@@ -152,20 +174,22 @@ def _check_geometry(
 ) -> BaseGeometry | None:
     s = ctx.settings
     if geom is None:
-        ctx.drop(label, "missing geometry")
+        ctx.drop(label, _("missing geometry"))
         return None
     if geom.geom_type not in GEOMETRY_TYPES:
-        ctx.drop(label, f"{geom.geom_type} is not supported")
+        ctx.drop(label, _("{type} is not supported").format(type=geom.geom_type))
         return None
     n = int(shapely.get_num_coordinates(geom))
     if n > s.max_vertices:
         raise ctx.fail(
-            f"{n:,} vertices in one feature; the limit is {s.max_vertices:,}",
+            _("{n} vertices in one feature; the limit is {limit}").format(
+                n=count(n), limit=count(s.max_vertices)
+            ),
             feature=label,
             field="geometry",
         )
     geom = shapely.force_2d(geom)
-    hint = "" if ctx.crs_declared else "; is the file in a projected CRS?"
+    hint = "" if ctx.crs_declared else _("; is the file in a projected CRS?")
     problem = geojson_geometry.lonlat_problem(geom, hint)
     if problem is not None:
         if geojson_geometry.outside_lonlat(geom) is not None:
@@ -177,8 +201,10 @@ def _check_geometry(
         if not ctx.repair:
             ctx.drop(
                 label,
-                f"invalid geometry: {reason} (fix it in the file, or read it with repair: "
-                "the 'repair' box in the app, --repair on the command line)",
+                _(
+                    "invalid geometry: {reason} (fix it in the file, or read it with repair: "
+                    "the 'repair' box in the app, --repair on the command line)"
+                ).format(reason=reason),
             )
             return None
         ctx.to_repair[label] = reason  # repaired together, in a worker (_repair)
@@ -202,14 +228,18 @@ def _repair(
         if kept is None:
             ctx.drop(
                 label,
-                f"invalid geometry that cannot be repaired: {reason}"
+                _("invalid geometry that cannot be repaired: {reason}").format(reason=reason)
                 + (f"; {problem}" if problem else ""),
             )
             dropped.add(n)
             continue
         geoms[n] = kept
         ctx.repairs.append(
-            Problem(ctx.source, f"invalid geometry repaired ({reason})", feature=label)
+            Problem(
+                ctx.source,
+                _("invalid geometry repaired ({reason})").format(reason=reason),
+                feature=label,
+            )
         )
     return (
         [i for n, i in enumerate(keep) if n not in dropped],

@@ -18,6 +18,8 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from corridormap import gdalread
+from corridormap._errors import fixed, limit
+from corridormap.i18n import _
 from corridormap.upload._context import (
     _Context,
     _declare_crs,
@@ -55,7 +57,7 @@ def _read_zip(raw: bytes, ctx: _Context) -> _Table:
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise ctx.fail("not a readable zip archive") from None
+        raise ctx.fail(_("not a readable zip archive")) from None
     with archive:
         members = [
             i
@@ -65,35 +67,56 @@ def _read_zip(raw: bytes, ctx: _Context) -> _Table:
             and not PurePath(i.filename).name.startswith(".")
         ]
         if len(members) > s.max_zip_members:
-            raise ctx.fail(f"{len(members)} files in the archive; the limit is {s.max_zip_members}")
+            raise ctx.fail(
+                _("{n} files in the archive; the limit is {limit}").format(
+                    n=len(members), limit=s.max_zip_members
+                )
+            )
         total = sum(i.file_size for i in members)
         if total > s.max_unzipped_bytes:
             raise ctx.fail(
-                f"the archive expands to {total / 1048576:,.0f} MB; the limit is "
-                f"{s.max_unzipped_mb:g} MB (refused before extracting)"
+                _(
+                    "the archive expands to {size} MB; the limit is {limit} MB (refused before "
+                    "extracting)"
+                ).format(
+                    size=fixed(total / 1048576, 0, grouped=True), limit=limit(s.max_unzipped_mb)
+                )
             )
         for i in members:
             if (i.external_attr >> 16) & 0o170000 == 0o120000:
-                raise ctx.fail(f"{_short(i.filename)} is a symbolic link, not a file")
+                raise ctx.fail(
+                    _("{name} is a symbolic link, not a file").format(name=_short(i.filename))
+                )
             if PurePath(i.filename).suffix.lower() in _ARCHIVES:
                 raise ctx.fail(
-                    f"{_short(i.filename)} is an archive inside the archive; zip the "
-                    "shapefile's own files"
+                    _(
+                        "{name} is an archive inside the archive; zip the shapefile's own files"
+                    ).format(name=_short(i.filename))
                 )
             ratio = i.file_size / max(i.compress_size, 1)
             if i.file_size > 1_000_000 and ratio > s.max_zip_ratio:
                 raise ctx.fail(
-                    f"{_short(i.filename)} is compressed {ratio:,.0f}:1; the limit is "
-                    f"{s.max_zip_ratio:g}:1 (a zip bomb?) (refused before extracting)"
+                    _(
+                        "{name} is compressed {ratio}:1; the limit is {limit}:1 (a zip bomb?) "
+                        "(refused before extracting)"
+                    ).format(
+                        name=_short(i.filename),
+                        ratio=fixed(ratio, 0, grouped=True),
+                        limit=limit(s.max_zip_ratio),
+                    )
                 )
         shps = [i for i in members if i.filename.lower().endswith(".shp")]
         if not shps:
-            found = ", ".join(i.filename for i in members[:10]) or "nothing"
-            raise ctx.fail(f"no shapefile (.shp) in the archive (found: {_short(found)})")
+            found = ", ".join(i.filename for i in members[:10]) or _("nothing")
+            raise ctx.fail(
+                _("no shapefile (.shp) in the archive (found: {names})").format(names=_short(found))
+            )
         if len(shps) > 1:
             names = ", ".join(i.filename for i in shps[:10])
             raise ctx.fail(
-                f"{len(shps)} layers in the archive ({_short(names)}); upload one layer per file"
+                _("{n} layers in the archive ({names}); upload one layer per file").format(
+                    n=len(shps), names=_short(names)
+                )
             )
         stem = shps[0].filename[:-4].lower()
         parts = {
@@ -103,7 +126,13 @@ def _read_zip(raw: bytes, ctx: _Context) -> _Table:
         }
         missing = [p for p in (".shx", ".dbf") if p not in parts]
         if missing:
-            raise ctx.fail(f"the shapefile lacks its {' and '.join(missing)} file")
+            raise ctx.fail(
+                _("the shapefile lacks its {part} file").format(part=missing[0])
+                if len(missing) == 1
+                else _("the shapefile lacks its {first} and {second} file").format(
+                    first=missing[0], second=missing[1]
+                )
+            )
         with tempfile.TemporaryDirectory(prefix="corridormap-upload-") as tmp:
             for ext, info in parts.items():
                 # Our own file names (no path from the archive), and never more bytes than the
@@ -119,10 +148,18 @@ def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, ctx: _
             while chunk := src.read(1 << 16):
                 budget -= len(chunk)
                 if budget < 0:
-                    raise ctx.fail(f"{_short(info.filename)} expands past its declared size")
+                    raise ctx.fail(
+                        _("{name} expands past its declared size").format(
+                            name=_short(info.filename)
+                        )
+                    )
                 out.write(chunk)
     except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as exc:
-        raise ctx.fail(f"cannot extract {_short(info.filename)}: {str(exc)[:120]}") from None
+        raise ctx.fail(
+            _("cannot extract {name}: {error}").format(
+                name=_short(info.filename), error=str(exc)[:120]
+            )
+        ) from None
 
 
 def _read_with_gdal(path: Path, ctx: _Context) -> _Table:

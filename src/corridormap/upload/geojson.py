@@ -8,7 +8,9 @@ import json
 from typing import Any
 
 from corridormap import load
+from corridormap._errors import count
 from corridormap.geojson_geometry import GEOMETRY_TYPES
+from corridormap.i18n import _
 from corridormap.upload._context import (
     _check_count,
     _Context,
@@ -27,14 +29,18 @@ def _read_geojson(raw: bytes, ctx: _Context) -> _Table:
         except UnicodeDecodeError:
             depth = 0  # parse_geojson_bytes names the bad byte
         if depth > limit:
-            raise ctx.fail(f"JSON nested {depth} levels deep (limit {limit})")
+            raise ctx.fail(
+                _("JSON nested {depth} levels deep (limit {limit})").format(
+                    depth=depth, limit=limit
+                )
+            )
     doc = load.parse_geojson_bytes(raw, ctx.source)
     try:  # "\ud800" is valid JSON but not Unicode text: nothing could show or save it
         json.dumps(doc, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as exc:
         bad = exc.object[exc.start : exc.end].encode("unicode_escape").decode()
         raise ctx.fail(
-            f"a string holds a lone UTF-16 surrogate ({bad}): not Unicode text"
+            _("a string holds a lone UTF-16 surrogate ({bad}): not Unicode text").format(bad=bad)
         ) from None
     features = _features_of(doc, ctx)
     _geojson_crs(doc.get("crs"), ctx)
@@ -45,20 +51,26 @@ def _read_geojson(raw: bytes, ctx: _Context) -> _Table:
     for i, feature in enumerate(features):
         label = _feature_label(feature, i)
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            ctx.drop(label, "not a GeoJSON Feature", None)
+            ctx.drop(label, _("not a GeoJSON Feature"), None)
             continue
         props = feature.get("properties")
         if props is None:
             props = {}
         if not isinstance(props, dict):
-            ctx.drop(label, f"properties is not an object (got {type(props).__name__})", None)
+            ctx.drop(
+                label,
+                _("properties is not an object (got {type})").format(type=type(props).__name__),
+                None,
+            )
             continue
         geom, n = _parse_geometry(feature.get("geometry"), label, ctx)
         vertices += n
         if vertices > ctx.settings.max_vertices:
             raise ctx.fail(
-                f"more than {ctx.settings.max_vertices:,} vertices (at feature {label}); "
-                "simplify the file or raise the limit",
+                _(
+                    "more than {limit} vertices (at feature {feature}); simplify the file or "
+                    "raise the limit"
+                ).format(limit=count(ctx.settings.max_vertices), feature=label),
             )
         if geom is None:
             continue
@@ -77,21 +89,23 @@ def _features_of(doc: dict[str, Any], ctx: _Context) -> list[Any]:
     if gtype == "FeatureCollection":
         features = doc.get("features")
         if not isinstance(features, list):
-            raise ctx.fail("'features' is not a list")
+            raise ctx.fail(_("'features' is not a list"))
         return features
     if gtype == "Feature":
         return [doc]
     if gtype in GEOMETRY_TYPES:
         return [{"type": "Feature", "properties": {}, "geometry": doc}]
     raise ctx.fail(
-        "not GeoJSON", expected="FeatureCollection, Feature or geometry", got=_short(gtype)
+        _("not GeoJSON"),
+        expected=_("FeatureCollection, Feature or geometry"),
+        got=_short(gtype),
     )
 
 
 def _feature_label(feature: Any, index: int) -> str:
     fid = feature.get("id") if isinstance(feature, dict) else None
     if isinstance(fid, str | int) and not isinstance(fid, bool) and str(fid):
-        return f"#{index} (id {_short(fid)})"
+        return _("#{index} (id {id})").format(index=index, id=_short(fid))
     return f"#{index}"
 
 
@@ -101,5 +115,5 @@ def _geojson_crs(crs: Any, ctx: _Context) -> None:
     props = crs.get("properties") if isinstance(crs, dict) else None
     name = props.get("name") if isinstance(props, dict) else None
     if not isinstance(name, str):
-        raise ctx.fail("unreadable 'crs' member", field="crs", got=_short(crs))
+        raise ctx.fail(_("unreadable 'crs' member"), field="crs", got=_short(crs))
     _declare_crs(name, ctx)

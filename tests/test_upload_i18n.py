@@ -1,0 +1,96 @@
+"""Upload diagnostics in the session's language: a refused or partly read file is named in
+Turkish, Azerbaijani or Russian, its values (file name, property values, column names) put in
+as they are and escaped where the panel shows them; English, the CLI's, is unchanged (the
+other upload tests check its wording)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from corridormap import formatting, i18n, upload
+
+HOSTILE_NAME = "<img src=x onerror=alert(1)>[x](javascript:alert(1)){n}.csv"
+HOSTILE_VALUE = "<b>**{lat}**</b>"
+#: One row whose latitude is not a number: the file has nothing left to draw.
+CSV = f"name,lat,lon\nBaku,{HOSTILE_VALUE},49.9\n".encode()
+
+
+def _messages(code: str) -> tuple[str, str]:
+    with i18n.language(code):
+        return (
+            i18n.gettext("no feature could be read"),
+            i18n.gettext("{column} {value} is not a number").format(
+                column="lat", value=repr(HOSTILE_VALUE)
+            ),
+        )
+
+
+@pytest.mark.parametrize("code", ["tr", "az", "ru"])
+def test_a_refused_upload_is_named_in_the_language_in_force(code):
+    nothing, not_a_number = _messages(code)
+    assert nothing != "no feature could be read"  # (translated)
+    with i18n.language(code), pytest.raises(upload.DataValidationError) as caught:
+        upload.read_user_layer(CSV, HOSTILE_NAME)
+    problems = [str(p) for p in caught.value.problems]
+    assert problems[0].endswith(nothing)
+    assert problems[1].endswith(not_a_number)  # the value as it is in the file
+    with i18n.language(code):
+        row = i18n.gettext("row {n}").format(n=2)
+        assert row in str(caught.value.problems[1])
+        head = i18n.ngettext("{n} problem found:", "{n} problems found:", 2).format(n=2)
+    assert str(caught.value).startswith(head)
+    # English where no language was chosen (the CLI's): the same file, the same words as ever
+    with pytest.raises(upload.DataValidationError) as english:
+        upload.read_user_layer(CSV, HOSTILE_NAME)
+    assert str(english.value).startswith("2 problems found:")
+    assert "row 2, lat: lat '<b>**{lat}**</b>' is not a number" in str(english.value)
+
+
+def test_a_layer_s_summary_follows_the_language_it_is_shown_in():
+    layer = upload.read_user_layer(b"name,lat,lon\nBaku,40.4,49.9\nKars,40.6,43.1\n", "hubs.csv")
+    assert layer.report.summary() == "2 features, 2 vertices, from CSV in EPSG:4326"
+    with i18n.language("ru"):
+        assert layer.report.summary() == "2 объекта, вершин: 2, из CSV в EPSG:4326"
+    with i18n.language("tr"):
+        big = upload.UploadReport("x.zip", "zipped Shapefile", 20000, 1, "EPSG:32638")
+        assert big.summary().startswith("20.000 öğe")
+        assert "sıkıştırılmış Shapefile (zip)" in big.summary()
+
+
+@pytest.mark.parametrize("code", ["tr", "ru"])
+def test_the_upload_panel_names_the_problem_in_the_session_s_language(monkeypatch, code):
+    """The picker's callback runs before the script puts the session's language in force:
+    it puts it in force itself, so a Russian session reads Russian problems (English was in
+    force in the callback's thread); the file's name and values stay escaped text."""
+    from streamlit.proto.Common_pb2 import FileURLs  # noqa: PLC0415
+    from streamlit.runtime.uploaded_file_manager import (  # noqa: PLC0415
+        UploadedFile,
+        UploadedFileRec,
+    )
+
+    from app_pages import _lang, _user_layers  # noqa: PLC0415
+
+    file = UploadedFile(UploadedFileRec("f", HOSTILE_NAME, "text/csv", CSV), FileURLs())
+    state = {"upload_file_0": file, _lang.KEY: code}
+    monkeypatch.setattr(_user_layers.st, "session_state", state)
+    monkeypatch.setattr(_user_layers, "get_script_run_ctx", lambda: None)
+    try:
+        assert i18n.current() == "en"
+        _user_layers._take_upload("upload_file_0")
+    finally:
+        i18n.set_language("en")  # (the callback set the session's language in this thread)
+    ((level, text),) = state["upload_messages"]
+    assert level == "error"
+    nothing, not_a_number = _messages(code)
+    with i18n.language(code):
+        heading = i18n.gettext("Could not add {name}").format(
+            name=formatting.md_escape(HOSTILE_NAME)
+        )
+    assert heading in text
+    assert formatting.md_escape(nothing) in text
+    assert formatting.md_escape(not_a_number) in text  # the value escaped, braces and all
+    assert "no feature could be read" not in text
+    for raw in ("<img", "](javascript", "<b>", "**{lat}"):
+        assert not re.search(r"(?<!\\)" + re.escape(raw), text), raw
