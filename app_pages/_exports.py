@@ -22,17 +22,19 @@ _MIME = {
 
 
 def download(where: Any, label: str, build: Callable[[], Any], file_name: str, key: str) -> None:
-    """A download button in ``where`` whose file is built only when clicked, in English (as the
-    exports are, whatever the session's language); its type follows from ``file_name`` (ours,
-    never a user's text)."""
+    """A download button in ``where`` whose file is built only when clicked, in the session's
+    language as the button is drawn (Streamlit may build it later, in another thread, where
+    another language is in force); its type follows from ``file_name`` (ours, never a user's
+    text)."""
+    code = i18n.current()
 
-    def english() -> Any:  # the exports are in English until they are translated, whenever
-        with i18n.language(i18n.DEFAULT):  # and in whichever thread Streamlit builds them
+    def in_language() -> Any:
+        with i18n.language(code):
             return build()
 
     where.download_button(
         label,
-        data=english,
+        data=in_language,
         file_name=file_name,
         mime=_MIME[PurePath(file_name).suffix],
         key=key,
@@ -47,10 +49,9 @@ def export_buttons(state: Any, shown: dict[str, Any]) -> None:
 
     view_now = _state.export_view(state, _user_layers.all_frames())  # where the user looks
     selected = _state.selected_feature(_user_layers.all_frames())
-    with i18n.language(i18n.DEFAULT):  # the exports are in English until they are translated
-        description = filters.describe(state.filters, _data.names())
+    description = filters.describe(state.filters, _data.names())  # in the session's language
     view = export.ExportView(
-        title="corridormap: the map view",
+        title=_("corridormap: the map view"),
         description=description,
         filters=state.filters,
         shown=shown,

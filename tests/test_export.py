@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import re
+import subprocess
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -14,7 +16,8 @@ import pytest
 from clirun import run
 from PIL import Image
 
-from corridormap import briefing, catalog, export, filters, links, style
+from corridormap import briefing, catalog, export, filters, i18n, links, style
+from corridormap.escape import html_text
 from corridormap.filters import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -356,3 +359,169 @@ def test_a_scene_route_is_drawn_in_every_export(frames, vocab, tmp_path):
         pixels_near(map_part, style.ROUTE_COLOR, 60)
         > pixels_near(plain_part, style.ROUTE_COLOR, 60) + 200
     )
+
+
+# -- In the language in force (the session's, or the command's --lang) ----------------------
+
+
+def _pdftotext(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _pdffonts(data: bytes, tmp_path: Path) -> list[list[str]]:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(data)
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    return [line.split() for line in out.stdout.splitlines()[2:]]
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        # the cover's heading, a scene's counter, the appendix's heading, a legend heading, a
+        # country named on the map (in capitals, as the language writes them: Ə, İ)
+        ("ru", ["Сцены", "Сцена 1 из 2", "Приложение: источники (1 из",
+                "Организация тюркских государств", "КАЗАХСТАН"]),
+        ("az", ["Səhnələr", "Səhnə 1/2", "Mənbələr əlavəsi (1/",
+                "Türk Dövlətləri Təşkilatı", "AZƏRBAYCAN", "ÖZBƏKİSTAN"]),
+    ],
+)  # fmt: skip
+def test_the_pdf_pack_is_written_in_the_language_with_its_letters_embedded(
+    frames, gabala, vocab, tmp_path, *, code, words
+):
+    """The pack in Russian or Azerbaijani: its headings, counters, legend and the map's
+    country names in the language, each letter (ə, ş, İ, Cyrillic) extracted as written, in
+    DejaVu Sans embedded in the file (TrueType subsets)."""
+    with i18n.language(code):
+        views = export.briefing_views(frames, gabala, vocab)[:2]
+        data = export.pdf_briefing(gabala, views, frames)
+    text = " ".join(_pdftotext(data, tmp_path).split())
+    for word in words:
+        assert word in text, word
+    assert "Scene 1 of" not in text
+    assert "Sources appendix" not in text
+    if code == "az":
+        assert {"ə", "Ə", "ş", "ı", "İ", "ğ"} <= set(text)
+    else:
+        assert len(re.findall("[А-Яа-яЁё]", text)) > 500
+    fonts = _pdffonts(data, tmp_path)
+    assert fonts, "no font in the PDF"
+    for row in fonts:  # name type encoding emb sub uni ...
+        assert "DejaVuSans" in row[0], row
+        assert row[-5:-2] == ["yes", "yes", "yes"], row  # embedded, subset, with a Unicode map
+
+
+def test_the_png_of_a_view_is_drawn_in_the_language(frames, recwarn):
+    """A Russian PNG: the view's country names and its source line in Russian, without a
+    glyph missing from the font."""
+    from corridormap.export.png import render_png, source_line  # noqa: PLC0415
+
+    state = links.ViewState(Filters(corridor=("middle_corridor",), asof=date(2025, 10, 7)))
+    drawn = {}
+    for code in ("en", "ru"):
+        with i18n.language(code):
+            drawn[code] = render_png(export.state_view(frames, state), frames, dpi=60)[1]
+    names = {c: {lbl.text for lbl in d.labels if lbl.kind == "country"} for c, d in drawn.items()}
+    assert "KAZAKHSTAN" in names["en"]
+    assert "КАЗАХСТАН" in names["ru"]
+    assert not any("KAZAKHSTAN" in n for n in names["ru"])
+    assert not [w for w in recwarn if "missing from" in str(w.message)]
+    with i18n.language("ru"):  # the picture's source line, under the map
+        line = source_line(export.state_view(frames, state))
+    assert line.startswith("Источники: ")
+    assert "самая новая дата источников" in line
+
+
+@pytest.mark.parametrize("code", ["tr", "az", "ru"])
+def test_the_html_view_is_in_the_language_and_still_self_contained(frames, code):
+    state = links.ViewState(
+        Filters(corridor=("middle_corridor",), asof=date(2025, 10, 7)),
+        select="corridors:MC_NORTH-15",
+    )
+    with i18n.language(code):
+        view = export.state_view(frames, state, title=i18n.gettext("corridormap: the map view"))
+        html = export.html_view(view, frames)
+        expected = [
+            i18n.gettext("corridormap: the map view"),
+            i18n.gettext("Sources of the features shown"),
+            i18n.gettext("Legend"),
+            i18n.gettext("Corridors"),
+            i18n.gettext(style.CORRIDOR_STYLES[1].label),  # the Middle Corridor's name
+            filters.describe(state.filters),
+        ]
+    assert html.count(f'<html lang="{code}">') == 1
+    assert "<html>" not in html
+    assert 'lang="en"' not in html
+    assert_self_contained(html)
+    for text in expected:
+        assert text
+        assert html_text(text) in html, text
+    for english in ("Sources of the features shown", "corridormap: the map view", "as of 7 Oct"):
+        assert english not in html
+
+
+def test_the_briefing_html_speaks_the_language_to_its_scene_switcher(frames, gabala, vocab):
+    with i18n.language("ru"):
+        views = export.briefing_views(frames, gabala, vocab)[:2]
+        html = export.html_briefing(gabala, views, frames)
+    assert '<html lang="ru">' in html
+    assert "◀ Назад" in html
+    assert "Далее ▶" in html
+    assert "aria-label='Сцена'" in html
+    assert '"counter":' + json.dumps("Сцена 2 из 2") in html  # the script's data, escaped
+
+
+@pytest.mark.parametrize("code", ["tr", "ru"])
+def test_hostile_text_stays_escaped_in_a_translated_export(frames, vocab, tmp_path, code):
+    path = tmp_path / "evil.yaml"
+    path.write_text(
+        'title: "<img src=x onerror=alert(1)>"\nscenes:\n'
+        '  - title: "</script><script>alert(2)</script> {date}"\n'
+        '    text: "<b onclick=x>hi</b> {made}"\n',
+        encoding="utf-8",
+    )
+    b = briefing.load_briefing(path, vocab)
+    with i18n.language(code):
+        views = export.briefing_views(frames, b, vocab)
+        html = export.html_briefing(b, views, frames)
+        said = i18n.gettext("Sources of the features shown")
+    assert f'<html lang="{code}">' in html
+    assert said in html
+    assert "<img src=x" not in html
+    assert "<script>alert(2)" not in html
+    assert "<b onclick" not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt; {date}" in html
+    # a user's source URL that is not a web address is said in the language, as text
+    ref = export.SourceRef("javascript:alert(3)", "2025-10-07", ("x",), 1)
+    from corridormap.export.html import _sources_html  # noqa: PLC0415
+
+    with i18n.language(code):
+        listed = _sources_html([ref])
+        plain = i18n.gettext("{url} (not a web address)").format(url="")
+    assert "href='javascript" not in listed
+    assert "javascript:alert(3)" in listed
+    assert html_text(plain.strip()) in listed
+
+
+def test_the_pptx_deck_is_in_the_language_and_marks_it(frames, gabala, vocab):
+    from pptx import Presentation  # noqa: PLC0415
+    from pptx.enum.lang import MSO_LANGUAGE_ID  # noqa: PLC0415
+
+    with i18n.language("az"):
+        views = export.briefing_views(frames, gabala, vocab)[:1]
+        data = export.pptx_briefing(gabala, views, frames)
+    deck = Presentation(io.BytesIO(data))
+    slides = list(deck.slides)
+    texts = [" ".join(s.text_frame.text for s in sl.shapes if s.has_text_frame) for sl in slides]
+    assert "Səhnələr" in texts[0]
+    assert "Səhnə 1/1" in texts[1]
+    assert "Mənbələr" in texts[-1]
+    assert deck.core_properties.language == "az"
+    runs = [r for sh in slides[1].shapes if sh.has_text_frame
+            for p in sh.text_frame.paragraphs for r in p.runs]  # fmt: skip
+    assert runs
+    assert {r.font.language_id for r in runs} == {MSO_LANGUAGE_ID.AZERI_LATIN}

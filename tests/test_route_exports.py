@@ -85,3 +85,43 @@ def test_a_route_exports_as_html_png_and_a_pdf_page(tmp_path) -> None:
     ).stdout
     assert "Baku" in text
     assert "Kars" in text
+
+
+def test_a_route_exports_in_the_language_of_the_session(tmp_path) -> None:
+    """The route's export in Azerbaijani: the countries it avoids, its modes, how its length
+    is measured, the PDF's kicker and legend in the language (the place names as the data
+    spells them)."""
+    from corridormap import i18n, style  # noqa: PLC0415
+
+    frames = load.load_all().frames
+    net = routing.build_network(frames)
+    query = Query("baku", "kars", when=PLANNED, avoid=("GEO",), modes=("rail", "sea"))
+    plan = routing.plan(net, query)
+    drawn = routing.map_routes(net, routing.plan_routes(plan))
+    shown = filters.apply(
+        frames, Filters(layers=(catalog.COUNTRIES.key, catalog.CORRIDOR_LEGS.key))
+    )
+    with i18n.language("az"):
+        view = route_export.route_view(net, plan, drawn, shown, Filters())
+        pdf = route_export.pdf_view(view, frames)
+        said = [
+            i18n.gettext("Avoiding {countries}").format(countries="Gürcüstan (GEO)"),
+            i18n.gettext("Modes: {modes}").format(
+                modes=", ".join(i18n.gettext(style.MODE_WORDS[m]) for m in ("rail", "sea"))
+            ),
+            i18n.gettext(routing.LENGTH_METHOD),
+        ]
+    for text in said:
+        assert text in view.description, text
+    assert "Avoiding" not in view.description
+    assert "Modes:" not in view.description
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    path = tmp_path / "route.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Marşrut" in text  # the kicker and the legend's heading
+    assert "Dəhlizlər" in text  # "Corridors"
+    assert "Scene" not in text

@@ -356,3 +356,56 @@ def test_the_a4_pack_names_the_same_places(frames, vocab, tmp_path):
             assert " ".join(name.split()) in flat, (number, name)
     with pytest.raises(ValueError, match="page must be one of"):
         render_pdf(b, views, frames, "letter")
+
+
+# -- Letters of every language ----------------------------------------------------------------
+
+#: Letters each language needs beyond ASCII: Turkish, Azerbaijani (Latin), Russian (Cyrillic).
+LETTERS = (
+    "İıĞğŞşÇçÖöÜü"
+    + "ƏəĞğŞşİıXxQq"
+    + "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯабвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+)
+
+
+def test_the_exports_font_has_every_letter_of_the_languages():
+    """The font the static exports use (``text.FONT``, as matplotlib finds it) holds every
+    letter of Turkish, Azerbaijani and Russian: none falls back to a box."""
+    from matplotlib import ft2font  # noqa: PLC0415
+    from matplotlib.font_manager import FontProperties, findfont  # noqa: PLC0415
+
+    from corridormap.export.text import FONT  # noqa: PLC0415
+
+    for weight in ("normal", "bold"):
+        path = findfont(FontProperties(family=FONT, weight=weight), fallback_to_default=False)
+        charmap = ft2font.FT2Font(path).get_charmap()
+        assert [c for c in LETTERS if ord(c) not in charmap] == [], path
+
+
+def test_labels_in_every_language_draw_without_a_missing_glyph(frames):
+    """A PNG whose title, legend and map labels hold ə, ş, İ and Cyrillic: matplotlib warns
+    of no glyph missing from the font (a missing glyph is drawn as a box)."""
+    import warnings  # noqa: PLC0415
+
+    from corridormap import i18n  # noqa: PLC0415
+    from corridormap.filters import Filters  # noqa: PLC0415
+
+    state = links.ViewState(Filters(corridor=("zangezur",)))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for code in ("tr", "az", "ru"):
+            with i18n.language(code):
+                view = export.state_view(frames, state, title=f"{LETTERS} Ağdam Şuşa Ёлка")
+                png, drawn = render_png(view, frames, dpi=40)
+                assert Image.open(io.BytesIO(png)).size == (533, 300)
+                assert drawn.labels
+    assert [str(w.message) for w in caught if "missing from" in str(w.message)] == []
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "capitals"),
+    [("tr", "Gürcistan", "GÜRCİSTAN"), ("az", "Qırğızıstan", "QIRĞIZISTAN"),
+     ("ru", "Грузия", "ГРУЗИЯ"), ("en", "Tajikistan", "TAJIKISTAN")],
+)  # fmt: skip
+def test_country_names_are_in_the_capitals_of_their_language(code, name, capitals):
+    assert lay.upper(name, code) == capitals

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
 
-from corridormap import analysis, catalog, style
-from corridormap.export.views import ExportView
+from corridormap import analysis, catalog, i18n, style
+from corridormap.export.views import ExportView, layer_title
+from corridormap.i18n import _
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -59,12 +60,14 @@ def _destinations(ax: Axes, gas: gpd.GeoDataFrame) -> None:
     series = analysis.destinations_over_time(gas)
     dates = pd.to_datetime(series["date"])
     ax.step(dates, series["count"], where="post", color=style.PIPELINE_COLOR, linewidth=1.8)
-    ax.set_ylabel("countries", fontsize=7)
+    ax.set_ylabel(_("countries"), fontsize=7)
     ax.set_ylim(0, max(series["count"].max() + 1, 1))
-    _style_axes(ax, "Countries receiving Azerbaijani gas")
+    _style_axes(ax, _("Countries receiving Azerbaijani gas"))
 
 
 def _km_by_status(ax: Axes, legs: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> None:
+    from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
+
     table = analysis.leg_table(legs, countries)
     sums = table.pivot_table(
         index=["corridor", "mode"],
@@ -74,8 +77,9 @@ def _km_by_status(ax: Axes, legs: gpd.GeoDataFrame, countries: gpd.GeoDataFrame)
         fill_value=0.0,
     )
     colors = [style.corridor_color(str(corridor)) for corridor, _ in sums.index]
+    modes = {m: _(label) for m, label in style.MODE_LABELS.items()}
     bars = [
-        f"{style.label(style.CORRIDOR_STYLES, str(c))} · {str(m).capitalize()}"
+        f"{style.label(style.CORRIDOR_STYLES, str(c))} · {modes.get(str(m), str(m))}"
         for c, m in sums.index
     ]
     left = [0.0] * len(sums)
@@ -86,14 +90,16 @@ def _km_by_status(ax: Axes, legs: gpd.GeoDataFrame, countries: gpd.GeoDataFrame)
         alpha, hatch = looks.get(entry.value, (0.45, "xx"))
         values = [float(v) for v in sums[entry.value]]
         ax.barh(bars, values, left=left, color=colors, alpha=alpha,
-                hatch=hatch, label=entry.label, edgecolor="white", linewidth=0.5)  # fmt: skip
+                hatch=hatch, label=_(entry.label), edgecolor="white", linewidth=0.5)  # fmt: skip
         left = [a + b for a, b in zip(left, values, strict=True)]
     for label in ax.get_yticklabels():
         label.set_parse_math(False)
     ax.legend(fontsize=6.5, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3,
               borderaxespad=0.2)  # fmt: skip
-    ax.set_xlabel("km, geodesic along the drawn (schematic) lines", fontsize=6.5)
-    _style_axes(ax, "Corridor km by status", pad=18)
+    ax.set_xlabel(_("km, geodesic along the drawn (schematic) lines"), fontsize=6.5)
+    _style_axes(ax, _("Corridor km by status"), pad=18)
+    code = i18n.current()  # km in the language's digits (1 000, 1.000), whenever drawn
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: i18n.number_text(v, 0, code)))
 
 
 def _table(ax: Axes, view: ExportView) -> None:
@@ -105,16 +111,20 @@ def _table(ax: Axes, view: ExportView) -> None:
         status = gdf["status"] if "status" in gdf.columns else None
         for i, name in enumerate(gdf[spec.label_property].astype(str)):
             state = "" if status is None else style.label(style.STATUS_STYLES, str(status.iloc[i]))
-            rows.append([spec.title, name if len(name) <= 36 else name[:35] + "…", state])
+            rows.append([layer_title(spec), name if len(name) <= 36 else name[:35] + "…", state])
     ax.axis("off")
     more = len(rows) - TABLE_ROWS
-    shown = rows[:TABLE_ROWS] or [["–", "No features shown", ""]]
-    table = ax.table(cellText=shown, colLabels=["Layer", "Feature", "Status"], loc="upper left",
-                     cellLoc="left", colWidths=[0.22, 0.48, 0.3])  # fmt: skip
+    shown = rows[:TABLE_ROWS] or [["–", _("No features shown"), ""]]
+    table = ax.table(cellText=shown, colLabels=[_("Layer"), _("Feature"), _("Status")],
+                     loc="upper left", cellLoc="left", colWidths=[0.22, 0.48, 0.3])  # fmt: skip
     table.auto_set_font_size(False)
     table.set_fontsize(6.5)
     for cell in table.get_celld().values():
         cell.set_linewidth(0.3)
         cell.get_text().set_parse_math(False)
-    title = "Features on the map" + (f" (first {TABLE_ROWS} of {len(rows)})" if more > 0 else "")
+    title = _("Features on the map")
+    if more > 0:
+        title = _("Features on the map (first {shown} of {total})").format(
+            shown=i18n.number_text(TABLE_ROWS, 0), total=i18n.number_text(len(rows), 0)
+        )
     ax.set_title(title, fontsize=9, loc="left", fontweight="bold")

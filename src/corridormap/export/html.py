@@ -19,7 +19,7 @@ import folium
 import geopandas as gpd
 from branca.element import Figure
 
-from corridormap import assets, briefing, browser, catalog, mapbuild, selfcontained
+from corridormap import assets, briefing, browser, catalog, i18n, mapbuild, selfcontained
 from corridormap.elements import FeatureGroup, LayerControl, Verbatim
 from corridormap.escape import html_text, is_web_url, script_json
 from corridormap.export.views import (
@@ -30,8 +30,10 @@ from corridormap.export.views import (
     md_to_html,
     named_places,
     newest_source,
+    scene_counter,
     sources,
 )
+from corridormap.i18n import _
 from corridormap.mapbuild import MapView
 
 # ---------------------------------------------------------------------------------------------
@@ -45,7 +47,7 @@ def map_groups(
     places the view's text names are always shown and labelled."""
     groups = mapbuild.overlay_groups(view.shown, None, view.specs, named=named_places(view))
     if view.highlights:
-        group = FeatureGroup(name="Highlighted", show=True, control=False)
+        group = FeatureGroup(name=_("Highlighted"), show=True, control=False)
         for layer, fid in view.highlights:
             source = view.shown if fid in view.shown.get(layer, _EMPTY).index else frames or {}
             spec = next((s for s in view.specs if s.key == layer), None)
@@ -76,17 +78,20 @@ def _shown_url(url: str, limit: int = 80) -> str:
 
 def _sources_html(refs: Sequence[SourceRef]) -> str:
     if not refs:
-        return "<p class='cm-meta'>No feature is shown.</p>"
+        none = _("No feature is shown.")
+        return f"<p class='cm-meta'>{html_text(none)}</p>"
     items = []
     for r in refs:
-        meta = f"as of {_as_of_text(r.as_of)} · {', '.join(r.layers)} ({r.features})"
+        meta = _("as of {date}").format(date=_as_of_text(r.as_of))
+        meta += f" · {', '.join(r.layers)} ({i18n.number_text(r.features, 0)})"
         if is_web_url(r.url):
             ref = (
                 f"<a href='{html_text(r.url)}' rel='noreferrer noopener'>"
                 f"{html_text(_shown_url(r.url))}</a>"
             )
         else:  # a user's javascript:, data: or relative URL: text, never a link
-            ref = f"<span class='cm-nolink'>{html_text(r.url)} (not a web address)</span>"
+            said = _("{url} (not a web address)").format(url=r.url)
+            ref = f"<span class='cm-nolink'>{html_text(said)}</span>"
         items.append(f"<li>{ref} <span class='cm-meta'>{html_text(meta)}</span></li>")
     return f"<ol class='cm-sources'>{''.join(items)}</ol>"
 
@@ -97,21 +102,21 @@ def _counts_attr(view: ExportView) -> str:
 
 def _scene_html(view: ExportView, *, heading: str = "h2") -> str:
     text = f"<p>{md_to_html(view.text)}</p>" if view.text else ""
+    heading_sources = _("Sources of the features shown")
     return (
         f"<{heading}>{html_text(view.title)}</{heading}>"
         f"{text}<p class='cm-desc'>{html_text(view.description)}</p>"
         f"{mapbuild.legend_html(view.shown, specs=view.specs)}"
-        f"<h3>Sources of the features shown</h3>{_sources_html(sources(view))}"
+        f"<h3>{html_text(heading_sources)}</h3>{_sources_html(sources(view))}"
     )
 
 
 def _footer(views: Sequence[ExportView]) -> str:
-    return (
-        "<p class='cm-foot'>corridormap export · "
-        f"newest source date {html_text(newest_source(views))} · {html_text(made_text())} · "
-        "basemap: Natural Earth (public domain). "
-        "Corridor and pipeline lines are schematic.</p>"
-    )
+    said = _(
+        "corridormap export · newest source date {date} · {made} · basemap: Natural Earth "
+        "(public domain). Corridor and pipeline lines are schematic."
+    ).format(date=newest_source(views), made=made_text())
+    return f"<p class='cm-foot'>{html_text(said)}</p>"
 
 
 #: The export's Content-Security-Policy: its own inline scripts, styles, data: images and
@@ -132,7 +137,8 @@ def _page(m: folium.Map, panel: str, title: str) -> str:
     root.header.add_child(Verbatim(f"<title>{html_text(title)}</title>"), name="cm_title")
     root.header.add_child(Verbatim(browser.style_element("export-page.css")), name="cm_page_css")
     root.html.add_child(Verbatim(panel), name="cm_panel")
-    page = root.render().replace("<html>", '<html lang="en">', 1)  # the page's language
+    lang = html_text(i18n.current())  # the page's language: the one it is written in
+    page = root.render().replace("<html>", f'<html lang="{lang}">', 1)
     return selfcontained.inline_html(page, assets.static_root())
 
 
@@ -181,7 +187,8 @@ def briefing_map(views: Sequence[ExportView], frames: Mapping[str, gpd.GeoDataFr
     land = frames.get(catalog.COUNTRIES.key)
     first = views[0].view if views else MapView()
     m = mapbuild.base_map(land, view=first)
-    groups, entries = [], []
+    groups: list[FeatureGroup] = []
+    entries: list[dict[str, object]] = []
     for view in views:
         scene_group = FeatureGroup(name=view.title, show=False, control=False)
         for group in map_groups(view, frames):
@@ -189,7 +196,11 @@ def briefing_map(views: Sequence[ExportView], frames: Mapping[str, gpd.GeoDataFr
         scene_group.add_to(m)
         groups.append(scene_group)
         entries.append(
-            {"center": [float(c) for c in view.view.center], "zoom": float(view.view.zoom)}
+            {
+                "center": [float(c) for c in view.view.center],
+                "zoom": float(view.view.zoom),
+                "counter": scene_counter(len(entries) + 1, len(views)),
+            }
         )
     m.add_child(_SceneSwitcher(groups, entries))
     return m
@@ -211,11 +222,12 @@ def html_briefing(
         for i, v in enumerate(views)
     )
     description = f"<p>{md_to_html(b.description)}</p>" if b.description else ""
+    previous, following, scene = _("Previous"), _("Next"), _("Scene")
     panel = (
         f"<aside class='cm-panel'><h1>{html_text(b.title)}</h1>{description}"
-        "<div class='cm-nav'><button id='cm-prev' type='button'>◀ Previous</button>"
-        "<button id='cm-next' type='button'>Next ▶</button>"
-        f"<select id='cm-select' aria-label='Scene'>{options}</select>"
+        f"<div class='cm-nav'><button id='cm-prev' type='button'>◀ {html_text(previous)}"
+        f"</button><button id='cm-next' type='button'>{html_text(following)} ▶</button>"
+        f"<select id='cm-select' aria-label='{html_text(scene)}'>{options}</select>"
         "<span id='cm-counter'></span></div>"
         "<div class='cm-progress'><div id='cm-bar'></div></div>"
         f"{sections}{_footer(views)}</aside>"

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from corridormap import style
+from corridormap import i18n, style
 
 #: A label's height in CSS px (the live map's 12px/15px font), and its gap from the marker.
 LABEL_H: Final = 15.0
@@ -278,6 +278,15 @@ def layout(
     return out
 
 
+def upper(text: str, code: str | None = None) -> str:
+    """``text`` in capitals as the language writes them: Turkish and Azerbaijani capitalise
+    i as İ and ı as I ("GÜRCİSTAN", not "GÜRCISTAN"), as a browser's ``text-transform`` does
+    under ``lang="tr"``."""
+    if (code or i18n.current()) in ("tr", "az"):
+        text = text.replace("i", "İ").replace("ı", "I")
+    return text.upper()
+
+
 def _country_labels(
     countries: Sequence[tuple[str, float, float, bool]],
     size: tuple[float, float],
@@ -291,7 +300,7 @@ def _country_labels(
     for name, x, y, large in countries:
         if zoom < style.COUNTRY_LABEL_ZOOM + (0 if large else 1):
             continue
-        text = name.upper()
+        text = upper(name)
         w = measure(text, COUNTRY_FONT_PX, "country") * 1.08 + 4
         h = max(COUNTRY_H, COUNTRY_FONT_PX * LINE)
         box = Box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
 
-from corridormap import briefing
+from corridormap import briefing, i18n
 from corridormap.escape import is_web_url
 from corridormap.export.extras import draw_extra, has_extra
 from corridormap.export.png import source_line
@@ -36,8 +36,10 @@ from corridormap.export.views import (
     made_text,
     md_to_plain,
     newest_source,
+    scene_counter,
     sources,
 )
+from corridormap.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
@@ -51,7 +53,7 @@ _MARGIN_IN: Final = 0.4
 
 def _url_text(url: str) -> str:
     """A source URL as printed text (PDF): said plainly when it is not a web address."""
-    return url if is_web_url(url) else f"{url} (not a web address)"
+    return url if is_web_url(url) else _("{url} (not a web address)").format(url=url)
 
 
 def _lines_in(height_in: float, size: float) -> int:
@@ -69,7 +71,7 @@ def _title_page(
     if b.description:
         lines, size = fit_text(md_to_plain(b.description), room, 14, max_lines=5, min_pt=9)
         y = write_lines(fig, x, y - 0.15 / h, lines, size, color="#333333")
-    y = write_lines(fig, x, y - 0.25 / h, ["Scenes"], 15, fontweight="bold")
+    y = write_lines(fig, x, y - 0.25 / h, [_("Scenes")], 15, fontweight="bold")
     left = max(1, _lines_in(y * h - 1.0, 12))
     titles = [f"{i}. {v.title}" for i, v in enumerate(views, start=1)]
     size = 12.0
@@ -78,13 +80,18 @@ def _title_page(
         left = max(1, _lines_in(y * h - 1.0, size))
     shown = [fit_text(t, room - 0.3, size, max_lines=1, min_pt=size)[0][0] for t in titles]
     if len(shown) > left:
-        shown = [*shown[: left - 1], f"… and {len(shown) - left + 1} more scenes"]
+        more = len(shown) - left + 1
+        shown = [
+            *shown[: left - 1],
+            ngettext("… and {n} more scene", "… and {n} more scenes", more).format(
+                n=i18n.number_text(more, 0)
+            ),
+        ]
     write_lines(fig, x + 0.2 / w, y - 0.05 / h, shown, size)
-    foot = (
-        f"corridormap briefing pack · newest source date {newest_source(views)} · "
-        f"{made_text()}. Every feature carries dated sources: each slide credits those of "
-        "its map; the appendix lists them all."
-    )
+    foot = _(
+        "Every feature carries dated sources: each slide credits those of its map; the appendix "
+        "lists them all. corridormap briefing pack · newest source date {date} · {made}"
+    ).format(date=newest_source(views), made=made_text())
     lines, size = fit_text(foot, room, 9, max_lines=2, min_pt=6)
     write_lines(fig, x, 0.6 / h, lines, size, color="#444444")
     return fig
@@ -106,7 +113,7 @@ def scene_figure(
     w, h = page
     fig = _figure(page, 100)
     x, room = _MARGIN_IN / w, w - 2 * _MARGIN_IN
-    above = kicker if kicker is not None else f"Scene {number} of {total}"
+    above = kicker if kicker is not None else scene_counter(number, total)
     y = write_lines(fig, x, 1 - 0.25 / h, [above], 10, color="#666666")
     lines, size = fit_text(view.title, room, 22, max_lines=2, min_pt=13, weight="bold")
     y = write_lines(fig, x, y, lines, size, fontweight="bold")
@@ -144,10 +151,10 @@ def scene_figure(
             chart.remove()
     legend_ax = fig.add_axes((cx, footer, 1 - cx - x, max(0.05, cy - 0.1 / h - footer)))
     draw_legend(legend_ax, view, fontsize=8)
-    credit, size = fit_text(source_line(view) + " Every source: see the appendix.", room, 8,
-                            max_lines=1, min_pt=5.5)  # fmt: skip
+    credit, size = fit_text(source_line(view) + " " + _("Every source: see the appendix."),
+                            room, 8, max_lines=1, min_pt=5.5)  # fmt: skip
     y = write_lines(fig, x, footer - 0.12 / h, credit, size, color="#444444")
-    link = f"In the app: {view.link}" if view.link else "corridormap"
+    link = _("In the app: {link}").format(link=view.link) if view.link else "corridormap"
     lines, size = fit_text(link, room, 7, max_lines=1, min_pt=5.5)
     write_lines(fig, x, y, lines, size, color="#666666")
     return fig, drawn
@@ -173,6 +180,18 @@ def appendix_refs(views: Sequence[ExportView]) -> list[tuple[SourceRef, tuple[in
 _APPENDIX_PT: Final = 8.0
 
 
+def source_entry(ref: SourceRef, scenes: Sequence[int]) -> str:
+    """A source in the appendix, in the language in force: "https://... — as of 7 Oct 2025;
+    scenes 1, 3" (the URL as it is)."""
+    return ngettext(
+        "{url} — as of {date}; scene {scenes}",
+        "{url} — as of {date}; scenes {scenes}",
+        len(scenes),
+    ).format(
+        url=_url_text(ref.url), date=_as_of_text(ref.as_of), scenes=", ".join(map(str, scenes))
+    )
+
+
 def _appendix_pages(
     views: Sequence[ExportView], page: tuple[float, float] = PDF_PAGE_IN
 ) -> list[MplFigure]:
@@ -180,11 +199,7 @@ def _appendix_pages(
     col_in = (w - 2 * _MARGIN_IN - 0.3) / 2
     entries: list[list[str]] = []
     for ref, scenes in appendix_refs(views):
-        label = "scene" if len(scenes) == 1 else "scenes"
-        text = (
-            f"•\u00a0{_url_text(ref.url)} — as of {_as_of_text(ref.as_of)}; {label} "
-            f"{', '.join(map(str, scenes))}"
-        )
+        text = "•\u00a0" + source_entry(ref, scenes)
         lines = wrap_to_width(text, col_in - 0.15, _APPENDIX_PT)
         entries.append([lines[0], *("   " + line for line in lines[1:])])
     per_col = _lines_in(h - 1.4, _APPENDIX_PT)
@@ -194,11 +209,13 @@ def _appendix_pages(
         if not cols or len(cols[-1]) + len(lines) > per_col:
             cols.append([])
         cols[-1].extend(lines)
-    pages_cols = [cols[i : i + 2] for i in range(0, len(cols), 2)] or [[["No sources."]]]
+    pages_cols = [cols[i : i + 2] for i in range(0, len(cols), 2)] or [[[_("No sources.")]]]
     pages = []
     for i, page_cols in enumerate(pages_cols, start=1):
         fig = _figure(page, 100)
-        head = f"Sources appendix ({i} of {len(pages_cols)})"
+        head = _("Sources appendix ({number} of {total})").format(
+            number=i18n.number_text(i, 0), total=i18n.number_text(len(pages_cols), 0)
+        )
         y = write_lines(fig, _MARGIN_IN / w, 1 - 0.35 / h, [head], 16, fontweight="bold")
         for c, col in enumerate(page_cols):
             cx = (_MARGIN_IN + c * (col_in + 0.3)) / w

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import geopandas as gpd
 
+from corridormap import i18n
 from corridormap.escape import is_web_url
 from corridormap.export.static_map import (
     SLIDE_IN,
@@ -22,6 +23,7 @@ from corridormap.export.static_map import (
 )
 from corridormap.export.text import fit_text, write_lines
 from corridormap.export.views import ExportView, made_text, newest_source, sources
+from corridormap.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure as MplFigure
@@ -32,19 +34,30 @@ PNG_DPI: Final = 144
 
 
 def source_line(view: ExportView, limit: int = 8) -> str:
-    """One line crediting the sources of what the view shows (hosts, count, newest date)."""
+    """One line crediting the sources of what the view shows (hosts, count, newest date), in
+    the language in force."""
     refs = sources(view)
     hosts = list(
         dict.fromkeys(
             urlsplit(r.url).netloc.removeprefix("www.") for r in refs if is_web_url(r.url)
         )
     )
-    shown = ", ".join(hosts[:limit]) + (
-        f" and {len(hosts) - limit} more" if len(hosts) > limit else ""
-    )
-    return (
-        f"Sources: {len(refs)} references ({shown or 'none'}); newest source date "
-        f"{newest_source([view])}. Basemap: Natural Earth. Lines are schematic."
+    shown = ", ".join(hosts[:limit])
+    if len(hosts) > limit:
+        more = len(hosts) - limit
+        shown = ngettext("{hosts} and {n} more", "{hosts} and {n} more", more).format(
+            hosts=shown, n=i18n.number_text(more, 0)
+        )
+    return ngettext(
+        "Sources: {n} reference ({hosts}); newest source date {date}. Basemap: Natural Earth. "
+        "Lines are schematic.",
+        "Sources: {n} references ({hosts}); newest source date {date}. Basemap: Natural Earth. "
+        "Lines are schematic.",
+        len(refs),
+    ).format(
+        n=i18n.number_text(len(refs), 0),
+        hosts=shown or _("none"),
+        date=newest_source([view]),
     )
 
 

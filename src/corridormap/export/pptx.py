@@ -17,17 +17,18 @@ from typing import Any, Final
 
 import geopandas as gpd
 
-from corridormap import briefing
-from corridormap.export.pdf import _url_text, appendix_refs
+from corridormap import briefing, i18n
+from corridormap.export.pdf import appendix_refs, source_entry
 from corridormap.export.png import source_line
 from corridormap.export.static_map import SLIDE_IN, Drawn, map_picture
 from corridormap.export.views import (
     ExportView,
-    _as_of_text,
     made_text,
     md_to_plain,
     newest_source,
+    scene_counter,
 )
+from corridormap.i18n import _
 
 #: Characters XML 1.0 cannot hold (control characters but tab and newline, lone surrogates).
 _NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -38,6 +39,15 @@ _SOURCES_PER_SLIDE: Final = 16
 _FIT_WORD: Final = 40
 #: The size that text the fitter cannot fit gets (python-pptx tries sizes down to 1 pt).
 _MIN_FIT_PT: Final = 8
+#: The language each run of text is marked in (spelling, hyphenation, screen readers), by the
+#: language in force: names of ``MSO_LANGUAGE_ID``.
+_LANGUAGE_IDS: Final = {"en": "ENGLISH_UK", "tr": "TURKISH", "az": "AZERI_LATIN", "ru": "RUSSIAN"}
+
+
+def _language_id() -> Any:
+    from pptx.enum.lang import MSO_LANGUAGE_ID  # noqa: PLC0415
+
+    return getattr(MSO_LANGUAGE_ID, _LANGUAGE_IDS[i18n.current()])
 
 
 def xml_text(text: str) -> str:
@@ -64,6 +74,7 @@ def _text_box(
     frame = shape.text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
+    language = _language_id()
     for i, text in enumerate(paragraphs):
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         run = para.add_run()
@@ -72,6 +83,7 @@ def _text_box(
         run.font.bold = bold
         run.font.italic = italic
         run.font.name = "DejaVu Sans"
+        run.font.language_id = language
         rgb = (int(color[i : i + 2], 16) for i in (0, 2, 4))
         run.font.color.rgb = RGBColor(*rgb)  # type: ignore[no-untyped-call]
     words = frame.text.split()
@@ -121,26 +133,24 @@ def render_pptx(
     prs.slide_width, prs.slide_height = Inches(SLIDE_IN[0]), Inches(SLIDE_IN[1])
     prs.core_properties.title = xml_text(b.title)[:255]
     prs.core_properties.author = "corridormap"
+    prs.core_properties.language = i18n.current()  # the language the deck is written in
     blank = prs.slide_layouts[6]
-    w, _ = SLIDE_IN
+    w = SLIDE_IN[0]
     cover = prs.slides.add_slide(blank)
     _text_box(cover, (0.6, 0.9, w - 1.2, 1.6), [b.title], 34, bold=True)
     if b.description:
         _text_box(cover, (0.6, 2.6, w - 1.2, 1.4), [md_to_plain(b.description)], 16,
                   color="333333")  # fmt: skip
     scenes = [f"{i}. {v.title}" for i, v in enumerate(views, start=1)]
-    _text_box(cover, (0.6, 4.1, w - 1.2, 2.4), ["Scenes", *scenes], 13)
-    _text_box(
-        cover,
-        (0.6, 6.7, w - 1.2, 0.5),
-        [f"corridormap · newest source date {newest_source(views)} · {made_text()}"],
-        10,
-        color="555555",
+    _text_box(cover, (0.6, 4.1, w - 1.2, 2.4), [_("Scenes"), *scenes], 13)
+    foot = _("corridormap · newest source date {date} · {made}").format(
+        date=newest_source(views), made=made_text()
     )
+    _text_box(cover, (0.6, 6.7, w - 1.2, 0.5), [foot], 10, color="555555")
     drawn: list[Drawn] = []
     for number, view in enumerate(views, start=1):
         slide = prs.slides.add_slide(blank)
-        _text_box(slide, (0.4, 0.15, w - 0.8, 0.3), [f"Scene {number} of {len(views)}"], 10,
+        _text_box(slide, (0.4, 0.15, w - 0.8, 0.3), [scene_counter(number, len(views))], 10,
                   color="666666")  # fmt: skip
         _text_box(slide, (0.4, 0.42, w - 0.8, 0.75), [view.title], 24, bold=True)
         picture, d = map_picture(view, frames, _MAP_IN)
@@ -157,12 +167,8 @@ def render_pptx(
     for start in range(0, max(1, len(refs)), _SOURCES_PER_SLIDE):
         slide = prs.slides.add_slide(blank)
         chunk = refs[start : start + _SOURCES_PER_SLIDE]
-        _text_box(slide, (0.4, 0.25, w - 0.8, 0.6), ["Sources"], 22, bold=True)
-        lines = [
-            f"{_url_text(ref.url)} — as of {_as_of_text(ref.as_of)}; scene"
-            f"{'s' if len(scenes_of) > 1 else ''} {', '.join(map(str, scenes_of))}"
-            for ref, scenes_of in chunk
-        ] or ["No sources."]
+        _text_box(slide, (0.4, 0.25, w - 0.8, 0.6), [_("Sources")], 22, bold=True)
+        lines = [source_entry(ref, scenes_of) for ref, scenes_of in chunk] or [_("No sources.")]
         _text_box(slide, (0.4, 0.95, w - 0.8, 6.3), lines, 9, color="222222", shrink=False)
     buf = io.BytesIO()
     prs.save(buf)

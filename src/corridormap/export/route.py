@@ -11,8 +11,9 @@ from collections.abc import Mapping, Sequence
 import geopandas as gpd
 
 from corridormap import mapbuild, routing
-from corridormap.export.views import ExportView
+from corridormap.export.views import ExportView, avoiding_and_modes
 from corridormap.filters import Filters
+from corridormap.i18n import _
 from corridormap.mapbuild import MapView
 
 #: A route's map in an export is fitted to a 16:9 frame.
@@ -32,15 +33,14 @@ def route_view(
 ) -> ExportView:
     """The route (and its alternatives, or today's and the planned one: ``drawn``) over the
     legs and places in service (``shown``), framed to the routes unless ``view`` is given (the
-    user's own view of the page's map), described in words with how its length is measured."""
+    user's own view of the page's map), described in words with how its length is measured,
+    in the language in force."""
     q = plan.query
     a, b = network.places[q.origin].name, network.places[q.destination].name
     lines = [routing.plan_summary(network, plan)]
-    if q.avoid:
-        lines.append("Avoiding " + ", ".join(network.country(c) for c in q.avoid) + ".")
-    if q.modes:
-        lines.append("Modes: " + ", ".join(q.modes) + ".")
-    lines.append(routing.LENGTH_METHOD)
+    if q.avoid or q.modes:
+        lines.append(avoiding_and_modes(network, q.avoid, q.modes))
+    lines.append(_(routing.LENGTH_METHOD))
     return ExportView(
         title=f"{a} → {b}: {plan.scenario}",
         description=" ".join(line if line.endswith(".") else f"{line}." for line in lines),
@@ -64,7 +64,7 @@ def pdf_view(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> bytes:
     buf = io.BytesIO()
     meta = {"Title": view.title, "Creator": "corridormap"}
     with _rc(), PdfPages(buf, metadata=meta) as out:
-        fig, _ = scene_figure(view, 1, 1, frames, kicker="Route")
+        fig, _drawn = scene_figure(view, 1, 1, frames, kicker=_("Route"))
         out.savefig(fig)
         for page in _appendix_pages([view]):
             out.savefig(page)

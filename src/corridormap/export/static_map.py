@@ -29,6 +29,7 @@ from corridormap.export import labels as lay
 from corridormap.export import views as _views
 from corridormap.export.text import FONT, text_width
 from corridormap.export.views import ExportView, named_places
+from corridormap.i18n import N_, _
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -67,7 +68,7 @@ def mpl_dashes(
     return (0.0, tuple(v * 0.75 / width for v in values))
 
 
-_PIPELINE_LABEL: Final = "Pipeline (width: capacity)"
+_PIPELINE_LABEL: Final = N_("Gas pipeline (width: capacity)")  # the live legend's words
 _GAS_EDGE: Final = "#7f2704"
 _PIN_COLOR = re.compile(r"background:\s*(#[0-9a-fA-F]{3,8})")
 
@@ -245,7 +246,7 @@ def _places(
             color = _pin_color(fn(row)) if not route else style.ROUTE_COLOR
             out.append(_Marker(place, color, hl and pin, pin))
 
-    for _, _, places in view.routes[:1]:
+    for _name, _legs, places in view.routes[:1]:
         add(catalog.NODES, places, True, True)
     for spec in view.specs:
         gdf = view.shown.get(spec.key)
@@ -332,7 +333,7 @@ def _draw_routes(ax: Axes, view: ExportView) -> None:
     from matplotlib.lines import Line2D  # noqa: PLC0415
 
     for index in reversed(range(len(view.routes))):
-        _, legs, _ = view.routes[index]
+        legs = view.routes[index][1]
         fn = mapbuild.route_style(index)
         rows = legs.drop(columns="geometry").to_dict("records")
         for row, geom in zip(rows, legs.to_crs(3857).geometry, strict=True):
@@ -536,44 +537,49 @@ def _legend_items(spec: LayerSpec) -> list[tuple[str, list[tuple[Any, str]]]]:
         )
 
     if spec.style_key.startswith(mapbuild.USER_STYLE_PREFIX):
-        _, _, index = spec.style_key.partition(":")
+        index = spec.style_key.partition(":")[2]
         color = style.user_color(int(index) if index.isdigit() else 0)
-        return [("Your layers", [(dot(color), spec.title)])]
-    status = ("Status", [(line(style.TEXT, e.dash, 1.5), e.label) for e in style.STATUS_STYLES])
+        return [(_("Your layers"), [(dot(color), spec.title)])]  # the user's own title
+    status = (
+        _("Status"),
+        [(line(style.TEXT, e.dash, 1.5), _(e.label)) for e in style.STATUS_STYLES],
+    )
     table: dict[str, list[tuple[str, list[tuple[Any, str]]]]] = {
         "countries": [
             (
-                "Organization of Turkic States",
+                _("Organization of Turkic States"),
                 [
-                    (Patch(facecolor=_rgba(e.color, style.OTS_FILL_OPACITY[e.value])), e.label)
+                    (Patch(facecolor=_rgba(e.color, style.OTS_FILL_OPACITY[e.value])), _(e.label))
                     for e in style.OTS_STYLES
                     if e.value != "none"
                 ],
             )
         ],
         "corridors": [
-            ("Corridors", [(line(e.color), e.label) for e in style.CORRIDOR_STYLES]),
+            (_("Corridors"), [(line(e.color), _(e.label)) for e in style.CORRIDOR_STYLES]),
             status,
         ],
         "pipelines": [
             (
-                "Gas pipelines",
-                [(line(style.PIPELINE_COLOR, None, 3), _PIPELINE_LABEL)],
+                _("Gas pipelines"),
+                [(line(style.PIPELINE_COLOR, None, 3), _(_PIPELINE_LABEL))],
             ),
             status,
         ],
         "gas_destinations": [
             (
-                "Azerbaijani gas destinations",
+                _("Azerbaijani gas destinations"),
                 [
-                    (Patch(facecolor=e.color, edgecolor=_GAS_EDGE), e.label)
+                    (Patch(facecolor=e.color, edgecolor=_GAS_EDGE), _(e.label))
                     for e in style.GAS_PERIODS
                 ],
             )
         ],
-        "nodes": [("Nodes", [(dot(e.color), e.label) for e in style.NODE_STYLES])],
-        "summits": [("OTS summits", [(dot(e.color), e.label) for e in style.SUMMIT_STYLES])],
-        "annotations": [("Gabala 2025", [(dot(e.color), e.label) for e in style.TOPIC_STYLES])],
+        "nodes": [(_("Nodes"), [(dot(e.color), _(e.label)) for e in style.NODE_STYLES])],
+        "summits": [(_("OTS summits"), [(dot(e.color), _(e.label)) for e in style.SUMMIT_STYLES])],
+        "annotations": [
+            (_("Gabala 2025"), [(dot(e.color), _(e.label)) for e in style.TOPIC_STYLES])
+        ],
     }
     return table.get(spec.style_key, [])
 
@@ -591,7 +597,7 @@ def draw_legend(ax: Axes, view: ExportView, fontsize: float = 7) -> None:
         for title, rows in _legend_items(spec):
             if title not in sections:
                 sections[title] = list(rows)
-            elif title == "Your layers":  # one row per user layer
+            elif title == _("Your layers"):  # one row per user layer
                 sections[title].extend(rows)
     for title, rows in sections.items():
         headings.add(len(labels))
@@ -603,18 +609,18 @@ def draw_legend(ax: Axes, view: ExportView, fontsize: float = 7) -> None:
     if view.routes:
         headings.add(len(labels))
         handles.append(Line2D([], [], linestyle="none"))
-        labels.append(style.ROUTE_LABEL)
+        labels.append(_(style.ROUTE_LABEL))
         for index in range(len(view.routes)):  # the live map's names (the text has totals)
             handles.append(Line2D([], [], color=mapbuild.route_color(index), linewidth=3))
             labels.append(
-                style.ROUTE_LABEL if index == 0 else style.ROUTE_ALT_LABEL.format(n=index)
+                _(style.ROUTE_LABEL) if index == 0 else _(style.ROUTE_ALT_LABEL).format(n=index)
             )
     if view.highlights:
         headings.add(len(labels))
         handles.append(Line2D([], [], linestyle="none"))
-        labels.append("Highlighted")
+        labels.append(_("Highlighted"))
         handles.append(Line2D([], [], color=style.HIGHLIGHT, linewidth=3, alpha=0.55))
-        labels.append("Feature named in the text")
+        labels.append(_("Feature named in the text"))
     ax.axis("off")
     if handles:
         _fitted_legend(ax, handles, labels, headings, fontsize)

@@ -1,10 +1,11 @@
 """What an export shows: ``ExportView`` and how views are made, framed and cited.
 
-A view holds the features shown, the filters and their English description, the map view, the
-caption and the highlights; every format (``html``, ``png``, ``pdf``) renders views, so the app,
-the CLI and the tests make the same files. Also here: the sources a view cites (with their
-as-of dates), the link vocabulary of a set of layers, and the markdown-lite (**bold**,
-*italic*) of captions.
+A view holds the features shown, the filters and their description (in the language in force
+when the view is made), the map view, the caption and the highlights; every format (``html``,
+``png``, ``pdf``) renders views, so the app, the CLI and the tests make the same files. Every
+format speaks the language in force when it is built (``i18n.language``). Also here: the
+sources a view cites (with their as-of dates), the link vocabulary of a set of layers, and the
+markdown-lite (**bold**, *italic*) of captions.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from corridormap import (
     catalog,
     filters,
     formatting,
+    i18n,
     links,
     load,
     mapbuild,
@@ -32,6 +34,7 @@ from corridormap import (
 from corridormap.catalog import LayerSpec
 from corridormap.escape import html_text
 from corridormap.filters import Filters
+from corridormap.i18n import _
 from corridormap.mapbuild import MapView
 
 
@@ -281,9 +284,10 @@ def _with_route(
         return view
     if options is None:
         plan = routing.scene_plan(network, *pair, view.filters.asof)
+        said = _("Route: {summary}").format(summary=routing.plan_summary(network, plan))
         return replace(
             view,
-            description=f"{view.description}. Route: {routing.plan_summary(network, plan)}",
+            description=f"{view.description}. {said}",
             routes=tuple(routing.map_routes(network, routing.plan_routes(plan))),
         )
     # A scene's route: mapping: its own date (else the scene's, else planned), avoid, modes.
@@ -291,19 +295,36 @@ def _with_route(
     query = routing.Query(pair[0], pair[1], when, avoid=options.avoid, modes=options.modes)
     if options.compare:
         today, planned = routing.today_and_planned(network, query)
-        said = f"Today: {routing.plan_summary(network, today)}. Planned: " + (
-            routing.plan_summary(network, planned)
+        said = _("Today: {today}. Planned: {planned}").format(
+            today=routing.plan_summary(network, today),
+            planned=routing.plan_summary(network, planned),
         )
         drawn = routing.compared_routes(network, today, planned)
     else:
         plan = routing.plan(network, query)
-        said = f"Route: {routing.plan_summary(network, plan)}"
+        said = _("Route: {summary}").format(summary=routing.plan_summary(network, plan))
         drawn = routing.map_routes(network, routing.plan_routes(plan))
-    if options.avoid:
-        said += ". Avoiding " + ", ".join(network.country(c) for c in options.avoid)
-    if options.modes:
-        said += ". Modes: " + ", ".join(options.modes)
+    if options.avoid or options.modes:
+        said += ". " + avoiding_and_modes(network, options.avoid, options.modes)
     return replace(view, description=f"{view.description}. {said}", routes=tuple(drawn))
+
+
+def avoiding_and_modes(network: routing.Network, avoid: Sequence[str], modes: Sequence[str]) -> str:
+    """The countries a route avoids and the modes it may use, in words of the language
+    ("Avoiding Georgia (GEO). Modes: rail, sea"); empty when it has neither."""
+    said = []
+    if avoid:
+        countries = ", ".join(network.country(c) for c in avoid)
+        said.append(_("Avoiding {countries}").format(countries=countries))
+    if modes:
+        words = ", ".join(_(style.MODE_WORDS[m]) if m in style.MODE_WORDS else m for m in modes)
+        said.append(_("Modes: {modes}").format(modes=words))
+    return ". ".join(said)
+
+
+def layer_title(spec: LayerSpec) -> str:
+    """A layer's title in the language in force (a user's layer keeps the title it has)."""
+    return _(spec.title) if spec in catalog.LAYERS else spec.title
 
 
 def briefing_views(
@@ -335,8 +356,9 @@ def sources(view: ExportView) -> list[SourceRef]:
             for url in urls or ():
                 entry = found.setdefault(str(url), {"as_of": "", "layers": [], "n": 0})
                 entry["as_of"] = max(entry["as_of"], str(as_of or ""))
-                if spec.title not in entry["layers"]:
-                    entry["layers"].append(spec.title)
+                title = layer_title(spec)
+                if title not in entry["layers"]:
+                    entry["layers"].append(title)
                 entry["n"] += 1
     return [SourceRef(url, e["as_of"], tuple(e["layers"]), e["n"]) for url, e in found.items()]
 
@@ -362,7 +384,14 @@ def _default_register() -> Mapping[str, str]:
 
 def made_text() -> str:
     """The date the export file is made, labelled as such (not a date of the data)."""
-    return f"file made {filters.format_date(date.today())}"
+    return _("file made {date}").format(date=filters.format_date(date.today()))
+
+
+def scene_counter(number: int, total: int) -> str:
+    """ "Scene 2 of 5", in the language in force (the packs' and the HTML's counter)."""
+    return _("Scene {number} of {total}").format(
+        number=i18n.number_text(number, 0), total=i18n.number_text(total, 0)
+    )
 
 
 def _as_of_text(value: str) -> str:

@@ -1,7 +1,8 @@
 /*
  * The briefing's HTML export (export.html): one scene's overlays and caption at a time, chosen
  * with the buttons, the list or the arrow keys. groups: each scene's feature group; scenes:
- * [{center: [lat, lon], zoom}], in the same order.
+ * [{center: [lat, lon], zoom, counter}] (counter: "Scene 2 of 5" in the page's language), in the
+ * same order.
  */
 function cmSceneSwitcher(map, groups, scenes) {
     let current = -1;
@@ -19,7 +20,9 @@ function cmSceneSwitcher(map, groups, scenes) {
         document.querySelectorAll(".cm-scene").forEach(function (el, j) {
             el.hidden = j !== i;
         });
-        document.getElementById("cm-counter").textContent = `Scene ${i + 1} of ${scenes.length}`;
+        // the counter in the page's language ("Scene 2 of 5"), written by the export
+        document.getElementById("cm-counter").textContent =
+            scenes[i].counter || `Scene ${i + 1} of ${scenes.length}`;
         document.getElementById("cm-bar").style.width = `${(100 * (i + 1)) / scenes.length}%`;
         document.getElementById("cm-select").value = String(i);
         document.body.setAttribute("data-scene", String(i + 1));
