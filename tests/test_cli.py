@@ -243,3 +243,49 @@ def test_route_bad_options_exit_2_naming_them(capsys):
     assert "unknown country code 'XYZ'" in capsys.readouterr().err
     assert cli.main(["route", "xian", "kars", "--modes", "rail,air"]) == 2
     assert "unknown mode 'air'" in capsys.readouterr().err
+
+
+# --- --lang ----------------------------------------------------------------------------------
+
+
+def test_export_lang_ru_writes_the_file_in_russian(tmp_path):
+    out = tmp_path / "view.html"
+    res = run(
+        "export", "--params", "corridor=middle_corridor&asof=2025-10-07", "--format", "html",
+        "-o", str(out), "--lang", "ru",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="ru">' in html
+    assert "Источники показанных объектов" in html  # "Sources of the features shown"
+    assert "На дату: 7 окт. 2025 г." in " ".join(html.split())  # the date as Russian writes it
+    assert "Sources of the features shown" not in html
+    # without --lang: English, as before
+    res = run(
+        "export", "--params", "corridor=middle_corridor&asof=2025-10-07", "--format", "html",
+        "-o", str(out),
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    assert "Sources of the features shown" in html
+
+
+def test_route_lang_speaks_the_language(capsys):
+    assert cli.main(["route", "baku", "kars", "--avoid", "GEO", "--lang", "ru"]) == 0
+    out = capsys.readouterr().out
+    assert "Грузия (GEO)" in out
+    assert "Georgia" not in out
+
+
+def test_an_unknown_language_is_a_clear_error_naming_the_known_ones(tmp_path):
+    out = tmp_path / "x.html"
+    for args in (
+        ("export", "--params", "asof=2025-10-07", "--format", "html", "-o", str(out)),
+        ("route", "baku", "kars"),
+    ):
+        res = run(*args, "--lang", "de")
+        assert res.returncode == 2
+        assert "argument --lang: unknown language 'de': one of en, tr, az, ru" in res.stderr
+        assert "Traceback" not in res.stderr
+    assert not out.exists()

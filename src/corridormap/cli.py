@@ -1,6 +1,6 @@
 """The ``corridormap`` command line: validate, rebuild the layers, statistics, the review
 queue, exports, routes, saved briefings (``briefings list|import|export``) and their database
-(``db upgrade``).
+(``db upgrade``). ``export`` and ``route`` write in the language ``--lang`` names (default English).
 
 Exit codes: 0 success, 2 invalid input (with a message naming the file, feature and problem),
 never a traceback for bad input.
@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from corridormap import __version__, catalog, cli_store, load
+from corridormap import __version__, catalog, cli_store, i18n, load
 from corridormap._errors import DataValidationError, Problem
 from corridormap.cli_store import EXIT_INVALID, EXIT_OK
 
@@ -198,6 +198,26 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
         return EXIT_INVALID
     print(f"wrote {out} ({len(result):,} bytes)")
     return EXIT_OK
+
+
+def _lang(text: str) -> str:
+    """A language code the product speaks (``--lang``), or argparse's error naming them all."""
+    if text not in i18n.LANGUAGES:
+        raise argparse.ArgumentTypeError(str(i18n.UnknownLanguageError(text)))
+    return text
+
+
+def _lang_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lang",
+        type=_lang,
+        default=i18n.DEFAULT,
+        metavar="|".join(i18n.LANGUAGES),
+        help="the language of what it writes for people (titles, legends, captions, dates, "
+        "numbers): "
+        + ", ".join(f"{c} ({n})" for c, n in i18n.LANGUAGES.items())
+        + f"; default {i18n.DEFAULT}",
+    )
 
 
 def _dpi(text: str) -> int:
@@ -467,6 +487,7 @@ def _route_parser(sub: Any) -> None:
         help="also list up to K next-shortest routes (0-5)",
     )
     r.add_argument("--format", choices=("table", "json"), default="table")
+    _lang_option(r)
 
 
 def _export_parser(sub: Any) -> None:
@@ -502,6 +523,7 @@ def _export_parser(sub: Any) -> None:
         default=144,
         help="PNG resolution (default 144: 1920 x 1080 px; 288 for print)",
     )
+    _lang_option(e)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -514,11 +536,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "stats":
         return _stats(args.format, data_dir)
     if args.command == "export":
-        return _export(args, data_dir)
+        with i18n.language(args.lang):
+            return _export(args, data_dir)
     if args.command == "review":
         return _review(args, data_dir)
     if args.command == "route":
-        return _route(args, data_dir)
+        with i18n.language(args.lang):
+            return _route(args, data_dir)
     if args.command == "briefings":
         return cli_store.briefings(args, data_dir)
     if args.command == "db":

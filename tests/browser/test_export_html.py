@@ -137,3 +137,42 @@ def test_the_export_looks_like_the_live_map(
     page.goto(streamlit_server.url, wait_until="domcontentloaded")
     live = computed(wait_for_map(page, probe=probe))
     assert exported == live
+
+
+@pytest.mark.parametrize("code", ["ru", "az"])
+def test_a_translated_briefing_export_speaks_its_language_offline_and_passes_axe(
+    page: Any, probe: PageProbe, frames: dict[str, Any], tmp_path: Path, code: str
+) -> None:
+    """The briefing's HTML built in Russian or Azerbaijani: the page says its language, its
+    controls, counter, legend and headings are in it, it opens offline and axe finds nothing
+    serious (the buttons and the list keep their names in the language)."""
+    from a11y import blocking, run_axe, summary  # noqa: PLC0415
+
+    from corridormap import i18n  # noqa: PLC0415
+    from corridormap.export.views import scene_counter  # noqa: PLC0415
+
+    vocab = export.vocabulary(frames)
+    b = briefing.load_briefing(ROOT / "data" / "briefings" / "gabala-2025.yaml", vocab)
+    with i18n.language(code):
+        views = export.briefing_views(frames, b, vocab)
+        html = export.html_briefing(b, views, frames)
+        counter = scene_counter(2, len(views))
+        wanted = ("Next", "Previous", "Legend", "Sources of the features shown")
+        words = [i18n.gettext(w) for w in wanted]
+        scene = i18n.gettext("Scene")
+    out = tmp_path / "briefing.html"
+    out.write_text(html, encoding="utf-8")
+    open_offline(page, out)
+
+    assert page.evaluate("document.documentElement.lang") == code
+    page.locator("#cm-next").click()
+    assert page.locator("#cm-counter").inner_text() == counter
+    panel = page.locator(".cm-panel").text_content() or ""  # as written (CSS may set capitals)
+    for word in words:
+        assert word in panel, word
+    assert "Sources of the features shown" not in panel
+    assert page.locator("#cm-select").get_attribute("aria-label") == scene
+    page.wait_for_timeout(500)  # the map's keyboard set-up runs after the layers
+    found = run_axe(page.main_frame)
+    assert not blocking(found), summary(blocking(found))
+    assert_no_network(probe)
