@@ -3,6 +3,7 @@ Corridor after Gabala" slides as PDF pages (16:9 and A4), a scene and a zoomed v
 route's PDF page, and the PowerPoint slides' map pictures. Run from the repository's root:
 
     python scripts/export_screenshots.py [--prefix after] [--out docs/screenshots/exports]
+    python scripts/export_screenshots.py --lang az   # in a language: docs/screenshots/exports/az
 
 Needs pdftoppm (poppler-utils). Writes JPEG (quality 82) and, with ``--png``, PNG as well.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from corridormap import briefing, catalog, export, filters, links, load, routing
+from corridormap import briefing, catalog, export, filters, i18n, links, load, routing
 from corridormap.export import route as route_export
 from corridormap.filters import Filters
 
@@ -54,8 +55,22 @@ def main() -> None:
     parser.add_argument("--prefix", default="after")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots" / "exports")
     parser.add_argument("--png", action="store_true")
+    parser.add_argument(
+        "--lang",
+        default=i18n.DEFAULT,
+        choices=tuple(i18n.LANGUAGES),
+        help="the exports' language (not English: written under OUT/LANG)",
+    )
     args = parser.parse_args()
+    if args.lang != i18n.DEFAULT:
+        args.out = args.out / args.lang
     args.out.mkdir(parents=True, exist_ok=True)
+    with i18n.language(args.lang):
+        pictures(args)
+
+
+def pictures(args: argparse.Namespace) -> None:
+    """Every picture, in the language in force."""
     frames = load.load_all(ROOT / "data").frames
     vocab = export.vocabulary(frames)
     for key, path in PACKS.items():

@@ -115,6 +115,8 @@ def test_a_route_exports_in_the_language_of_the_session(tmp_path) -> None:
         assert text in view.description, text
     assert "Avoiding" not in view.description
     assert "Modes:" not in view.description
+    assert "border crossing" not in view.description  # the route's facts in Azerbaijani too
+    assert "Nəqliyyat növü üzrə km: dəmir yolu" in view.description
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext is not installed")
     path = tmp_path / "route.pdf"

@@ -4,6 +4,7 @@ colours (``style``). Names are set as plain text (``parse_math=False``)."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 
@@ -77,11 +78,7 @@ def _km_by_status(ax: Axes, legs: gpd.GeoDataFrame, countries: gpd.GeoDataFrame)
         fill_value=0.0,
     )
     colors = [style.corridor_color(str(corridor)) for corridor, _ in sums.index]
-    modes = {m: _(label) for m, label in style.MODE_LABELS.items()}
-    bars = [
-        f"{style.label(style.CORRIDOR_STYLES, str(c))} · {modes.get(str(m), str(m))}"
-        for c, m in sums.index
-    ]
+    bars = [_bar_name(style.label(style.CORRIDOR_STYLES, str(c)), str(m)) for c, m in sums.index]
     left = [0.0] * len(sums)
     looks = {"operational": (1.0, None), "under_construction": (0.6, "//"), "planned": (0.3, "..")}
     for entry in style.STATUS_STYLES:
@@ -102,6 +99,14 @@ def _km_by_status(ax: Axes, legs: gpd.GeoDataFrame, countries: gpd.GeoDataFrame)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: i18n.number_text(v, 0, code)))
 
 
+def _bar_name(corridor: str, mode: str) -> str:
+    """A bar's name: the corridor and the mode's word ("Middle Corridor (TITR) · Rail"), broken
+    into lines that fit the room beside the bars (the names of other languages are longer)."""
+    word = _(style.MODE_WORDS[mode]) if mode in style.MODE_WORDS else mode
+    word = word[:1].upper() + word[1:]
+    return textwrap.fill(f"{corridor} · {word}", 22, break_long_words=False)
+
+
 def _table(ax: Axes, view: ExportView) -> None:
     rows: list[list[str]] = []
     for spec in view.specs:
@@ -111,12 +116,12 @@ def _table(ax: Axes, view: ExportView) -> None:
         status = gdf["status"] if "status" in gdf.columns else None
         for i, name in enumerate(gdf[spec.label_property].astype(str)):
             state = "" if status is None else style.label(style.STATUS_STYLES, str(status.iloc[i]))
-            rows.append([layer_title(spec), name if len(name) <= 36 else name[:35] + "…", state])
+            rows.append([layer_title(spec), name if len(name) <= 32 else name[:31] + "…", state])
     ax.axis("off")
     more = len(rows) - TABLE_ROWS
     shown = rows[:TABLE_ROWS] or [["–", _("No features shown"), ""]]
     table = ax.table(cellText=shown, colLabels=[_("Layer"), _("Feature"), _("Status")],
-                     loc="upper left", cellLoc="left", colWidths=[0.22, 0.48, 0.3])  # fmt: skip
+                     loc="upper left", cellLoc="left", colWidths=[0.3, 0.45, 0.25])  # fmt: skip
     table.auto_set_font_size(False)
     table.set_fontsize(6.5)
     for cell in table.get_celld().values():

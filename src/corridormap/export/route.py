@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import geopandas as gpd
 
 from corridormap import mapbuild, routing
-from corridormap.export.views import ExportView, avoiding_and_modes
+from corridormap.export.views import ExportView, avoiding_and_modes, plan_line
 from corridormap.filters import Filters
 from corridormap.i18n import _
 from corridormap.mapbuild import MapView
@@ -37,7 +37,7 @@ def route_view(
     in the language in force."""
     q = plan.query
     a, b = network.places[q.origin].name, network.places[q.destination].name
-    lines = [routing.plan_summary(network, plan)]
+    lines = [plan_line(network, plan)]
     if q.avoid or q.modes:
         lines.append(avoiding_and_modes(network, q.avoid, q.modes))
     lines.append(_(routing.LENGTH_METHOD))

@@ -15,6 +15,7 @@ drawn.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -626,6 +627,10 @@ def draw_legend(ax: Axes, view: ExportView, fontsize: float = 7) -> None:
         _fitted_legend(ax, handles, labels, headings, fontsize)
 
 
+#: Where a legend too wide for its room breaks its labels (characters).
+_WRAP_CHARS: Final = 24
+
+
 def _fitted_legend(
     ax: Axes, handles: list[Any], labels: list[str], headings: set[int], fontsize: float
 ) -> None:
@@ -635,7 +640,7 @@ def _fitted_legend(
     assert fig is not None
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     room = ax.get_window_extent(renderer)
-    size, ncol = fontsize, 1
+    size, ncol, wrapped = fontsize, 1, False
     while True:
         legend = ax.legend(
             handles,
@@ -653,10 +658,16 @@ def _fitted_legend(
             if i in headings:
                 text.set_fontweight("bold")
         box = legend.get_window_extent(renderer)
-        if (box.height <= room.height and box.width <= room.width * 1.02) or (
-            size <= 5 and ncol == 3
-        ):
+        if box.height <= room.height and box.width <= room.width * 1.02:
             return
+        if size <= 5 and ncol == 3:
+            if wrapped or box.width <= room.width * 1.02:
+                return
+            # still too wide (a language's longer words): long labels on two lines, and again
+            labels = [textwrap.fill(label, _WRAP_CHARS) for label in labels]
+            size, ncol, wrapped = fontsize, 1, True
+            legend.remove()
+            continue
         if size <= fontsize - 1.5 and ncol < 3:
             ncol, size = ncol + 1, fontsize
         else:

@@ -284,7 +284,7 @@ def _with_route(
         return view
     if options is None:
         plan = routing.scene_plan(network, *pair, view.filters.asof)
-        said = _("Route: {summary}").format(summary=routing.plan_summary(network, plan))
+        said = _("Route: {summary}").format(summary=plan_line(network, plan))
         return replace(
             view,
             description=f"{view.description}. {said}",
@@ -296,17 +296,37 @@ def _with_route(
     if options.compare:
         today, planned = routing.today_and_planned(network, query)
         said = _("Today: {today}. Planned: {planned}").format(
-            today=routing.plan_summary(network, today),
-            planned=routing.plan_summary(network, planned),
+            today=plan_line(network, today),
+            planned=plan_line(network, planned),
         )
         drawn = routing.compared_routes(network, today, planned)
     else:
         plan = routing.plan(network, query)
-        said = _("Route: {summary}").format(summary=routing.plan_summary(network, plan))
+        said = _("Route: {summary}").format(summary=plan_line(network, plan))
         drawn = routing.map_routes(network, routing.plan_routes(plan))
     if options.avoid or options.modes:
         said += ". " + avoiding_and_modes(network, options.avoid, options.modes)
     return replace(view, description=f"{view.description}. {said}", routes=tuple(drawn))
+
+
+def plan_line(network: routing.Network, p: routing.Plan) -> str:
+    """One line for a plan in the language in force: in English the route planner's own line
+    (``routing.plan_summary``, as the CLI prints it); in another language the route's length and
+    facts as the Routes page words them, or why there is none."""
+    if i18n.current() == i18n.DEFAULT:
+        return routing.plan_summary(network, p)
+    a, b = network.places[p.query.origin].name, network.places[p.query.destination].name
+    if p.route is None:
+        return _("{a} → {b}, {scenario}: no route ({reason})").format(
+            a=a, b=b, scenario=p.scenario, reason=p.reason
+        )
+    return _("{a} → {b}, {scenario}: {km} km; {facts}").format(
+        a=a,
+        b=b,
+        scenario=p.scenario,
+        km=i18n.number_text(p.route.km, 0),  # as the planner's own line counts it
+        facts=routing.route_facts(network, p.route),
+    )
 
 
 def avoiding_and_modes(network: routing.Network, avoid: Sequence[str], modes: Sequence[str]) -> str:
