@@ -408,6 +408,9 @@ def test_the_pdf_pack_is_written_in_the_language_with_its_letters_embedded(
         assert {"ə", "Ə", "ş", "ı", "İ", "ğ"} <= set(text)
     else:
         assert len(re.findall("[А-Яа-яЁё]", text)) > 500
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=True)  # still a well-formed file
+    assert reader.trailer["/Root"]["/Lang"] == code  # the document says its language
+    assert len(reader.pages) >= 4
     fonts = _pdffonts(data, tmp_path)
     assert fonts, "no font in the PDF"
     for row in fonts:  # name type encoding emb sub uni ...

@@ -125,5 +125,6 @@ def test_a_route_exports_in_the_language_of_the_session(tmp_path) -> None:
         ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
     assert "Marşrut" in text  # the kicker and the legend's heading
+    assert "/Lang (az)" in pdf.decode("latin-1")  # the page says its language
     assert "Dəhlizlər" in text  # "Corridors"
     assert "Scene" not in text

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 
@@ -49,6 +49,25 @@ PDF_PAGE_IN: Final = SLIDE_IN  # 16:9 slides
 #: Page sizes by name: 16:9 slides (the default) and A4 landscape, for print.
 PAGES: Final = {"16:9": SLIDE_IN, "a4": A4_IN}
 _MARGIN_IN: Final = 0.4
+
+
+def pdf_pages(buf: io.BytesIO, title: str) -> Any:
+    """matplotlib's ``PdfPages`` writing to ``buf``, its catalog marked with the language in
+    force (``/Lang``: for screen readers, spelling and search). matplotlib has no option for it
+    and writes the catalog when the file opens, so the catalog is written again with it (the
+    cross-reference table then names the new one); with a matplotlib whose insides differ, the
+    file is written without it."""
+    from matplotlib.backends.backend_pdf import Name, PdfPages  # noqa: PLC0415
+
+    pages = PdfPages(buf, metadata={"Title": title, "Creator": "corridormap"})
+    try:
+        file = pages._ensure_file()  # type: ignore[no-untyped-call]
+        root = Name("Catalog")  # type: ignore[no-untyped-call]
+        catalog = {"Type": root, "Pages": file.pagesObject, "Lang": i18n.current()}
+        file.writeObject(file.rootObject, catalog)
+    except AttributeError:  # pragma: no cover - another matplotlib
+        pass
+    return pages
 
 
 def _url_text(url: str) -> str:
@@ -242,14 +261,12 @@ def render_pdf(
     page: str = "16:9",
 ) -> tuple[bytes, list[Drawn]]:
     """The pack and what each scene's map drew (the labels, their boxes, the frame)."""
-    from matplotlib.backends.backend_pdf import PdfPages  # noqa: PLC0415
-
     if page not in PAGES:
         raise ValueError(f"page must be one of {', '.join(PAGES)}, got {page!r}")
     size = PAGES[page]
     buf = io.BytesIO()
     drawn: list[Drawn] = []
-    with _rc(), PdfPages(buf, metadata={"Title": b.title, "Creator": "corridormap"}) as pdf:
+    with _rc(), pdf_pages(buf, b.title) as pdf:
         pdf.savefig(_title_page(b, views, size))
         shows = [s.show for s in b.scenes] if len(b.scenes) == len(views) else []
         for number, view in enumerate(views, start=1):

@@ -55,15 +55,12 @@ def route_view(
 
 def pdf_view(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> bytes:
     """One view as a PDF: its slide (as a briefing pack draws a scene) and its sources."""
-    from matplotlib.backends.backend_pdf import PdfPages  # noqa: PLC0415
-
     # the pack's own slide and appendix (one package: its private parts are shared)
-    from corridormap.export.pdf import _appendix_pages, scene_figure  # noqa: PLC0415
+    from corridormap.export.pdf import _appendix_pages, pdf_pages, scene_figure  # noqa: PLC0415
     from corridormap.export.static_map import _rc  # noqa: PLC0415
 
     buf = io.BytesIO()
-    meta = {"Title": view.title, "Creator": "corridormap"}
-    with _rc(), PdfPages(buf, metadata=meta) as out:
+    with _rc(), pdf_pages(buf, view.title) as out:
         fig, _drawn = scene_figure(view, 1, 1, frames, kicker=_("Route"))
         out.savefig(fig)
         for page in _appendix_pages([view]):
