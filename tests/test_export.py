@@ -513,6 +513,7 @@ def test_hostile_text_stays_escaped_in_a_translated_export(frames, vocab, tmp_pa
 def test_the_pptx_deck_is_in_the_language_and_marks_it(frames, gabala, vocab):
     from pptx import Presentation  # noqa: PLC0415
     from pptx.enum.lang import MSO_LANGUAGE_ID  # noqa: PLC0415
+    from pptx.enum.shapes import MSO_SHAPE_TYPE  # noqa: PLC0415
 
     with i18n.language("az"):
         views = export.briefing_views(frames, gabala, vocab)[:1]
@@ -528,3 +529,7 @@ def test_the_pptx_deck_is_in_the_language_and_marks_it(frames, gabala, vocab):
             for p in sh.text_frame.paragraphs for r in p.runs]  # fmt: skip
     assert runs
     assert {r.font.language_id for r in runs} == {MSO_LANGUAGE_ID.AZERI_LATIN}
+    (picture,) = [sh for sh in slides[1].shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    alt = picture._element.nvPicPr.cNvPr.get("descr")
+    assert alt.startswith("Xəritə: ")  # the map's alternative text, in the language
+    assert views[0].description in alt

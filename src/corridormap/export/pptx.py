@@ -155,8 +155,11 @@ def render_pptx(
         _text_box(slide, (0.4, 0.42, w - 0.8, 0.75), [view.title], 24, bold=True)
         picture, d = map_picture(view, frames, _MAP_IN)
         drawn.append(d)
-        slide.shapes.add_picture(io.BytesIO(picture), Inches(0.4), Inches(1.25),
-                                 Inches(_MAP_IN[0]), Inches(_MAP_IN[1]))  # fmt: skip
+        shape = slide.shapes.add_picture(io.BytesIO(picture), Inches(0.4), Inches(1.25),
+                                         Inches(_MAP_IN[0]), Inches(_MAP_IN[1]))  # fmt: skip
+        # its alternative text (python-pptx names a picture by its file): what the map shows
+        alt = _("Map: {description}").format(description=view.description)
+        shape._element.nvPicPr.cNvPr.set("descr", xml_text(alt))
         right = 0.4 + _MAP_IN[0] + 0.25
         texts = [md_to_plain(view.text)] if view.text else []
         _text_box(slide, (right, 1.25, w - right - 0.4, 3.9), texts or [""], 13)
