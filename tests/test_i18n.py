@@ -247,22 +247,6 @@ def test_no_message_is_marked_inside_an_f_string():
     assert found == []
 
 
-def test_a_page_not_yet_translated_is_english_throughout_and_says_so():
-    at = _page_in("ru", "data")
-    notes = " ".join(c.value for c in at.caption)
-    assert "Эта страница ещё не переведена" in notes
-    # the frame speaks Russian, the page's own text English (no Russian word in an English
-    # sentence: the statuses and corridors of its charts and tables are English too)
-    assert at.sidebar.multiselect(key="f_countries").label == "Страны"
-    main = " ".join(m.value for m in at.main.markdown)
-    assert "Data and sources" in main
-    titles = " ".join(e.label for e in at.expander)
-    assert "Corridor legs" in titles  # the layers by their English titles
-    with i18n.language("ru"):
-        russian = {i18n.gettext("Corridor legs"), i18n.gettext("Nodes")}
-    assert not any(word in main + titles for word in russian)
-
-
 def test_the_gas_page_speaks_the_language_in_its_charts_and_tables():
     at = _page_in("tr", "gas")
     headers = {c for df in at.dataframe for c in df.value.columns}
