@@ -31,7 +31,7 @@ PLACE_NAMES_COLUMNS: Final = (
     "note",
 )
 #: The languages the table gives (English is the data's own spelling).
-LANGUAGES: Final = ("tr", "az", "ru")
+LANGUAGES: Final = tuple(code for code in i18n.LANGUAGES if code != i18n.DEFAULT)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,20 +16,9 @@ from pathlib import Path
 from typing import Final
 
 from corridormap.build_data.sources import BuildError, _read_csv
+from corridormap.place_names import LANGUAGES, PLACE_NAMES_COLUMNS
 
 PLACE_NAMES_SOURCE: Final = "place_names.csv"
-#: The columns of the shipped table (``layers/place_names.csv``).
-PLACE_NAMES_COLUMNS: Final = (
-    "place_id",
-    "data_name",
-    "language",
-    "name",
-    "source",
-    "source_date",
-    "note",
-)
-#: The languages a row may give (English is the data's own spelling).
-LANGUAGES: Final = ("tr", "az", "ru")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
