@@ -39,7 +39,6 @@ from corridormap.build_data.gas import (
 )
 from corridormap.build_data.geojson import COORD_DECIMALS, dumps_collection
 from corridormap.build_data.place_names import (
-    PLACE_NAMES_COLUMNS,
     PLACE_NAMES_SOURCE,
     known_places,
     place_names_csv,
@@ -47,6 +46,7 @@ from corridormap.build_data.place_names import (
 from corridormap.build_data.sources import REFERENCE_COMPILED, Sources, _read_csv
 from corridormap.build_data.summits import build_annotations, build_summits
 from corridormap.build_data.throughput import THROUGHPUT_COLUMNS, THROUGHPUT_SOURCE, throughput_csv
+from corridormap.place_names import PLACE_NAMES_COLUMNS
 
 _LAYER_SOURCES: Mapping[str, tuple[str, ...]] = {
     "countries": (
