@@ -69,7 +69,7 @@ def detail_card(frames: dict[str, Any], selected: tuple[str, str] | None) -> Non
         title = _(spec.title) if spec in catalog.LAYERS else spec.title
         # a place's name in the language in force (the data's where the table has none)
         name = (
-            formatting.feature_title(spec, place_names.shown_row(spec.key, row))
+            formatting.feature_title(spec, place_names.shown_row(spec, row))
             if spec in catalog.LAYERS
             else c.title
         )

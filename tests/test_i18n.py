@@ -673,3 +673,21 @@ def test_the_shipped_place_name_table_is_refused_with_a_bad_row(tmp_path: Path):
     assert f"line {n + 2} (poti, xx), language: not tr, az or ru" in text
     (layers / "place_names.csv").write_text(good, "utf-8")
     assert place_names.load_place_names(tmp_path).by_id[("baku", "tr")] == "Bakü"
+
+
+def test_a_hostile_name_in_the_place_name_table_stays_text(monkeypatch: pytest.MonkeyPatch):
+    """A name from the table reaches the map's tooltip escaped, like any other data."""
+    from corridormap import load, place_names  # noqa: PLC0415
+    from corridormap.mapbuild.payload import feature_collection  # noqa: PLC0415
+
+    payload = '<img src=x onerror="alert(1)">Баку'
+    table = place_names.PlaceNames({("baku", "ru"): payload}, {("Baku", "ru"): payload})
+    monkeypatch.setattr(place_names, "_shipped", lambda: table)
+    nodes = load.load_all(keys=["nodes"]).frames["nodes"]
+    with i18n.language("ru"):
+        sent = feature_collection(catalog.NODES, nodes)
+    baku = next(f["properties"] for f in sent["features"] if f["id"] == "baku")
+    # the label is sent as data (wrapped onto lines), drawn as text (textContent) by the map
+    assert baku["label"].replace("\n", " ") == payload
+    assert "<img" not in baku["tip"]
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Баку" in baku["tip"]

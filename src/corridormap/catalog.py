@@ -33,6 +33,15 @@ class Kind(StrEnum):
     YEAR_VALUES = "object of year -> number"
 
 
+class PlaceLookup(StrEnum):
+    """How a feature's place name is found in the place-name table
+    (``corridormap.place_names``) for the language in force."""
+
+    BY_ID = "by id"  # the table's row for the feature's id (``id_property``)
+    BY_NAME = "by name"  # the table's row for the data's name (a summit's city)
+    BY_PARTS = "by parts"  # each part between spaced dashes, by name ("Baku – Alat")
+
+
 @dataclass(frozen=True, slots=True)
 class PropertySpec:
     """One property of a layer's features."""
@@ -84,6 +93,9 @@ class LayerSpec:
     # Which of the layer's rows the map draws, in which order (all, as they are, when None):
     # see :meth:`drawn`.
     draws: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None
+    # The property that names a place, and how its name in another language is found (see
+    # ``place_names.shown_row``); None: the layer's names are shown as the data writes them.
+    place_name: tuple[str, PlaceLookup] | None = None
 
     def drawn(self, gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         """The rows of ``gdf`` the map draws (the live map, the exports, the legend and the
@@ -242,6 +254,7 @@ CORRIDOR_LEGS = LayerSpec(
     asof_property="opened",
     end_country_properties=("from_iso3", "to_iso3"),
     searchable=("name", "segment_id", "route"),
+    place_name=("name", PlaceLookup.BY_PARTS),
 )
 
 NODES = LayerSpec(
@@ -271,6 +284,7 @@ NODES = LayerSpec(
     ),
     style_key="nodes",
     searchable=("name", "node_id"),
+    place_name=("name", PlaceLookup.BY_ID),
 )
 
 PIPELINES = LayerSpec(
@@ -357,6 +371,7 @@ SUMMITS = LayerSpec(
     asof_property="date",
     country_property="iso3",
     searchable=("title", "city", "theme"),
+    place_name=("city", PlaceLookup.BY_NAME),
 )
 
 ANNOTATIONS = LayerSpec(

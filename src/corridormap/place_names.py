@@ -15,10 +15,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from corridormap import i18n
 from corridormap._errors import DataValidationError, Problem
+from corridormap.catalog import PlaceLookup
+
+if TYPE_CHECKING:
+    from corridormap.catalog import LayerSpec
 
 PLACE_NAMES_FILE: Final = "place_names.csv"
 PLACE_NAMES_COLUMNS: Final = (
@@ -115,18 +119,20 @@ def names_in(text: str, code: str | None = None) -> str:
     return "".join(name_of(part, code) for part in _PARTS.split(text))
 
 
-def shown_row(layer: str, row: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A shipped layer's feature as shown in the language in force: a node's name from the
-    table (by its ``node_id``), a corridor leg's name part by part (``names_in``), a summit's
-    city (by its name). ``row`` itself in English and for any other layer."""
-    if i18n.current() == i18n.DEFAULT or layer not in ("nodes", "corridors", "summits"):
+def shown_row(spec: LayerSpec, row: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A feature as shown in the language in force: the place name its layer declares
+    (``LayerSpec.place_name``) looked up in the table by the feature's id, by the name, or
+    part by part (``names_in``). ``row`` itself in English and for a layer naming no place."""
+    if i18n.current() == i18n.DEFAULT or spec.place_name is None:
         return row
-    out = dict(row)
-    name, city = row.get("name"), row.get("city")
-    if layer == "nodes" and isinstance(name, str) and name:
-        out["name"] = place_name(str(row.get("node_id")), name)
-    elif layer == "corridors" and isinstance(name, str) and name:
-        out["name"] = names_in(name)
-    elif layer == "summits" and isinstance(city, str) and city:
-        out["city"] = name_of(city)
-    return out
+    prop, how = spec.place_name
+    value = row.get(prop)
+    if not isinstance(value, str) or not value:
+        return row
+    if how is PlaceLookup.BY_ID:
+        shown = place_name(str(row.get(spec.id_property)), value)
+    elif how is PlaceLookup.BY_PARTS:
+        shown = names_in(value)
+    else:
+        shown = name_of(value)
+    return {**row, prop: shown}

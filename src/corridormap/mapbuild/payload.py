@@ -57,7 +57,7 @@ def feature_collection(
     ):
         # a place's name in the language in force (the data's where the table has none); the
         # data's row still decides what a scene names
-        shown = place_names.shown_row(spec.key, row) if spec in catalog.LAYERS else row
+        shown = place_names.shown_row(spec, row)
         features.append(
             {
                 "type": "Feature",
