@@ -147,6 +147,8 @@ def test_the_routes_page_captures_its_route_on_its_date(db):
     assert scene["filters"]["asof"] == "2025-10-07"
     at = page(BRIEFINGS, {"saved": summary.id})  # the editor says what the scene shows
     assert "the route Baku → Kars" in texts(at)
+    # and the sidebar takes the editor's own link for what it is
+    assert not [w.value for w in at.warning if "unknown parameter" in w.value]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -243,6 +243,16 @@ def test_route_link_values_are_known_to_the_view_parser():
     assert notices == []
 
 
+def test_a_saved_briefing_s_link_is_known_to_the_view_parser():
+    """The Briefings and presentation pages' links (a saved briefing, its share token, a scene)
+    are not reported as unknown parameters by the shared sidebar's parser."""
+    query = {"saved": ["b-1"], "share": ["tok"], "scene": ["2"], "corridor": ["middle_corridor"]}
+    _, notices = links.parse(query, VOCAB)
+    assert notices == []
+    _, notices = links.parse({"saved": ["b-1"], "shared": ["tok"]}, VOCAB)
+    assert [(n.param, n.reason) for n in notices] == [("shared", "unknown parameter")]
+
+
 route_states = st.builds(
     links.RouteState,
     origin=st.none() | st.sampled_from(sorted(ROUTE_VOCAB.feature_ids["nodes"])),

@@ -20,6 +20,13 @@ from corridormap import catalog, filters, i18n
 from corridormap.filters import Filters
 from corridormap.i18n import N_, _
 
+#: The Routes page's parameters (``parse_route``); filters ignore them.
+ROUTE_PARAMS: Final = ("from", "to", "when", "avoid", "modes", "alt", "compare")
+#: Parameters of one page that the shared sidebar keeps in the address bar: the presentation
+#: and Briefings pages' (which briefing, shipped or saved, the share token, which scene) and
+#: the Routes page's. Filters ignore them.
+PAGE_PARAMS: Final = ("briefing", "saved", "share", "scene", *ROUTE_PARAMS)
+#: Every parameter a link may carry; any other is named in a notice and ignored.
 PARAMS: Final = (
     "corridor",
     "route",
@@ -34,22 +41,8 @@ PARAMS: Final = (
     "zoom",
     "basemap",
     "lang",
-    # read by the presentation page (which briefing, which scene); filters ignore them
-    "briefing",
-    "scene",
-    # read by the Routes page (``parse_route``); filters ignore them
-    "from",
-    "to",
-    "when",
-    "avoid",
-    "modes",
-    "alt",
-    "compare",
+    *PAGE_PARAMS,
 )
-#: The Routes page's parameters.
-ROUTE_PARAMS: Final = ("from", "to", "when", "avoid", "modes", "alt", "compare")
-#: Parameters of one page that the shared sidebar keeps in the address bar.
-PAGE_PARAMS: Final = ("briefing", "saved", "share", "scene", *ROUTE_PARAMS)
 #: The most alternatives a Routes link asks for.
 MAX_ROUTE_ALTERNATIVES: Final = 3
 PLANNED: Final = "planned"
