@@ -625,9 +625,10 @@ def test_a_map_label_names_a_place_as_the_table_gives_it_in_the_language():
     assert russian["baku"][1].startswith("<b>Баку</b>")  # the tooltip too
     assert azerbaijani["baku"][0] == "Bakı"
     assert english["baku"][0] == "Baku"
+    assert russian["port-of-baku-alat"][0] == "Порт Алят"
+    assert english["port-of-baku-alat"][0] == "Port of Baku at Alat"
     # a place the table has no row for in the language keeps the data's name
-    alat = "Port of Baku at Alat"
-    assert russian["port-of-baku-alat"][0] == english["port-of-baku-alat"][0] == alat
+    assert russian["tsalka"][0] == english["tsalka"][0] == "Tsalka"  # no Russian row
     assert russian["poti"][0] == "Поти"
     assert azerbaijani["poti"][0] == english["poti"][0] == "Poti"  # no Azerbaijani row
     assert azerbaijani["tehran"][0] == "Tehran"  # CLDR gives no Azerbaijani name for Tehran
@@ -649,7 +650,8 @@ def test_place_names_in_running_text():
         assert place_names.names_in("GE–TR border tunnel (Kartsakhi) – Kars") == (
             "GE–TR border tunnel (Kartsakhi) – Карс"
         )
-        assert place_names.name_of("Meghri") == "Meghri"  # no Russian row
+        assert place_names.name_of("Meghri") == "Мегри"
+        assert place_names.name_of("Tsalka") == "Tsalka"  # no Russian row
     with i18n.language("az"):
         assert place_names.name_of("Nakhchivan") == "Naxçıvan"
     assert place_names.names_in("Almaty – Shu") == "Almaty – Shu"  # English: the data's
