@@ -53,7 +53,9 @@ def data_dir() -> str:
 # frames), so every session can share one object.
 
 
-@st.cache_resource(show_spinner="Loading layers…")
+# No spinner of the cache's own: its text is fixed when the function is decorated, so it would
+# be English in every session; layers() shows one in the session's language instead.
+@st.cache_resource(show_spinner=False)
 def _layers(folder: str) -> load.Layers:
     # English: the problems of a broken layer are kept for every session, whatever the
     # language of the session that loaded it first
@@ -61,9 +63,21 @@ def _layers(folder: str) -> load.Layers:
         return load.load_all(Path(folder))
 
 
+#: The data folders whose layers this process has loaded: a run asks for the layers many
+#: times, and only the first ask can take long enough to be worth a spinner (an empty cache
+#: after a clear loads again without one).
+_loaded: set[str] = set()
+
+
 def layers() -> load.Layers:
     """Every shipped layer, validated once per process (broken layers are listed, not fatal)."""
-    return _layers(data_dir())
+    folder = data_dir()
+    if folder in _loaded:
+        return _layers(folder)
+    with st.spinner(_("Loading layers…")):
+        result = _layers(folder)
+    _loaded.add(folder)
+    return result
 
 
 @st.cache_resource(show_spinner=False)

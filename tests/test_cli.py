@@ -276,6 +276,48 @@ def test_route_lang_speaks_the_language(capsys):
     out = capsys.readouterr().out
     assert "Грузия (GEO)" in out
     assert "Georgia" not in out
+    assert "в обход: Грузия (GEO)" in out
+    assert "маршрута нет: " in out
+    for english in ("avoiding", "no route"):
+        assert english not in out
+
+
+def test_route_table_speaks_the_language_and_english_is_unchanged(capsys):
+    """The route table in Russian: its header, totals, statuses, modes, numbers, footnote and
+    alternatives (the places keep the data's names, as the JSON document does)."""
+    args = ["route", "xian", "istanbul", "--alternatives", "1", "--modes", "rail,sea"]
+    assert cli.main([*args, "--lang", "ru"]) == 0
+    out = capsys.readouterr().out.replace("\N{NO-BREAK SPACE}", " ")  # Russian's separator
+    assert "виды транспорта: железная дорога, море" in out
+    assert "7 667 км (железная дорога 7 218, море 449); 4 пересечения границы, 1 морской" in out
+    assert out.splitlines()[3].split()[:6] == ["участок", "откуда", "куда", "вид", "статус", "км"]
+    assert "Действует" in out
+    assert "км по странам: " in out
+    assert "(море или пограничная зона)" in out
+    assert "вариант 1: " in out
+    assert "  через: Xi'an – " in out
+    for english in (
+        "modes:", "border crossing", "sea leg", "countries:", "segment", "operational",
+        " rail ", "km by country", "sea or border zone", "computed from", "alternative",
+        "via ",
+    ):  # fmt: skip
+        assert english not in out, english
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    assert "modes: rail, sea" in out
+    assert "7,667 km (rail 7,218, sea 449); 4 border crossings, 1 sea leg; countries: " in out
+    assert out.splitlines()[3] == (
+        f"{'segment':22} {'from':26} {'to':26} {'mode':5} {'status':19} {'km':>7}"
+    )
+    assert "alternative 1: " in out
+    assert "  via Xi'an – " in out
+
+
+def test_route_errors_speak_the_language(capsys):
+    assert cli.main(["route", "xian", "nowhere", "--lang", "ru"]) == 2
+    err = capsys.readouterr().err
+    assert "неизвестное место 'nowhere'" in err
+    assert "unknown place" not in err
 
 
 def test_an_unknown_language_is_a_clear_error_naming_the_known_ones(tmp_path):

@@ -19,6 +19,7 @@ from typing import Any
 from corridormap import __version__, catalog, cli_store, i18n, load
 from corridormap._errors import DataValidationError, Problem
 from corridormap.cli_store import EXIT_INVALID, EXIT_OK
+from corridormap.i18n import _
 
 
 def _validate_briefings(paths: Sequence[Path], data_dir: Path) -> int:
@@ -307,7 +308,12 @@ def _route(args: argparse.Namespace, data_dir: Path) -> int:
     missing = [k for k in needed if k not in layers]
     if missing:
         for key in missing:
-            print(f"route needs the {key} layer: {layers.errors.get(key)}", file=sys.stderr)
+            print(
+                _("route needs the {key} layer: {error}").format(
+                    key=key, error=layers.errors.get(key)
+                ),
+                file=sys.stderr,
+            )
         return EXIT_INVALID
     network = routing.build_network(layers.frames)
     try:

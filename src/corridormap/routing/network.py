@@ -155,7 +155,9 @@ def resolve_place(network: Network, text: str) -> str:
         return text
     wanted = _fold(text)
     if not wanted:
-        raise RoutingError(f"unknown place {text!r}: give a node id or a place name")
+        raise RoutingError(
+            _("unknown place {text}: give a node id or a place name").format(text=repr(text))
+        )
     exact = [
         p.node_id
         for p in network.places.values()
@@ -168,8 +170,14 @@ def resolve_place(network: Network, text: str) -> str:
         return starts[0]
     if len(exact) > 1 or len(starts) > 1:
         several = ", ".join(sorted(exact or starts))
-        raise RoutingError(f"place {text!r} matches several nodes: {several}; give a node id")
-    raise RoutingError(f"unknown place {text!r}: no node has this id or name")
+        raise RoutingError(
+            _("place {text} matches several nodes: {nodes}; give a node id").format(
+                text=repr(text), nodes=several
+            )
+        )
+    raise RoutingError(
+        _("unknown place {text}: no node has this id or name").format(text=repr(text))
+    )
 
 
 def parse_scenario(text: str | None) -> date | str | None:
@@ -182,7 +190,9 @@ def parse_scenario(text: str | None) -> date | str | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise RoutingError(
-            f"date {text!r} is neither an ISO date (YYYY-MM-DD) nor {PLANNED!r}"
+            _("date {text} is neither an ISO date (YYYY-MM-DD) nor {planned}").format(
+                text=repr(text), planned=repr(PLANNED)
+            )
         ) from None
 
 
@@ -191,7 +201,11 @@ def parse_modes(values: Iterable[str]) -> tuple[str, ...]:
     for v in values:
         mode = v.strip().lower()
         if mode not in MODES:
-            raise RoutingError(f"unknown mode {v!r}; known: {', '.join(MODES)}")
+            raise RoutingError(
+                _("unknown mode {mode}; known: {modes}").format(
+                    mode=repr(v), modes=", ".join(MODES)
+                )
+            )
         if mode not in out:
             out.append(mode)
     return tuple(out)
@@ -203,7 +217,11 @@ def parse_countries(values: Iterable[str], known: Iterable[str]) -> tuple[str, .
     for v in values:
         iso = v.strip().upper()
         if iso not in codes:
-            raise RoutingError(f"unknown country code {v!r} (ISO3 codes of the map, e.g. RUS)")
+            raise RoutingError(
+                _("unknown country code {code} (ISO3 codes of the map, e.g. RUS)").format(
+                    code=repr(v)
+                )
+            )
         if iso not in out:
             out.append(iso)
     return tuple(out)
@@ -522,9 +540,13 @@ def plan(network: Network, query: Query) -> Plan:
     """The shortest route for ``query``, its alternatives, or why there is none."""
     for end in (query.origin, query.destination):
         if end not in network.places:
-            raise RoutingError(f"unknown place {end!r}: no node has this id")
+            raise RoutingError(
+                _("unknown place {text}: no node has this id").format(text=repr(end))
+            )
     if not 0 <= query.alternatives <= MAX_ALTERNATIVES:
-        raise RoutingError(f"alternatives must be between 0 and {MAX_ALTERNATIVES}")
+        raise RoutingError(
+            _("alternatives must be between 0 and {max}").format(max=MAX_ALTERNATIVES)
+        )
     asof = scenario_date(network, query.when)
     label = scenario_label(network, query.when)
     if query.origin == query.destination:

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from corridormap import i18n, style
-from corridormap.i18n import N_, _
+from corridormap.i18n import N_, _, ngettext
 from corridormap.routing.network import (
     ALTERNATIVE_MAX_RATIO,
     MODES,
@@ -85,51 +85,89 @@ def plan_json(network: Network, p: Plan) -> dict[str, Any]:
     return doc
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+def _km(value: float) -> str:
+    """A length in whole km with the language's separators ("7,667", "7 667")."""
+    return i18n.number_text(value, decimals=0)
 
 
 def _summary(route: Route) -> str:
-    modes = ", ".join(
-        f"{style.MODE_LABELS.get(m, m).split(' ')[0].lower()} {km:,.0f}"
-        for m, km in route.km_by_mode.items()
+    modes = ", ".join(f"{style.mode_word(m)} {_km(km)}" for m, km in route.km_by_mode.items())
+    return _("{km} km ({modes}); {crossings}, {sea_legs}; countries: {countries}").format(
+        km=_km(route.km),
+        modes=modes,
+        crossings=ngettext(
+            "{n} border crossing", "{n} border crossings", route.border_crossings
+        ).format(n=route.border_crossings),
+        sea_legs=ngettext("{n} sea leg", "{n} sea legs", route.sea_legs).format(n=route.sea_legs),
+        countries=" → ".join(route.country_path),
     )
-    return (
-        f"{route.km:,.0f} km ({modes}); {_count(route.border_crossings, 'border crossing')}, "
-        f"{_count(route.sea_legs, 'sea leg')}; countries: {' → '.join(route.country_path)}"
-    )
+
+
+#: The route table's column names, one message (separated by "|") so that no word of it is
+#: taken for the same word elsewhere ("from" is a setting's origin on the Data page).
+_TABLE_COLUMNS: Final = N_("segment|from|to|mode|status|km")
+
+
+def _table_columns() -> list[str]:
+    names = _(_TABLE_COLUMNS).split("|")
+    return names if len(names) == 6 else _TABLE_COLUMNS.split("|")
+
+
+def _status_word(status: str) -> str:
+    """A leg's status in the table: in English its code (as the JSON document and the data
+    name it), in another language its label."""
+    if i18n.current() == i18n.DEFAULT:
+        return status
+    return style.label(style.STATUS_STYLES, status)
 
 
 def plan_text(network: Network, p: Plan) -> str:
-    """The `corridormap route` table."""
+    """The `corridormap route` table, in the language in force (the places as the data names
+    them, as the JSON document does)."""
     q = p.query
     a, b = network.places[q.origin].name, network.places[q.destination].name
     lines = [f"{a} → {b}: {p.scenario}"]
     if q.avoid:
-        lines.append("avoiding " + ", ".join(network.country(c) for c in q.avoid))
+        lines.append(
+            _("avoiding {countries}").format(
+                countries=", ".join(network.country(c) for c in q.avoid)
+            )
+        )
     if q.modes:
-        lines.append("modes: " + ", ".join(q.modes))
+        lines.append(_("modes: {modes}").format(modes=", ".join(map(style.mode_word, q.modes))))
     if p.route is None:
-        lines.append(f"no route: {p.reason}")
+        lines.append(_("no route: {reason}").format(reason=p.reason))
         return "\n".join(lines)
     lines.append(_summary(p.route))
-    lines.append(f"{'segment':22} {'from':26} {'to':26} {'mode':5} {'status':19} {'km':>7}")
+    segment, frm_, to_, mode, status, km_ = _table_columns()
+    # the mode's and status's columns as wide as their longest word in the language
+    w_mode = max(5, len(mode) + 1, *(len(style.mode_word(m)) + 1 for m in MODES))
+    w_status = max(
+        19, len(status) + 1, *(len(_status_word(e.value)) + 1 for e in style.STATUS_STYLES)
+    )
+    lines.append(f"{segment:22} {frm_:26} {to_:26} {mode:{w_mode}} {status:{w_status}} {km_:>7}")
     for s in p.route.steps:
         frm, to = network.places[s.start].name, network.places[s.end].name
-        km = f"{s.leg.km:,.0f}" + ("" if s.leg.km_published else "*")
+        km = _km(s.leg.km) + ("" if s.leg.km_published else "*")
         lines.append(
-            f"{s.leg.segment_id:22} {frm[:26]:26} {to[:26]:26} {s.leg.mode:5} "
-            f"{s.leg.status:19} {km:>7}"
+            f"{s.leg.segment_id:22} {frm[:26]:26} {to[:26]:26} "
+            f"{style.mode_word(s.leg.mode):{w_mode}} {_status_word(s.leg.status):{w_status}} "
+            f"{km:>7}"
         )
     lines.append(
-        "km by country: " + ", ".join(f"{k} {v:,.0f}" for k, v in p.route.km_by_country.items())
+        _("km by country: {km}").format(
+            km=", ".join(
+                f"{_(k) if k == OUTSIDE else k} {_km(v)}" for k, v in p.route.km_by_country.items()
+            )
+        )
     )
-    lines.append("* computed from the schematic line (no published length for the leg)")
+    lines.append(_("* computed from the schematic line (no published length for the leg)"))
     if len(p.alternatives) < q.alternatives:
         lines.append(fewer_alternatives_note(p))
     for i, r in enumerate(p.alternatives, start=1):
-        lines.append(f"alternative {i}: {_summary(r)}")
-        lines.append("  via " + " – ".join(network.places[n].name for n in r.nodes))
+        lines.append(_("alternative {n}: {summary}").format(n=i, summary=_summary(r)))
+        places = " – ".join(network.places[n].name for n in r.nodes)
+        lines.append("  " + _("via {places}").format(places=places))
     return "\n".join(lines)
 
 
@@ -320,7 +358,9 @@ def plan_summary(network: Network, p: Plan) -> str:
     """One line for a plan: the route's totals, or why there is none."""
     a, b = network.places[p.query.origin].name, network.places[p.query.destination].name
     if p.route is None:
-        return f"{a} → {b}, {p.scenario}: no route ({p.reason})"
+        return _("{a} → {b}, {scenario}: no route ({reason})").format(
+            a=a, b=b, scenario=p.scenario, reason=p.reason
+        )
     return f"{a} → {b}, {p.scenario}: {_summary(p.route)}"
 
 
