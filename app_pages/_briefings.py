@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import _auth, _data, _exports, _lang
-from corridormap import briefing, export, formatting, store
+from corridormap import briefing, export, formatting, i18n, store
 from corridormap._errors import DataValidationError
 from corridormap.i18n import _
 
@@ -72,18 +72,25 @@ def the_store() -> store.Store:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _load(path: str, mtime: float, folder: str) -> briefing.Briefing | DataValidationError:
-    del mtime, folder  # cache keys: a file edited or another data folder reloads
-    try:
-        return briefing.load_briefing(Path(path), _data.vocabulary())
-    except DataValidationError as exc:
-        return exc
+def _load(
+    path: str, mtime: float, folder: str, lang: str
+) -> briefing.Briefing | DataValidationError:
+    # cache keys: a file edited or another data folder reloads; the problems (and the
+    # scenes' notes of what is left out) are worded in the language they are read in
+    del mtime, folder
+    with i18n.language(lang):
+        try:
+            return briefing.load_briefing(Path(path), _data.vocabulary())
+        except DataValidationError as exc:
+            return exc
 
 
 def shipped() -> dict[str, briefing.Briefing | DataValidationError]:
-    """The shipped briefings by key, each loaded or the error that stopped it."""
+    """The shipped briefings by key, each loaded or the error that stopped it (its problems in
+    the language in force)."""
     files = briefing.list_briefings(briefing.briefings_dir(Path(_data.data_dir())))
-    return {k: _load(str(p), p.stat().st_mtime, _data.data_dir()) for k, p in files.items()}
+    lang = i18n.current()
+    return {k: _load(str(p), p.stat().st_mtime, _data.data_dir(), lang) for k, p in files.items()}
 
 
 def shipped_document(key: str) -> dict[str, Any] | None:

@@ -51,7 +51,7 @@ def _save(who: store.Principal, target: str, scene: dict[str, Any], new_title: s
             ).id
         except store.Conflict as exc:  # someone saved first: add the scene to theirs
             saved = exc.current
-    raise store.StoreError("The briefing kept changing while the scene was added: try again.")
+    raise store.StoreError(_("The briefing kept changing while the scene was added: try again."))
 
 
 def add_view(view: capture.PageView, *, key: str, note: str = "") -> None:

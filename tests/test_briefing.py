@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from corridormap import briefing, catalog, cli, filters, links
+from corridormap import briefing, catalog, cli, filters, i18n, links
 from corridormap._errors import DataValidationError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,6 +135,39 @@ def test_every_problem_is_listed_not_just_the_first(tmp_path, vocab):
     assert 'scene 2 "Values", show: not one of table' in text
     assert 'scene 2 "Values", sound: unknown key' in text
     assert len(msgs) == 11
+
+
+def test_the_problems_speak_the_language_in_force(tmp_path, vocab):
+    """A bad briefing's problems in Russian: the words translated, the file's own values (the
+    scene's title, keys, values) as written; in English they are as before."""
+    text = """
+        title: T
+        colour: red
+        scenes:
+          - text: no title here
+          - title: Values
+            text: b
+            highlight: [corridors:NOPE-1, nodes]
+            view: {center: [95, 10], zoom: 30}
+            show: video
+        """
+    with i18n.language("ru"):
+        msgs = problems_of(tmp_path, text, vocab)
+    shown = "\n".join(msgs)
+    assert "bad.yaml, colour: неизвестный ключ (верхний уровень; известны: " in shown
+    assert "bad.yaml, сцена 1, title: отсутствует (ожидалась непустая строка)" in shown
+    assert "bad.yaml, сцена 2 «Values», highlight: в слоях нет объекта 'corridors:NOPE-1'" in shown
+    assert "сцена 2 «Values», view.zoom: не целое число от 2 до 12 (получено: 30)" in shown
+    assert "сцена 2 «Values», show: не одно из значений table" in shown
+    for english in ("unknown key", "missing", "scene 1", "scene 2", "no feature", "not a", "got"):
+        assert english not in shown, english
+    assert problems_of(tmp_path, text, vocab)[:2] == [
+        "bad.yaml, colour: unknown key in top level (known: title, description, scenes)",
+        "bad.yaml, scene 1, title: missing (expected a non-empty string)",
+    ]
+    with i18n.language("ru"):
+        (msg,) = problems_of(tmp_path, "title: x\nscenes:\n  - title: [unclosed\n", vocab)
+    assert msg.startswith("bad.yaml: некорректный YAML в строке 4, столбце 1: ")
 
 
 @pytest.mark.parametrize(

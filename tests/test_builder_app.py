@@ -572,3 +572,28 @@ def test_the_editor_speaks_the_language_and_leaves_the_author_s_words(db, code):
         fitted = i18n.gettext("the map fitted to what it shows")
     assert fitted != "the map fitted to what it shows"
     assert fitted in shown
+
+
+def test_a_bad_briefing_s_problems_are_shown_in_the_language(db):
+    """The problems of a saved briefing that no longer validates, and of a YAML file refused,
+    in Russian on the presentation and Briefings pages; the author's words as written. (In
+    English: test_a_saved_briefing_that_no_longer_validates_shows_its_problems.)"""
+    doc = {"title": "Old", "scenes": [scene_doc("Gone", highlight=["nodes:nowhere-at-all"])]}
+    saved = db.create(store.LOCAL, doc)
+    at = page_in("ru", PRESENT, {"saved": saved.id})
+    (error,) = at.error
+    text = error.value.replace("\\", "")
+    assert (
+        "этот брифинг, сцена 1 «Gone», highlight: в слоях нет объекта 'nodes:nowhere-at-all'"
+        in (text)
+    )
+    assert "no feature" not in text
+    assert "scene 1" not in text
+    at = page_in("ru", BRIEFINGS)
+    with i18n.language("ru"):
+        uploader(at).upload("bad.yaml", b"title: T\nscenes: []\n", "application/yaml").run()
+    ok(at)
+    (error,) = at.error
+    text = error.value.replace("\\", "")
+    assert "bad.yaml, scenes: отсутствует или не непустой список сцен" in text
+    assert "missing" not in text

@@ -15,7 +15,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from corridormap import briefing, store
+from corridormap import briefing, i18n, store
 from corridormap.store import (
     LOCAL,
     Conflict,
@@ -147,6 +147,30 @@ def test_stale_save_is_a_conflict_carrying_what_is_stored(st):
     assert "revision 2" in str(err.value)
     assert st.get(LOCAL, b.id).document["title"] == "Theirs"
     assert [r.number for r in st.revisions(LOCAL, b.id)] == [2, 1]
+
+
+def test_the_store_s_refusals_speak_the_language_in_force(st):
+    """What the store refuses is said in the session's language (the pages show it as it
+    is); English, the CLI's, is unchanged."""
+    b = st.create(OWNER, DOC)
+    st.save(OWNER, b.id, {**DOC, "title": "Theirs"}, expected_version=1)
+    with i18n.language("ru"):
+        with pytest.raises(NotFound, match="Такого брифинга нет"):
+            st.get(STRANGER, b.id)
+        with pytest.raises(Conflict, match=r"сохранил\(а\) Owner \(версия 2\)"):
+            st.save(OWNER, b.id, DOC, expected_version=1)
+        with pytest.raises(StoreError, match="не адрес электронной почты: 'x'"):
+            st.set_editors(OWNER, b.id, ["x"])
+        with pytest.raises(StoreError, match="у брифинга должен быть заголовок"):
+            store.check_document({"title": " ", "scenes": []})
+    with pytest.raises(NotFound, match=r"^No such briefing, or it is not shared with you\.$"):
+        st.get(STRANGER, b.id)
+    with pytest.raises(
+        Conflict, match=r"^Owner saved this briefing in the meantime \(revision 2\)"
+    ):
+        st.save(OWNER, b.id, DOC, expected_version=1)
+    with pytest.raises(StoreError, match=r"^not an e-mail address: 'x'$"):
+        st.set_editors(OWNER, b.id, ["x"])
 
 
 # -- who may do what ------------------------------------------------------------------------

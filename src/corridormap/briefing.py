@@ -30,9 +30,9 @@ import yaml
 import yaml.composer
 
 from corridormap import catalog, files, links, load
-from corridormap._errors import DataValidationError, Problem
+from corridormap._errors import DataValidationError, Problem, count
 from corridormap.filters import Filters
-from corridormap.i18n import N_
+from corridormap.i18n import N_, _, gettext
 
 #: The filter names a scene may use: the link parameters that describe filters.
 FILTER_KEYS: Final = ("corridor", "route", "country", "mode", "status", "asof", "layers")
@@ -56,6 +56,8 @@ _SCENE_KEYS: Final = ("title", "text", "filters", "view", "highlight", "show", "
 ROUTE_KEYS: Final = ("from", "to", "when", "avoid", "modes", "compare")
 _VIEW_KEYS: Final = ("center", "zoom", "fit")
 MAX_BYTES: Final = 1_000_000
+#: What ``files.read_bounded`` calls the limit (a message, said in the language in force).
+_BRIEFING_LIMIT: Final = N_("a briefing's limit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +160,7 @@ class _Collector:
 def _missing_layer(key: str, vocab: links.Vocabulary) -> str | None:
     """The title of a shipped layer that is not loaded (so not in ``vocab``), or None."""
     if key in catalog.layer_keys() and key not in vocab.feature_ids:
-        return catalog.get(key).title
+        return gettext(catalog.get(key).title)
     return None
 
 
@@ -168,10 +170,10 @@ def _str_field(
     value = raw.get(name)
     if value is None:
         if required:
-            c.add(where, name, "missing (expected a non-empty string)")
+            c.add(where, name, _("missing (expected a non-empty string)"))
         return ""
     if not isinstance(value, str) or not value.strip():
-        c.add(where, name, f"not a non-empty string (got {_short(value)})")
+        c.add(where, name, _("not a non-empty string (got {value})").format(value=_short(value)))
         return ""
     return value.strip()
 
@@ -181,8 +183,14 @@ def _unknown(
 ) -> None:
     for key in raw:
         if key not in known:
-            prefix = where or "top level"
-            c.add(where, str(key), f"unknown key in {prefix} (known: {', '.join(known)})")
+            prefix = where or _("top level")
+            c.add(
+                where,
+                str(key),
+                _("unknown key in {where} (known: {keys})").format(
+                    where=prefix, keys=", ".join(known)
+                ),
+            )
 
 
 def _filters(
@@ -191,33 +199,49 @@ def _filters(
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        c.add(where, "filters", f"not a mapping of filter names to values (got {_short(raw)})")
+        c.add(
+            where,
+            "filters",
+            _("not a mapping of filter names to values (got {value})").format(value=_short(raw)),
+        )
         return {}
     params: dict[str, tuple[str, ...]] = {}
     for key, value in raw.items():
         name = str(key)
         if name not in FILTER_KEYS:
-            c.add(where, f"filters.{name}", f"unknown filter (known: {', '.join(FILTER_KEYS)})")
+            c.add(
+                where,
+                f"filters.{name}",
+                _("unknown filter (known: {keys})").format(keys=", ".join(FILTER_KEYS)),
+            )
             continue
         values = value if isinstance(value, list) else [value]
         bad = [v for v in values if v is None or isinstance(v, dict | list)]
         if bad:
             c.add(
-                where, f"filters.{name}", f"not a value or a list of values (got {_short(value)})"
+                where,
+                f"filters.{name}",
+                _("not a value or a list of values (got {value})").format(value=_short(value)),
             )
             continue
         params[name] = tuple(_text(v) for v in values)
-    _, notices = links.parse({k: list(v) for k, v in params.items()}, vocab)
+    _state, notices = links.parse({k: list(v) for k, v in params.items()}, vocab)
     legs = _missing_layer(catalog.CORRIDOR_LEGS.key, vocab)
     for n in notices:
         if n.param == "route" and legs is not None:
             c.skip(
                 where,
                 "filters.route",
-                f"{n.value!r} is not applied: the {legs} layer is not loaded",
+                _("{value} is not applied: the {layer} layer is not loaded").format(
+                    value=repr(n.value), layer=legs
+                ),
             )
         else:
-            c.add(where, f"filters.{n.param}", f"{n.reason} (got {n.value!r})")
+            c.add(
+                where,
+                f"filters.{n.param}",
+                _("{reason} (got {value})").format(reason=n.reason, value=repr(n.value)),
+            )
     return params
 
 
@@ -225,16 +249,26 @@ def _view(c: _Collector, where: str, raw: Any) -> SceneView:
     if raw is None:
         return SceneView()
     if not isinstance(raw, dict):
-        c.add(where, "view", "not a mapping with center and zoom, or fit: features")
+        c.add(where, "view", _("not a mapping with center and zoom, or fit: features"))
         return SceneView()
     for key in raw:
         if key not in _VIEW_KEYS:
-            c.add(where, f"view.{key}", f"unknown key (known: {', '.join(_VIEW_KEYS)})")
+            c.add(
+                where,
+                f"view.{key}",
+                _("unknown key (known: {keys})").format(keys=", ".join(_VIEW_KEYS)),
+            )
     if "fit" in raw:
         if raw["fit"] != FIT_FEATURES:
-            c.add(where, "view.fit", f"must be '{FIT_FEATURES}' (got {_short(raw['fit'])})")
+            c.add(
+                where,
+                "view.fit",
+                _("must be {expected} (got {value})").format(
+                    expected=f"'{FIT_FEATURES}'", value=_short(raw["fit"])
+                ),
+            )
         if "center" in raw or "zoom" in raw:
-            c.add(where, "view", "use either fit or center and zoom, not both")
+            c.add(where, "view", _("use either fit or center and zoom, not both"))
         return SceneView(fit=True)
     center = raw.get("center")
     zoom = raw.get("zoom")
@@ -248,10 +282,20 @@ def _view(c: _Collector, where: str, raw: Any) -> SceneView:
         if -90 <= lat <= 90 and -180 <= lon <= 180:
             ok_center = (lat, lon)
     if ok_center is None:
-        c.add(where, "view.center", f"not [lat, lon] in degrees (got {_short(center)})")
+        c.add(
+            where,
+            "view.center",
+            _("not [lat, lon] in degrees (got {value})").format(value=_short(center)),
+        )
     lo, hi = links.ZOOM_RANGE
     if not (isinstance(zoom, int) and not isinstance(zoom, bool) and lo <= zoom <= hi):
-        c.add(where, "view.zoom", f"not a whole number from {lo} to {hi} (got {_short(zoom)})")
+        c.add(
+            where,
+            "view.zoom",
+            _("not a whole number from {low} to {high} (got {value})").format(
+                low=lo, high=hi, value=_short(zoom)
+            ),
+        )
         zoom = None
     return SceneView(center=ok_center, zoom=zoom)
 
@@ -264,14 +308,26 @@ def _highlight(c: _Collector, where: str, raw: Any, vocab: links.Vocabulary) -> 
     for v in values:
         text = v if isinstance(v, str) else None
         if text is None or ":" not in text:
-            c.add(where, "highlight", f"not a feature id 'layer:id' (got {_short(v)})")
+            c.add(
+                where,
+                "highlight",
+                _("not a feature id 'layer:id' (got {value})").format(value=_short(v)),
+            )
             continue
         resolved = links.resolve_select(text, vocab)
         missing = _missing_layer(text.partition(":")[0], vocab)
         if resolved is None and missing is not None:
-            c.skip(where, "highlight", f"{text!r} is not shown: the {missing} layer is not loaded")
+            c.skip(
+                where,
+                "highlight",
+                _("{value} is not shown: the {layer} layer is not loaded").format(
+                    value=repr(text), layer=missing
+                ),
+            )
         elif resolved is None:
-            c.add(where, "highlight", f"no feature {text!r} in the layers")
+            c.add(
+                where, "highlight", _("no feature {value} in the layers").format(value=repr(text))
+            )
         elif resolved not in out:
             out.append(resolved)
     return tuple(out)
@@ -279,10 +335,18 @@ def _highlight(c: _Collector, where: str, raw: Any, vocab: links.Vocabulary) -> 
 
 def _scene(c: _Collector, number: int, raw: Any, vocab: links.Vocabulary) -> Scene | None:
     if not isinstance(raw, dict):
-        c.add(f"scene {number}", None, f"not a mapping (got {_short(raw)})")
+        c.add(
+            _("scene {number}").format(number=number),
+            None,
+            _("not a mapping (got {value})").format(value=_short(raw)),
+        )
         return None
     title = raw.get("title")
-    where = f'scene {number} "{title}"' if isinstance(title, str) and title else f"scene {number}"
+    where = (
+        _('scene {number} "{title}"').format(number=number, title=title)
+        if isinstance(title, str) and title
+        else _("scene {number}").format(number=number)
+    )
     _unknown(c, where, raw, _SCENE_KEYS)
     title_s = _str_field(c, where, raw, "title", required=True)
     text = _str_field(c, where, raw, "text", required=True)
@@ -292,7 +356,7 @@ def _scene(c: _Collector, number: int, raw: Any, vocab: links.Vocabulary) -> Sce
     show = _show(c, where, raw.get("show"), vocab)
     route = _route(c, where, raw.get("route"), vocab)
     if route is not None and show is not None and show.startswith(ROUTE_SHOW):
-        c.add(where, "route", "use either route: or show: route:FROM-TO, not both")
+        c.add(where, "route", _("use either route: or show: route:FROM-TO, not both"))
     return Scene(number, title_s, text, params, view, highlight, show, route)
 
 
@@ -311,7 +375,11 @@ def _route_query(c: _Collector, where: str, raw: Mapping[str, Any]) -> dict[str,
     for key in ("from", "to"):
         value = raw.get(key)
         if not isinstance(value, str) or not value.strip():
-            c.add(where, f"route.{key}", f"missing or not a node id (got {_short(value)})")
+            c.add(
+                where,
+                f"route.{key}",
+                _("missing or not a node id (got {value})").format(value=_short(value)),
+            )
         else:
             query[key] = [value.strip()]
     when = raw.get("when")
@@ -319,18 +387,30 @@ def _route_query(c: _Collector, where: str, raw: Mapping[str, Any]) -> dict[str,
     if isinstance(text, str):
         query["when"] = [text]
     elif when is not None:
-        c.add(where, "route.when", f"not a date or 'planned' (got {_short(when)})")
+        c.add(
+            where,
+            "route.when",
+            _("not a date or 'planned' (got {value})").format(value=_short(when)),
+        )
     for key in ("avoid", "modes"):
         listed = None if raw.get(key) is None else _list_text(raw[key])
         if listed is not None:
             query[key] = [listed]
         elif raw.get(key) is not None:
-            c.add(where, f"route.{key}", f"not a list of names (got {_short(raw[key])})")
+            c.add(
+                where,
+                f"route.{key}",
+                _("not a list of names (got {value})").format(value=_short(raw[key])),
+            )
     compare = raw.get("compare")
     if isinstance(compare, bool):
         query["compare"] = ["1" if compare else "0"]
     elif compare is not None:
-        c.add(where, "route.compare", f"not true or false (got {_short(compare)})")
+        c.add(
+            where,
+            "route.compare",
+            _("not true or false (got {value})").format(value=_short(compare)),
+        )
     return query
 
 
@@ -340,18 +420,38 @@ def _route(c: _Collector, where: str, raw: Any, vocab: links.Vocabulary) -> link
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        c.add(where, "route", f"not a mapping of {', '.join(ROUTE_KEYS)} (got {_short(raw)})")
+        c.add(
+            where,
+            "route",
+            _("not a mapping of {keys} (got {value})").format(
+                keys=", ".join(ROUTE_KEYS), value=_short(raw)
+            ),
+        )
         return None
     if _missing_layer(catalog.NODES.key, vocab) is not None:
-        c.skip(where, "route", "the route is not shown: the Nodes layer is not loaded")
+        c.skip(
+            where,
+            "route",
+            _("the route is not shown: the {layer} layer is not loaded").format(
+                layer=gettext(catalog.NODES.title)
+            ),
+        )
         return None
     bad = len(c.problems)
     for key in raw:
         if key not in ROUTE_KEYS:
-            c.add(where, f"route.{key}", f"unknown key (known: {', '.join(ROUTE_KEYS)})")
+            c.add(
+                where,
+                f"route.{key}",
+                _("unknown key (known: {keys})").format(keys=", ".join(ROUTE_KEYS)),
+            )
     state, notices = links.parse_route(_route_query(c, where, raw), vocab)
     for n in notices:
-        c.add(where, f"route.{n.param}", f"{n.reason} (got {_short(n.value)})")
+        c.add(
+            where,
+            f"route.{n.param}",
+            _("{reason} (got {value})").format(reason=n.reason, value=_short(n.value)),
+        )
     return state if len(c.problems) == bad else None
 
 
@@ -361,7 +461,13 @@ def _show(c: _Collector, where: str, show: Any, vocab: links.Vocabulary) -> str 
     if isinstance(show, str) and show.startswith(ROUTE_SHOW):
         missing = _missing_layer(catalog.NODES.key, vocab)
         if missing is not None:
-            c.skip(where, "show", f"{show!r} is not shown: the {missing} layer is not loaded")
+            c.skip(
+                where,
+                "show",
+                _("{value} is not shown: the {layer} layer is not loaded").format(
+                    value=repr(show), layer=missing
+                ),
+            )
             return None
         nodes = vocab.feature_ids.get(catalog.NODES.key, frozenset())
         if links.split_route(show.removeprefix(ROUTE_SHOW), nodes) is not None:
@@ -369,12 +475,18 @@ def _show(c: _Collector, where: str, show: Any, vocab: links.Vocabulary) -> str 
         c.add(
             where,
             "show",
-            f"not route:FROM-TO with two node ids, e.g. route:baku-kars (got {_short(show)})",
+            _("not route:FROM-TO with two node ids, e.g. route:baku-kars (got {value})").format(
+                value=_short(show)
+            ),
         )
         return None
     if isinstance(show, str) and show in SHOW:
         return show
-    c.add(where, "show", f"not one of {', '.join(SHOW)} (got {_short(show)})")
+    c.add(
+        where,
+        "show",
+        _("not one of {values} (got {value})").format(values=", ".join(SHOW), value=_short(show)),
+    )
     return None
 
 
@@ -407,7 +519,10 @@ class _Loader(yaml.SafeLoader):
             if self.aliases > MAX_ALIASES:
                 event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise yaml.composer.ComposerError(
-                    None, None, f"more than {MAX_ALIASES} aliases (*name)", event.start_mark
+                    None,
+                    None,
+                    _("more than {n} aliases (*name)").format(n=MAX_ALIASES),
+                    event.start_mark,
                 )
         return super().compose_node(parent, index)
 
@@ -424,17 +539,25 @@ def document_of(text: str, source: str) -> dict[str, Any]:
     try:
         doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader
     except RecursionError:
-        raise DataValidationError([Problem(source, "the YAML is nested too deeply")]) from None
+        raise DataValidationError([Problem(source, _("the YAML is nested too deeply"))]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise DataValidationError([Problem(source, f"invalid YAML{at}: {what}")]) from None
+        if mark is not None:
+            message = _("invalid YAML at line {line}, column {column}: {problem}").format(
+                line=mark.line + 1, column=mark.column + 1, problem=what
+            )
+        else:
+            message = _("invalid YAML: {problem}").format(problem=what)
+        raise DataValidationError([Problem(source, message)]) from None
     if not isinstance(doc, dict):
         raise DataValidationError(
             [
                 Problem(
-                    source, f"top level is not a mapping with title and scenes (got {_short(doc)})"
+                    source,
+                    _("top level is not a mapping with title and scenes (got {value})").format(
+                        value=_short(doc)
+                    ),
                 )
             ]
         )
@@ -453,9 +576,15 @@ def parse_briefing(
     raw_scenes = doc.get("scenes")
     scenes: list[Scene] = []
     if not isinstance(raw_scenes, list) or not raw_scenes:
-        c.add(None, "scenes", "missing or not a non-empty list of scenes")
+        c.add(None, "scenes", _("missing or not a non-empty list of scenes"))
     elif len(raw_scenes) > MAX_SCENES:
-        c.add(None, "scenes", f"{len(raw_scenes):,} scenes; the limit is {MAX_SCENES}")
+        c.add(
+            None,
+            "scenes",
+            _("{n} scenes; the limit is {limit}").format(
+                n=count(len(raw_scenes)), limit=MAX_SCENES
+            ),
+        )
     else:
         for number, raw in enumerate(raw_scenes, start=1):
             scene = _scene(c, number, raw, vocab)
@@ -481,10 +610,12 @@ def document_yaml(doc: Mapping[str, Any]) -> str:
 
 
 def parse_document(
-    doc: Mapping[str, Any], vocab: links.Vocabulary, key: str, source: str = "this briefing"
+    doc: Mapping[str, Any], vocab: links.Vocabulary, key: str, source: str | None = None
 ) -> Briefing:
     """A saved briefing (``?saved=<key>``) from its document, with the checks and messages of
-    a YAML file; raise ``DataValidationError`` listing every problem."""
+    a YAML file; raise ``DataValidationError`` listing every problem (``source``: what they
+    call it, by default "this briefing" in the language in force)."""
+    source = _("this briefing") if source is None else source
     return parse_briefing(document_yaml(doc), source, vocab, key, link_param="saved")
 
 
@@ -494,24 +625,33 @@ def import_document(raw: bytes, name: str, vocab: links.Vocabulary) -> dict[str,
     source = Path(name).name[-80:] or "upload.yaml"
     if len(raw) > MAX_BYTES:
         raise DataValidationError(
-            [Problem(source, f"{len(raw):,} bytes, over a briefing's limit of {MAX_BYTES:,}")]
+            [
+                Problem(
+                    source,
+                    _("{size} bytes, over a briefing's limit of {limit}").format(
+                        size=count(len(raw)), limit=count(MAX_BYTES)
+                    ),
+                )
+            ]
         )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataValidationError([Problem(source, f"not UTF-8 text (byte {exc.start})")]) from None
+        raise DataValidationError(
+            [Problem(source, _("not UTF-8 text (byte {byte})").format(byte=exc.start))]
+        ) from None
     parse_briefing(text, source, vocab)  # every problem, named as for a file
     return document_of(text, source)
 
 
 def read_document(path: Path) -> dict[str, Any]:
     """A briefing file as a document (not validated; bounded like ``load_briefing``)."""
-    raw = files.read_bounded(path, MAX_BYTES, "a briefing's limit")
+    raw = files.read_bounded(path, MAX_BYTES, _BRIEFING_LIMIT)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataValidationError(
-            [Problem(path.name, f"not UTF-8 text (byte {exc.start})")]
+            [Problem(path.name, _("not UTF-8 text (byte {byte})").format(byte=exc.start))]
         ) from None
     return document_of(text, path.name)
 
@@ -519,17 +659,19 @@ def read_document(path: Path) -> dict[str, Any]:
 def load_briefing(path: Path, vocab: links.Vocabulary | None = None) -> Briefing:
     """Read and validate a briefing file; ``vocab`` defaults to the shipped layers'."""
     source = path.name
-    raw = files.read_bounded(path, MAX_BYTES, "a briefing's limit")
+    raw = files.read_bounded(path, MAX_BYTES, _BRIEFING_LIMIT)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataValidationError([Problem(source, f"not UTF-8 text (byte {exc.start})")]) from None
+        raise DataValidationError(
+            [Problem(source, _("not UTF-8 text (byte {byte})").format(byte=exc.start))]
+        ) from None
     return parse_briefing(text, source, vocab or default_vocabulary(), key=path.stem)
 
 
 def scene_filters(scene: Scene, vocab: links.Vocabulary) -> Filters:
     """The scene's filters, parsed exactly as a link with the same parameters."""
-    state, _ = links.parse({k: list(v) for k, v in scene.params.items()}, vocab)
+    state, _notices = links.parse({k: list(v) for k, v in scene.params.items()}, vocab)
     return state.filters
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, SQLA
 from sqlalchemy.pool import StaticPool
 
 from corridormap import catalog
+from corridormap.i18n import N_, _
 
 logger = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-_UNAVAILABLE: Final = (
+_UNAVAILABLE: Final = N_(
     "The briefing database is not available right now ({reason}); nothing was changed. "
     "Try again in a moment."
 )
@@ -142,7 +143,7 @@ def write(engine: Engine) -> Iterator[Connection]:
             yield conn
     except (OperationalError, InterfaceError) as exc:
         logger.warning("the database is unavailable", exc_info=exc)
-        raise Unavailable(_UNAVAILABLE.format(reason=_reason(exc))) from exc
+        raise Unavailable(_(_UNAVAILABLE).format(reason=_reason(exc))) from exc
 
 
 @contextmanager
@@ -152,7 +153,7 @@ def read(engine: Engine) -> Iterator[Connection]:
             yield conn
     except (OperationalError, InterfaceError) as exc:
         logger.warning("the database is unavailable", exc_info=exc)
-        raise Unavailable(_UNAVAILABLE.format(reason=_reason(exc))) from exc
+        raise Unavailable(_(_UNAVAILABLE).format(reason=_reason(exc))) from exc
 
 
 def _config(conn: Connection) -> Config:

@@ -23,6 +23,8 @@ import yaml
 from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Row
 
+from corridormap._errors import count
+from corridormap.i18n import N_, _
 from corridormap.store import _engine
 from corridormap.store._engine import StoreError
 from corridormap.store.tables import briefings, editors, revisions
@@ -138,37 +140,53 @@ def check_document(document: Mapping[str, Any]) -> tuple[str, str, int]:
     from corridormap import briefing  # noqa: PLC0415 - folium only when needed
 
     if not isinstance(document, Mapping):
-        raise StoreError("a briefing must be a mapping with a title and scenes")
+        raise StoreError(_("a briefing must be a mapping with a title and scenes"))
     title = document.get("title")
     if not isinstance(title, str) or not title.strip():
-        raise StoreError("a briefing needs a title")
+        raise StoreError(_("a briefing needs a title"))
     if len(title) > MAX_TITLE:
-        raise StoreError(f"the title is {len(title)} characters long (at most {MAX_TITLE})")
+        raise StoreError(
+            _("the title is {n} characters long (at most {limit})").format(
+                n=len(title), limit=MAX_TITLE
+            )
+        )
     scenes = document.get("scenes")
     if not isinstance(scenes, list):
-        raise StoreError("a briefing's scenes must be a list")
+        raise StoreError(_("a briefing's scenes must be a list"))
     if len(scenes) > MAX_SCENES:
-        raise StoreError(f"the briefing has {len(scenes)} scenes (at most {MAX_SCENES})")
+        raise StoreError(
+            _("the briefing has {n} scenes (at most {limit})").format(
+                n=len(scenes), limit=MAX_SCENES
+            )
+        )
     if _has_nul(document):
-        raise StoreError("the briefing contains a NUL character (U+0000), which cannot be stored")
+        raise StoreError(
+            _("the briefing contains a NUL character (U+0000), which cannot be stored")
+        )
     try:
         doc_json = json.dumps(dict(document), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise StoreError(
-            f"the briefing holds a value that is not text or a number ({exc})"
+            _("the briefing holds a value that is not text or a number ({error})").format(error=exc)
         ) from None
     try:
         doc_json.encode("utf-8")
     except UnicodeEncodeError:
         raise StoreError(
-            "the briefing contains text that is not valid Unicode (a lone surrogate)"
+            _("the briefing contains text that is not valid Unicode (a lone surrogate)")
         ) from None
     try:
         size = len(briefing.document_yaml(dict(document)).encode("utf-8"))
     except yaml.YAMLError as exc:
-        raise StoreError(f"the briefing cannot be written as YAML ({exc})") from None
+        raise StoreError(
+            _("the briefing cannot be written as YAML ({error})").format(error=exc)
+        ) from None
     if size > briefing.MAX_BYTES:
-        raise StoreError(f"the briefing is {size:,} bytes as YAML (at most {briefing.MAX_BYTES:,})")
+        raise StoreError(
+            _("the briefing is {size} bytes as YAML (at most {limit})").format(
+                size=count(size), limit=count(briefing.MAX_BYTES)
+            )
+        )
     return doc_json, title, len(scenes)
 
 
@@ -179,15 +197,15 @@ def _normal_emails(emails: Sequence[str]) -> list[str]:
         if not email:
             continue
         if len(email) > 320 or not _EMAIL.match(email) or "\x00" in email or _clean(email) != email:
-            raise StoreError(f"not an e-mail address: {raw[:80]!r}")
+            raise StoreError(_("not an e-mail address: {text}").format(text=repr(raw[:80])))
         if email not in out:
             out.append(email)
     if len(out) > MAX_EDITORS:
-        raise StoreError(f"{len(out)} editors (at most {MAX_EDITORS})")
+        raise StoreError(_("{n} editors (at most {limit})").format(n=len(out), limit=MAX_EDITORS))
     return out
 
 
-_NOT_FOUND: Final = "No such briefing, or it is not shared with you."
+_NOT_FOUND: Final = N_("No such briefing, or it is not shared with you.")
 
 
 class Store:
@@ -231,13 +249,13 @@ class Store:
     ) -> Role:
         """The actor's role on ``row``, or NotFound (also for a deleted one, unless asked)."""
         if row is None:
-            raise NotFound(_NOT_FOUND)
+            raise NotFound(_(_NOT_FOUND))
         if row.owner_id == _clean(actor.id):
             if row.deleted is not None and not deleted_ok:
-                raise NotFound(_NOT_FOUND)
+                raise NotFound(_(_NOT_FOUND))
             return "owner"
         if row.deleted is not None:
-            raise NotFound(_NOT_FOUND)
+            raise NotFound(_(_NOT_FOUND))
         if actor.email and _clean(actor.email.strip().lower()) in self._editors(conn, row.id):
             return "editor"
         if (
@@ -248,7 +266,7 @@ class Store:
             )
         ):
             return "reader"
-        raise NotFound(_NOT_FOUND)
+        raise NotFound(_(_NOT_FOUND))
 
     def _saved(self, conn: Connection, row: Row[Any], role: Role) -> SavedBriefing:
         return SavedBriefing(
@@ -355,7 +373,7 @@ class Store:
                 )
             ).scalar()
         if doc is None:
-            raise NotFound(f"This briefing has no revision {int(number)}.")
+            raise NotFound(_("This briefing has no revision {number}.").format(number=int(number)))
         result: dict[str, Any] = json.loads(doc)
         return result
 
@@ -392,7 +410,7 @@ class Store:
         self, actor: Principal, document: Mapping[str, Any], *, message: str = "created"
     ) -> SavedBriefing:
         if actor.id == GUEST.id:
-            raise Forbidden("Sign in to make briefings.")
+            raise Forbidden(_("Sign in to make briefings."))
         doc_json, title, scenes = check_document(document)
         now = _now()
         id_ = secrets.token_hex(8)
@@ -447,16 +465,26 @@ class Store:
             role = self._role(conn, actor, row)
             assert row is not None
             if role == "reader":
-                raise Forbidden("You may read this briefing but not change it.")
+                raise Forbidden(_("You may read this briefing but not change it."))
             if row.version != expected_version:
                 author = conn.execute(
                     select(revisions.c.author_name).where(
                         and_(revisions.c.briefing_id == id, revisions.c.number == row.revision)
                     )
                 ).scalar()
+                said = (
+                    _(
+                        "{author} saved this briefing in the meantime (revision {revision}); "
+                        "your save did not overwrite it."
+                    )
+                    if author
+                    else _(
+                        "Someone saved this briefing in the meantime (revision {revision}); "
+                        "your save did not overwrite it."
+                    )
+                )
                 raise Conflict(
-                    f"{author or 'Someone'} saved this briefing in the meantime (revision "
-                    f"{row.revision}); your save did not overwrite it.",
+                    said.format(author=author, revision=row.revision),
                     self._saved(conn, row, role),
                 )
             number = row.revision + 1
@@ -486,7 +514,7 @@ class Store:
                 )
             )
             if done.rowcount != 1:  # pragma: no cover - the row lock makes this unreachable
-                raise StoreError("The briefing changed during the save; try again.")
+                raise StoreError(_("The briefing changed during the save; try again."))
             head = self._row(conn, id)
             assert head is not None
             return self._saved(conn, head, role)
@@ -537,7 +565,7 @@ class Store:
         row = self._row(conn, id, lock=True)
         role = self._role(conn, actor, row, deleted_ok=deleted_ok)
         if role != "owner":
-            raise Forbidden("Only the briefing's owner may do this.")
+            raise Forbidden(_("Only the briefing's owner may do this."))
         assert row is not None
         return row
 
@@ -561,7 +589,7 @@ class Store:
         with _engine.write(self.engine) as conn:
             row = self._owned(conn, actor, id, deleted_ok=True)
             if row.deleted is None:
-                raise Forbidden("Move the briefing to the trash before deleting it for good.")
+                raise Forbidden(_("Move the briefing to the trash before deleting it for good."))
             conn.execute(delete(revisions).where(revisions.c.briefing_id == id))
             conn.execute(delete(editors).where(editors.c.briefing_id == id))
             conn.execute(delete(briefings).where(briefings.c.id == id))
