@@ -7,19 +7,26 @@ the server starts by ``deploy/serve.py``) makes ``server.maxUploadSize`` the use
 and wraps the runtime's uploaded-file manager so that a file that would take a session over
 ``session_mb`` or the server over ``server_mb`` is refused with HTTP 413 before it is kept.
 :func:`release` drops a file's bytes once the upload panel has read it.
+
+A refusal runs in the server's upload route, outside any script run, so no language is in
+force there: it is said in the language the browser asks for (``Accept-Language``, negotiated as
+the app's first run does), English by default.
 """
 
 from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from streamlit import config as st_config
 from streamlit import runtime
 
-from corridormap import settings
+from corridormap import i18n, settings
+from corridormap._errors import fixed, limit
+from corridormap.i18n import _
 
 _lock = threading.Lock()
 _MARK = "_corridormap_capped"
@@ -45,8 +52,24 @@ def _held(manager: Any, session_id: str) -> tuple[int, int]:
     return session, server
 
 
-def cap_manager(manager: Any, limits_of: Any = settings.load_settings) -> None:
-    """Wrap ``manager.add_file`` with the session and server caps (once per manager)."""
+def accept_language(session_id: str) -> str | None:
+    """The ``Accept-Language`` the session's browser sent when it connected: Streamlit hands
+    the file manager the upload's bytes, not its request, and it is the same browser."""
+    if not runtime.exists():
+        return None
+    client = runtime.get_instance().get_client(session_id)
+    headers = getattr(getattr(client, "client_context", None), "headers", None) or ()
+    values = [str(v) for k, v in headers if str(k).lower() == "accept-language"]
+    return values[0] if values else None
+
+
+def cap_manager(
+    manager: Any,
+    limits_of: Any = settings.load_settings,
+    accept_language_of: Callable[[str], str | None] = accept_language,
+) -> None:
+    """Wrap ``manager.add_file`` with the session and server caps (once per manager); a
+    refusal is said in the language ``accept_language_of(session_id)`` negotiates."""
     if getattr(manager, _MARK, False):
         return
     original = manager.add_file
@@ -56,18 +79,19 @@ def cap_manager(manager: Any, limits_of: Any = settings.load_settings) -> None:
         with _lock:
             session, server = _held(manager, session_id)
             size = len(file.data)
-            if session + size > limits.session_bytes:
-                raise HTTPException(
-                    status_code=413,
-                    detail=f"this session already holds {session / 1048576:.0f} MB of uploads; "
-                    f"the limit is {limits.session_mb:g} MB",
-                )
-            if server + size > limits.server_bytes:
-                raise HTTPException(
-                    status_code=413,
-                    detail="the server holds too many uploads just now; try again shortly",
-                )
-            original(session_id=session_id, file=file)
+            over_session = session + size > limits.session_bytes
+            over_server = server + size > limits.server_bytes
+            if not (over_session or over_server):
+                original(session_id=session_id, file=file)
+                return
+        with i18n.language(i18n.negotiate(accept_language_of(session_id))):
+            if over_session:
+                detail = _(
+                    "this session already holds {held} MB of uploads; the limit is {limit} MB"
+                ).format(held=fixed(session / 1048576, 0), limit=limit(limits.session_mb))
+            else:
+                detail = _("the server holds too many uploads just now; try again shortly")
+        raise HTTPException(status_code=413, detail=detail)
 
     manager.add_file = add_file
     setattr(manager, _MARK, True)

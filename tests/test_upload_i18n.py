@@ -94,3 +94,57 @@ def test_the_upload_panel_names_the_problem_in_the_session_s_language(monkeypatc
     assert "no feature could be read" not in text
     for raw in ("<img", "](javascript", "<b>", "**{lat}"):
         assert not re.search(r"(?<!\\)" + re.escape(raw), text), raw
+
+
+def test_the_upload_route_s_refusal_follows_the_browser_s_language():
+    """The 413 the upload route sends when a session or the server holds too much is said in
+    the language the browser's Accept-Language negotiates (no script run, so no session
+    language, is in force there); English when it asks for none the product speaks."""
+    from starlette.exceptions import HTTPException  # noqa: PLC0415
+    from streamlit.runtime.memory_uploaded_file_manager import (  # noqa: PLC0415
+        MemoryUploadedFileManager,
+    )
+    from streamlit.runtime.uploaded_file_manager import UploadedFileRec  # noqa: PLC0415
+
+    from app_pages import _upload_guard  # noqa: PLC0415
+    from corridormap.settings import Settings  # noqa: PLC0415
+
+    headers = {"a": "ru-RU,ru;q=0.9,en;q=0.5", "t": "de-DE, tr;q=0.8", "x": "de, fr", "n": None}
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+    _upload_guard.cap_manager(manager, lambda: Settings(session_mb=1, server_mb=2), headers.get)
+
+    def put(session: str, n: int) -> None:
+        rec = UploadedFileRec(f"{session}-{n}", "a.csv", "text/csv", b"x" * 600_000)
+        manager.add_file(session_id=session, file=rec)
+
+    def refusal(session: str, n: int) -> str:
+        with pytest.raises(HTTPException) as exc:
+            put(session, n)
+        assert exc.value.status_code == 413
+        return str(exc.value.detail)
+
+    put("a", 0)
+    assert refusal("a", 1) == "в этой сессии уже 1 МБ загруженных файлов; предел — 1 МБ"
+    put("b", 0)
+    put("c", 0)  # the server holds 1.8 MB of its 2
+    assert refusal("t", 0) == ("sunucu şu anda çok fazla yükleme tutuyor; birazdan yeniden deneyin")
+    for session in ("x", "n"):
+        assert refusal(session, 0) == (
+            "the server holds too many uploads just now; try again shortly"
+        )
+    assert i18n.current() == i18n.DEFAULT  # nothing left in force
+
+
+def test_the_upload_route_reads_the_accept_language_the_session_connected_with(monkeypatch):
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from app_pages import _upload_guard  # noqa: PLC0415
+
+    headers = [("Host", "x"), ("accept-language", "az,en;q=0.5")]
+    client = SimpleNamespace(client_context=SimpleNamespace(headers=headers))
+    clients = {"s": client}
+    instance = SimpleNamespace(get_client=clients.get)
+    monkeypatch.setattr(_upload_guard.runtime, "exists", lambda: True)
+    monkeypatch.setattr(_upload_guard.runtime, "get_instance", lambda: instance)
+    assert _upload_guard.accept_language("s") == "az,en;q=0.5"
+    assert _upload_guard.accept_language("gone") is None  # a session that has ended
