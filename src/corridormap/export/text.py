@@ -29,18 +29,43 @@ def _font(size: float, weight: str) -> Any:
     return FontProperties(family=FONT, weight=weight, size=size)
 
 
-def text_width(text: str, size: float, weight: str = "normal") -> float:
-    """The width of ``text`` in DejaVu Sans at ``size`` (in the unit of ``size``)."""
-    if not text:
-        return 0.0
-    width, _, _ = _text_to_path().get_text_width_height_descent(
-        text, _font(size, weight), ismath=False
+@lru_cache(maxsize=1 << 16)
+def _width_at_font_scale(text: str, weight: str) -> float:
+    """``text``'s width at matplotlib's measuring size (``TextToPath.FONT_SCALE``), where it
+    measures every text: wrapping and fitting ask for the same words and lines at many sizes,
+    and each measure lays the text out in FreeType (about a millisecond)."""
+    ttp = _text_to_path()
+    width, _, _ = ttp.get_text_width_height_descent(
+        text, _font(ttp.FONT_SCALE, weight), ismath=False
     )
     return float(width)
 
 
+def text_width(text: str, size: float, weight: str = "normal") -> float:
+    """The width of ``text`` in DejaVu Sans at ``size`` (in the unit of ``size``): the width
+    at the measuring size scaled as matplotlib scales it, so the same number it gives."""
+    if not text:
+        return 0.0
+    points = _font(size, weight).get_size_in_points()  # (matplotlib's, e.g. at least 1 pt)
+    return float(_width_at_font_scale(text, weight) * (points / _text_to_path().FONT_SCALE))
+
+
 #: Control characters (but newline): no font draws them.
 _CONTROL: Final = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+
+
+def _longest_fitting_prefix(word: str, limit: float, size_pt: float, weight: str) -> int:
+    """The length of the longest proper prefix of ``word`` no wider than ``limit`` (at least
+    1): a binary search, as a prefix grows wider with each letter (a long URL in the sources
+    took a measure per letter)."""
+    lo, hi = 1, len(word) - 1  # the answer is in [lo, hi]; lo stands when nothing fits
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if text_width(word[:mid], size_pt, weight) <= limit:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def wrap_to_width(text: str, width_in: float, size_pt: float, weight: str = "normal") -> list[str]:
@@ -54,9 +79,7 @@ def wrap_to_width(text: str, width_in: float, size_pt: float, weight: str = "nor
         for whole in (w for w in para.split(" ") if w):  # a no-break space holds
             word = whole
             while text_width(word, size_pt, weight) > limit and len(word) > 1:
-                cut = len(word) - 1
-                while cut > 1 and text_width(word[:cut], size_pt, weight) > limit:
-                    cut -= 1
+                cut = _longest_fitting_prefix(word, limit, size_pt, weight)
                 if line:
                     lines.append(line)
                     line = ""
