@@ -41,14 +41,6 @@ def pack(request, frames, vocab):
     return b, views
 
 
-@pytest.fixture(scope="module")
-def pdf_pack(pack, frames):
-    """The pack as a 16:9 PDF and what each scene's map drew, rendered once for the tests
-    that read it."""
-    b, views = pack
-    return render_pdf(b, views, frames)
-
-
 def _inside(point_lonlat, bounds, margin_deg=0.0):
     west, south, east, north = bounds
     lon, lat = point_lonlat
@@ -143,10 +135,13 @@ def test_every_scene_png_names_its_places_without_overlaps(pack, frames):
         assert texts, view.title
 
 
-def test_every_scene_pdf_page_names_its_places(pack, pdf_pack, frames, tmp_path):
-    need_pdftotext()
+def test_every_scene_pdf_page_is_16_9_keeps_its_text_and_names_its_places(pack, frames, tmp_path):
+    """One rendering of the pack (the slowest export) read for its page shapes, its text
+    positions and each scene's names."""
     b, views = pack
-    data, drawn = pdf_pack
+    data, drawn = render_pdf(b, views, frames)
+    _pages_are_16_9_and_no_text_runs_off(b, data)
+    need_pdftotext()
     pdf = tmp_path / "pack.pdf"
     pdf.write_bytes(data)
     for number, (view, d) in enumerate(zip(views, drawn, strict=True), start=2):
@@ -170,11 +165,10 @@ def test_every_scene_pdf_page_names_its_places(pack, pdf_pack, frames, tmp_path)
             assert extra in flat, (number, view.title)
 
 
-def test_the_pdf_pages_are_16_9_and_no_text_runs_off(pack, pdf_pack):
+def _pages_are_16_9_and_no_text_runs_off(b, data):
     import pypdf  # noqa: PLC0415
 
-    b, _views = pack
-    reader = pypdf.PdfReader(io.BytesIO(pdf_pack[0]))  # what export.pdf_briefing returns
+    reader = pypdf.PdfReader(io.BytesIO(data))  # what export.pdf_briefing returns
     for page in reader.pages:
         w, h = float(page.mediabox.width), float(page.mediabox.height)
         assert w / h == pytest.approx(16 / 9, rel=0.01)
