@@ -1,0 +1,91 @@
+/*
+ * Streamlit's file uploader in the session's language (app_pages/_lang.py): Streamlit writes
+ * its own words ("Upload", "20MB per file", "File must be 20.0MB or smaller.") in English,
+ * as text nodes of its own. Each such node inside an uploader is given the catalog's words
+ * (options.words, from the gettext catalogs, as JSON) as text, never as HTML; the sizes and
+ * file types Streamlit wrote are kept. One observer per page; a later call (another language)
+ * only changes the words it uses.
+ */
+
+/* Which words of options.words an English text of Streamlit's uploader is, and the text in
+ * the session's language (or null: not one of Streamlit's own, left as it is). Pure. */
+function cmUploaderText(text, words) {
+    const exact = {
+        Upload: "upload",
+        "Add files": "addFiles",
+        "Drag and drop a file here": "dropFile",
+        "Drag and drop files here": "dropFiles",
+        "File size is too small.": "tooSmall",
+        "Only one file is allowed.": "onlyOne",
+        "Unexpected error. Please try again.": "unexpected",
+    };
+    const trimmed = text.trim();
+    if (Object.hasOwn(exact, trimmed)) {
+        return words[exact[trimmed]] || null;
+    }
+    const patterns = [
+        [/^(\S.*) per file$/, "perFile", "{size}"],
+        [/^File must be (\S.*) or smaller\.$/, "tooLarge", "{size}"],
+        [/^(\S.*) files are not allowed\.$/, "notAllowed", "{type}"],
+    ];
+    for (const [pattern, key, slot] of patterns) {
+        const found = pattern.exec(trimmed);
+        if (found && words[key]) {
+            return words[key].split(slot).join(found[1]);
+        }
+    }
+    return null;
+}
+
+function cmUploaderWords(options) {
+    window.__cmUploaderWords = options.words;
+    // what each node said in English before it was given other words, and what it was given:
+    // a node React has since rewritten is English again; one still as written is translated
+    // afresh from its English (another language chosen)
+    const originals = window.__cmUploaderOriginals || new WeakMap();
+    window.__cmUploaderOriginals = originals;
+    const say = (target, now, write) => {
+        const before = originals.get(target);
+        const english = before && now === before.written ? before.english : now;
+        const said = cmUploaderText(english, window.__cmUploaderWords);
+        if (said === null) {
+            return;
+        }
+        originals.set(target, { english, written: said });
+        if (said !== now) {
+            write(said);
+        }
+    };
+    const fix = () => {
+        for (const box of document.querySelectorAll('[data-testid="stFileUploader"]')) {
+            const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const text = node;
+                say(text, text.data, (said) => {
+                    text.data = said;
+                });
+            }
+            for (const button of box.querySelectorAll("button[aria-label]")) {
+                say(button, button.getAttribute("aria-label"), (said) => {
+                    button.setAttribute("aria-label", said);
+                });
+            }
+        }
+    };
+    if (!window.__cmUploaderObserver) {
+        window.__cmUploaderObserver = new MutationObserver(fix);
+        window.__cmUploaderObserver.observe(document.body, {
+            childList: true,
+            subtree: true,
+            characterData: true,
+            attributes: true,
+            attributeFilter: ["aria-label"],
+        });
+    }
+    fix();
+}
+
+// node (tests/js) imports the file; in the page, the element's script calls cmUploaderWords
+if (typeof module === "object" && module.exports) {
+    module.exports = { cmUploaderText, cmUploaderWords };
+}
