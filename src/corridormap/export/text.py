@@ -46,8 +46,14 @@ def text_width(text: str, size: float, weight: str = "normal") -> float:
     at the measuring size scaled as matplotlib scales it, so the same number it gives."""
     if not text:
         return 0.0
-    points = _font(size, weight).get_size_in_points()  # (matplotlib's, e.g. at least 1 pt)
-    return float(_width_at_font_scale(text, weight) * (points / _text_to_path().FONT_SCALE))
+    return float(_width_at_font_scale(text, weight) * (_points(size) / _text_to_path().FONT_SCALE))
+
+
+@lru_cache(maxsize=1024)
+def _points(size: float) -> float:
+    """``size`` as matplotlib takes it (e.g. at least 1 pt), once per size: wrapping and
+    fitting measure many texts at a few sizes (the weight does not change it)."""
+    return float(_font(size, "normal").get_size_in_points())
 
 
 #: Control characters (but newline): no font draws them.
