@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterator
+from datetime import date
 
 import streamlit as st
 
@@ -46,8 +47,42 @@ def link_value() -> str | None:
     return code
 
 
+#: What a choice widget (select box, multiselect, pills, segmented control) holds: one value
+#: or a list of them, as the app's code gave them as options.
+_CHOICE_TYPES = (str, int, float, date)
+
+
+def _is_choice(value: object) -> bool:
+    if isinstance(value, bool):  # buttons, check boxes, toggles: nothing to keep
+        return False
+    if isinstance(value, _CHOICE_TYPES):
+        return True
+    return (
+        isinstance(value, list | tuple)
+        and bool(value)  # an empty list is also an empty file uploader's, which refuses it
+        and all(isinstance(v, _CHOICE_TYPES) and not isinstance(v, bool) for v in value)
+    )
+
+
+def keep_choices() -> None:
+    """Write every widget's choice back into the session state as the value it is.
+
+    Streamlit keeps a select box's or a multiselect's choice by its option's label, and the
+    labels are in the session's language: a change of language would otherwise drop every
+    filter and every page's choice (the next run finds no option with the old label). Values
+    written by the app are taken over by the widgets drawn next, in the new labels."""
+    ss = st.session_state
+    for key in list(ss.keys()):
+        if key in (KEY, _PICKER):
+            continue
+        value = ss[key]
+        if _is_choice(value):
+            ss[key] = value
+
+
 def _chosen(then: Callable[[], None] | None) -> None:
     st.session_state[KEY] = st.session_state[_PICKER]
+    keep_choices()
     if then is not None:
         then()
 

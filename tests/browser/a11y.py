@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import APP, MAP_IFRAME, REPO, PageProbe, launch_chromium, start_streamlit
 
+from corridormap import i18n
+
 if TYPE_CHECKING:
     from playwright.sync_api import Frame, Page
 
@@ -48,6 +50,20 @@ PAGES = {
     "Present a briefing": "present",
     "Briefings": "briefings",
 }
+#: The pages audited in English by tests/browser/test_languages.py after their checks in
+#: another language and a switch to English with the picker (a rerun: a new page load would
+#: cost the browser several seconds more). tests/browser/test_accessibility.py audits the rest
+#: (the presentation among them: it hides the sidebar, and the picker with it).
+AUDITED_AFTER_A_SWITCH = frozenset(
+    {
+        "Corridors",
+        "Routes",
+        "Gas exports",
+        "Gabala summit",
+        "Country profile",
+        "Briefings",
+    }
+)
 #: How many maps each page draws (pages not named draw none).
 MAPS = {
     "Map": 1,
@@ -130,6 +146,16 @@ def wait_for_page(page: Page, probe: PageProbe, maps: int = 0) -> None:
     for frame in map_frames(page):
         frame.wait_for_selector("path.leaflet-interactive", state="attached", timeout=30_000)
     page.wait_for_timeout(800)  # labels are laid out after a pause
+
+
+def choose_language(page: Page, probe: PageProbe, code: str, maps: int = 0) -> None:
+    """Choose ``code`` in the sidebar's language picker (the sidebar's first select box) and
+    wait until the page has run again in it: a rerun, where opening the page anew costs the
+    browser several seconds more."""
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=i18n.LANGUAGES[code], exact=True).click()
+    page.wait_for_function(f"document.documentElement.lang === {code!r}", timeout=30_000)
+    wait_for_page(page, probe, maps)
 
 
 def audit(page: Page) -> dict[str, list[Violation]]:

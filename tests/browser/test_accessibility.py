@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from a11y import (
+    AUDITED_AFTER_A_SWITCH,
     MAPS,
     PAGES,
     SEARCH_INPUT,
@@ -51,7 +52,9 @@ def report(found: dict[str, list[Violation]]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("title", list(PAGES))
+# (the explorer is audited in English below, with its keyboard; the pages named in
+# AUDITED_AFTER_A_SWITCH by tests/browser/test_languages.py)
+@pytest.mark.parametrize("title", [t for t in PAGES if t not in AUDITED_AFTER_A_SWITCH | {"Map"}])
 def test_no_serious_or_critical_violation_in_the_page_or_its_maps(
     page: Any, probe: PageProbe, server: StreamlitServer, title: str
 ) -> None:
@@ -96,26 +99,6 @@ def test_the_explorer_frame_says_what_the_heading_says(
     assert heading in (page.locator(MAP_IFRAME).first.get_attribute("title") or "")
 
 
-def test_one_tab_stop_reaches_the_places_and_each_place_is_named(
-    page: Any, probe: PageProbe, server: StreamlitServer
-) -> None:
-    open_page(page, probe, server, "", 1)
-    frame = map_frames(page)[0]
-    stops = frame.evaluate(
-        """() => ({
-            paths: [...document.querySelectorAll('path.leaflet-interactive')]
-                .filter(p => p.getAttribute('tabindex') !== '-1').length,
-            markers: [...document.querySelectorAll('.leaflet-marker-icon')]
-                .filter(m => m.tabIndex >= 0).length,
-            unnamed: [...document.querySelectorAll('.leaflet-marker-icon[role=button]')]
-                .filter(m => !(m.getAttribute('aria-label') || '').trim()).length,
-            all: document.querySelectorAll('.leaflet-marker-icon').length,
-        })"""
-    )
-    assert stops["all"] > 10
-    assert stops == {"paths": 0, "markers": 1, "unnamed": 0, "all": stops["all"]}
-
-
 def focused(page: Any) -> dict[str, Any]:
     """What has the keyboard focus, looking into the frame that holds it."""
     return page.evaluate(
@@ -141,10 +124,35 @@ def tab_until(page: Any, want: str, limit: int) -> dict[str, Any]:
     raise AssertionError(f"no .{want} reached in {limit} Tab presses")
 
 
-def test_the_keyboard_reaches_search_then_opens_a_card_from_the_map(
+def test_the_explorer_is_english_by_default_passes_axe_and_works_by_keyboard(
     page: Any, probe: PageProbe, server: StreamlitServer
 ) -> None:
+    """The explorer with no link, in a browser that asks for none of the shipped languages:
+    English (the page's ``lang``, nothing in the link); axe finds nothing serious in the page
+    or its map; the places are one tab stop, each named; the keyboard reaches the search box
+    within the bound, then a place in the map, and opens its card."""
     open_page(page, probe, server, "", 1)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert "lang=" not in page.url
+    assert "Countries" in page.locator('[data-testid="stSidebar"]').inner_text()
+    found = audit(page)
+    assert not any(blocking(v) for v in found.values()), f"Map:\n{report(found)}"
+
+    frame = map_frames(page)[0]
+    stops = frame.evaluate(
+        """() => ({
+            paths: [...document.querySelectorAll('path.leaflet-interactive')]
+                .filter(p => p.getAttribute('tabindex') !== '-1').length,
+            markers: [...document.querySelectorAll('.leaflet-marker-icon')]
+                .filter(m => m.tabIndex >= 0).length,
+            unnamed: [...document.querySelectorAll('.leaflet-marker-icon[role=button]')]
+                .filter(m => !(m.getAttribute('aria-label') || '').trim()).length,
+            all: document.querySelectorAll('.leaflet-marker-icon').length,
+        })"""
+    )
+    assert stops["all"] > 10
+    assert stops == {"paths": 0, "markers": 1, "unnamed": 0, "all": stops["all"]}
+
     presses = tab_count_to(page, SEARCH_INPUT, limit=MAX_TABS_TO_SEARCH)
     assert presses is not None, f"the search box is not within {MAX_TABS_TO_SEARCH} Tab presses"
     first = tab_until(page, "leaflet-marker-icon", limit=60)
