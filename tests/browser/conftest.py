@@ -87,24 +87,29 @@ def server(
     srv.stop()
 
 
-@pytest.fixture(
-    scope="module",
-    params=["", "corridormap"],
-    ids=["root", "baseUrlPath"],
-)
-def streamlit_server(
-    request: pytest.FixtureRequest,
-    _browser_ready: None,
-    tmp_path_factory: pytest.TempPathFactory,
+@pytest.fixture(scope="session")
+def base_path_server(
+    _browser_ready: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[StreamlitServer]:
-    """``streamlit run app.py`` from the repo root, at ``/`` and under ``--server.baseUrlPath``.
+    """One server under ``--server.baseUrlPath=corridormap``, shared as ``server`` is."""
+    app = Path(os.environ.get("CORRIDORMAP_APP", APP))
+    srv = _server(app, "corridormap", tmp_path_factory.mktemp("streamlit"))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(params=["", "corridormap"], ids=["root", "baseUrlPath"])
+def streamlit_server(request: pytest.FixtureRequest) -> StreamlitServer:
+    """For the tests whose checks depend on the path the app is served under (assets,
+    downloads, links the page writes): each runs at ``/`` (the shared ``server``) and under
+    ``--server.baseUrlPath`` (the shared ``base_path_server``). Each server is started once
+    per worker, not per module: a start and its first, cold page cost several seconds.
 
     ``CORRIDORMAP_APP`` overrides the app file (for developing the harness against a stub).
     """
-    app = Path(os.environ.get("CORRIDORMAP_APP", APP))
-    server = _server(app, request.param, tmp_path_factory.mktemp("streamlit"))
-    yield server
-    server.stop()
+    name = "base_path_server" if request.param else "server"
+    srv: StreamlitServer = request.getfixturevalue(name)
+    return srv
 
 
 @pytest.fixture

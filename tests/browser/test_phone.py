@@ -1,6 +1,6 @@
 """The app on a phone (390x844): the sidebar starts closed, the map comes first, the legend's
-line samples stay beside their checkboxes, and nothing is wider than the screen. (The layout
-on each page is checked at the root; the legend rows at the root and under a base path.)"""
+line samples stay beside their checkboxes, and nothing is wider than the screen. (At the root:
+the layout does not depend on the path the app is served under.)"""
 
 from __future__ import annotations
 
@@ -42,16 +42,12 @@ def test_phone_layout(phone: Any, server: StreamlitServer, path: str) -> None:
         ".map(e => e.getBoundingClientRect().right))"
     )
     assert widest <= PHONE["width"] + 1
+    if path == "":  # the explorer's legend beside the map
+        assert_legend_rows_keep_line_and_checkbox_together(page)
     assert probe.blocked == []
 
 
-def test_legend_rows_keep_line_and_checkbox_together(
-    phone: Any, streamlit_server: StreamlitServer
-) -> None:
-    page = phone.new_page()
-    probe = PageProbe().attach(phone, page)
-    page.goto(streamlit_server.url)
-    wait_for_map(page, probe=probe)
+def assert_legend_rows_keep_line_and_checkbox_together(page: Any) -> None:
     rows = page.locator(".st-key-legend_rows [data-testid='stHorizontalBlock']")
     assert rows.count() == 6  # three corridors, three statuses
     for i in range(rows.count()):
@@ -61,4 +57,3 @@ def test_legend_rows_keep_line_and_checkbox_together(
         centre = lambda b: b["y"] + b["height"] / 2  # noqa: E731
         assert abs(centre(swatch) - centre(box)) < 12  # on one line
         assert swatch["x"] + swatch["width"] <= box["x"] + 1  # side by side
-    assert probe.blocked == []

@@ -1,6 +1,6 @@
 """The presentation page in a real browser: the link opens a scene, the arrow keys move.
-(The keys and the legend at the root and under a base path; the map's size and fit, which the
-path does not change, at the root.)"""
+(The keys, which write the link, and the legend at the root and under a base path; the rest,
+which the path does not change, at the root.)"""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from corridormap import style
 pytestmark = pytest.mark.browser
 
 
-def test_arrow_keys_move_scenes_on_one_map(
+def test_arrow_keys_move_scenes_on_one_map_each_with_its_own_legend(
     page: Any, probe: PageProbe, streamlit_server: StreamlitServer
 ) -> None:
     page.goto(streamlit_server.url + "present?briefing=gabala-2025&scene=3")
@@ -29,19 +29,33 @@ def test_arrow_keys_move_scenes_on_one_map(
     frame = page.frame_locator(MAP_IFRAME)
     frame.locator(green).first.wait_for(state="attached")
     assert page.locator(MAP_IFRAME).count() == 1
+    # the legend is the scene's own: scene 4 shows the INSTC only
+    legend = frame.locator(".cm-legend")
+    frame.locator(".cm-legend :text('North–South corridor')").wait_for()
+    assert legend.count() == 1
+    text = legend.inner_text()
+    assert "Middle Corridor" not in text
+    assert "Gas pipeline" not in text
+    page.locator("text=Scene 4 of 7").click()
+    page.keyboard.press("ArrowRight")  # scene 5: gas at the summit
+    page.wait_for_selector("text=Scene 5 of 7")
+    frame.locator(".cm-legend :text('Azerbaijani gas destinations')").wait_for()
+    assert legend.count() == 1  # the scene's legend replaced the last one
+    assert "North–South corridor" not in legend.inner_text()
+    page.locator("text=Scene 5 of 7").click()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_selector("text=Scene 4 of 7")
     page.locator("text=Scene 4 of 7").click()
     page.keyboard.press("ArrowLeft")
     page.wait_for_selector("text=Scene 3 of 7")
-    page.locator("text=Scene 3 of 7").click()
-    page.keyboard.press("ArrowLeft")
-    page.wait_for_selector("text=Scene 2 of 7")
+    assert page.url.endswith("briefing=gabala-2025&scene=3")
     assert probe.blocked == []  # nothing left the machine
 
 
 def test_arrow_keys_still_move_scenes_after_a_click_on_the_map(
-    page: Any, probe: PageProbe, streamlit_server: StreamlitServer
+    page: Any, probe: PageProbe, server: StreamlitServer
 ) -> None:
-    page.goto(streamlit_server.url + "present?briefing=gabala-2025&scene=2")
+    page.goto(server.url + "present?briefing=gabala-2025&scene=2")
     wait_for_map(page, probe=probe)
     page.wait_for_selector("text=Scene 2 of 7")
     container = page.frame_locator(MAP_IFRAME).locator(".leaflet-container")
@@ -79,47 +93,6 @@ def _leaflet_fills_frame(page: Any) -> bool:
     return abs(inner["height"] - outer["height"]) <= 2
 
 
-@pytest.mark.parametrize(("width", "height", "share"), [(1440, 900, 0.55), (1920, 1080, 0.6)])
-def test_a_scene_map_fills_the_screen(
-    browser: Any, server: StreamlitServer, width: int, height: int, share: float
-) -> None:
-    context = browser.new_context(viewport={"width": width, "height": height})
-    try:
-        page = context.new_page()
-        probe = PageProbe().attach(context, page)
-        page.goto(server.url + "present?briefing=gabala-2025&scene=4")
-        wait_for_map(page, probe=probe)
-        page.wait_for_selector("text=Scene 4 of 7")
-        page.wait_for_timeout(500)
-        assert _map_share(page) >= share
-        assert _leaflet_fills_frame(page)  # the map, not only its frame, is that tall
-        assert probe.blocked == []
-    finally:
-        context.close()
-
-
-def test_the_legend_is_the_scenes_own(
-    page: Any, probe: PageProbe, streamlit_server: StreamlitServer
-) -> None:
-    page.goto(streamlit_server.url + "present?briefing=gabala-2025&scene=4")
-    wait_for_map(page, probe=probe)
-    frame = page.frame_locator(MAP_IFRAME)
-    legend = frame.locator(".cm-legend")
-    legend.first.wait_for(state="attached")
-    assert legend.count() == 1
-    text = legend.inner_text()
-    assert "North–South corridor" in text
-    assert "Middle Corridor" not in text  # scene 4 shows the INSTC only
-    assert "Gas pipeline" not in text
-    page.locator("text=Scene 4 of 7").click()
-    page.keyboard.press("ArrowRight")  # scene 5: gas at the summit
-    page.wait_for_selector("text=Scene 5 of 7")
-    frame.locator(".cm-legend :text('Azerbaijani gas destinations')").wait_for()
-    assert legend.count() == 1  # the scene's legend replaced the last one
-    assert "North–South corridor" not in legend.inner_text()
-    assert probe.blocked == []
-
-
 #: Measured in the page by the test: the box (container px) of the scene's corridor lines, the
 #: map's size, and the legend's and every visible label's and marker's rectangle.
 FRAME_JS = """(color) => {
@@ -149,13 +122,14 @@ def _hits(a: list[float], b: list[float]) -> bool:
     return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
 
 
-@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1920, 1080)])
-def test_a_scene_is_fitted_to_the_real_frame_beside_its_legend(
-    browser: Any, server: StreamlitServer, width: int, height: int
+@pytest.mark.parametrize(("width", "height", "share"), [(1440, 900, 0.55), (1920, 1080, 0.6)])
+def test_a_scene_map_fills_the_screen_and_is_fitted_beside_its_legend(
+    browser: Any, server: StreamlitServer, width: int, height: int, share: float
 ) -> None:
     """Scene 3 (the Middle Corridor) and scene 4 (the North–South corridor): at each screen
-    size the corridor's lines are all in the frame and fill most of its width or height, and
-    the legend covers no label and no marker."""
+    size the map (not only its frame) covers at least ``share`` of the screen, the corridor's
+    lines are all in the frame and fill most of its width or height, and the legend covers no
+    label and no marker."""
     context = browser.new_context(viewport={"width": width, "height": height})
     try:
         page = context.new_page()
@@ -177,6 +151,8 @@ def test_a_scene_is_fitted_to_the_real_frame_beside_its_legend(
             assert max((x2 - x1) / w, (y2 - y1) / h) >= 0.7, (number, got["box"], w, h)
             covered = [r for r in got["items"] if _hits(r, got["legend"])]
             assert not covered, (number, covered)
+            assert _map_share(page) >= share, number
+            assert _leaflet_fills_frame(page), number  # the map, not only its frame
             page.locator(f"text=Scene {number} of 7").click()
             page.keyboard.press("ArrowRight")
         assert probe.blocked == []
