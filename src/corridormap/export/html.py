@@ -2,7 +2,8 @@
 
 The page is the folium map of ``mapbuild`` with every script, stylesheet, font and the data
 inlined (``selfcontained.inline_html``), beside a panel with the title, caption, legend and
-sources; it opens from ``file://`` with no network request. A briefing is one map whose scenes
+sources (``templates/export-panel.html``, filled in by ``corridormap.fragments``); it opens
+from ``file://`` with no network request. A briefing is one map whose scenes
 are switched by ``static/scene-switcher.js`` (``_SceneSwitcher``); the page's style is
 ``static/export-page.css``. ``map_groups`` also serves the app's live
 presentation map.
@@ -19,7 +20,16 @@ import folium
 import geopandas as gpd
 from branca.element import Figure
 
-from corridormap import assets, briefing, browser, catalog, i18n, mapbuild, selfcontained
+from corridormap import (
+    assets,
+    briefing,
+    browser,
+    catalog,
+    fragments,
+    i18n,
+    mapbuild,
+    selfcontained,
+)
 from corridormap.elements import FeatureGroup, LayerControl, Verbatim
 from corridormap.escape import html_text, is_web_url, script_json
 from corridormap.export.views import (
@@ -76,47 +86,53 @@ def _shown_url(url: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _sources_html(refs: Sequence[SourceRef]) -> str:
-    if not refs:
-        none = _("No feature is shown.")
-        return f"<p class='cm-meta'>{html_text(none)}</p>"
-    items = []
+#: The panel's template (templates/export-panel.html): its macros fill the panel in.
+_PANEL: Final = "export-panel.html"
+
+
+def _source_rows(refs: Sequence[SourceRef]) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
     for r in refs:
         meta = _("as of {date}").format(date=_as_of_text(r.as_of))
         meta += f" · {', '.join(r.layers)} ({i18n.number_text(r.features, 0)})"
-        if is_web_url(r.url):
-            ref = (
-                f"<a href='{html_text(r.url)}' rel='noreferrer noopener'>"
-                f"{html_text(_shown_url(r.url))}</a>"
-            )
-        else:  # a user's javascript:, data: or relative URL: text, never a link
-            said = _("{url} (not a web address)").format(url=r.url)
-            ref = f"<span class='cm-nolink'>{html_text(said)}</span>"
-        items.append(f"<li>{ref} <span class='cm-meta'>{html_text(meta)}</span></li>")
-    return f"<ol class='cm-sources'>{''.join(items)}</ol>"
+        link = is_web_url(r.url)  # a user's javascript:, data: or relative URL: text, never a link
+        rows.append(
+            {
+                "link": link,
+                "url": r.url,
+                "shown": _shown_url(r.url) if link else "",
+                "said": "" if link else _("{url} (not a web address)").format(url=r.url),
+                "meta": meta,
+            }
+        )
+    return rows
 
 
-def _counts_attr(view: ExportView) -> str:
-    return html_text(json.dumps(view.counts(), sort_keys=True))
+def _sources_html(refs: Sequence[SourceRef]) -> str:
+    """The list of sources under a scene (links only for http(s) addresses)."""
+    listed: str = fragments.macro(_PANEL, "sources")(_source_rows(refs), _("No feature is shown."))
+    return listed
 
 
-def _scene_html(view: ExportView, *, heading: str = "h2") -> str:
-    text = f"<p>{md_to_html(view.text)}</p>" if view.text else ""
-    heading_sources = _("Sources of the features shown")
-    return (
-        f"<{heading}>{html_text(view.title)}</{heading}>"
-        f"{text}<p class='cm-desc'>{html_text(view.description)}</p>"
-        f"{mapbuild.legend_html(view.shown, specs=view.specs)}"
-        f"<h3>{html_text(heading_sources)}</h3>{_sources_html(sources(view))}"
-    )
+def _scene(view: ExportView) -> dict[str, object]:
+    """What the panel says of one view, for the template: the text written in Markdown and the
+    legend as the HTML their code made, everything else as text."""
+    return {
+        "title": view.title,
+        "text": fragments.made_html(md_to_html(view.text)) if view.text else "",
+        "description": view.description,
+        "legend": fragments.made_html(mapbuild.legend_html(view.shown, specs=view.specs)),
+        "sources_heading": _("Sources of the features shown"),
+        "sources": _sources_html(sources(view)),
+        "counts": json.dumps(view.counts(), sort_keys=True),
+    }
 
 
 def _footer(views: Sequence[ExportView]) -> str:
-    said = _(
+    return _(
         "corridormap export · newest source date {date} · {made} · basemap: Natural Earth "
         "(public domain). Corridor and pipeline lines are schematic."
     ).format(date=newest_source(views), made=made_text())
-    return f"<p class='cm-foot'>{html_text(said)}</p>"
 
 
 #: The export's Content-Security-Policy: its own inline scripts, styles, data: images and
@@ -134,7 +150,7 @@ def _page(m: folium.Map, panel: str, title: str) -> str:
     root.header.add_child(
         Verbatim(f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'), name="cm_csp"
     )
-    root.header.add_child(Verbatim(f"<title>{html_text(title)}</title>"), name="cm_title")
+    root.header.add_child(Verbatim(fragments.macro(_PANEL, "title")(title)), name="cm_title")
     root.header.add_child(Verbatim(browser.style_element("export-page.css")), name="cm_page_css")
     root.html.add_child(Verbatim(panel), name="cm_panel")
     lang = html_text(i18n.current())  # the page's language: the one it is written in
@@ -158,10 +174,7 @@ def view_map(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> folium
 def html_view(view: ExportView, frames: Mapping[str, gpd.GeoDataFrame]) -> str:
     """One view as a self-contained HTML page: map, legend, caption, description, sources."""
     m = view_map(view, frames)
-    panel = (
-        f"<aside class='cm-panel' data-counts='{_counts_attr(view)}'>"
-        f"{_scene_html(view, heading='h1')}{_footer([view])}</aside>"
-    )
+    panel = fragments.macro(_PANEL, "view_panel")(_scene(view), _footer([view]))
     return _page(m, panel, f"{view.title} · corridormap")
 
 
@@ -213,23 +226,9 @@ def html_briefing(
 ) -> str:
     """A whole briefing as one self-contained HTML page: one map, a scene at a time."""
     m = briefing_map(views, frames)
-    options = "".join(
-        f"<option value='{i}'>{i + 1}. {html_text(v.title)}</option>" for i, v in enumerate(views)
-    )
-    sections = "".join(
-        f"<section class='cm-scene' data-scene='{i + 1}' data-counts='{_counts_attr(v)}'"
-        f"{' hidden' if i else ''}>{_scene_html(v)}</section>"
-        for i, v in enumerate(views)
-    )
-    description = f"<p>{md_to_html(b.description)}</p>" if b.description else ""
-    previous, following, scene = _("Previous"), _("Next"), _("Scene")
-    panel = (
-        f"<aside class='cm-panel'><h1>{html_text(b.title)}</h1>{description}"
-        f"<div class='cm-nav'><button id='cm-prev' type='button'>◀ {html_text(previous)}"
-        f"</button><button id='cm-next' type='button'>{html_text(following)} ▶</button>"
-        f"<select id='cm-select' aria-label='{html_text(scene)}'>{options}</select>"
-        "<span id='cm-counter'></span></div>"
-        "<div class='cm-progress'><div id='cm-bar'></div></div>"
-        f"{sections}{_footer(views)}</aside>"
+    words = {"previous": _("Previous"), "next": _("Next"), "scene": _("Scene")}
+    description = fragments.made_html(md_to_html(b.description)) if b.description else ""
+    panel = fragments.macro(_PANEL, "briefing_panel")(
+        b.title, description, words, [_scene(v) for v in views], _footer(views)
     )
     return _page(m, panel, f"{b.title} · corridormap")
