@@ -6,13 +6,12 @@ when the product speaks it, else English; the picker at the top of the sidebar; 
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable, Iterator
 from datetime import date
 
 import streamlit as st
 
-from corridormap import i18n, links
+from corridormap import browser, escape, i18n, links
 from corridormap.i18n import _
 
 #: Session state: the session's language (a code of ``i18n.LANGUAGES``).
@@ -119,9 +118,35 @@ def page_language(translated: bool, *, say: bool = True) -> Iterator[None]:
         yield
 
 
+def streamlit_words() -> dict[str, str]:
+    """Streamlit's own words in its file uploader, in the session's language (it writes them
+    in English; ``static/uploader-words.js`` puts these in their place, as text)."""
+    return {
+        "upload": _("Upload"),
+        "addFiles": _("Add files"),
+        "dropFile": _("Drag and drop a file here"),
+        "dropFiles": _("Drag and drop files here"),
+        "perFile": _("{size} per file"),
+        "tooLarge": _("File must be {size} or smaller."),
+        "notAllowed": _("{type} files are not allowed."),
+        "tooSmall": _("File size is too small."),
+        "onlyOne": _("Only one file is allowed."),
+        "unexpected": _("Unexpected error. Please try again."),
+    }
+
+
 def page_attribute() -> None:
     """The page's ``lang`` attribute, for screen readers and the browser's own tools (the code
-    is one of ``i18n.LANGUAGES``: never text from the link)."""
+    is one of ``i18n.LANGUAGES``: never text from the link), and Streamlit's own uploader
+    words in the same language (:func:`streamlit_words`, as JSON options of the package's
+    browser code; an English page that never spoke another language does nothing)."""
     code = i18n.current()
-    script = f"<script>document.documentElement.lang = {json.dumps(code)};</script>"
+    words = browser.browser_code("uploader-words.js")
+    options = {"words": streamlit_words(), "english": code == i18n.DEFAULT}
+    script = (
+        "<script>(function () {\n"
+        f"document.documentElement.lang = {escape.script_json(code)};\n"
+        f"{words}cmUploaderWords({escape.script_json(options)});\n"
+        "})();</script>"
+    )
     st.html(script, unsafe_allow_javascript=True)

@@ -135,6 +135,8 @@ def test_the_explorer_is_english_by_default_passes_axe_and_works_by_keyboard(
     assert page.evaluate("document.documentElement.lang") == "en"
     assert "lang=" not in page.url
     assert "Countries" in page.locator('[data-testid="stSidebar"]').inner_text()
+    uploader = page.locator('[data-testid="stSidebar"] [data-testid="stFileUploader"]')
+    assert "per file" in uploader.inner_text()  # Streamlit's own words, left as it writes them
     found = audit(page)
     assert not any(blocking(v) for v in found.values()), f"Map:\n{report(found)}"
 

@@ -11,6 +11,7 @@ product.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -53,6 +54,36 @@ def sidebar_text(page: Any) -> str:
     return "\n".join([str(side.inner_text()), *map(str, values)])
 
 
+def uploader_words(page: Any) -> tuple[str, str]:
+    """The sidebar uploader's button and its limits line, as the page shows them (Streamlit
+    writes both in English; the app gives them the language's words)."""
+    uploader = page.locator('[data-testid="stSidebar"] [data-testid="stFileUploader"]')
+    uploader.get_by_role("button").first.wait_for()
+    button = uploader.locator('[data-testid="stBaseButton-secondary"]').first.inner_text()
+    limits = uploader.locator('[data-testid="stFileUploaderDropzoneInstructions"]').inner_text()
+    return button.splitlines()[-1].strip(), limits
+
+
+def assert_uploader_speaks(page: Any, words: dict[str, str]) -> None:
+    """The uploader's words are the catalog's (``words``), the size Streamlit wrote kept."""
+    uploader = page.locator('[data-testid="stSidebar"] [data-testid="stFileUploader"]')
+    uploader.get_by_text(words["Upload"], exact=True).wait_for(timeout=30_000)
+    button, limits = uploader_words(page)
+    assert button == words["Upload"], button
+    assert "per file" not in limits, limits
+    for part in words["{size} per file"].split("{size}"):
+        assert part.strip() in limits, (part, limits)
+    assert re.search(r"\d+(\.\d+)?\s?MB", limits), limits  # Streamlit's size, as it wrote it
+
+
+def assert_uploader_in_english(page: Any) -> None:
+    uploader = page.locator('[data-testid="stSidebar"] [data-testid="stFileUploader"]')
+    uploader.get_by_text("Upload", exact=True).wait_for(timeout=30_000)
+    button, limits = uploader_words(page)
+    assert button == "Upload", button
+    assert "per file" in limits, limits
+
+
 def with_lang(path: str, code: str) -> str:
     return path + ("&" if "?" in path else "?") + f"lang={code}"
 
@@ -78,6 +109,7 @@ def test_a_link_opens_the_explorer_in_its_language(
     for english in ("Countries", "Corridor", "Basemap", "Layers", "Language"):
         assert words[english] in side, english
     assert i18n.LANGUAGES[code] in side  # the picker names the language in itself
+    assert_uploader_speaks(page, words)  # Streamlit's own words in its uploader too
     # the legend beside the map: its titles and statuses
     main = page.locator('[data-testid="stMain"]').inner_text()
     for english in ("Corridors", "Status", "Operational", "Under construction", "Planned"):
@@ -114,6 +146,7 @@ def test_the_browser_language_is_the_default_and_a_choice_keeps_the_view(
         wait_for_page(page, probe, maps=1)
         assert words["Countries"] in sidebar_text(page)
         page.wait_for_function("document.documentElement.lang === 'tr'", timeout=30_000)
+        assert_uploader_speaks(page, words)
         # choose Russian: the page speaks it, and once its runs are over the link says it and
         # keeps the view, the filters included (Streamlit keeps a choice by its label, which
         # the change of language changes: they were all dropped once)
@@ -127,6 +160,7 @@ def test_the_browser_language_is_the_default_and_a_choice_keeps_the_view(
         with i18n.language("ru"):
             georgia = i18n.country_name("GEO", "Georgia")
         assert f"{georgia} (GEO)" in sidebar_text(page)  # the filter, in the new words
+        assert_uploader_speaks(page, ru)  # the uploader's words follow (Turkish a moment ago)
         main = page.locator('[data-testid="stMain"]').inner_text()  # the legend beside the map
         assert ru["Middle Corridor (TITR)"] in main
         probe.assert_clean()
@@ -172,6 +206,7 @@ def test_each_analysis_page_speaks_russian_then_english_and_passes_axe_in_both(
     choose_language(page, probe, "en", maps)
     main.get_by_text(english, exact=False).first.wait_for(timeout=30_000)
     assert legend.inner_text().strip() == "Legend"
+    assert_uploader_in_english(page)  # Streamlit's words back as it writes them
     assert_axe_passes(page)
     # (opened at its own path, Streamlit's first health checks go to <path>/_stcore/ and 404:
     # its own quirk; what matters is that nothing left the machine and no script failed)
