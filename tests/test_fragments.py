@@ -73,3 +73,26 @@ def test_html_made_by_the_code_is_kept_and_a_missing_value_is_an_error() -> None
     assert "\n" not in out  # one line, as the page had it before the templates
     with pytest.raises(jinja2.UndefinedError):
         fragments.macro(PANEL, "view_panel")({"title": "x"}, "foot")
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_every_legend_row_prints_its_label_as_text(payload: str) -> None:
+    rows = {
+        "swatch_row": ("#123456", 0.5, payload),
+        "line_row": ("#123456", "4 6", 3, payload),
+        "status_row": ("#123456", None, 2, payload, payload),
+        "pin_row": ("#123456", "ship", payload),
+        "dot_row": ("#123456", payload),
+    }
+    for name, args in rows.items():
+        out = fragments.macro("legend.html", name)(*args)
+        assert "<img" not in out, name
+        assert not re.search(r"\{[{%#]", out), name
+        assert "' onmouseover" not in out, name
+        assert payload in html.unescape(out.replace("&#123;", "{")), name
+    legend = fragments.macro("legend.html", "legend")([(payload, [out])], False, payload)
+    assert legend.startswith("<details class='cm-legend' open><summary>")
+    assert "<img" not in legend
+    assert "<script" not in legend
+    assert not re.search(r"\{[{%#]", legend)
+    assert legend.count("<div class='cm-row'>") == 1  # the row, made by a macro, kept as HTML

@@ -13,25 +13,26 @@ from typing import Final
 import geopandas as gpd
 import shapely
 
-from corridormap import browser, catalog, style
+from corridormap import browser, catalog, fragments, style
 from corridormap.catalog import LayerSpec
 from corridormap.elements import FeatureGroup
-from corridormap.escape import html_text, script_json
+from corridormap.escape import script_json
 from corridormap.i18n import N_, gettext
 from corridormap.mapbuild.styles import USER_STYLE_PREFIX
 
+#: The legend's template (templates/legend.html): its macros make the samples and the rows.
+_TEMPLATE: Final = "legend.html"
 
-def _swatch(color: str, opacity: float = 1.0) -> str:
-    return f"<span class='sw' style='background:{color};opacity:{opacity}'></span>"
+
+def _html(macro: str, *args: object) -> str:
+    """What the legend template's ``macro`` makes of ``args`` (escaped HTML)."""
+    made: str = fragments.macro(_TEMPLATE, macro)(*args)
+    return made
 
 
 def line_swatch_svg(color: str, dash: str | None, weight: float = 3.0) -> str:
     """A short line sample as inline SVG (legend rows, in the map and in the app)."""
-    dash_attr = f" stroke-dasharray='{dash}'" if dash else ""
-    return (
-        "<svg width='34' height='10'><line x1='1' y1='5' x2='33' y2='5' "
-        f"stroke='{color}' stroke-width='{weight}'{dash_attr} stroke-linecap='round'/></svg>"
-    )
+    return _html("line", color, dash, weight)
 
 
 def _present(gdf: gpd.GeoDataFrame | None, column: str) -> Callable[[str], bool]:
@@ -45,8 +46,12 @@ def _present(gdf: gpd.GeoDataFrame | None, column: str) -> Callable[[str], bool]
 def _rows_ots(gdf: gpd.GeoDataFrame | None) -> list[str]:
     shown = _present(gdf, "ots_status")
     return [
-        f"{_swatch(e.color, style.OTS_FILL_OPACITY[e.value])}"
-        + html_text(style.label(style.OTS_STYLES, e.value))
+        _html(
+            "swatch_row",
+            e.color,
+            style.OTS_FILL_OPACITY[e.value],
+            style.label(style.OTS_STYLES, e.value),
+        )
         for e in style.OTS_STYLES
         if e.value != "none" and shown(e.value)
     ]
@@ -55,7 +60,7 @@ def _rows_ots(gdf: gpd.GeoDataFrame | None) -> list[str]:
 def _rows_corridors(gdf: gpd.GeoDataFrame | None) -> list[str]:
     shown = _present(gdf, "corridor")
     return [
-        line_swatch_svg(e.color, None) + html_text(style.label(style.CORRIDOR_STYLES, e.value))
+        _html("line_row", e.color, None, 3.0, style.label(style.CORRIDOR_STYLES, e.value))
         for e in style.CORRIDOR_STYLES
         if shown(e.value)
     ]
@@ -66,17 +71,22 @@ def _rows_status(gdf: gpd.GeoDataFrame | None, *, colored: bool = False) -> list
     are coloured by status."""
     shown = _present(gdf, "status")
     return [
-        f"{line_swatch_svg(e.color if colored else style.TEXT, e.dash, 3 if colored else 2)}"
-        f"<span title='{html_text(style.definition(style.STATUS_STYLES, e.value))}'>"
-        f"{html_text(style.label(style.STATUS_STYLES, e.value))}</span>"
+        _html(
+            "status_row",
+            e.color if colored else style.TEXT,
+            e.dash,
+            3 if colored else 2,
+            style.definition(style.STATUS_STYLES, e.value),
+            style.label(style.STATUS_STYLES, e.value),
+        )
         for e in style.STATUS_STYLES
         if shown(e.value)
     ]
 
 
 def _rows_pipelines(_gdf: gpd.GeoDataFrame | None) -> list[str]:
-    text = html_text(gettext("Gas pipeline (width: capacity)"))
-    return [f"{line_swatch_svg(style.PIPELINE_COLOR, None, 4)}{text}"]
+    text = gettext("Gas pipeline (width: capacity)")
+    return [_html("line_row", style.PIPELINE_COLOR, None, 4, text)]
 
 
 def _rows_gas(gdf: gpd.GeoDataFrame | None) -> list[str]:
@@ -86,7 +96,7 @@ def _rows_gas(gdf: gpd.GeoDataFrame | None) -> list[str]:
         else {style.gas_period(str(v)).value for v in gdf["supply_start"].dropna()}
     )
     return [
-        _swatch(e.color) + html_text(style.label(style.GAS_PERIODS, e.value))
+        _html("swatch_row", e.color, 1.0, style.label(style.GAS_PERIODS, e.value))
         for e in style.GAS_PERIODS
         if periods is None or e.value in periods
     ]
@@ -104,17 +114,11 @@ def _rows_icons(
     for e in entries:
         if not shown(e.value):
             continue
+        label = style.label(entries, e.value)
         if e.value in dots:
-            pin = (
-                f"<span class='cm-pin' style='background:{e.color};width:8px;height:8px;"
-                "margin:0 4px'></span>"
-            )
+            rows.append(_html("dot_row", e.color, label))
         else:
-            pin = (
-                f"<span class='cm-pin' style='background:{e.color};width:16px;height:16px;"
-                f"font-size:8px'><i class='fa-solid fa-{e.icon}'></i></span>"
-            )
-        rows.append(pin + html_text(style.label(entries, e.value)))
+            rows.append(_html("pin_row", e.color, e.icon, label))
     return rows
 
 
@@ -127,13 +131,11 @@ def flow_legend(
     rows = []
     if len(pipelines):
         rows.append(
-            line_swatch_svg(style.FLOW_COLOR, style.FLOW_DASH, 4)
-            + html_text(gettext(style.FLOW_LABEL))
+            _html("line_row", style.FLOW_COLOR, style.FLOW_DASH, 4, gettext(style.FLOW_LABEL))
         )
     if onward is not None:
         rows.append(
-            line_swatch_svg(style.FLOW_COLOR, style.ONWARD_DASH, 3)
-            + html_text(gettext(style.ONWARD_LABEL))
+            _html("line_row", style.FLOW_COLOR, style.ONWARD_DASH, 3, gettext(style.ONWARD_LABEL))
         )
     return [(gettext("Gas route"), rows)] if rows else []
 
@@ -166,7 +168,7 @@ def _legend_sections(spec: LayerSpec, by_status: bool) -> tuple[tuple[str, Legen
     if spec.style_key.startswith(USER_STYLE_PREFIX):
         _, _, index = spec.style_key.partition(":")
         color = style.user_color(int(index) if index.isdigit() else 0)
-        return ((N_("Your layers"), lambda _g: [f"{_swatch(color)}{html_text(spec.title)}"]),)
+        return ((N_("Your layers"), lambda _g: [_html("swatch_row", color, 1.0, spec.title)]),)
     if by_status and spec.key == catalog.CORRIDOR_LEGS.key:
         return _STATUS_LEGEND
     return _LEGENDS[spec.style_key]
@@ -203,21 +205,15 @@ def legend_html(
             known.extend(r for r in rows(gdf) if r not in known)  # one row per user layer
     for title, rows_ in extra:
         sections.setdefault(title, []).extend(rows_)
-    parts: list[str] = []
-    for title, rows_ in sections.items():
-        if not rows_:
-            continue
-        parts.append(f"<h2>{html_text(title)}</h2>")
-        parts.extend(f"<div class='cm-row'>{r}</div>" for r in rows_)
-    if not parts:
+    # each row is HTML these macros made (or flow_legend's, by the same macros)
+    shown = [
+        (title, [fragments.made_html(r) for r in rows_])
+        for title, rows_ in sections.items()
+        if rows_
+    ]
+    if not shown:
         return ""
-    state = "" if collapsed else " open"
-    summary = html_text(gettext("Legend"))
-    return (
-        f"<details class='cm-legend'{state}><summary>{summary}</summary>"
-        + "".join(parts)
-        + "</details>"
-    )
+    return _html("legend", shown, collapsed, gettext("Legend"))
 
 
 #: A map smaller than this (CSS px, width or height) opens with its legend folded.
