@@ -44,6 +44,9 @@ def environment() -> jinja2.Environment:
     )
 
 
+@functools.cache
 def macro(template: str, name: str) -> Any:
-    """The macro ``name`` of ``template``: called with data, it returns escaped HTML."""
+    """The macro ``name`` of ``template``: called with data, it returns escaped HTML. Looked up
+    once: the legend calls its macros for every row of every map drawn, and each lookup would
+    otherwise ask the loader whether the package's template file changed."""
     return getattr(environment().get_template(template).module, name)
