@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterator
 from datetime import date
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from app_pages import _upload_guard
 from corridormap import browser, escape, i18n, links
 from corridormap.i18n import _
 
@@ -27,13 +29,16 @@ def browser_default() -> str:
 
 def apply() -> str:
     """Put the session's language in force for this run (on the first run: the link's, else
-    the browser's) and return it."""
+    the browser's), tell the upload route (its refusals speak it too), and return it."""
     ss = st.session_state
     if KEY not in ss:
         query = {"lang": st.query_params.get_all("lang")}
         ss[KEY] = links.parse_lang(query) or browser_default()
     code: str = ss[KEY]
     i18n.set_language(code)
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        _upload_guard.remember_language(ctx.session_id, code)
     return code
 
 

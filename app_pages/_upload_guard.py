@@ -9,8 +9,10 @@ and wraps the runtime's uploaded-file manager so that a file that would take a s
 :func:`release` drops a file's bytes once the upload panel has read it.
 
 A refusal runs in the server's upload route, outside any script run, so no language is in
-force there: it is said in the language the browser asks for (``Accept-Language``, negotiated as
-the app's first run does), English by default.
+force there: it is said in the session's language, which each run records here
+(:func:`remember_language`: the picker's or the link's choice), else in the language the
+browser asks for (``Accept-Language``, negotiated as the app's first run does), English by
+default.
 """
 
 from __future__ import annotations
@@ -29,7 +31,12 @@ from corridormap._errors import fixed, limit
 from corridormap.i18n import _
 
 _lock = threading.Lock()
+_languages_lock = threading.Lock()
 _MARK = "_corridormap_capped"
+#: Each live session's language, as its last run put it in force (session id -> code).
+_languages: dict[str, str] = {}
+#: Past this many remembered sessions, those that have ended are forgotten.
+_PRUNE_AT = 256
 
 
 def server_max_mb(limits: settings.Settings) -> int:
@@ -63,13 +70,34 @@ def accept_language(session_id: str) -> str | None:
     return values[0] if values else None
 
 
+def _session_exists(session_id: str) -> bool:
+    return runtime.exists() and runtime.get_instance().get_client(session_id) is not None
+
+
+def remember_language(session_id: str, code: str) -> None:
+    """Record the language a session's run put in force, for the upload route's refusals;
+    sessions that have ended are forgotten once many are remembered."""
+    with _languages_lock:
+        _languages[session_id] = code
+        if len(_languages) > _PRUNE_AT:
+            for gone in [s for s in _languages if not _session_exists(s)]:
+                del _languages[gone]
+
+
+def session_language(session_id: str) -> str:
+    """The session's language: the one its runs put in force, else its browser's."""
+    with _languages_lock:
+        code = _languages.get(session_id)
+    return code or i18n.negotiate(accept_language(session_id))
+
+
 def cap_manager(
     manager: Any,
     limits_of: Any = settings.load_settings,
-    accept_language_of: Callable[[str], str | None] = accept_language,
+    language_of: Callable[[str], str] = session_language,
 ) -> None:
     """Wrap ``manager.add_file`` with the session and server caps (once per manager); a
-    refusal is said in the language ``accept_language_of(session_id)`` negotiates."""
+    refusal is said in ``language_of(session_id)``."""
     if getattr(manager, _MARK, False):
         return
     original = manager.add_file
@@ -84,7 +112,7 @@ def cap_manager(
             if not (over_session or over_server):
                 original(session_id=session_id, file=file)
                 return
-        with i18n.language(i18n.negotiate(accept_language_of(session_id))):
+        with i18n.language(language_of(session_id)):
             if over_session:
                 detail = _(
                     "this session already holds {held} MB of uploads; the limit is {limit} MB"

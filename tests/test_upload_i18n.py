@@ -96,10 +96,13 @@ def test_the_upload_panel_names_the_problem_in_the_session_s_language(monkeypatc
         assert not re.search(r"(?<!\\)" + re.escape(raw), text), raw
 
 
-def test_the_upload_route_s_refusal_follows_the_browser_s_language():
+def test_the_upload_route_s_refusal_speaks_the_session_s_language_else_the_browser_s(
+    monkeypatch,
+):
     """The 413 the upload route sends when a session or the server holds too much is said in
-    the language the browser's Accept-Language negotiates (no script run, so no session
-    language, is in force there); English when it asks for none the product speaks."""
+    the language the session's last run put in force (the picker's or the link's choice);
+    for a session no run has told it of, in the one its browser's Accept-Language
+    negotiates; English when that asks for none the product speaks."""
     from starlette.exceptions import HTTPException  # noqa: PLC0415
     from streamlit.runtime.memory_uploaded_file_manager import (  # noqa: PLC0415
         MemoryUploadedFileManager,
@@ -109,9 +112,21 @@ def test_the_upload_route_s_refusal_follows_the_browser_s_language():
     from app_pages import _upload_guard  # noqa: PLC0415
     from corridormap.settings import Settings  # noqa: PLC0415
 
-    headers = {"a": "ru-RU,ru;q=0.9,en;q=0.5", "t": "de-DE, tr;q=0.8", "x": "de, fr", "n": None}
+    headers = {
+        "a": "ru-RU,ru;q=0.9,en;q=0.5",
+        "t": "de-DE, tr;q=0.8",
+        "x": "de, fr",
+        "n": None,
+        "z": "tr",  # its browser asks for Turkish; its picker chose Azerbaijani
+        "e": "ru",  # its browser asks for Russian; its picker chose English
+    }
+    monkeypatch.setattr(_upload_guard, "_languages", {})
+    monkeypatch.setattr(_upload_guard, "accept_language", headers.get)
     manager = MemoryUploadedFileManager("/_stcore/upload_file")
-    _upload_guard.cap_manager(manager, lambda: Settings(session_mb=1, server_mb=2), headers.get)
+    _upload_guard.cap_manager(manager, lambda: Settings(session_mb=1, server_mb=2))
+    _upload_guard.remember_language("z", "az")
+    _upload_guard.remember_language("e", "ru")
+    _upload_guard.remember_language("e", "en")  # the last run's language counts
 
     def put(session: str, n: int) -> None:
         rec = UploadedFileRec(f"{session}-{n}", "a.csv", "text/csv", b"x" * 600_000)
@@ -128,11 +143,44 @@ def test_the_upload_route_s_refusal_follows_the_browser_s_language():
     put("b", 0)
     put("c", 0)  # the server holds 1.8 MB of its 2
     assert refusal("t", 0) == ("sunucu şu anda çok fazla yükleme tutuyor; birazdan yeniden deneyin")
-    for session in ("x", "n"):
+    assert refusal("z", 0) == _in(
+        "az", "the server holds too many uploads just now; try again shortly"
+    )
+    assert refusal("z", 0) != _in(
+        "tr", "the server holds too many uploads just now; try again shortly"
+    )
+    for session in ("x", "n", "e"):
         assert refusal(session, 0) == (
             "the server holds too many uploads just now; try again shortly"
         )
     assert i18n.current() == i18n.DEFAULT  # nothing left in force
+
+
+def _in(code: str, msgid: str) -> str:
+    with i18n.language(code):
+        return i18n._(msgid)
+
+
+def test_the_upload_route_forgets_the_languages_of_sessions_that_ended(monkeypatch):
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from app_pages import _upload_guard  # noqa: PLC0415
+
+    live = {f"live-{n}" for n in range(10)}
+    instance = SimpleNamespace(get_client=lambda s: object() if s in live else None)
+    monkeypatch.setattr(_upload_guard.runtime, "exists", lambda: True)
+    monkeypatch.setattr(_upload_guard.runtime, "get_instance", lambda: instance)
+    monkeypatch.setattr(_upload_guard, "accept_language", lambda _s: None)
+    monkeypatch.setattr(_upload_guard, "_languages", {})
+    for sid in sorted(live):
+        _upload_guard.remember_language(sid, "tr")
+    for n in range(_upload_guard._PRUNE_AT):  # sessions that came and went
+        _upload_guard.remember_language(f"gone-{n}", "ru")
+    held = set(_upload_guard._languages)
+    assert live <= held
+    assert len(held - live) < 10  # the ended sessions were forgotten, but those since
+    assert _upload_guard.session_language("live-3") == "tr"
+    assert _upload_guard.session_language("gone-5") == "en"  # its browser's: none, so English
 
 
 def test_the_upload_route_reads_the_accept_language_the_session_connected_with(monkeypatch):
