@@ -4,6 +4,15 @@ Shared by ``tests/browser/conftest.py`` and ``bench/cold_start.py``: start ``str
 on a free loopback port, wait for ``/_stcore/health``, launch ``/usr/bin/chromium`` through
 Playwright, record what a page asks for (``PageProbe``), and wait for the map to paint inside
 streamlit-folium's iframe.
+
+Off-machine requests are blocked by the browser's proxy: Chromium is told to send everything
+that is not for a loopback address (which it never proxies) to ``ProxySink``, a loopback port
+in this process that writes down each connection's first line (``CONNECT host:443``, ``GET
+http://…``) and closes it unanswered. So nothing leaves the machine, whatever asks (a page, a
+worker, a preconnect), and the probe counts each attempt twice: the page's request and the
+sink's connection. (Blocking in Playwright's request routing instead made every request a
+round trip through the test and turned the browser's cache off: each page load then cost
+about a second more of CPU.)
 """
 
 from __future__ import annotations
@@ -11,9 +20,11 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import socketserver
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Frame, Page, Playwright, Route
+    from playwright.sync_api import Browser, BrowserContext, Frame, Page, Playwright
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "app.py"
@@ -185,10 +196,73 @@ def browser_unavailable() -> str | None:
     return None
 
 
+class ProxySink:
+    """The browser's proxy: a loopback port that records the first line of each connection
+    made to it (what the browser tried to reach off the machine) and closes it unanswered."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        sink = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            timeout = 5
+
+            def handle(self) -> None:
+                with contextlib.suppress(OSError):
+                    line = self.rfile.readline(4096).decode("latin-1").strip()
+                    sink.seen.append(line or "(a connection that said nothing)")
+
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    @property
+    def address(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+
+_sink: ProxySink | None = None
+
+#: Where Chromium itself calls, whatever the page (Debian's build ships Google's API keys:
+#: sign-in, component and extension updates, network time, form autofill); blocked like
+#: everything else, but not a page's doing, so not in a probe's count. A page asking one of
+#: these hosts is still counted: by its request (``PageProbe.requested_off_machine``).
+BROWSER_OWN_HOSTS = frozenset(
+    {
+        "accounts.google.com",
+        "update.googleapis.com",
+        "clients2.google.com",
+        "content-autofill.googleapis.com",
+        "optimizationguide-pa.googleapis.com",
+    }
+)
+
+
+def _browser_own(line: str) -> bool:
+    """Whether the sink's ``line`` (``CONNECT host:443 …`` or ``GET http://host/… …``) is one
+    of the browser's own calls."""
+    parts = line.split()
+    if len(parts) < 2:
+        return False
+    target = parts[1]
+    host = urlsplit(target).hostname if "://" in target else target.rsplit(":", 1)[0]
+    return (host or "").lower() in BROWSER_OWN_HOSTS
+
+
+def proxy_sink() -> ProxySink:
+    """This process's sink (started on first use; one serves every browser it launches)."""
+    global _sink  # noqa: PLW0603 - one per process, shared by the browsers it launches
+    if _sink is None:
+        _sink = ProxySink()
+    return _sink
+
+
 def launch_chromium(pw: Playwright) -> Browser:
-    return pw.chromium.launch(
-        executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True
-    )
+    """Chromium whose only way off the machine is the sink (``--proxy-server`` set directly:
+    Playwright's own proxy option would send loopback requests through it too)."""
+    args = [*CHROMIUM_ARGS, f"--proxy-server={proxy_sink().address}"]
+    return pw.chromium.launch(executable_path=str(CHROMIUM), args=args, headless=True)
 
 
 def is_local(url: str) -> bool:
@@ -203,7 +277,7 @@ def is_local(url: str) -> bool:
 class PageProbe:
     """Everything a page did that a clean offline render must not do, and what it loaded."""
 
-    blocked: list[str] = field(default_factory=list)  # off-machine requests (aborted)
+    requested_off_machine: list[str] = field(default_factory=list)  # blocked by the proxy
     failed: list[str] = field(default_factory=list)  # requestfailed, other than the blocked
     http_errors: list[str] = field(default_factory=list)  # responses with status >= 400
     console_errors: list[str] = field(default_factory=list)
@@ -215,10 +289,13 @@ class PageProbe:
     record_bodies: bool = False
     _inflight: int = 0
     _last_activity: float = field(default_factory=time.perf_counter)
+    _sink_from: int = 0
 
     def attach(self, context: BrowserContext, page: Page) -> PageProbe:
-        """Route every request of ``context`` through the blocker; listen on ``page``."""
-        context.route("**/*", self._route)
+        """Note every off-machine request of ``context`` (the proxy blocks them); listen on
+        ``page``."""
+        self._sink_from = len(proxy_sink().seen)
+        context.on("request", self._on_any_request)
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_done)
         page.on("requestfailed", self._on_failed)
@@ -228,13 +305,17 @@ class PageProbe:
         page.on("websocket", self._on_websocket)
         return self
 
-    def _route(self, route: Route) -> None:
-        url = route.request.url
-        if is_local(url):
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort("blockedbyclient")
+    @property
+    def blocked(self) -> list[str]:
+        """What was asked of another machine since ``attach``, and blocked: the requests the
+        context's pages made, then the connections the sink received (a request the page
+        made shows in both), but for the browser's own calls to its vendor's services."""
+        sink = [line for line in proxy_sink().seen[self._sink_from :] if not _browser_own(line)]
+        return [*self.requested_off_machine, *(f"proxy: {line}" for line in sink)]
+
+    def _on_any_request(self, request: Any) -> None:
+        if not is_local(request.url):
+            self.requested_off_machine.append(request.url)
 
     def _on_request(self, _request: Any) -> None:
         self._inflight += 1
@@ -261,7 +342,7 @@ class PageProbe:
 
     def _on_failed(self, request: Any) -> None:
         self._on_done(request)
-        if request.url in self.blocked:
+        if not is_local(request.url):  # blocked by the proxy: counted in ``blocked``
             return
         self.failed.append(f"{request.url}: {request.failure}")
 

@@ -1,17 +1,26 @@
 """The map renders in a real browser with no request leaving the machine.
 
 Runs ``streamlit run app.py`` (at ``/`` and under ``--server.baseUrlPath=corridormap``) and
-opens the default page in headless Chromium with every non-loopback request aborted.
+opens the default page in headless Chromium with every non-loopback request aborted; and
+checks that blocking itself: whatever a page asks of another machine is blocked and counted.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import folium
 import pytest
-from harness import MAP_IFRAME, PageProbe, StreamlitServer, is_local, wait_for_map
+from harness import (
+    MAP_IFRAME,
+    PageProbe,
+    StreamlitServer,
+    is_local,
+    proxy_sink,
+    wait_for_map,
+)
 
 from corridormap import assets, mapbuild, selfcontained
 
@@ -87,3 +96,48 @@ def test_exported_html_opens_offline(page: Any, probe: PageProbe, tmp_path: Path
     assert page.locator(".leaflet-control-layers").count() == 1
     probe.assert_clean()
     assert [r["url"] for r in probe.responses if not r["url"].startswith(("file:", "data:"))] == []
+
+
+#: A page that asks four other machines for something, four ways, and this server for one.
+ASKS_OTHER_MACHINES = """<!doctype html><title>asks</title>
+<img src="http://203.0.113.9/pixel.png" alt="">
+<link rel="stylesheet" href="https://cdn.example.net/style.css">
+<script>
+  window.outcomes = {};
+  fetch("https://example.org/data.json").then(
+    () => { window.outcomes.fetch = "answered"; }, () => { window.outcomes.fetch = "failed"; });
+  const ws = new WebSocket("wss://example.com/socket");
+  ws.onopen = () => { window.outcomes.ws = "open"; };
+  ws.onerror = () => { window.outcomes.ws = "failed"; };
+  fetch("HEALTH").then((r) => r.text()).then((t) => { window.outcomes.local = t; });
+</script>"""
+
+
+def test_every_off_machine_request_is_blocked_and_counted(
+    page: Any, probe: PageProbe, server: StreamlitServer
+) -> None:
+    """The probe's blocking itself (the browser's proxy, see harness.py): an image by IP
+    address, a stylesheet, a fetch and a WebSocket to other machines all fail, each is
+    counted (by the page's request or the sink's connection), and a request to this machine
+    is answered and not counted."""
+    sink_before = len(proxy_sink().seen)
+    page.goto(server.url + "_stcore/health")  # a page of this machine's origin
+    page.set_content(ASKS_OTHER_MACHINES.replace("HEALTH", server.url + "_stcore/health"))
+    page.wait_for_function("() => Object.keys(window.outcomes).length === 3", timeout=15_000)
+    assert page.evaluate("window.outcomes") == {"fetch": "failed", "ws": "failed", "local": "ok"}
+    asked = (
+        "http://203.0.113.9/pixel.png",
+        "https://cdn.example.net/style.css",
+        "https://example.org/data.json",
+    )
+    for url in asked:
+        assert url in probe.requested_off_machine, (url, probe.requested_off_machine)
+    hosts = ("203.0.113.9", "cdn.example.net:443", "example.org:443", "example.com:443")
+    deadline = time.monotonic() + 15
+    while not all(any(h in line for line in proxy_sink().seen[sink_before:]) for h in hosts):
+        assert time.monotonic() < deadline, (hosts, proxy_sink().seen[sink_before:])
+        page.wait_for_timeout(100)
+    seen = proxy_sink().seen[sink_before:]
+    assert not any("127.0.0.1" in line for line in seen), seen  # this machine: never proxied
+    assert all(any(u in b for b in probe.blocked) for u in asked)
+    assert not [r for r in probe.responses if not is_local(r["url"])]  # nothing answered
