@@ -126,7 +126,7 @@ def probe() -> PageProbe:
 
 @pytest.fixture
 def page(context: Any, probe: PageProbe, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A page whose every request goes through ``probe`` (off-machine ones are aborted)."""
+    """A page watched by ``probe`` (the browser's proxy blocks its off-machine requests)."""
     pg = context.new_page()
     pg.set_default_timeout(30_000)
     probe.attach(context, pg)

@@ -1,7 +1,7 @@
 """The map renders in a real browser with no request leaving the machine.
 
 Runs ``streamlit run app.py`` (at ``/`` and under ``--server.baseUrlPath=corridormap``) and
-opens the default page in headless Chromium with every non-loopback request aborted; and
+opens the default page in headless Chromium with every non-loopback request blocked; and
 checks that blocking itself: whatever a page asks of another machine is blocked and counted.
 """
 
