@@ -225,7 +225,8 @@ class ProxySink:
 _sink: ProxySink | None = None
 
 #: Where Chromium itself calls, whatever the page (Debian's build ships Google's API keys:
-#: sign-in, component and extension updates, network time, form autofill); blocked like
+#: sign-in, component and extension updates, network time, form autofill, and the downloads
+#: of its on-device models, from gvt1.com, seen once typing into a text field); blocked like
 #: everything else, but not a page's doing, so not in a probe's count. A page asking one of
 #: these hosts is still counted: by its request (``PageProbe.requested_off_machine``).
 BROWSER_OWN_HOSTS = frozenset(
@@ -235,11 +236,16 @@ BROWSER_OWN_HOSTS = frozenset(
         "clients2.google.com",
         "content-autofill.googleapis.com",
         "optimizationguide-pa.googleapis.com",
+        "clientservices.googleapis.com",
+        "safebrowsing.googleapis.com",
+        "dl.google.com",
     }
 )
+#: ... and the domains whose every host is the browser's (Google's download redirector).
+BROWSER_OWN_DOMAINS = ("gvt1.com", "gvt2.com")
 
 
-def _browser_own(line: str) -> bool:
+def browser_own(line: str) -> bool:
     """Whether the sink's ``line`` (``CONNECT host:443 …`` or ``GET http://host/… …``) is one
     of the browser's own calls."""
     parts = line.split()
@@ -247,7 +253,10 @@ def _browser_own(line: str) -> bool:
         return False
     target = parts[1]
     host = urlsplit(target).hostname if "://" in target else target.rsplit(":", 1)[0]
-    return (host or "").lower() in BROWSER_OWN_HOSTS
+    host = (host or "").lower()
+    return host in BROWSER_OWN_HOSTS or any(
+        host == domain or host.endswith("." + domain) for domain in BROWSER_OWN_DOMAINS
+    )
 
 
 def proxy_sink() -> ProxySink:
@@ -310,7 +319,7 @@ class PageProbe:
         """What was asked of another machine since ``attach``, and blocked: the requests the
         context's pages made, then the connections the sink received (a request the page
         made shows in both), but for the browser's own calls to its vendor's services."""
-        sink = [line for line in proxy_sink().seen[self._sink_from :] if not _browser_own(line)]
+        sink = [line for line in proxy_sink().seen[self._sink_from :] if not browser_own(line)]
         return [*self.requested_off_machine, *(f"proxy: {line}" for line in sink)]
 
     def _on_any_request(self, request: Any) -> None:

@@ -17,6 +17,7 @@ from harness import (
     MAP_IFRAME,
     PageProbe,
     StreamlitServer,
+    browser_own,
     is_local,
     proxy_sink,
     wait_for_map,
@@ -141,3 +142,20 @@ def test_every_off_machine_request_is_blocked_and_counted(
     assert not any("127.0.0.1" in line for line in seen), seen  # this machine: never proxied
     assert all(any(u in b for b in probe.blocked) for u in asked)
     assert not [r for r in probe.responses if not is_local(r["url"])]  # nothing answered
+
+
+@pytest.mark.parametrize(
+    ("line", "own"),
+    [
+        ("CONNECT accounts.google.com:443 HTTP/1.1", True),
+        ("CONNECT redirector.gvt1.com:443 HTTP/1.1", True),
+        ("POST http://update.googleapis.com/service/update2/json?x=1 HTTP/1.1", True),
+        ("CONNECT fonts.gstatic.com:443 HTTP/1.1", False),  # a page's font: counted
+        ("CONNECT fonts.googleapis.com:443 HTTP/1.1", False),
+        ("CONNECT notgvt1.com:443 HTTP/1.1", False),  # a look-alike, not a subdomain
+        ("GET http://tile.openstreetmap.org/1/0/0.png HTTP/1.1", False),
+        ("(a connection that said nothing)", False),
+    ],
+)
+def test_only_the_browsers_own_calls_are_left_out_of_a_count(line: str, own: bool) -> None:
+    assert browser_own(line) is own
