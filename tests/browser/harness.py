@@ -298,13 +298,18 @@ class PageProbe:
     record_bodies: bool = False
     _inflight: int = 0
     _last_activity: float = field(default_factory=time.perf_counter)
-    _sink_from: int = 0
+    _sink_from: int | None = None
+    _contexts: list[BrowserContext] = field(default_factory=list)
 
     def attach(self, context: BrowserContext, page: Page) -> PageProbe:
         """Note every off-machine request of ``context`` (the proxy blocks them); listen on
-        ``page``."""
-        self._sink_from = len(proxy_sink().seen)
-        context.on("request", self._on_any_request)
+        ``page``. A probe may be attached to several pages (of one context or more): the
+        count starts at its first attach, and each context is listened to once."""
+        if self._sink_from is None:
+            self._sink_from = len(proxy_sink().seen)
+        if not any(known is context for known in self._contexts):
+            self._contexts.append(context)
+            context.on("request", self._on_any_request)
         page.on("request", self._on_request)
         page.on("requestfinished", self._on_done)
         page.on("requestfailed", self._on_failed)
@@ -319,7 +324,8 @@ class PageProbe:
         """What was asked of another machine since ``attach``, and blocked: the requests the
         context's pages made, then the connections the sink received (a request the page
         made shows in both), but for the browser's own calls to its vendor's services."""
-        sink = [line for line in proxy_sink().seen[self._sink_from :] if not browser_own(line)]
+        seen = proxy_sink().seen[self._sink_from or 0 :]
+        sink = [line for line in seen if not browser_own(line)]
         return [*self.requested_off_machine, *(f"proxy: {line}" for line in sink)]
 
     def _on_any_request(self, request: Any) -> None:

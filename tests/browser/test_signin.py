@@ -239,8 +239,9 @@ def _owner_creates(sc: Scene, alice: Person) -> None:
 
 
 def _not_seen(sc: Scene, person: Person, *, share: str | None = None) -> None:
-    """``person`` finds nothing: not in the list, "not found" by id (and ``share``)."""
-    listing = sc.open(person, "briefings")
+    """``person`` finds nothing: not in the list, "not found" by id (and ``share``). The list
+    takes no token, so it is read on the visit without ``share`` only."""
+    listing = "" if share else sc.open(person, "briefings")
     assert TITLE not in listing
     query = f"saved={sc.bid}" + (f"&share={share}" if share else "")
     shown = sc.open(person, f"present?{query}")
@@ -362,8 +363,8 @@ def _editor_saves(sc: Scene, carol: Person, owner: store.Principal) -> None:
 
 def _signs_out(sc: Scene, person: Person) -> None:
     """Sign out: Streamlit sends the browser to the provider's end-session page, which comes
-    back to the app; the identity cookie is gone, also for the next page opened."""
-    sc.open(person, "briefings")
+    back to the app; the identity cookie is gone, also for the next page opened. From the
+    page ``person`` has open (the sidebar, and its Sign out, is on every page)."""
     sidebar = person.page.locator(SIDEBAR)
     sidebar.get_by_role("button", name="Sign out").click()
     end = person.page.get_by_role("button", name="End session")
@@ -396,7 +397,7 @@ def test_owner_reader_editor_and_stranger_see_exactly_what_they_should(
         _not_seen(sc, dave)  # a stranger
         _not_seen(sc, dave, share="not-the-token")  # with a guessed token
         assert TITLE not in sc.open(bob, "briefings")  # the link holder, without the link
-        _signs_out(sc, dave)
+        _signs_out(sc, dave)  # from the page the guessed token opened
         for person in people.values():  # nothing left the machine, in any of the browsers
             assert person.probe.blocked == [], person.probe.blocked
     finally:
