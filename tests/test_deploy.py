@@ -290,7 +290,9 @@ def test_make_cluster_runs_the_cluster_runner():
 
 
 def test_make_clusters_runner_stops_everything_on_sigterm():
-    """`deploy/cluster.py run` in the foreground: SIGTERM stops HAProxy and the replicas."""
+    """`deploy/cluster.py run` in the foreground: SIGTERM stops HAProxy (its soft stop, not a
+    kill once the grace period is out: its master sometimes lost the first signal) and the
+    replicas."""
     if cluster.haproxy_binary() is None:
         pytest.skip("haproxy not installed (apt-get install -y haproxy)")
     port = cluster.free_port()
@@ -314,6 +316,9 @@ def test_make_clusters_runner_stops_everything_on_sigterm():
         assert cluster.healthy(f"http://127.0.0.1:{port}/_stcore/health")
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=60) == 0
+        rest = proc.stdout.read()
+        assert "HAProxy did not stop" not in rest, rest[-3000:]
+        assert "Exiting Master process" in rest, rest[-3000:]
     finally:
         if proc.poll() is None:
             proc.kill()
