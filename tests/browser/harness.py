@@ -319,6 +319,12 @@ class PageProbe:
         page.on("websocket", self._on_websocket)
         return self
 
+    def detach(self) -> None:
+        """Stop listening to the contexts (a context outlives the test when it is shared)."""
+        for context in self._contexts:
+            context.remove_listener("request", self._on_any_request)
+        self._contexts.clear()
+
     @property
     def blocked(self) -> list[str]:
         """What was asked of another machine since ``attach``, and blocked: the requests the

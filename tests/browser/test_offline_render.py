@@ -28,9 +28,11 @@ from corridormap import assets, mapbuild, selfcontained
 pytestmark = pytest.mark.browser
 
 
+@pytest.mark.usefixtures("context")  # so that ``page`` opens in a context of its own
 def test_map_renders_offline(
     page: Any, probe: PageProbe, streamlit_server: StreamlitServer
 ) -> None:
+    """A first visit (a context of its own: nothing cached) draws the map from this server."""
     page.goto(streamlit_server.url, wait_until="domcontentloaded")
     frame = wait_for_map(page, probe=probe)
 

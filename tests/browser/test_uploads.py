@@ -179,7 +179,7 @@ def test_a_bad_file_is_named_in_the_page(
 def test_payloads_never_run(page: Any, probe: PageProbe, server: StreamlitServer) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.context.add_init_script("window.__xss = 0;")
+    page.add_init_script("window.__xss = 0;")
     frame = open_app(page, probe, server)
     upload(page, FILE_NAME, payload_geojson(), "application/geo+json")
     page.get_by_text("Added", exact=False).wait_for()
