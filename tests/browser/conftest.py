@@ -121,8 +121,9 @@ def _worker_context(browser: Any) -> Iterator[Any]:
     per worker, so its HTTP cache keeps the app's scripts, styles and fonts (and Chromium the
     scripts' compiled code) from one test to the next. Each page is its own Streamlit session;
     nothing the app keeps lives in the context (no cookie but Streamlit's XSRF one, no
-    storage). Measured on this 2-core machine, an explorer load took about 5.9 s of the
-    machine's CPU in a new context and 5.0 s in a used one (``bench/page_loads.py``)."""
+    storage). On this 2-core machine an explorer load took 6.9 s of the machine's CPU in a
+    new context and 6.4 s in a used one, medians of 8 (``bench/page_loads.py``; 7 to 17 %
+    less in three runs)."""
     ctx = browser.new_context(viewport=VIEWPORT)
     yield ctx
     ctx.close()
