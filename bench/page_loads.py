@@ -32,6 +32,7 @@ from _common import RESULTS, machine, machine_line  # also puts tests/browser on
 from harness import (
     APP,
     REPO,
+    VIEWPORT,
     browser_unavailable,
     launch_chromium,
     proxy_sink,
@@ -41,11 +42,12 @@ from harness import (
 )
 
 TICKS = os.sysconf("SC_CLK_TCK")
-VIEWPORT = {"width": 1400, "height": 900}
 
 
 def busy_seconds() -> float:
-    """The machine's CPU time spent on anything but idle and I/O wait since boot."""
+    """The machine's CPU time spent on anything but idle and I/O wait since boot. (Not
+    ``_common.cpu_seconds``: a closed context's renderer processes are gone, with their CPU
+    time, before a count of live processes could read them.)"""
     fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     return (sum(fields) - fields[3] - fields[4]) / TICKS
 

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (
     APP,
     REPO,
+    VIEWPORT,
     PageProbe,
     StreamlitServer,
     browser_required,
@@ -110,9 +111,6 @@ def streamlit_server(request: pytest.FixtureRequest) -> StreamlitServer:
     name = "base_path_server" if request.param else "server"
     srv: StreamlitServer = request.getfixturevalue(name)
     return srv
-
-
-VIEWPORT = {"width": 1400, "height": 900}
 
 
 @pytest.fixture(scope="session")

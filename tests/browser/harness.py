@@ -49,6 +49,8 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
 )
+#: The window the browser tests and benchmarks open pages in, unless a test says otherwise.
+VIEWPORT = {"width": 1400, "height": 900}
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 LOCAL_SCHEMES = frozenset({"data", "blob", "about", "file"})
 MAP_IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
