@@ -230,12 +230,12 @@ def test_published_leg_facts() -> None:
         "MC_SOUTH-01",
         "MC_SOUTH-02",
         "MC_SOUTH-03",
-    ]  # the new line: Kashgar–Torugart–Kazarman–Jalal-Abad
+    ]  # the new line: Kashgar–Torugart–Kazarman–Jalal-Abad (Manas since Sep 2025)
     assert all(p["section_length_km"] == 523 and p["confidence"] == "medium" for p in cku)
     assert all(p["status"] == "under_construction" and p["expected"] == 2030 for p in cku)
-    existing = legs["MC_SOUTH-04"]  # Jalal-Abad – Andijan: the existing line into Uzbekistan
+    existing = legs["MC_SOUTH-04"]  # the existing line into Uzbekistan
     assert (existing["name"], existing["status"], existing["expected"]) == (
-        "Jalal-Abad – Andijan",
+        "Manas (Jalal-Abad) – Andijan",
         "operational",
         None,
     )

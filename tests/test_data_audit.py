@@ -213,3 +213,20 @@ def test_every_fact_still_due_says_what_the_newest_source_shows() -> None:
     for item in items:
         said = item.what + " " + notes[(item.layer, item.feature_id)]
         assert "4 Dec 2026" in said, item.id
+
+
+def test_jalal_abad_is_named_manas_since_its_renaming_in_september_2025() -> None:
+    """Kyrgyzstan renamed the city of Jalal-Abad to Manas (law signed 17 Sep 2025) and kept the
+    name in Feb 2026: the node, and the legs named after it, carry the new name first."""
+    node = next(p for p in _props("nodes") if p["node_id"] == "jalal-abad")
+    assert node["name"] == "Manas (Jalal-Abad)"
+    assert "renamed Manas by a law signed on 17 Sep 2025" in node["note"]
+    assert _cited_on(node, "2025-09-18") == [
+        "https://qazinform.com/news/kyrgyzstan-renames-its-jalal-abad-city-to-manas-d2785c"
+    ]
+    assert _cited_on(node, "2026-02-24")  # the president's press secretary: the name stays
+    assert node["as_of"] >= "2026-02-24"
+    legs = {p["segment_id"]: p["name"] for p in _props("corridors")}
+    assert legs["MC_SOUTH-03"] == "Kazarman – Manas (Jalal-Abad)"
+    assert legs["MC_SOUTH-04"] == "Manas (Jalal-Abad) – Andijan"
+    assert not [n for n in legs.values() if "Jalal-Abad" in n and "Manas (Jalal-Abad)" not in n]

@@ -627,9 +627,19 @@ def test_a_map_label_names_a_place_as_the_table_gives_it_in_the_language():
     assert english["baku"][0] == "Baku"
     assert russian["port-of-baku-alat"][0] == "Порт Алят"
     assert english["port-of-baku-alat"][0] == "Port of Baku at Alat"
+
     # a place the table has no row for in the language keeps the data's name
-    assert russian["tetritskaro"][0] == english["tetritskaro"][0] == "Tetritskaro"  # no row
-    assert azerbaijani["tetritskaro"][0] == "Tetritskaro"  # no Azerbaijani row either
+    def words(label: str) -> str:  # a long label is wrapped onto lines
+        return " ".join(label.split())
+
+    tunnel = "GE–TR border tunnel (Kartsakhi)"
+    assert words(russian["kartsakhi-tunnel"][0]) == tunnel  # no Russian row
+    assert words(azerbaijani["kartsakhi-tunnel"][0]) == tunnel  # no Azerbaijani row either
+    assert russian["tetritskaro"][0] == "Тетри-Цкаро"
+    # renamed in September 2025: the new name, the old one in brackets, in each language
+    assert words(english["jalal-abad"][0]) == "Manas (Jalal-Abad)"
+    assert words(russian["jalal-abad"][0]) == "Манас (Джалал-Абад)"
+    assert words(azerbaijani["jalal-abad"][0]) == "Manas (Cəlal-Abad)"
     assert russian["tsalka"][0] == "Цалка"
     assert russian["poti"][0] == "Поти"
     assert azerbaijani["erzurum"][0] == "Ərzurum"
@@ -653,7 +663,13 @@ def test_place_names_in_running_text():
             "GE–TR border tunnel (Kartsakhi) – Карс"
         )
         assert place_names.name_of("Meghri") == "Мегри"
-        assert place_names.name_of("Tetritskaro") == "Tetritskaro"  # no Russian row
+        assert place_names.names_in("Manas (Jalal-Abad) – Andijan") == (
+            "Манас (Джалал-Абад) – Андижан"
+        )
+        assert place_names.name_of("Chukhur Gabala (ancient Gabala)") == "Кабала"  # not Габала
+        assert place_names.name_of("GE–TR border tunnel (Kartsakhi)") == (
+            "GE–TR border tunnel (Kartsakhi)"  # no Russian row
+        )
     with i18n.language("az"):
         assert place_names.name_of("Nakhchivan") == "Naxçıvan"
     assert place_names.names_in("Almaty – Shu") == "Almaty – Shu"  # English: the data's

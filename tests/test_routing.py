@@ -263,9 +263,9 @@ def test_a_route_names_its_places_as_the_place_name_table_gives_them(net):
         reason = routing.plan(net, Query("baku", "kars", avoid=("GEO",))).reason or ""
         title = routing.route_title(net, routing.plan(net, Query("baku", "kars")).route)
         assert routing.resolve_place(net, "Баку") == "baku"
-        tsalka, tetritskaro = net.places["tsalka"], net.places["tetritskaro"]
+        tsalka, tunnel = net.places["tsalka"], net.places["kartsakhi-tunnel"]
         assert (tsalka.label, tsalka.name) == ("Цалка", "Tsalka")
-        assert tetritskaro.label == tetritskaro.name == "Tetritskaro"  # no Russian row
+        assert tunnel.label == tunnel.name == "GE–TR border tunnel (Kartsakhi)"  # no Russian row
     assert "Карс" in reason
     assert title.startswith("Баку → Карс, ")
     assert "between Horadiz and Kars" in (p.reason or "")  # English unchanged
