@@ -206,8 +206,8 @@ def test_place_names_ship_with_their_hash_and_count(rebuilt: Path) -> None:
 
 def test_a_valid_added_place_name_is_built_deterministically(tmp_path: Path) -> None:
     """A new sourced row is shipped, and two builds with it are byte-identical."""
-    # the GE–TR border tunnel has no Russian row yet
-    row = "kartsakhi-tunnel,GE–TR border tunnel (Kartsakhi),ru,Tunnel (test),https://example.org/t,2025-01-02,"
+    # Shu has no Azerbaijani row yet
+    row = "shu,Shu,az,Shu (test),https://example.org/t,2025-01-02,"
     first = _names_with(tmp_path / "a", row)
     build_data.build_all(first)
     second = tmp_path / "b"
@@ -216,4 +216,4 @@ def test_a_valid_added_place_name_is_built_deterministically(tmp_path: Path) -> 
     for rel in ("layers/place_names.csv", "manifest.json"):
         assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
     shipped = (first / "layers/place_names.csv").read_text("utf-8")
-    assert "kartsakhi-tunnel,GE–TR border tunnel (Kartsakhi),ru,Tunnel (test)" in shipped
+    assert "shu,Shu,az,Shu (test)" in shipped
