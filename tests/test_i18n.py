@@ -638,6 +638,7 @@ def test_a_map_label_names_a_place_as_the_table_gives_it_in_the_language():
     # writes it
     assert words(russian["kartsakhi-tunnel"][0]) == "Пограничный тоннель GE–TR (Карцахи)"
     assert words(azerbaijani["kartsakhi-tunnel"][0]) == "GE–TR sərhəd tuneli (Kartsaxi)"
+    assert azerbaijani["torugart"][0] == "Torugart"  # the data's name without "Pass"
     assert russian["tetritskaro"][0] == "Тетри-Цкаро"
     # renamed in September 2025: the new name, the old one in brackets, in each language
     assert words(english["jalal-abad"][0]) == "Manas (Jalal-Abad)"
@@ -670,6 +671,9 @@ def test_place_names_in_running_text():
             "Манас (Джалал-Абад) – Андижан"
         )
         assert place_names.name_of("Chukhur Gabala (ancient Gabala)") == "Кабала"  # not Габала
+    with i18n.language("tr"):
+        assert place_names.name_of("Chukhur Gabala (ancient Gabala)") == "Antik Gebele"
+        assert place_names.name_of("Gabala") == "Gebele"
     with i18n.language("az"):
         assert place_names.names_in("Almaty – Shu") == "Almatı – Shu"  # no Azerbaijani Shu
         assert place_names.name_of("Nakhchivan") == "Naxçıvan"
