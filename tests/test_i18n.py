@@ -628,10 +628,10 @@ def test_a_map_label_names_a_place_as_the_table_gives_it_in_the_language():
     assert russian["port-of-baku-alat"][0] == "Порт Алят"
     assert english["port-of-baku-alat"][0] == "Port of Baku at Alat"
 
-    # a place the table has no row for in the language keeps the data's name
     def words(label: str) -> str:  # a long label is wrapped onto lines
         return " ".join(label.split())
 
+    # a place the table has no row for in the language keeps the data's name
     assert azerbaijani["shu"][0] == english["shu"][0] == "Shu"  # no Azerbaijani row
     assert russian["shu"][0] == "Шу"
     # a description's words translated, the border village's name as a page in the language

@@ -10,9 +10,9 @@ renderers the live map uses); nothing here imports streamlit. One module per for
   a slide per scene, a sources appendix.
 * ``pptx``: a PowerPoint deck (python-pptx): a title slide, a slide per scene, the sources.
 
-``static_map`` draws the map (with the live map's labels, laid out by ``labels``) and legend
-that the PNG, the PDF and the deck share. This module re-exports
-the names the app, the CLI and the tests use.
+``static_map`` draws the map (with the live map's labels, laid out by ``labels``) and
+``legend`` its legend, which the PNG, the PDF and the deck share. This module re-exports the
+names the app, the CLI and the tests use.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from __future__ import annotations
 from typing import Final
 
 from corridormap.export.html import briefing_map, html_briefing, html_view, map_groups, view_map
+from corridormap.export.legend import mpl_dashes
 from corridormap.export.pdf import appendix_refs, pdf_briefing
 from corridormap.export.png import PNG_SIZE_IN, png_briefing, png_view
 from corridormap.export.pptx import pptx_briefing
-from corridormap.export.static_map import mpl_dashes
 from corridormap.export.views import (
     ExportView,
     SourceRef,

@@ -17,6 +17,7 @@ import geopandas as gpd
 from corridormap import briefing, i18n
 from corridormap.escape import is_web_url
 from corridormap.export.extras import draw_extra, has_extra
+from corridormap.export.legend import draw_legend
 from corridormap.export.png import source_line
 from corridormap.export.static_map import (
     A4_IN,
@@ -24,7 +25,6 @@ from corridormap.export.static_map import (
     Drawn,
     _figure,
     _rc,
-    draw_legend,
     draw_map,
     map_axes,
 )

@@ -12,12 +12,12 @@ import geopandas as gpd
 
 from corridormap import i18n
 from corridormap.escape import is_web_url
+from corridormap.export.legend import draw_legend
 from corridormap.export.static_map import (
     SLIDE_IN,
     Drawn,
     _figure,
     _rc,
-    draw_legend,
     draw_map,
     map_axes,
 )
