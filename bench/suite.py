@@ -77,15 +77,15 @@ class Sampler(threading.Thread):
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.samples: list[tuple[float, int, int]] = []
-        self._stop = threading.Event()
+        self._done = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._done.is_set():
             self.samples.append((time.monotonic(), *cpu_jiffies()))
-            self._stop.wait(1.0)
+            self._done.wait(1.0)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._done.set()
         self.join()
         self.samples.append((time.monotonic(), *cpu_jiffies()))
 
