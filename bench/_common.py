@@ -152,6 +152,15 @@ def cpu_seconds(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu() -> tuple[float, float]:
+    """The whole machine's CPU time since boot, in seconds: (busy, total), busy being all but
+    idle and I/O wait (``/proc/stat``). Unlike ``cpu_seconds`` it keeps the time of processes
+    that have exited (a closed browser context's renderers, a finished test run's)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (sum(fields) - fields[3] - fields[4]) / ticks, sum(fields) / ticks
+
+
 def rss_bytes(pid: int) -> int:
     """VmRSS of ``pid`` and its children, now."""
     return sum(_status(p).get("VmRSS", 0) for p in descendants(pid))

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -28,7 +27,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import RESULTS, machine, machine_line  # also puts tests/browser on sys.path
+from _common import (  # also puts tests/browser on sys.path
+    RESULTS,
+    machine,
+    machine_cpu,
+    machine_line,
+)
 from harness import (
     APP,
     REPO,
@@ -41,22 +45,15 @@ from harness import (
     wait_for_map,
 )
 
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def busy_seconds() -> float:
-    """The machine's CPU time spent on anything but idle and I/O wait since boot. (Not
-    ``_common.cpu_seconds``: a closed context's renderer processes are gone, with their CPU
-    time, before a count of live processes could read them.)"""
-    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    return (sum(fields) - fields[3] - fields[4]) / TICKS
-
 
 def loads(browser: Any, url: str, n: int, shared: bool) -> list[tuple[float, float]]:
+    """Each load's wall time and the machine's busy CPU time over it (``machine_cpu``, not
+    ``cpu_seconds``: a closed context's renderers are gone, with their CPU time, before a
+    count of live processes could read them)."""
     used = browser.new_context(viewport=VIEWPORT) if shared else None
     out = []
     for _ in range(n + 1):
-        start, cpu = time.perf_counter(), busy_seconds()
+        start, cpu = time.perf_counter(), machine_cpu()[0]
         context = used if used is not None else browser.new_context(viewport=VIEWPORT)
         page = context.new_page()
         page.goto(url)
@@ -65,7 +62,7 @@ def loads(browser: Any, url: str, n: int, shared: bool) -> list[tuple[float, flo
         page.close()
         if used is None:
             context.close()
-        out.append((time.perf_counter() - start, busy_seconds() - cpu))
+        out.append((time.perf_counter() - start, machine_cpu()[0] - cpu))
     if used is not None:
         used.close()
     return out[1:]

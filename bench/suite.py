@@ -10,9 +10,10 @@ hypothesis profile):
 * **parallel**: ``make test`` as it is (the static checks beside the suite, one pytest-xdist
   worker per core).
 
-While each runs, the whole machine's busy CPU time is read from ``/proc/stat`` once a second
-(every process: the tests', the servers' and Chromium's). Reported per mode: wall time, CPU
-time, the average number of busy cores and the share of the machine that is. From the serial
+The whole machine's busy CPU time is read from ``/proc/stat`` before and after each (every
+process, those that exited included: the tests', the servers' and Chromium's). Reported per
+mode: wall time, CPU time, the average number of busy cores and the share of the machine that
+is. From the serial
 run it also reports the most any schedule on this machine could gain with the same work: a
 parallel run cannot take less than its CPU time divided by the cores, so with the serial run
 keeping ``u`` cores busy on average, it can be at most ``1 - u / cores`` shorter.
@@ -35,14 +36,11 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import time
-from pathlib import Path
 from typing import Any
 
-from _common import REPO, RESULTS, machine, machine_line
+from _common import REPO, RESULTS, machine, machine_cpu, machine_line
 
-TICKS = os.sysconf("SC_CLK_TCK")
 CI_ENV = {
     "CORRIDORMAP_REQUIRE_BROWSER": "1",
     "HYPOTHESIS_PROFILE": "ci",
@@ -63,33 +61,6 @@ CACHES = (".mypy_cache", ".ruff_cache", ".pytest_cache")
 LOGS = REPO / "bench" / "results" / "tmp"  # git-ignored
 
 
-def cpu_jiffies() -> tuple[int, int]:
-    """The machine's (busy, total) CPU time since boot in clock ticks: busy is all but idle
-    and I/O wait."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    total = sum(fields)
-    return total - fields[3] - fields[4], total
-
-
-class Sampler(threading.Thread):
-    """Reads the machine's CPU time once a second until stopped."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.samples: list[tuple[float, int, int]] = []
-        self._done = threading.Event()
-
-    def run(self) -> None:
-        while not self._done.is_set():
-            self.samples.append((time.monotonic(), *cpu_jiffies()))
-            self._done.wait(1.0)
-
-    def stop(self) -> None:
-        self._done.set()
-        self.join()
-        self.samples.append((time.monotonic(), *cpu_jiffies()))
-
-
 def run_mode(name: str) -> dict[str, Any]:
     """Runs one mode and measures it; its output goes to ``bench/results/tmp/suite-<mode>.log``."""
     cpus = os.cpu_count() or 1
@@ -97,12 +68,10 @@ def run_mode(name: str) -> dict[str, Any]:
     log = LOGS / f"suite-{name}.log"
     for cache in CACHES:
         shutil.rmtree(REPO / cache, ignore_errors=True)
-    before = cpu_jiffies()
+    before = machine_cpu()
     time.sleep(5)
-    after = cpu_jiffies()
-    idle_busy = (after[0] - before[0]) / max(1, after[1] - before[1])
-    sampler = Sampler()
-    sampler.start()
+    busy0, total0 = machine_cpu()
+    idle_busy = (busy0 - before[0]) / max(1e-9, total0 - before[1])
     start = time.monotonic()
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.run(
@@ -114,9 +83,7 @@ def run_mode(name: str) -> dict[str, Any]:
             check=False,
         )
     wall = time.monotonic() - start
-    sampler.stop()
-    (_, b0, _), (_, b1, _) = sampler.samples[0], sampler.samples[-1]
-    cpu = (b1 - b0) / TICKS
+    cpu = machine_cpu()[0] - busy0
     found = SUMMARY.findall(log.read_text(encoding="utf-8"))
     return {
         "command": " ".join(MODES[name]),
